@@ -1,0 +1,3 @@
+module github.com/trustgate/trustgate
+
+go 1.26

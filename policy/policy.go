@@ -1,0 +1,267 @@
+// Package policy is the IAM policy language: it reads a JSON policy
+// document, validates it as IAM does for each kind of policy, compiles it
+// once, and evaluates it against one request.
+//
+// The package is pure: it knows nothing of HTTP, storage or particular
+// AWS services. How the kinds of policy combine into a decision (SCPs,
+// resource policies, boundaries, the cross-account rule) is package authz.
+package policy
+
+import (
+	"fmt"
+	"unicode"
+)
+
+// Kind is the kind of policy a document is; it decides which elements are
+// required, which are forbidden, and the size limit.
+type Kind uint8
+
+const (
+	// Identity is a policy attached to a user, group or role, managed or
+	// inline, or used as a permissions boundary.
+	Identity Kind = iota
+	// Trust is a role's trust policy: the resource policy of a role.
+	Trust
+	// Resource is a resource-based policy such as an S3 bucket policy.
+	Resource
+	// ServiceControl is an Organizations service control policy (SCP).
+	ServiceControl
+	// ResourceControl is an Organizations resource control policy (RCP).
+	ResourceControl
+	// Session is a session policy passed to AssumeRole and friends.
+	Session
+)
+
+var kindNames = [...]string{"identity", "trust", "resource", "service control", "resource control", "session"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", k)
+}
+
+// Size limits, in characters not counting white space, as IAM counts
+// them; S3 counts the bytes of a bucket policy.
+const (
+	MaxManagedPolicySize    = 6144
+	MaxUserInlineSize       = 2048 // all inline policies of a user together
+	MaxGroupInlineSize      = 5120 // all inline policies of a group together
+	MaxRoleInlineSize       = 10240
+	MaxTrustPolicySize      = 2048 // the default quota; it can be raised to 4096
+	MaxSessionPolicySize    = 2048 // before packing
+	MaxOrgPolicySize        = 5120 // SCPs and RCPs
+	MaxBucketPolicySizeByte = 20 * 1024
+)
+
+// Size is the size of a document as IAM counts it against its quotas:
+// every character but white space.
+func Size(doc []byte) int {
+	n := 0
+	for _, r := range string(doc) {
+		if !unicode.IsSpace(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// ErrorKind classifies a problem with a policy document.
+type ErrorKind uint8
+
+const (
+	// ErrMalformed: the document is not a valid policy of its kind
+	// (IAM's MalformedPolicyDocument, S3's MalformedPolicy).
+	ErrMalformed ErrorKind = iota + 1
+	// ErrTooLarge: the document exceeds its size quota (IAM's
+	// LimitExceeded).
+	ErrTooLarge
+)
+
+// Error is a problem with a policy document. Message is worded as AWS
+// words it and is safe to show to the user.
+type Error struct {
+	Kind    ErrorKind
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+func malformed(format string, args ...any) *Error {
+	return &Error{Kind: ErrMalformed, Message: fmt.Sprintf(format, args...)}
+}
+
+// Effect is what a statement does when it matches.
+type Effect uint8
+
+const (
+	Allow Effect = iota + 1
+	Deny
+)
+
+func (e Effect) String() string {
+	switch e {
+	case Allow:
+		return "Allow"
+	case Deny:
+		return "Deny"
+	}
+	return fmt.Sprintf("Effect(%d)", e)
+}
+
+// Versions of the policy language.
+const (
+	Version2012 = "2012-10-17" // the current language, with policy variables
+	Version2008 = "2008-10-17" // the old one: ${...} is literal text
+)
+
+// Policy is a compiled policy document, ready to evaluate many times.
+// It is immutable and safe for concurrent use.
+type Policy struct {
+	// Name identifies the policy in explanations, e.g. its ARN or
+	// "inline policy S3Read of user alice". Set by whoever loads it.
+	Name string
+
+	Kind       Kind
+	Version    string // as written; empty when the document has none
+	ID         string
+	Statements []*Statement
+	Document   string // the JSON as given
+
+	index actionIndex
+}
+
+// Statement is one compiled statement of a policy.
+type Statement struct {
+	Sid    string
+	Effect Effect
+	Index  int // position in the policy, from 0
+
+	Principal    *Principals // Principal or NotPrincipal; nil when absent
+	NotPrincipal bool
+	Actions      []string // Action or NotAction as written
+	NotAction    bool
+	Resources    []string // Resource or NotResource as written; nil when absent
+	NotResource  bool
+	Conditions   []Condition
+
+	policy    *Policy
+	actions   []pattern
+	resources []arnPattern
+}
+
+// Policy returns the policy the statement belongs to.
+func (s *Statement) Policy() *Policy { return s.policy }
+
+// String names the statement for explanations.
+func (s *Statement) String() string {
+	id := s.Sid
+	if id == "" {
+		id = fmt.Sprintf("#%d", s.Index+1)
+	}
+	if s.policy != nil && s.policy.Name != "" {
+		return s.policy.Name + " statement " + id
+	}
+	return "statement " + id
+}
+
+// Request is what a statement is evaluated against.
+type Request struct {
+	Action   string // service:Action, e.g. s3:GetObject
+	Resource string // the resource ARN, or "*" for actions without one
+	Caller   *Caller
+	Context  *Context
+}
+
+// Match is one statement that applied to a request.
+type Match struct {
+	Statement *Statement
+	Principal PrincipalMatch // how the statement named the caller, for policies with a Principal
+}
+
+// Result is the outcome of one policy for one request.
+type Result struct {
+	// Deny is the first Deny statement that applied, nil if none.
+	Deny *Statement
+	// Allow is the Allow statement that applied with the strongest
+	// principal match, nil if none.
+	Allow *Statement
+	// AllowMatch is how Allow named the caller (DirectMatch for policies
+	// without a Principal element).
+	AllowMatch PrincipalMatch
+}
+
+// Eval evaluates the policy for req. When matched is not nil, every
+// statement that applies is appended to it; otherwise Eval does not
+// allocate.
+func (p *Policy) Eval(req *Request, matched *[]Match) Result {
+	var r Result
+	p.index.each(req.Action, func(i int32) bool {
+		s := p.Statements[i]
+		m, ok := s.applies(req)
+		if !ok {
+			return true
+		}
+		if matched != nil {
+			*matched = append(*matched, Match{Statement: s, Principal: m})
+		}
+		if s.Effect == Deny {
+			if r.Deny == nil {
+				r.Deny = s
+			}
+		} else if r.Allow == nil || m > r.AllowMatch {
+			r.Allow, r.AllowMatch = s, m
+		}
+		// Once a deny is found nothing can change the outcome, unless
+		// every match is wanted.
+		return r.Deny == nil || matched != nil
+	})
+	return r
+}
+
+// applies reports whether the statement applies to req, and how its
+// Principal named the caller.
+func (s *Statement) applies(req *Request) (PrincipalMatch, bool) {
+	if s.matchAction(req.Action) == s.NotAction {
+		return NoMatch, false
+	}
+	if s.Resources != nil && s.matchResource(req.Resource, req.Context) == s.NotResource {
+		return NoMatch, false
+	}
+	m := DirectMatch
+	if s.Principal != nil {
+		m = s.Principal.match(req.Caller)
+		if s.NotPrincipal {
+			if m != NoMatch {
+				return NoMatch, false
+			}
+			m = DirectMatch
+		} else if m == NoMatch {
+			return NoMatch, false
+		}
+	}
+	for i := range s.Conditions {
+		if !s.Conditions[i].eval(req.Context) {
+			return NoMatch, false
+		}
+	}
+	return m, true
+}
+
+func (s *Statement) matchAction(action string) bool {
+	for i := range s.actions {
+		if s.actions[i].match(action, true, nil) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Statement) matchResource(resource string, ctx *Context) bool {
+	for i := range s.resources {
+		if s.resources[i].match(resource, ctx) {
+			return true
+		}
+	}
+	return false
+}
