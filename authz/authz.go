@@ -179,9 +179,8 @@ func (o *outcome) add(r policy.Result) {
 // and allows, or it does not apply at all.
 func (o *outcome) allows() bool { return !o.present || o.allow != nil }
 
-// levels evaluates an organization's policies level by level: every level
-// must allow. It returns the first deny, and the first level that does not
-// allow.
+// levelOutcome is what an organization's policies said, level by level:
+// the first deny, and whether some level did not allow.
 type levelOutcome struct {
 	deny       *policy.Statement
 	notAllowed bool
@@ -275,6 +274,9 @@ func evaluate(req *Request, matched *[]Matched) Result {
 		// The root user has every permission in its own account; in
 		// another account only that account's resource policy can let it in.
 		if caller.Account == req.ResourceAccount {
+			if req.ResourcePolicyRequired && resource.allow == nil {
+				return noResourceAllow
+			}
 			return Result{Decision: Allow, Type: IdentityPolicy}
 		}
 		if resource.allow != nil {

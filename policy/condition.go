@@ -105,6 +105,8 @@ type Condition struct {
 	ifExists bool
 	key      string // lower-cased
 	values   []conditionValue
+	// variables is set when some value holds a policy variable.
+	variables bool
 }
 
 // conditionValue is one policy value, parsed once for its operator.
@@ -152,7 +154,9 @@ func compileCondition(opName, key string, values []string, variables bool) (Cond
 	}
 	c.values = make([]conditionValue, len(values))
 	for i, v := range values {
-		c.values[i] = compileConditionValue(op, v, variables)
+		cv := compileConditionValue(op, v, variables)
+		c.variables = c.variables || cv.pattern.hasVariables() || cv.arn.hasVariables()
+		c.values[i] = cv
 	}
 	return c, nil
 }
@@ -187,6 +191,11 @@ func compileConditionValue(op operator, v string, variables bool) conditionValue
 
 // eval reports whether the condition holds in ctx.
 func (c *Condition) eval(ctx *Context) bool {
+	if c.op.negated() && !c.resolvable(ctx) {
+		// A value that cannot be resolved proves nothing, so a negated
+		// operator cannot hold (docs/aws-behaviour.md note 9).
+		return false
+	}
 	values, present := ctx.lookup(c.key)
 	if c.op == opNull {
 		// "Null": "true" holds when the key is absent, "false" when present.
@@ -237,6 +246,26 @@ func (c *Condition) eval(ctx *Context) bool {
 		}
 	}
 	return false
+}
+
+// resolvable reports whether every policy variable in the condition's
+// values has a value in ctx.
+func (c *Condition) resolvable(ctx *Context) bool {
+	if !c.variables {
+		return true
+	}
+	for i := range c.values {
+		v := &c.values[i]
+		if !v.pattern.resolvable(ctx) || !v.arn.whole.resolvable(ctx) {
+			return false
+		}
+		for j := range v.arn.parts {
+			if !v.arn.parts[j].resolvable(ctx) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // matchOne tests one request value against the policy values: for a
@@ -382,6 +411,18 @@ type arnPattern struct {
 	split bool
 }
 
+func (p *arnPattern) hasVariables() bool {
+	if p.whole.hasVariables() {
+		return true
+	}
+	for i := range p.parts {
+		if p.parts[i].hasVariables() {
+			return true
+		}
+	}
+	return false
+}
+
 func compileArnPattern(s string, variables bool) arnPattern {
 	fields, ok := splitArnPattern(s)
 	if !ok {
@@ -430,17 +471,44 @@ func indexColonOutsideVariables(s string) int {
 	return -1
 }
 
+// arnMatch is the outcome of matching an ARN pattern.
+type arnMatch uint8
+
+const (
+	mismatched arnMatch = iota
+	matched
+	unresolved // a policy variable in the pattern has no value
+)
+
 func (p *arnPattern) match(s string, ctx *Context) bool {
-	if !p.split {
-		return p.whole.match(s, false, ctx)
-	}
 	a, ok := arn.Split(s)
-	if !ok {
-		return false
+	return p.matchSplit(s, a, ok, ctx) == matched
+}
+
+// matchSplit matches s, already split into a (isARN tells whether it
+// split). Parts are tried in order, so a mismatch in an early part is
+// reported even when a later part holds an unresolvable variable.
+func (p *arnPattern) matchSplit(s string, a arn.ARN, isARN bool, ctx *Context) arnMatch {
+	if !p.split {
+		return matchPart(&p.whole, s, ctx)
 	}
-	return p.parts[0].match(a.Partition, false, ctx) &&
-		p.parts[1].match(a.Service, false, ctx) &&
-		p.parts[2].match(a.Region, false, ctx) &&
-		p.parts[3].match(a.Account, false, ctx) &&
-		p.parts[4].match(a.Resource, false, ctx)
+	if !isARN {
+		return mismatched
+	}
+	for i, part := range [5]string{a.Partition, a.Service, a.Region, a.Account, a.Resource} {
+		if m := matchPart(&p.parts[i], part, ctx); m != matched {
+			return m
+		}
+	}
+	return matched
+}
+
+func matchPart(p *pattern, s string, ctx *Context) arnMatch {
+	if p.simple == complexPattern && !p.resolvable(ctx) {
+		return unresolved
+	}
+	if p.match(s, false, ctx) {
+		return matched
+	}
+	return mismatched
 }

@@ -76,9 +76,9 @@ func buildIndex(statements []*Statement) actionIndex {
 	return ix
 }
 
-// each calls fn with the index of every statement that may apply to
-// action, until fn returns false.
-func (ix *actionIndex) each(action string, fn func(int32) bool) {
+// each calls fn with the index of every statement that may apply to the
+// request's action, until fn returns false. req must be prepared.
+func (ix *actionIndex) each(req *Request, fn func(int32) bool) {
 	if ix.byAction == nil {
 		for _, i := range ix.all {
 			if !fn(i) {
@@ -92,13 +92,12 @@ func (ix *actionIndex) each(action string, fn func(int32) bool) {
 			return
 		}
 	}
-	service, _, _ := strings.Cut(action, ":")
-	for _, i := range ix.byService[foldHash(service)] {
+	for _, i := range ix.byService[req.serviceHash] {
 		if !fn(i) {
 			return
 		}
 	}
-	for _, i := range ix.byAction[foldHash(action)] {
+	for _, i := range ix.byAction[req.actionHash] {
 		if !fn(i) {
 			return
 		}

@@ -9,7 +9,10 @@ package policy
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
+
+	"github.com/trustgate/trustgate/arn"
 )
 
 // Kind is the kind of policy a document is; it decides which elements are
@@ -165,12 +168,31 @@ func (s *Statement) String() string {
 	return "statement " + id
 }
 
-// Request is what a statement is evaluated against.
+// Request is what a statement is evaluated against. The first
+// evaluation caches what every later one needs (the action's index keys,
+// the resource's parts), so a Request belongs to one goroutine and its
+// fields must not change once it has been evaluated.
 type Request struct {
 	Action   string // service:Action, e.g. s3:GetObject
 	Resource string // the resource ARN, or "*" for actions without one
 	Caller   *Caller
 	Context  *Context
+
+	prepared    bool
+	actionHash  uint64
+	serviceHash uint64
+	resource    arn.ARN
+	resourceARN bool // Resource splits as an ARN
+}
+
+func (r *Request) prepare() {
+	if r.prepared {
+		return
+	}
+	service, _, _ := strings.Cut(r.Action, ":")
+	r.actionHash, r.serviceHash = foldHash(r.Action), foldHash(service)
+	r.resource, r.resourceARN = arn.Split(r.Resource)
+	r.prepared = true
 }
 
 // Match is one statement that applied to a request.
@@ -196,7 +218,8 @@ type Result struct {
 // allocate.
 func (p *Policy) Eval(req *Request, matched *[]Match) Result {
 	var r Result
-	p.index.each(req.Action, func(i int32) bool {
+	req.prepare()
+	p.index.each(req, func(i int32) bool {
 		s := p.Statements[i]
 		m, ok := s.applies(req)
 		if !ok {
@@ -225,7 +248,7 @@ func (s *Statement) applies(req *Request) (PrincipalMatch, bool) {
 	if s.matchAction(req.Action) == s.NotAction {
 		return NoMatch, false
 	}
-	if s.Resources != nil && s.matchResource(req.Resource, req.Context) == s.NotResource {
+	if s.Resources != nil && !s.matchResources(req) {
 		return NoMatch, false
 	}
 	m := DirectMatch
@@ -257,11 +280,20 @@ func (s *Statement) matchAction(action string) bool {
 	return false
 }
 
-func (s *Statement) matchResource(resource string, ctx *Context) bool {
+// matchResources reports whether the Resource or NotResource element lets
+// the statement apply. An entry whose policy variable cannot be resolved
+// proves nothing: it never matches a Resource, and it keeps a NotResource
+// from applying unless an earlier part of its ARN already rules the
+// request out (docs/aws-behaviour.md note 9).
+func (s *Statement) matchResources(req *Request) bool {
+	unknown := false
 	for i := range s.resources {
-		if s.resources[i].match(resource, ctx) {
-			return true
+		switch s.resources[i].matchSplit(req.Resource, req.resource, req.resourceARN, req.Context) {
+		case matched:
+			return !s.NotResource
+		case unresolved:
+			unknown = true
 		}
 	}
-	return false
+	return s.NotResource && !unknown
 }
