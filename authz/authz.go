@@ -137,6 +137,18 @@ func (r Result) Reason(action string) string {
 	return ""
 }
 
+// Summary says in one line what decided: the Reason of a denial, or the
+// kind of policy that granted an allowed request.
+func (r Result) Summary(action string) string {
+	if r.Decision == Allow {
+		if r.Type == NoPolicyType {
+			return "allowed"
+		}
+		return "allowed by " + article(r.Type) + " " + r.Type.String()
+	}
+	return r.Reason(action)
+}
+
 func article(t PolicyType) string {
 	if t == IdentityPolicy {
 		return "an"
