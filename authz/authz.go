@@ -199,7 +199,8 @@ type levelOutcome struct {
 }
 
 func evaluate(req *Request, matched *[]Matched) Result {
-	preq := policy.Request{Action: req.Action, Resource: req.Resource, Caller: &req.Caller, Context: req.Context}
+	preq := policy.Request{Action: req.Action, Resource: req.Resource, Caller: &req.Caller, Context: req.Context,
+		CallerHasBoundary: req.Boundary != nil}
 	caller := &req.Caller
 	var scratch []policy.Match
 	var scratchPtr *[]policy.Match

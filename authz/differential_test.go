@@ -114,7 +114,102 @@ func knownDifference(c *scenario.Case, req *authz.Request, ours authz.Result, th
 		}
 		return "note 6: the root user needs no identity policy to use another account's grant"
 	}
+	// docs/aws-behaviour.md note 17: AWS resolves policy variables in the
+	// values of ARN operators; iam-simulate leaves them as text.
+	// Confirm it: with those variables made literal, as iam-simulate reads
+	// them, our evaluator must agree with it.
+	if usesVariableInArnCondition(req) {
+		literal := *c
+		literal.Policies = literalArnVariables(c.Policies)
+		if r, err := literal.Build(); err == nil && authz.Evaluate(r).Decision.String() == theirs {
+			return "note 17: policy variables in ARN condition operators"
+		}
+	}
 	return ""
+}
+
+// literalArnVariables rewrites every policy so that "${" in the values of
+// Arn* conditions is literal text that matches nothing.
+func literalArnVariables(in scenario.Policies) scenario.Policies {
+	rewrite := func(raw json.RawMessage) json.RawMessage {
+		if raw == nil {
+			return nil
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			return raw
+		}
+		statements, ok := doc["Statement"].([]any)
+		if !ok {
+			statements = []any{doc["Statement"]}
+		}
+		for _, st := range statements {
+			cond, _ := st.(map[string]any)["Condition"].(map[string]any)
+			for op, keys := range cond {
+				if !strings.Contains(op, "Arn") {
+					continue
+				}
+				for key, v := range keys.(map[string]any) {
+					b, _ := json.Marshal(v)
+					var out any
+					_ = json.Unmarshal([]byte(strings.ReplaceAll(string(b), "${", "$_{")), &out)
+					keys.(map[string]any)[key] = out
+				}
+			}
+		}
+		b, _ := json.Marshal(doc)
+		return b
+	}
+	each := func(list []json.RawMessage) []json.RawMessage {
+		out := make([]json.RawMessage, len(list))
+		for i, raw := range list {
+			out[i] = rewrite(raw)
+		}
+		return out
+	}
+	levels := func(ls [][]json.RawMessage) [][]json.RawMessage {
+		if ls == nil {
+			return nil
+		}
+		out := make([][]json.RawMessage, len(ls))
+		for i, l := range ls {
+			out[i] = each(l)
+		}
+		return out
+	}
+	return scenario.Policies{
+		Identity: each(in.Identity), Boundary: rewrite(in.Boundary), Session: each(in.Session),
+		Resource: rewrite(in.Resource), Trust: rewrite(in.Trust), SCPs: levels(in.SCPs), RCPs: levels(in.RCPs),
+	}
+}
+
+// usesVariableInArnCondition reports whether some statement has an Arn*
+// condition whose value holds a policy variable.
+func usesVariableInArnCondition(req *authz.Request) bool {
+	var policies []*policy.Policy
+	policies = append(policies, req.Identity...)
+	policies = append(policies, req.Session...)
+	if req.Boundary != nil {
+		policies = append(policies, req.Boundary)
+	}
+	if req.ResourcePolicy != nil {
+		policies = append(policies, req.ResourcePolicy)
+	}
+	for _, levels := range [][]authz.Level{req.SCPs, req.RCPs} {
+		for _, l := range levels {
+			policies = append(policies, l.Policies...)
+		}
+	}
+	for _, p := range policies {
+		for _, s := range p.Statements {
+			for _, c := range s.Conditions {
+				if strings.Contains(c.Operator, "Arn") && strings.Contains(strings.Join(c.Values, ""), "${") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // iamsimDir returns a folder where the simulator is installed, installing
@@ -391,6 +486,10 @@ func (g *generator) context() map[string]scenario.Values {
 		ctx["aws:CurrentTime"] = scenario.Values{g.pick([]string{"2026-11-22T12:00:00Z", "2027-03-01T00:00:00Z"})}
 	}
 	if g.chance(0.4) {
+		paths := []string{"o-a1b2c3d4e5/r-ab12/ou-ab12-dev/", "o-a1b2c3d4e5/r-ab12/ou-ab12-prod/", "o-zzzzzzzzzz/r-zz99/"}
+		ctx["aws:PrincipalOrgPaths"] = scenario.Values(paths[:1+g.r.IntN(len(paths))])
+	}
+	if g.chance(0.4) {
 		ctx["aws:RequestedRegion"] = scenario.Values{g.pick([]string{"us-east-1", "eu-west-1", "ap-south-1"})}
 	}
 	return ctx
@@ -408,7 +507,11 @@ func (g *generator) policy(withPrincipal bool, act genAction, resource, callerAR
 			s["Effect"] = "Deny"
 		}
 		if withPrincipal {
-			s["Principal"] = g.principal(callerARN, issuerARN)
+			key := "Principal"
+			if s["Effect"] == "Deny" && g.chance(0.3) {
+				key = "NotPrincipal"
+			}
+			s[key] = g.principal(callerARN, issuerARN)
 		}
 		g.actions(s, act)
 		if act.kind != "role" || !withPrincipal {
@@ -520,6 +623,13 @@ func (g *generator) condition() map[string]any {
 		{"StringEquals", "aws:PrincipalAccount", []string{g.pick(genAccounts)}},
 		{"StringEquals", "aws:ResourceAccount", []string{g.pick(genAccounts)}},
 		{"StringEquals", "aws:PrincipalType", []string{g.pick([]string{"User", "AssumedRole", "Account"})}},
+		{"ForAnyValue:StringLike", "aws:PrincipalOrgPaths", []string{g.pick([]string{"o-a1b2c3d4e5/r-ab12/ou-ab12-dev/*", "o-a1b2c3d4e5/*"})}},
+		{"ForAllValues:StringLike", "aws:PrincipalOrgPaths", []string{"o-a1b2c3d4e5/*"}},
+		{"ForAnyValue:StringNotLike", "aws:PrincipalOrgPaths", []string{"o-a1b2c3d4e5/*"}},
+		{"StringEquals", "aws:ResourceAccount", []string{"${aws:PrincipalAccount}"}},
+		{"StringLike", "aws:PrincipalArn", []string{"arn:aws:iam::*:user/${aws:username}"}},
+		{"StringNotEquals", "aws:PrincipalTag/team", []string{"${aws:username}"}},
+		{"ArnLike", "aws:PrincipalArn", []string{"arn:aws:iam::${aws:ResourceAccount}:*"}},
 	}
 	out := map[string]any{}
 	for range 1 + g.r.IntN(2) {

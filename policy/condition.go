@@ -191,11 +191,6 @@ func compileConditionValue(op operator, v string, variables bool) conditionValue
 
 // eval reports whether the condition holds in ctx.
 func (c *Condition) eval(ctx *Context) bool {
-	if c.op.negated() && !c.resolvable(ctx) {
-		// A value that cannot be resolved proves nothing, so a negated
-		// operator cannot hold (docs/aws-behaviour.md note 9).
-		return false
-	}
 	values, present := ctx.lookup(c.key)
 	if c.op == opNull {
 		// "Null": "true" holds when the key is absent, "false" when present.
@@ -205,6 +200,11 @@ func (c *Condition) eval(ctx *Context) bool {
 				return true
 			}
 		}
+		return false
+	}
+	if present && len(values) > 0 && c.op.negated() && !c.resolvable(ctx) {
+		// A value that cannot be resolved proves nothing, so a negated
+		// operator cannot hold (docs/aws-behaviour.md note 9).
 		return false
 	}
 	switch c.set {

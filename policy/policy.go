@@ -177,6 +177,10 @@ type Request struct {
 	Resource string // the resource ARN, or "*" for actions without one
 	Caller   *Caller
 	Context  *Context
+	// CallerHasBoundary is set when the caller has a permissions
+	// boundary: AWS then applies every Deny with NotPrincipal to it,
+	// whatever the NotPrincipal lists (docs/aws-behaviour.md note 12).
+	CallerHasBoundary bool
 
 	prepared    bool
 	actionHash  uint64
@@ -255,7 +259,8 @@ func (s *Statement) applies(req *Request) (PrincipalMatch, bool) {
 	if s.Principal != nil {
 		m = s.Principal.match(req.Caller)
 		if s.NotPrincipal {
-			if m != NoMatch {
+			named := m != NoMatch && !(s.Effect == Deny && req.CallerHasBoundary)
+			if named {
 				return NoMatch, false
 			}
 			m = DirectMatch
