@@ -57,6 +57,34 @@ const (
 	MaxBucketPolicySizeByte = 20 * 1024
 )
 
+// Quota is a size limit on policy documents of one kind.
+type Quota struct {
+	Name  string // the quota's name in IAM's LimitExceeded messages
+	Max   int
+	Bytes bool // count bytes, as S3 does, rather than IAM's characters
+}
+
+// The quotas of single documents. Inline policies are limited by the sum
+// of an entity's inline policies; IAM checks those with the same Size.
+var (
+	ManagedPolicyQuota = Quota{Name: "PolicySize", Max: MaxManagedPolicySize}
+	TrustPolicyQuota   = Quota{Name: "ACLSizePerRole", Max: MaxTrustPolicySize}
+	OrgPolicyQuota     = Quota{Name: "PolicyContentSize", Max: MaxOrgPolicySize}
+	BucketPolicyQuota  = Quota{Name: "BucketPolicySize", Max: MaxBucketPolicySizeByte, Bytes: true}
+)
+
+// Check returns an ErrTooLarge *Error when doc exceeds the quota.
+func (q Quota) Check(doc string) error {
+	n := Size([]byte(doc))
+	if q.Bytes {
+		n = len(doc)
+	}
+	if n > q.Max {
+		return &Error{Kind: ErrTooLarge, Message: fmt.Sprintf("Cannot exceed quota for %s: %d", q.Name, q.Max)}
+	}
+	return nil
+}
+
 // Size is the size of a document as IAM counts it against its quotas:
 // every character but white space.
 func Size(doc []byte) int {
