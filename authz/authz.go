@@ -142,7 +142,7 @@ func (r Result) Reason(action string) string {
 func (r Result) Summary(action string) string {
 	if r.Decision == Allow {
 		if r.Type == NoPolicyType {
-			return "allowed"
+			return "allowed to the account's root user, which needs no policy"
 		}
 		return "allowed by " + article(r.Type) + " " + r.Type.String()
 	}
@@ -228,7 +228,9 @@ func evaluate(req *Request, matched *[]Matched) Result {
 		boundary.add(req.Boundary.Eval(&preq, scratchPtr))
 		collect(PermissionsBoundary)
 	}
-	if len(req.Session) > 0 {
+	// A federated user's session has no permissions without a session
+	// policy (docs/aws-behaviour.md note 18): count it as present.
+	if len(req.Session) > 0 || caller.Kind == policy.FederatedUser {
 		session.present = true
 		for _, p := range req.Session {
 			session.add(p.Eval(&preq, scratchPtr))
@@ -290,7 +292,7 @@ func evaluate(req *Request, matched *[]Matched) Result {
 			if req.ResourcePolicyRequired && resource.allow == nil {
 				return noResourceAllow
 			}
-			return Result{Decision: Allow, Type: IdentityPolicy}
+			return Result{Decision: Allow} // no policy: the root user's own account
 		}
 		if resource.allow != nil {
 			return grantedByResource
@@ -320,9 +322,15 @@ func evaluate(req *Request, matched *[]Matched) Result {
 			return grantedByResource
 		}
 	case policy.IssuerMatch:
-		if boundary.allows() && session.allows() {
-			return grantedByResource
+		// The role is granted; its session gets the grant within its
+		// boundary and session policies, with no identity policy needed.
+		switch {
+		case !boundary.allows():
+			return Result{Decision: ImplicitDeny, Type: PermissionsBoundary}
+		case !session.allows():
+			return Result{Decision: ImplicitDeny, Type: SessionPolicy}
 		}
+		return grantedByResource
 	}
 	if req.ResourcePolicyRequired && resource.allow == nil {
 		return noResourceAllow

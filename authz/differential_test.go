@@ -114,13 +114,25 @@ func knownDifference(c *scenario.Case, req *authz.Request, ours authz.Result, th
 		}
 		return "note 6: the root user needs no identity policy to use another account's grant"
 	}
+	// docs/aws-behaviour.md note 12: naming an account in NotPrincipal
+	// leaves out only its root user; iam-simulate leaves out every
+	// principal of the account. Confirm by naming the caller as well.
+	named := *c
+	named.Policies = rewritePolicies(c.Policies, func(doc map[string]any) {
+		nameCallerInNotPrincipal(doc, &req.Caller)
+	})
+	if r, err := named.Build(); err == nil {
+		if d := authz.Evaluate(r).Decision; d != ours.Decision && d.String() == theirs {
+			return "note 12: NotPrincipal naming the account does not leave out its users and roles"
+		}
+	}
 	// docs/aws-behaviour.md note 17: AWS resolves policy variables in the
 	// values of ARN operators; iam-simulate leaves them as text.
 	// Confirm it: with those variables made literal, as iam-simulate reads
 	// them, our evaluator must agree with it.
 	if usesVariableInArnCondition(req) {
 		literal := *c
-		literal.Policies = literalArnVariables(c.Policies)
+		literal.Policies = rewritePolicies(c.Policies, literalArnVariables)
 		if r, err := literal.Build(); err == nil && authz.Evaluate(r).Decision.String() == theirs {
 			return "note 17: policy variables in ARN condition operators"
 		}
@@ -128,9 +140,71 @@ func knownDifference(c *scenario.Case, req *authz.Request, ours authz.Result, th
 	return ""
 }
 
-// literalArnVariables rewrites every policy so that "${" in the values of
-// Arn* conditions is literal text that matches nothing.
-func literalArnVariables(in scenario.Policies) scenario.Policies {
+// statements returns a policy document's statements.
+func statements(doc map[string]any) []map[string]any {
+	list, ok := doc["Statement"].([]any)
+	if !ok {
+		list = []any{doc["Statement"]}
+	}
+	out := make([]map[string]any, 0, len(list))
+	for _, st := range list {
+		if m, ok := st.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// literalArnVariables makes "${" in the values of Arn* conditions literal
+// text that matches nothing, as iam-simulate reads it.
+func literalArnVariables(doc map[string]any) {
+	for _, st := range statements(doc) {
+		cond, _ := st["Condition"].(map[string]any)
+		for op, keys := range cond {
+			if !strings.Contains(op, "Arn") {
+				continue
+			}
+			for key, v := range keys.(map[string]any) {
+				b, _ := json.Marshal(v)
+				var out any
+				_ = json.Unmarshal([]byte(strings.ReplaceAll(string(b), "${", "$_{")), &out)
+				keys.(map[string]any)[key] = out
+			}
+		}
+	}
+}
+
+// nameCallerInNotPrincipal adds the caller (and its role) to every
+// NotPrincipal that names the caller's account, which is how iam-simulate
+// reads such a NotPrincipal.
+func nameCallerInNotPrincipal(doc map[string]any, caller *policy.Caller) {
+	for _, st := range statements(doc) {
+		np, ok := st["NotPrincipal"].(map[string]any)
+		if !ok {
+			continue
+		}
+		var values []any
+		switch v := np["AWS"].(type) {
+		case string:
+			values = []any{v}
+		case []any:
+			values = v
+		}
+		for _, v := range values {
+			if v == caller.Account || v == "arn:aws:iam::"+caller.Account+":root" {
+				values = append(values, caller.ARN)
+				if caller.IssuerARN != "" {
+					values = append(values, caller.IssuerARN)
+				}
+				np["AWS"] = values
+				break
+			}
+		}
+	}
+}
+
+// rewritePolicies applies edit to every policy document of a case.
+func rewritePolicies(in scenario.Policies, edit func(map[string]any)) scenario.Policies {
 	rewrite := func(raw json.RawMessage) json.RawMessage {
 		if raw == nil {
 			return nil
@@ -139,24 +213,7 @@ func literalArnVariables(in scenario.Policies) scenario.Policies {
 		if err := json.Unmarshal(raw, &doc); err != nil {
 			return raw
 		}
-		statements, ok := doc["Statement"].([]any)
-		if !ok {
-			statements = []any{doc["Statement"]}
-		}
-		for _, st := range statements {
-			cond, _ := st.(map[string]any)["Condition"].(map[string]any)
-			for op, keys := range cond {
-				if !strings.Contains(op, "Arn") {
-					continue
-				}
-				for key, v := range keys.(map[string]any) {
-					b, _ := json.Marshal(v)
-					var out any
-					_ = json.Unmarshal([]byte(strings.ReplaceAll(string(b), "${", "$_{")), &out)
-					keys.(map[string]any)[key] = out
-				}
-			}
-		}
+		edit(doc)
 		b, _ := json.Marshal(doc)
 		return b
 	}

@@ -287,8 +287,7 @@ func (s *Statement) applies(req *Request) (PrincipalMatch, bool) {
 	if s.Principal != nil {
 		m = s.Principal.match(req.Caller)
 		if s.NotPrincipal {
-			named := m != NoMatch && !(s.Effect == Deny && req.CallerHasBoundary)
-			if named {
+			if notPrincipalNames(m, s.Effect, req) {
 				return NoMatch, false
 			}
 			m = DirectMatch
@@ -302,6 +301,25 @@ func (s *Statement) applies(req *Request) (PrincipalMatch, bool) {
 		}
 	}
 	return m, true
+}
+
+// notPrincipalNames reports whether a NotPrincipal that matched the caller
+// with m leaves it out. Naming the account leaves out only its root user:
+// "all principals except the user named Bob in account 444455556666 are
+// denied" holds for the other users of that account. A Deny with
+// NotPrincipal applies to every caller with a permissions boundary
+// (docs/aws-behaviour.md note 12).
+func notPrincipalNames(m PrincipalMatch, effect Effect, req *Request) bool {
+	if effect == Deny && req.CallerHasBoundary {
+		return false
+	}
+	switch m {
+	case NoMatch:
+		return false
+	case AccountMatch:
+		return req.Caller != nil && req.Caller.Kind == Root
+	}
+	return true
 }
 
 func (s *Statement) matchAction(action string) bool {
