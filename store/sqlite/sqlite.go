@@ -1,0 +1,385 @@
+// Package sqlite is the embedded store: one SQLite database in the data
+// directory, in WAL mode with synchronous commits, so a write is on disk
+// before it is acknowledged.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/secret"
+	"github.com/trustgate/trustgate/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is a Store on one SQLite database.
+type DB struct {
+	db      *sql.DB
+	secrets *secret.Sealer // seals access-key secrets at rest
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Open opens (creating if needed) the database at path and brings its
+// schema up to date. secrets seals access-key secrets.
+func Open(path string, secrets *secret.Sealer) (*DB, error) {
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+		"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	// One writer at a time is all SQLite allows; readers share WAL.
+	db.SetMaxOpenConns(8)
+	s := &DB{db: db, secrets: secrets}
+	if err := s.migrate(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrating %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// migrate applies the embedded migrations newer than the database's
+// user_version, each in its own transaction.
+func (s *DB) migrate(ctx context.Context) error {
+	var version int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s has no number", name)
+		}
+		if n <= version {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("%s: %w", base, err)
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", n))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *DB) Close() error { return s.db.Close() }
+
+func (s *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func unix(t time.Time) int64 { return t.UnixNano() }
+func fromUnix(n int64) time.Time {
+	return time.Unix(0, n).UTC()
+}
+
+// isConstraint reports whether err is a uniqueness or key violation.
+func isConstraint(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "constraint failed")
+}
+
+// Organization implements store.Store.
+func (s *DB) Organization(ctx context.Context) (*trustgate.Organization, error) {
+	var o trustgate.Organization
+	var created int64
+	err := s.db.QueryRowContext(ctx, `SELECT id, root_id, management_account, created_at FROM organization`).
+		Scan(&o.ID, &o.RootID, &o.ManagementAccount, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("organization: %w", trustgate.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	o.CreatedAt = fromUnix(created)
+	return &o, nil
+}
+
+// CreateOrganization implements store.Store.
+func (s *DB) CreateOrganization(ctx context.Context, org *trustgate.Organization, management *trustgate.Account, rootKey *trustgate.AccessKey) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM organization`).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("organization: %w", trustgate.ErrConflict)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO organization (id, root_id, management_account, created_at) VALUES (?, ?, ?, ?)`,
+			org.ID, org.RootID, org.ManagementAccount, unix(org.CreatedAt)); err != nil {
+			return err
+		}
+		if err := insertAccount(ctx, tx, management); err != nil {
+			return err
+		}
+		return s.insertAccessKey(ctx, tx, rootKey)
+	})
+}
+
+func insertAccount(ctx context.Context, tx *sql.Tx, a *trustgate.Account) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO accounts (id, name, email, parent_id, status, joined_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.Name, a.Email, a.ParentID, a.Status, unix(a.JoinedAt), unix(a.CreatedAt))
+	if isConstraint(err) {
+		return fmt.Errorf("account %s: %w", a.ID, trustgate.ErrConflict)
+	}
+	return err
+}
+
+const accountColumns = `id, name, email, parent_id, status, joined_at, created_at`
+
+func scanAccount(row interface{ Scan(...any) error }) (*trustgate.Account, error) {
+	var a trustgate.Account
+	var joined, created int64
+	if err := row.Scan(&a.ID, &a.Name, &a.Email, &a.ParentID, &a.Status, &joined, &created); err != nil {
+		return nil, err
+	}
+	a.JoinedAt, a.CreatedAt = fromUnix(joined), fromUnix(created)
+	return &a, nil
+}
+
+// Account implements store.Store.
+func (s *DB) Account(ctx context.Context, id string) (*trustgate.Account, error) {
+	a, err := scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("account %s: %w", id, trustgate.ErrNotFound)
+	}
+	return a, err
+}
+
+// Accounts implements store.Store.
+func (s *DB) Accounts(ctx context.Context) ([]*trustgate.Account, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*trustgate.Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// CreateAccount implements store.Store.
+func (s *DB) CreateAccount(ctx context.Context, a *trustgate.Account) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return insertAccount(ctx, tx, a) })
+}
+
+func (s *DB) insertAccessKey(ctx context.Context, tx *sql.Tx, k *trustgate.AccessKey) error {
+	if err := requireAccount(ctx, tx, k.Account); err != nil {
+		return err
+	}
+	if k.UserName != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE account_id = ? AND name = ?`, k.Account, k.UserName).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("user %s: %w", k.UserName, trustgate.ErrNotFound)
+		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO access_keys (id, account_id, user_name, secret_sealed, status, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		k.ID, k.Account, k.UserName, s.secrets.Seal([]byte(k.Secret)), k.Status, unix(k.CreatedAt))
+	if isConstraint(err) {
+		return fmt.Errorf("access key %s: %w", k.ID, trustgate.ErrConflict)
+	}
+	return err
+}
+
+func requireAccount(ctx context.Context, tx *sql.Tx, id string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE id = ?`, id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("account %s: %w", id, trustgate.ErrNotFound)
+	}
+	return nil
+}
+
+const accessKeyColumns = `id, account_id, user_name, secret_sealed, status, created_at`
+
+func (s *DB) scanAccessKey(row interface{ Scan(...any) error }) (*trustgate.AccessKey, error) {
+	var k trustgate.AccessKey
+	var sealed []byte
+	var created int64
+	if err := row.Scan(&k.ID, &k.Account, &k.UserName, &sealed, &k.Status, &created); err != nil {
+		return nil, err
+	}
+	plain, err := s.secrets.Open(sealed)
+	if err != nil {
+		return nil, fmt.Errorf("access key %s: the secret does not open with this data directory's key: %w", k.ID, err)
+	}
+	k.Secret, k.CreatedAt = string(plain), fromUnix(created)
+	return &k, nil
+}
+
+// AccessKey implements store.Store.
+func (s *DB) AccessKey(ctx context.Context, id string) (*trustgate.AccessKey, error) {
+	k, err := s.scanAccessKey(s.db.QueryRowContext(ctx, `SELECT `+accessKeyColumns+` FROM access_keys WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("access key %s: %w", id, trustgate.ErrNotFound)
+	}
+	return k, err
+}
+
+// CreateAccessKey implements store.Store.
+func (s *DB) CreateAccessKey(ctx context.Context, k *trustgate.AccessKey) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.insertAccessKey(ctx, tx, k) })
+}
+
+// AccessKeys implements store.Store.
+func (s *DB) AccessKeys(ctx context.Context, account, userName string) ([]*trustgate.AccessKey, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+accessKeyColumns+` FROM access_keys WHERE account_id = ? AND user_name = ? ORDER BY created_at, id`, account, userName)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*trustgate.AccessKey
+	for rows.Next() {
+		k, err := s.scanAccessKey(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// UpdateAccessKeyStatus implements store.Store.
+func (s *DB) UpdateAccessKeyStatus(ctx context.Context, account, id, status string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE access_keys SET status = ? WHERE account_id = ? AND id = ?`, status, account, id)
+	return affected(res, err, "access key "+id)
+}
+
+// DeleteAccessKey implements store.Store.
+func (s *DB) DeleteAccessKey(ctx context.Context, account, id string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM access_keys WHERE account_id = ? AND id = ?`, account, id)
+	return affected(res, err, "access key "+id)
+}
+
+// affected turns "no row changed" into ErrNotFound.
+func affected(res sql.Result, err error, what string) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", what, trustgate.ErrNotFound)
+	}
+	return nil
+}
+
+const userColumns = `account_id, name, id, path, created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (*trustgate.User, error) {
+	var u trustgate.User
+	var created int64
+	if err := row.Scan(&u.Account, &u.Name, &u.ID, &u.Path, &created); err != nil {
+		return nil, err
+	}
+	u.CreatedAt = fromUnix(created)
+	return &u, nil
+}
+
+// User implements store.Store.
+func (s *DB) User(ctx context.Context, account, name string) (*trustgate.User, error) {
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE account_id = ? AND name = ?`, account, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("user %s: %w", name, trustgate.ErrNotFound)
+	}
+	return u, err
+}
+
+// CreateUser implements store.Store.
+func (s *DB) CreateUser(ctx context.Context, u *trustgate.User) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := requireAccount(ctx, tx, u.Account); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (account_id, name, id, path, created_at) VALUES (?, ?, ?, ?, ?)`,
+			u.Account, u.Name, u.ID, u.Path, unix(u.CreatedAt))
+		if isConstraint(err) {
+			return fmt.Errorf("user %s: %w", u.Name, trustgate.ErrConflict)
+		}
+		return err
+	})
+}
+
+// Users implements store.Store.
+func (s *DB) Users(ctx context.Context, account, pathPrefix string) ([]*trustgate.User, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name`,
+		account, pathPrefix, pathPrefix)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*trustgate.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// DeleteUser implements store.Store.
+func (s *DB) DeleteUser(ctx context.Context, account, name string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var keys int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM access_keys WHERE account_id = ? AND user_name = ?`, account, name).Scan(&keys); err != nil {
+			return err
+		}
+		if keys > 0 {
+			return fmt.Errorf("user %s has %d access key(s): %w", name, keys, trustgate.ErrConflict)
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE account_id = ? AND name = ?`, account, name)
+		return affected(res, err, "user "+name)
+	})
+}

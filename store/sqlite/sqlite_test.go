@@ -1,0 +1,71 @@
+package sqlite_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/trustgate/trustgate/secret"
+	"github.com/trustgate/trustgate/store"
+	"github.com/trustgate/trustgate/store/sqlite"
+	"github.com/trustgate/trustgate/store/storetest"
+)
+
+func sealer(t *testing.T) *secret.Sealer {
+	t.Helper()
+	s, err := secret.NewSealer(bytes.Repeat([]byte{1}, secret.KeySize), "access keys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func open(t *testing.T, path string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(path, sealer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		db := open(t, filepath.Join(t.TempDir(), "trustgate.db"))
+		t.Cleanup(func() { db.Close() })
+		return db
+	})
+}
+
+// Secrets must never reach the database file in the clear.
+func TestSecretsSealedAtRest(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "trustgate.db")
+	db := open(t, path)
+	storetest.SeedForTest(t, db, "plain-secret-never-on-disk")
+	db.Close()
+	for _, name := range []string{"trustgate.db", "trustgate.db-wal"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		if bytes.Contains(b, []byte("plain-secret-never-on-disk")) {
+			t.Errorf("%s holds a secret access key in the clear", name)
+		}
+	}
+	db = open(t, path)
+	defer db.Close()
+	k, err := db.AccessKey(t.Context(), storetest.SeedKeyID)
+	if err != nil || k.Secret != "plain-secret-never-on-disk" {
+		t.Errorf("after reopening, AccessKey = %+v, %v", k, err)
+	}
+}
+
+// Reopening runs no migration twice.
+func TestReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "trustgate.db")
+	open(t, path).Close()
+	db := open(t, path)
+	db.Close()
+}

@@ -1,0 +1,179 @@
+// Package storetest is the conformance suite every store backend must
+// pass: call Run from the backend's tests with a function that opens a
+// fresh, empty store.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/store"
+)
+
+// Opener opens a new, empty store for one test.
+type Opener func(t *testing.T) store.Store
+
+// Run runs the whole suite against the backend.
+func Run(t *testing.T, open Opener) {
+	t.Run("Organization", func(t *testing.T) { testOrganization(t, open(t)) })
+	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open(t)) })
+	t.Run("AccessKeys", func(t *testing.T) { testAccessKeys(t, open(t)) })
+	t.Run("Users", func(t *testing.T) { testUsers(t, open(t)) })
+}
+
+var (
+	ctx = context.Background()
+	t0  = time.Date(2026, 11, 22, 12, 0, 0, 123456789, time.UTC)
+)
+
+const mgmt = "111111111111"
+
+// seed creates the organization with its management account and root key.
+func seed(t *testing.T, s store.Store) {
+	t.Helper()
+	SeedForTest(t, s, "root-secret")
+}
+
+func wantErr(t *testing.T, call string, err, want error) {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Errorf("%s = %v, want %v", call, err, want)
+	}
+}
+
+func testOrganization(t *testing.T, s store.Store) {
+	_, err := s.Organization(ctx)
+	wantErr(t, "Organization before creation", err, trustgate.ErrNotFound)
+	seed(t, s)
+	o, err := s.Organization(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.ID != "o-a1b2c3d4e5" || o.RootID != "r-ab12" || o.ManagementAccount != mgmt || !o.CreatedAt.Equal(t0) {
+		t.Errorf("Organization = %+v", o)
+	}
+	err = s.CreateOrganization(ctx, &trustgate.Organization{ID: "o-other"},
+		&trustgate.Account{ID: "999999999999"}, &trustgate.AccessKey{ID: "AKIAOTHER"})
+	wantErr(t, "second CreateOrganization", err, trustgate.ErrConflict)
+	if _, err := s.Account(ctx, "999999999999"); !errors.Is(err, trustgate.ErrNotFound) {
+		t.Errorf("a failed CreateOrganization left its account behind: %v", err)
+	}
+	k, err := s.AccessKey(ctx, SeedKeyID)
+	if err != nil || k.Secret != "root-secret" || !k.IsRoot() {
+		t.Errorf("root key = %+v, %v", k, err)
+	}
+}
+
+func testAccounts(t *testing.T, s store.Store) {
+	seed(t, s)
+	dev := &trustgate.Account{ID: "222222222222", Name: "Development", Email: "dev@example.com", ParentID: "ou-ab12-dev", Status: "ACTIVE", JoinedAt: t0, CreatedAt: t0}
+	if err := s.CreateAccount(ctx, dev); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "CreateAccount twice", s.CreateAccount(ctx, dev), trustgate.ErrConflict)
+	got, err := s.Account(ctx, "222222222222")
+	if err != nil || *got != *dev {
+		t.Errorf("Account = %+v, %v; want %+v", got, err, dev)
+	}
+	_, err = s.Account(ctx, "333333333333")
+	wantErr(t, "Account(unknown)", err, trustgate.ErrNotFound)
+	all, err := s.Accounts(ctx)
+	if err != nil || len(all) != 2 || all[0].ID != mgmt || all[1].ID != "222222222222" {
+		t.Errorf("Accounts = %v, %v", all, err)
+	}
+}
+
+func testAccessKeys(t *testing.T, s store.Store) {
+	seed(t, s)
+	if err := s.CreateUser(ctx, &trustgate.User{Account: mgmt, Name: "alice", ID: "AIDAALICE", Path: "/", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	k1 := &trustgate.AccessKey{ID: "AKIAALICE1", Secret: "s1", Account: mgmt, UserName: "alice", Status: trustgate.KeyActive, CreatedAt: t0}
+	k2 := &trustgate.AccessKey{ID: "AKIAALICE2", Secret: "s2", Account: mgmt, UserName: "alice", Status: trustgate.KeyActive, CreatedAt: t0.Add(time.Second)}
+	for _, k := range []*trustgate.AccessKey{k2, k1} {
+		if err := s.CreateAccessKey(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantErr(t, "CreateAccessKey(duplicate id)", s.CreateAccessKey(ctx, k1), trustgate.ErrConflict)
+	wantErr(t, "CreateAccessKey(unknown user)", s.CreateAccessKey(ctx,
+		&trustgate.AccessKey{ID: "AKIABOB", Secret: "x", Account: mgmt, UserName: "bob", Status: trustgate.KeyActive, CreatedAt: t0}), trustgate.ErrNotFound)
+	wantErr(t, "CreateAccessKey(unknown account)", s.CreateAccessKey(ctx,
+		&trustgate.AccessKey{ID: "AKIANOWHERE", Secret: "x", Account: "999999999999", Status: trustgate.KeyActive, CreatedAt: t0}), trustgate.ErrNotFound)
+
+	keys, err := s.AccessKeys(ctx, mgmt, "alice")
+	if err != nil || len(keys) != 2 || keys[0].ID != "AKIAALICE1" || keys[1].ID != "AKIAALICE2" || keys[1].Secret != "s2" {
+		t.Fatalf("AccessKeys(alice) = %v, %v; want both keys, oldest first", keys, err)
+	}
+	if err := s.UpdateAccessKeyStatus(ctx, mgmt, "AKIAALICE1", trustgate.KeyInactive); err != nil {
+		t.Fatal(err)
+	}
+	if k, _ := s.AccessKey(ctx, "AKIAALICE1"); k == nil || k.Status != trustgate.KeyInactive {
+		t.Errorf("status after update = %+v", k)
+	}
+	wantErr(t, "UpdateAccessKeyStatus(other account)", s.UpdateAccessKeyStatus(ctx, "222222222222", "AKIAALICE1", trustgate.KeyActive), trustgate.ErrNotFound)
+	wantErr(t, "DeleteUser(with keys)", s.DeleteUser(ctx, mgmt, "alice"), trustgate.ErrConflict)
+	for _, id := range []string{"AKIAALICE1", "AKIAALICE2"} {
+		if err := s.DeleteAccessKey(ctx, mgmt, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantErr(t, "DeleteAccessKey twice", s.DeleteAccessKey(ctx, mgmt, "AKIAALICE1"), trustgate.ErrNotFound)
+	_, err = s.AccessKey(ctx, "AKIAALICE1")
+	wantErr(t, "AccessKey(deleted)", err, trustgate.ErrNotFound)
+	if err := s.DeleteUser(ctx, mgmt, "alice"); err != nil {
+		t.Errorf("DeleteUser after its keys are gone: %v", err)
+	}
+}
+
+func testUsers(t *testing.T, s store.Store) {
+	seed(t, s)
+	for _, u := range []*trustgate.User{
+		{Account: mgmt, Name: "bob", ID: "AIDABOB", Path: "/eng/", CreatedAt: t0},
+		{Account: mgmt, Name: "alice", ID: "AIDAALICE", Path: "/", CreatedAt: t0},
+		{Account: mgmt, Name: "carol", ID: "AIDACAROL", Path: "/eng/data/", CreatedAt: t0},
+	} {
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantErr(t, "CreateUser(same name, other case)", s.CreateUser(ctx,
+		&trustgate.User{Account: mgmt, Name: "ALICE", ID: "AIDAALICE2", Path: "/", CreatedAt: t0}), trustgate.ErrConflict)
+	wantErr(t, "CreateUser(unknown account)", s.CreateUser(ctx,
+		&trustgate.User{Account: "999999999999", Name: "x", ID: "AIDAX", Path: "/", CreatedAt: t0}), trustgate.ErrNotFound)
+	u, err := s.User(ctx, mgmt, "Alice")
+	if err != nil || u.Name != "alice" || u.ID != "AIDAALICE" || u.ARN() != "arn:aws:iam::111111111111:user/alice" {
+		t.Errorf("User(Alice) = %+v, %v", u, err)
+	}
+	all, err := s.Users(ctx, mgmt, "/")
+	if err != nil || len(all) != 3 || all[0].Name != "alice" || all[2].Name != "carol" {
+		t.Errorf("Users(/) = %v, %v", all, err)
+	}
+	eng, err := s.Users(ctx, mgmt, "/eng/")
+	if err != nil || len(eng) != 2 {
+		t.Errorf("Users(/eng/) = %v, %v; want bob and carol", eng, err)
+	}
+	if err := s.DeleteUser(ctx, mgmt, "BOB"); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "DeleteUser twice", s.DeleteUser(ctx, mgmt, "bob"), trustgate.ErrNotFound)
+}
+
+// SeedKeyID is the id of the root key SeedForTest creates.
+const SeedKeyID = "AKIAROOTROOTROOTROOT"
+
+// SeedForTest creates the organization as the suite does, with the root
+// key's secret given, for a backend's own tests.
+func SeedForTest(t *testing.T, s store.Store, rootSecret string) {
+	t.Helper()
+	err := s.CreateOrganization(ctx,
+		&trustgate.Organization{ID: "o-a1b2c3d4e5", RootID: "r-ab12", ManagementAccount: mgmt, CreatedAt: t0},
+		&trustgate.Account{ID: mgmt, Name: "management", Email: "root@example.com", ParentID: "r-ab12", Status: "ACTIVE", JoinedAt: t0, CreatedAt: t0},
+		&trustgate.AccessKey{ID: SeedKeyID, Secret: rootSecret, Account: mgmt, Status: trustgate.KeyActive, CreatedAt: t0})
+	if err != nil {
+		t.Fatalf("CreateOrganization: %v", err)
+	}
+}

@@ -1,0 +1,75 @@
+// Package trustgate holds the domain of trustgate, AWS multi-account
+// access control as one binary: the organization and its accounts, and the
+// IAM entities in each account, with the errors every layer speaks.
+//
+// The packages around it show the architecture: policy and authz decide
+// requests, sigv4 authenticates them, store keeps the domain, the service
+// packages speak AWS's wire protocols, server routes HTTP, and cmd/trustgate
+// wires it all together.
+package trustgate
+
+import (
+	"errors"
+	"time"
+)
+
+// Error kinds that storage and services return, wrapped with context.
+// Each service maps them to its AWS error code (NoSuchEntity,
+// EntityAlreadyExists, AccountNotFoundException, ...).
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("already exists")
+)
+
+// Organization is the AWS Organization that holds every account.
+type Organization struct {
+	ID                string // o-xxxxxxxxxx
+	RootID            string // r-xxxx
+	ManagementAccount string
+	CreatedAt         time.Time
+}
+
+// Account is an AWS account of the organization.
+type Account struct {
+	ID        string // 12 digits
+	Name      string
+	Email     string
+	ParentID  string // the root or OU that holds it
+	Status    string // ACTIVE, SUSPENDED
+	JoinedAt  time.Time
+	CreatedAt time.Time
+}
+
+// Access key statuses.
+const (
+	KeyActive   = "Active"
+	KeyInactive = "Inactive"
+)
+
+// AccessKey is a long-term access key of an IAM user or of an account's
+// root user (UserName empty).
+type AccessKey struct {
+	ID        string // AKIA...
+	Secret    string // in memory only; stored encrypted
+	Account   string
+	UserName  string
+	Status    string
+	CreatedAt time.Time
+}
+
+// IsRoot reports whether the key belongs to the account's root user.
+func (k *AccessKey) IsRoot() bool { return k.UserName == "" }
+
+// User is an IAM user.
+type User struct {
+	Account   string
+	Name      string
+	ID        string // AIDA...
+	Path      string
+	CreatedAt time.Time
+}
+
+// ARN is the user's ARN.
+func (u *User) ARN() string {
+	return "arn:aws:iam::" + u.Account + ":user" + u.Path + u.Name
+}
