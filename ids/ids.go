@@ -1,0 +1,69 @@
+// Package ids makes the identifiers AWS hands out, in AWS's shapes:
+// 12-digit account ids, access key ids (AKIA long-term, ASIA temporary),
+// IAM unique ids (AIDA user, AROA role, AGPA group, ANPA managed policy),
+// secret access keys, and Organizations ids.
+package ids
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+)
+
+// Prefixes of IAM unique ids and access key ids.
+const (
+	LongTermKey  = "AKIA"
+	TemporaryKey = "ASIA"
+	User         = "AIDA"
+	Role         = "AROA"
+	Group        = "AGPA"
+	Policy       = "ANPA"
+)
+
+const (
+	upperDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" // base32 alphabet, as AWS's ids use
+	lowerDigits = "abcdefghijklmnopqrstuvwxyz0123456789"
+	digits      = "0123456789"
+)
+
+func random(alphabet string, n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("ids: no randomness: " + err.Error())
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// Account returns a new 12-digit account id; it never starts with 0.
+func Account() string {
+	return random("123456789", 1) + random(digits, 11)
+}
+
+// Unique returns a unique id with the given prefix, 21 characters in all,
+// as AIDAJQABLZS4A3QDU576Q.
+func Unique(prefix string) string {
+	return prefix + random(upperDigits, 17)
+}
+
+// AccessKeyID returns a new access key id with the given prefix (AKIA or
+// ASIA), 20 characters in all.
+func AccessKeyID(prefix string) string {
+	return prefix + random(upperDigits, 16)
+}
+
+// SecretAccessKey returns a new 40-character secret access key.
+func SecretAccessKey() string {
+	b := make([]byte, 30)
+	if _, err := rand.Read(b); err != nil {
+		panic("ids: no randomness: " + err.Error())
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// Organization returns a new organization id, as o-a1b2c3d4e5.
+func Organization() string { return "o-" + random(lowerDigits, 10) }
+
+// OrganizationRoot returns a new root id, as r-ab12.
+func OrganizationRoot() string { return "r-" + random(lowerDigits, 4) }
