@@ -91,6 +91,24 @@ func (s *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// queryAll runs a query and scans every row with scan.
+func queryAll[T any](ctx context.Context, db *sql.DB, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // Close closes the database.
 func (s *DB) Close() error { return s.db.Close() }
 
@@ -185,20 +203,7 @@ func (s *DB) Account(ctx context.Context, id string) (*trustgate.Account, error)
 
 // Accounts implements store.Store.
 func (s *DB) Accounts(ctx context.Context) ([]*trustgate.Account, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*trustgate.Account
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, scanAccount, `SELECT `+accountColumns+` FROM accounts ORDER BY id`)
 }
 
 // CreateAccount implements store.Store.
@@ -271,20 +276,8 @@ func (s *DB) CreateAccessKey(ctx context.Context, k *trustgate.AccessKey) error 
 
 // AccessKeys implements store.Store.
 func (s *DB) AccessKeys(ctx context.Context, account, userName string) ([]*trustgate.AccessKey, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+accessKeyColumns+` FROM access_keys WHERE account_id = ? AND user_name = ? ORDER BY created_at, id`, account, userName)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*trustgate.AccessKey
-	for rows.Next() {
-		k, err := s.scanAccessKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, s.scanAccessKey,
+		`SELECT `+accessKeyColumns+` FROM access_keys WHERE account_id = ? AND user_name = ? ORDER BY created_at, id`, account, userName)
 }
 
 // UpdateAccessKeyStatus implements store.Store.
@@ -352,21 +345,8 @@ func (s *DB) CreateUser(ctx context.Context, u *trustgate.User) error {
 
 // Users implements store.Store.
 func (s *DB) Users(ctx context.Context, account, pathPrefix string) ([]*trustgate.User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name`,
-		account, pathPrefix, pathPrefix)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*trustgate.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, scanUser,
+		`SELECT `+userColumns+` FROM users WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name`, account, pathPrefix, pathPrefix)
 }
 
 // DeleteUser implements store.Store.
