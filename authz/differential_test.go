@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -126,6 +127,18 @@ func knownDifference(c *scenario.Case, req *authz.Request, ours authz.Result, th
 			return "note 12: NotPrincipal naming the account does not leave out its users and roles"
 		}
 	}
+	// docs/aws-behaviour.md note 9: a variable with no value matches
+	// nothing, so a NotResource holding one applies and a negated
+	// operator on one holds; iam-simulate voids such statements instead.
+	// Confirm by dropping them and re-deciding.
+	ctx := c.Context(req.Caller)
+	voided := *c
+	voided.Policies = rewritePolicies(c.Policies, func(doc map[string]any) { dropVoidedStatements(doc, ctx) })
+	if r, err := voided.Build(); err == nil {
+		if d := authz.Evaluate(r).Decision; d != ours.Decision && d.String() == theirs {
+			return "note 9: a variable with no value matches nothing, even under NotResource or a negated operator"
+		}
+	}
 	// docs/aws-behaviour.md note 17: AWS resolves policy variables in the
 	// values of ARN operators; iam-simulate leaves them as text.
 	// Confirm it: with those variables made literal, as iam-simulate reads
@@ -201,6 +214,63 @@ func nameCallerInNotPrincipal(doc map[string]any, caller *policy.Caller) {
 			}
 		}
 	}
+}
+
+var variablePattern = regexp.MustCompile(`\$\{([^}]*)\}`)
+
+// hasUnresolvable reports whether s holds a policy variable without a
+// default whose key has no single value in ctx.
+func hasUnresolvable(s string, ctx *policy.Context) bool {
+	for _, m := range variablePattern.FindAllStringSubmatch(s, -1) {
+		body := m[1]
+		if body == "*" || body == "?" || body == "$" || strings.Contains(body, ",") {
+			continue
+		}
+		if v, ok := ctx.Get(strings.TrimSpace(body)); !ok || len(v) != 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// dropVoidedStatements removes the statements iam-simulate voids: a
+// NotResource with an unresolvable variable, or a negated condition on a
+// present key whose values hold one.
+func dropVoidedStatements(doc map[string]any, ctx *policy.Context) {
+	var kept []any
+	all := statements(doc)
+	for _, st := range all {
+		b, _ := json.Marshal(st["NotResource"])
+		void := st["NotResource"] != nil && hasUnresolvable(string(b), ctx)
+		cond, _ := st["Condition"].(map[string]any)
+		for op, keys := range cond {
+			if !strings.Contains(op, "Not") {
+				continue
+			}
+			for key, v := range keys.(map[string]any) {
+				b, _ := json.Marshal(v)
+				if _, present := ctx.Get(key); present && hasUnresolvable(string(b), ctx) {
+					void = true
+				}
+			}
+		}
+		if !void {
+			kept = append(kept, st)
+		}
+	}
+	if len(kept) == 0 {
+		// A policy needs a statement; this one applies to nothing.
+		nothing := map[string]any{"Effect": "Deny", "Action": "sts:None"}
+		first := all[0]
+		if first["Principal"] != nil || first["NotPrincipal"] != nil {
+			nothing["Principal"] = "*"
+		}
+		if first["Resource"] != nil || first["NotResource"] != nil {
+			nothing["Resource"] = "*"
+		}
+		kept = append(kept, nothing)
+	}
+	doc["Statement"] = kept
 }
 
 // rewritePolicies applies edit to every policy document of a case.

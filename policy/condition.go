@@ -105,8 +105,6 @@ type Condition struct {
 	ifExists bool
 	key      string // lower-cased
 	values   []conditionValue
-	// variables is set when some value holds a policy variable.
-	variables bool
 }
 
 // conditionValue is one policy value, parsed once for its operator.
@@ -154,9 +152,7 @@ func compileCondition(opName, key string, values []string, variables bool) (Cond
 	}
 	c.values = make([]conditionValue, len(values))
 	for i, v := range values {
-		cv := compileConditionValue(op, v, variables)
-		c.variables = c.variables || cv.pattern.hasVariables() || cv.arn.hasVariables()
-		c.values[i] = cv
+		c.values[i] = compileConditionValue(op, v, variables)
 	}
 	return c, nil
 }
@@ -193,8 +189,9 @@ func compileConditionValue(op operator, v string, variables bool) conditionValue
 func (c *Condition) eval(ctx *Context) bool {
 	values, present := ctx.lookup(c.key)
 	if c.op == opNull {
-		// "Null": "true" holds when the key is absent, "false" when present.
-		absent := !present || len(values) == 0
+		// "Null": "true" holds when the key is absent, "false" when present;
+		// a key whose values are all empty strings is a null value.
+		absent := !present || nullSet(values)
 		for i := range c.values {
 			if (c.values[i].pattern.raw == "true") == absent {
 				return true
@@ -202,14 +199,12 @@ func (c *Condition) eval(ctx *Context) bool {
 		}
 		return false
 	}
-	if present && len(values) > 0 && c.op.negated() && !c.resolvable(ctx) {
-		// A value that cannot be resolved proves nothing, so a negated
-		// operator cannot hold (docs/aws-behaviour.md note 9).
-		return false
-	}
 	switch c.set {
 	case forAllValues:
-		// Holds for an empty or missing set: every one of no values matches.
+		// Holds for a missing or null set: every one of no values matches.
+		if nullSet(values) {
+			return true
+		}
 		for _, v := range values {
 			if !c.matchOne(v, ctx) {
 				return false
@@ -217,7 +212,7 @@ func (c *Condition) eval(ctx *Context) bool {
 		}
 		return true
 	case forAnyValue:
-		if !present || len(values) == 0 {
+		if !present || nullSet(values) {
 			return c.ifExists && !present
 		}
 		for _, v := range values {
@@ -248,21 +243,12 @@ func (c *Condition) eval(ctx *Context) bool {
 	return false
 }
 
-// resolvable reports whether every policy variable in the condition's
-// values has a value in ctx.
-func (c *Condition) resolvable(ctx *Context) bool {
-	if !c.variables {
-		return true
-	}
-	for i := range c.values {
-		v := &c.values[i]
-		if !v.pattern.resolvable(ctx) || !v.arn.whole.resolvable(ctx) {
+// nullSet reports whether a key's values are a null data set: none, or
+// only empty strings (docs/aws-behaviour.md note 11).
+func nullSet(values []string) bool {
+	for _, v := range values {
+		if v != "" {
 			return false
-		}
-		for j := range v.arn.parts {
-			if !v.arn.parts[j].resolvable(ctx) {
-				return false
-			}
 		}
 	}
 	return true
@@ -354,6 +340,7 @@ var dateLayouts = []string{
 	"2006-01-02T15:04:05",
 	"2006-01-02T15:04",
 	"2006-01-02",
+	"2006-01", // W3C's ISO 8601 profile allows a year and month
 	"20060102T150405Z",
 }
 
@@ -411,18 +398,6 @@ type arnPattern struct {
 	split bool
 }
 
-func (p *arnPattern) hasVariables() bool {
-	if p.whole.hasVariables() {
-		return true
-	}
-	for i := range p.parts {
-		if p.parts[i].hasVariables() {
-			return true
-		}
-	}
-	return false
-}
-
 func compileArnPattern(s string, variables bool) arnPattern {
 	fields, ok := splitArnPattern(s)
 	if !ok {
@@ -471,44 +446,21 @@ func indexColonOutsideVariables(s string) int {
 	return -1
 }
 
-// arnMatch is the outcome of matching an ARN pattern.
-type arnMatch uint8
-
-const (
-	mismatched arnMatch = iota
-	matched
-	unresolved // a policy variable in the pattern has no value
-)
-
 func (p *arnPattern) match(s string, ctx *Context) bool {
 	a, ok := arn.Split(s)
-	return p.matchSplit(s, a, ok, ctx) == matched
+	return p.matchSplit(s, a, ok, ctx)
 }
 
 // matchSplit matches s, already split into a (isARN tells whether it
-// split). Parts are tried in order, so a mismatch in an early part is
-// reported even when a later part holds an unresolvable variable.
-func (p *arnPattern) matchSplit(s string, a arn.ARN, isARN bool, ctx *Context) arnMatch {
+// split). A policy variable with no value matches nothing.
+func (p *arnPattern) matchSplit(s string, a arn.ARN, isARN bool, ctx *Context) bool {
 	if !p.split {
-		return matchPart(&p.whole, s, ctx)
+		return p.whole.match(s, false, ctx)
 	}
-	if !isARN {
-		return mismatched
-	}
-	for i, part := range [5]string{a.Partition, a.Service, a.Region, a.Account, a.Resource} {
-		if m := matchPart(&p.parts[i], part, ctx); m != matched {
-			return m
-		}
-	}
-	return matched
-}
-
-func matchPart(p *pattern, s string, ctx *Context) arnMatch {
-	if p.simple == complexPattern && !p.resolvable(ctx) {
-		return unresolved
-	}
-	if p.match(s, false, ctx) {
-		return matched
-	}
-	return mismatched
+	return isARN &&
+		p.parts[0].match(a.Partition, false, ctx) &&
+		p.parts[1].match(a.Service, false, ctx) &&
+		p.parts[2].match(a.Region, false, ctx) &&
+		p.parts[3].match(a.Account, false, ctx) &&
+		p.parts[4].match(a.Resource, false, ctx)
 }

@@ -332,19 +332,14 @@ func (s *Statement) matchAction(action string) bool {
 }
 
 // matchResources reports whether the Resource or NotResource element lets
-// the statement apply. An entry whose policy variable cannot be resolved
-// proves nothing: it never matches a Resource, and it keeps a NotResource
-// from applying unless an earlier part of its ARN already rules the
-// request out (docs/aws-behaviour.md note 9).
+// the statement apply. An entry whose policy variable has no value matches
+// no resource, so a NotResource holding it still applies
+// (docs/aws-behaviour.md note 9).
 func (s *Statement) matchResources(req *Request) bool {
-	unknown := false
 	for i := range s.resources {
-		switch s.resources[i].matchSplit(req.Resource, req.resource, req.resourceARN, req.Context) {
-		case matched:
+		if s.resources[i].matchSplit(req.Resource, req.resource, req.resourceARN, req.Context) {
 			return !s.NotResource
-		case unresolved:
-			unknown = true
 		}
 	}
-	return s.NotResource && !unknown
+	return s.NotResource
 }
