@@ -635,7 +635,7 @@ func (g *generator) policy(withPrincipal bool, act genAction, resource, callerAR
 		}
 		if withPrincipal {
 			key := "Principal"
-			if s["Effect"] == "Deny" && g.chance(0.3) {
+			if s["Effect"] == "Deny" && act.kind != "role" && g.chance(0.3) {
 				key = "NotPrincipal"
 			}
 			s[key] = g.principal(callerARN, issuerARN)

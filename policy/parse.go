@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 )
@@ -18,7 +19,7 @@ func Parse(doc string, kind Kind) (*Policy, error) {
 	if err := dec.Decode(&root); err != nil {
 		return nil, malformed("This policy contains invalid Json")
 	}
-	if _, err := dec.Token(); err == nil {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, malformed("This policy contains invalid Json")
 	}
 	obj, ok := root.(map[string]any)
@@ -61,7 +62,13 @@ func Parse(doc string, kind Kind) (*Policy, error) {
 		return nil, malformed("Syntax errors in policy. Statement must be an object or a list of objects")
 	}
 	if len(statements) == 0 {
+		if kind == Resource {
+			return nil, malformed("Could not parse the policy: Statement is empty!")
+		}
 		return nil, malformed("Syntax errors in policy. Statement must hold at least one statement")
+	}
+	if kind == ResourceControl && p.Version != Version2012 {
+		return nil, orgMalformed("every RCP needs \"Version\": \"2012-10-17\"")
 	}
 	variables := p.Version == Version2012
 	sids := map[string]bool{}
@@ -135,6 +142,9 @@ func parseStatement(m map[string]any, kind Kind, variables bool) (*Statement, er
 	case nil:
 		return nil, malformed("Missing required field Effect")
 	default:
+		if iamKind(kind) {
+			return nil, malformed("The policy failed legacy parsing. Effect must be \"Allow\" or \"Deny\", not %v", v)
+		}
 		return nil, malformed("Invalid effect: %v. Effect must be \"Allow\" or \"Deny\"", v)
 	}
 	if err := s.parsePrincipal(m, kind); err != nil {
@@ -153,7 +163,35 @@ func parseStatement(m map[string]any, kind Kind, variables bool) (*Statement, er
 		}
 		s.Conditions = conds
 	}
+	if kind == ResourceControl {
+		if err := s.checkRCP(); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// orgMalformed is Organizations' one message for a policy its type does
+// not allow, with what is wrong.
+func orgMalformed(detail string) *Error {
+	return malformed("The provided policy document does not meet the requirements of the specified policy type: %s.", detail)
+}
+
+// checkRCP applies the RCP rules: statements deny (only the AWS managed
+// RCPFullAWSAccess allows, with "*" for principal, action and resource),
+// and NotAction is not supported.
+func (s *Statement) checkRCP() error {
+	if s.NotAction {
+		return orgMalformed("an RCP cannot use NotAction")
+	}
+	if s.Effect == Allow {
+		full := s.Principal != nil && s.Principal.Any && len(s.Actions) == 1 && s.Actions[0] == "*" &&
+			len(s.Resources) == 1 && s.Resources[0] == "*" && !s.NotResource && len(s.Conditions) == 0
+		if !full {
+			return orgMalformed("an RCP statement must Deny; only RCPFullAWSAccess allows")
+		}
+	}
+	return nil
 }
 
 func (s *Statement) parsePrincipal(m map[string]any, kind Kind) error {
@@ -174,8 +212,11 @@ func (s *Statement) parsePrincipal(m map[string]any, kind Kind) error {
 	}
 	raw := p
 	if hasNP {
-		if kind == ResourceControl {
-			return malformed("Syntax errors in policy. NotPrincipal is not supported in resource control policies")
+		switch kind {
+		case ResourceControl:
+			return orgMalformed("an RCP cannot use NotPrincipal")
+		case Trust:
+			return malformed("Invalid principal in policy: a role trust policy cannot use NotPrincipal; use Principal with a condition on aws:PrincipalArn")
 		}
 		raw, s.NotPrincipal = np, true
 	}
@@ -184,7 +225,7 @@ func (s *Statement) parsePrincipal(m map[string]any, kind Kind) error {
 		return err
 	}
 	if kind == ResourceControl && !principals.Any {
-		return malformed("Invalid principal in policy: a resource control policy must use \"Principal\": \"*\" and narrow it with conditions")
+		return orgMalformed("an RCP must use \"Principal\": \"*\" and narrow it with conditions")
 	}
 	s.Principal = principals
 	return nil
@@ -296,8 +337,12 @@ func (s *Statement) parseResources(m map[string]any, kind Kind, variables bool) 
 	}
 	for _, res := range resources {
 		if res != "*" {
-			if _, ok := splitArnPattern(res); !ok {
+			parts, ok := splitArnPattern(res)
+			if !ok {
 				return malformed("Resource %s must be in ARN format or \"*\".", res)
+			}
+			if parts[1] == "iam" && parts[2] != "" && iamKind(kind) {
+				return malformed("IAM resource %s cannot contain region information.", res)
 			}
 		}
 		s.resources = append(s.resources, compileArnPattern(res, variables))

@@ -122,26 +122,6 @@ func classify(elems []elem) simpleKind {
 	return complexPattern
 }
 
-// hasVariables reports whether the pattern refers to the request context.
-func (p *pattern) hasVariables() bool {
-	for _, e := range p.elems {
-		if e.kind == elemVariable {
-			return true
-		}
-	}
-	return false
-}
-
-// isWildcard reports whether the pattern holds `*` or `?`.
-func (p *pattern) isWildcard() bool {
-	for _, e := range p.elems {
-		if e.kind == elemStar || e.kind == elemQuestion {
-			return true
-		}
-	}
-	return false
-}
-
 // match reports whether s matches the pattern. fold makes the comparison
 // case-insensitive. Variables are looked up in ctx; a variable that is
 // absent, or has several values, and has no default makes the match fail.
@@ -225,19 +205,6 @@ func (e *elem) resolve(ctx *Context) (string, bool) {
 		return e.text, true
 	}
 	return "", false
-}
-
-// resolvable reports whether every variable in the pattern has a value in
-// ctx, which decides whether a pattern with variables can match at all.
-func (p *pattern) resolvable(ctx *Context) bool {
-	for i := range p.elems {
-		if p.elems[i].kind == elemVariable {
-			if _, ok := p.elems[i].resolve(ctx); !ok {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 func hasPrefix(s, prefix string, fold bool) bool {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/trustgate/trustgate/arn"
 )
@@ -44,8 +45,8 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", k)
 }
 
-// Size limits, in characters not counting white space, as IAM counts
-// them; S3 counts the bytes of a bucket policy.
+// Size limits: IAM counts characters without white space, Organizations
+// every character, S3 the bytes of a bucket policy.
 const (
 	MaxManagedPolicySize    = 6144
 	MaxUserInlineSize       = 2048 // all inline policies of a user together
@@ -59,24 +60,41 @@ const (
 
 // Quota is a size limit on policy documents of one kind.
 type Quota struct {
-	Name  string // the quota's name in IAM's LimitExceeded messages
-	Max   int
-	Bytes bool // count bytes, as S3 does, rather than IAM's characters
+	Name string // the quota's name in LimitExceeded messages
+	Max  int
+	Unit SizeUnit
 }
+
+// SizeUnit is what a quota counts.
+type SizeUnit uint8
+
+const (
+	// NonSpaceCharacters: IAM counts every character but white space.
+	NonSpaceCharacters SizeUnit = iota
+	// Characters: Organizations counts every character.
+	Characters
+	// Bytes: S3 counts bytes.
+	Bytes
+)
 
 // The quotas of single documents. Inline policies are limited by the sum
 // of an entity's inline policies; IAM checks those with the same Size.
 var (
 	ManagedPolicyQuota = Quota{Name: "PolicySize", Max: MaxManagedPolicySize}
 	TrustPolicyQuota   = Quota{Name: "ACLSizePerRole", Max: MaxTrustPolicySize}
-	OrgPolicyQuota     = Quota{Name: "PolicyContentSize", Max: MaxOrgPolicySize}
-	BucketPolicyQuota  = Quota{Name: "BucketPolicySize", Max: MaxBucketPolicySizeByte, Bytes: true}
+	OrgPolicyQuota     = Quota{Name: "PolicyContentSize", Max: MaxOrgPolicySize, Unit: Characters}
+	BucketPolicyQuota  = Quota{Name: "BucketPolicySize", Max: MaxBucketPolicySizeByte, Unit: Bytes}
 )
 
 // Check returns an ErrTooLarge *Error when doc exceeds the quota.
 func (q Quota) Check(doc string) error {
-	n := Size([]byte(doc))
-	if q.Bytes {
+	var n int
+	switch q.Unit {
+	case NonSpaceCharacters:
+		n = Size([]byte(doc))
+	case Characters:
+		n = utf8.RuneCountInString(doc)
+	case Bytes:
 		n = len(doc)
 	}
 	if n > q.Max {

@@ -151,7 +151,8 @@ func compilePrincipals(v any, kind Kind) (*Principals, error) {
 	if !ok || len(obj) == 0 {
 		return nil, malformed("Invalid principal in policy: the Principal element must be \"*\" or an object such as {\"AWS\": \"arn:aws:iam::111122223333:root\"}")
 	}
-	for typ, raw := range obj {
+	for _, typ := range sortedKeys(obj) {
+		raw := obj[typ]
 		if !principalTypes[typ] {
 			return nil, malformed("Invalid principal in policy: unknown principal type %q; use AWS, Service, Federated or CanonicalUser", typ)
 		}
