@@ -11,6 +11,8 @@ package trustgate
 import (
 	"errors"
 	"time"
+
+	"github.com/trustgate/trustgate/policy"
 )
 
 // Error kinds that storage and services return, wrapped with context.
@@ -72,4 +74,14 @@ type User struct {
 // ARN is the user's ARN.
 func (u *User) ARN() string {
 	return "arn:aws:iam::" + u.Account + ":user" + u.Path + u.Name
+}
+
+// Principal is an authenticated caller: who it is to the policies, and
+// the ids AWS reports for it.
+type Principal struct {
+	policy.Caller
+	// UserID is aws:userid: the account id for root, AIDA... for a user,
+	// AROA...:session for a role session.
+	UserID      string
+	AccessKeyID string
 }

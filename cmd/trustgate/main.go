@@ -2,6 +2,7 @@
 //
 // Subcommands:
 //
+//	trustgate serve [--listen --data --region]  serve Organizations, IAM, STS and S3 on one endpoint
 //	trustgate simulate FILE...            decide the requests in scenario files and explain why
 //	trustgate validate --kind KIND FILE   check a policy document as IAM would
 package main
@@ -28,6 +29,6 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(simulateCommand(), validateCommand())
+	root.AddCommand(serveCommand(), simulateCommand(), validateCommand())
 	return root
 }

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trustgate/trustgate/datadir"
+	"github.com/trustgate/trustgate/server"
+)
+
+// serveOptions are the flags of `trustgate serve`.
+type serveOptions struct {
+	Listen string
+	Data   string
+	Region string
+	// ready, when set, is called with the address once the server
+	// listens (tests listen on port 0).
+	ready func(addr string)
+}
+
+func serveCommand() *cobra.Command {
+	o := serveOptions{}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve Organizations, IAM, STS and S3 on one endpoint",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			return serve(ctx, o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	cmd.Flags().StringVar(&o.Listen, "listen", "127.0.0.1:4600", "address to listen on")
+	cmd.Flags().StringVar(&o.Data, "data", "./trustgate-data", "data directory (embedded store)")
+	cmd.Flags().StringVar(&o.Region, "region", "us-east-1", "the region trustgate answers as")
+	return cmd
+}
+
+// serve runs the server until ctx is done, then shuts down gracefully.
+// The banner goes to out, the request log (JSON lines) to logs.
+func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
+	log := slog.New(slog.NewJSONHandler(logs, nil))
+	dir, err := datadir.Open(ctx, o.Data, time.Now())
+	if err != nil {
+		return fmt.Errorf("opening data directory %s: %w", o.Data, err)
+	}
+	defer dir.Close()
+	ln, err := net.Listen("tcp", o.Listen)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w (is another trustgate running? choose another --listen)", o.Listen, err)
+	}
+	srv := &http.Server{
+		Handler:           server.New(dir.Store, log),
+		ReadHeaderTimeout: 30 * time.Second,
+	}
+	endpoint := "http://" + ln.Addr().String()
+	printBanner(out, o, dir, endpoint)
+	if o.ready != nil {
+		o.ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "endpoint", endpoint)
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func printBanner(w io.Writer, o serveOptions, dir *datadir.Dir, endpoint string) {
+	creds := filepath.Join(dir.Path, datadir.RootCredentialsFile)
+	state := "reusing"
+	if dir.Created {
+		state = "created"
+	}
+	root, err := datadir.ReadRootCredentials(dir.Path)
+	if err != nil {
+		fmt.Fprintf(w, "trustgate: cannot read %s: %v\n", creds, err)
+		root = &datadir.RootCredentials{AccessKeyId: "<see " + creds + ">", SecretAccessKey: "<see " + creds + ">"}
+	}
+	fmt.Fprintf(w, `trustgate serving on %s (%s organization %s, management account %s)
+Root credentials of the management account: %s
+
+Point the aws CLI (--endpoint-url for CLI v2), boto3 and the SDKs at it:
+  export AWS_ENDPOINT_URL=%s
+  export AWS_ACCESS_KEY_ID=%s
+  export AWS_SECRET_ACCESS_KEY=%s
+  export AWS_DEFAULT_REGION=%s
+  aws --endpoint-url %s sts get-caller-identity
+
+or as a profile in ~/.aws/credentials:
+  [trustgate]
+  aws_access_key_id = %s
+  aws_secret_access_key = %s
+
+The root user can do anything in its account but cannot assume roles:
+create an IAM user for that, as in AWS.
+`, endpoint, state, dir.Org.ID, dir.Org.ManagementAccount, creds,
+		endpoint, root.AccessKeyId, root.SecretAccessKey, o.Region, endpoint,
+		root.AccessKeyId, root.SecretAccessKey)
+}
+

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"github.com/trustgate/trustgate/datadir"
+)
+
+// testServer is a real `trustgate serve` on a free port and a fresh data
+// directory, stopped when the test ends.
+type testServer struct {
+	Endpoint string
+	Data     string
+	Root     *datadir.RootCredentials
+	Out      *syncBuffer
+	Logs     *syncBuffer
+}
+
+func startServer(t *testing.T) *testServer {
+	t.Helper()
+	ts := &testServer{Data: filepath.Join(t.TempDir(), "data"), Out: &syncBuffer{}, Logs: &syncBuffer{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, serveOptions{Listen: "127.0.0.1:0", Data: ts.Data, Region: "us-east-1",
+			ready: func(addr string) { ready <- addr }}, ts.Out, ts.Logs)
+	}()
+	select {
+	case addr := <-ready:
+		ts.Endpoint = "http://" + addr
+	case err := <-done:
+		t.Fatalf("serve: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not start within 10s")
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve returned %v after shutdown", err)
+		}
+	})
+	root, err := datadir.ReadRootCredentials(ts.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Root = root
+	return ts
+}
+
+// stsClient is an STS client of the real SDK with explicit settings, so
+// nothing of the machine's AWS configuration leaks in.
+func (ts *testServer) stsClient(id, secret string) *sts.Client {
+	return sts.New(sts.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(ts.Endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, ""),
+		HTTPClient:   &http.Client{Timeout: 10 * time.Second},
+	})
+}
+
+func TestServeHealth(t *testing.T) {
+	ts := startServer(t)
+	resp, err := http.Get(ts.Endpoint + "/_trustgate/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || strings.TrimSpace(string(body)) != "ok" {
+		t.Errorf("GET /_trustgate/health = %d %q, want 200 ok", resp.StatusCode, body)
+	}
+	resp, err = http.Get(ts.Endpoint + "/_trustgate/nothing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("GET /_trustgate/nothing = %d, want 404", resp.StatusCode)
+	}
+}
+
+func TestServeBanner(t *testing.T) {
+	ts := startServer(t)
+	out := ts.Out.String()
+	for _, want := range []string{
+		"trustgate serving on " + ts.Endpoint,
+		"export AWS_ENDPOINT_URL=" + ts.Endpoint,
+		"export AWS_ACCESS_KEY_ID=" + ts.Root.AccessKeyId,
+		"cannot assume roles",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("banner lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestGetCallerIdentityAsRoot(t *testing.T) {
+	ts := startServer(t)
+	out, err := ts.stsClient(ts.Root.AccessKeyId, ts.Root.SecretAccessKey).GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatalf("GetCallerIdentity: %v", err)
+	}
+	want := "arn:aws:iam::" + ts.Root.AccountId + ":root"
+	if aws.ToString(out.Arn) != want || aws.ToString(out.Account) != ts.Root.AccountId || aws.ToString(out.UserId) != ts.Root.AccountId {
+		t.Errorf("GetCallerIdentity = %s %s %s, want %s, account and user id %s",
+			aws.ToString(out.Arn), aws.ToString(out.Account), aws.ToString(out.UserId), want, ts.Root.AccountId)
+	}
+	if logs := ts.Logs.String(); !strings.Contains(logs, `"action":"GetCallerIdentity"`) || !strings.Contains(logs, `"caller":"`+want+`"`) {
+		t.Errorf("the request log does not name the action and caller:\n%s", logs)
+	}
+}
+
+// Bad credentials fail with the codes the SDKs raise for them.
+func TestAuthenticationFailures(t *testing.T) {
+	ts := startServer(t)
+	tests := []struct {
+		name, id, secret string
+		code             string
+	}{
+		{"wrong secret", ts.Root.AccessKeyId, "not-the-secret", "SignatureDoesNotMatch"},
+		{"unknown key", "AKIAUNKNOWNKEY000000", ts.Root.SecretAccessKey, "InvalidClientTokenId"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ts.stsClient(tt.id, tt.secret).GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{})
+			var apiErr smithy.APIError
+			if !errors.As(err, &apiErr) || apiErr.ErrorCode() != tt.code {
+				t.Fatalf("GetCallerIdentity = %v, want %s", err, tt.code)
+			}
+		})
+	}
+}
+
+// An unknown action is InvalidAction, a request with no Action MissingAction.
+func TestUnknownAction(t *testing.T) {
+	ts := startServer(t)
+	client := ts.stsClient(ts.Root.AccessKeyId, ts.Root.SecretAccessKey)
+	// The SDK cannot send an action it does not know; a raw signed request can.
+	for _, tt := range []struct{ body, code string }{
+		{"Action=MakeCoffee&Version=2011-06-15", "InvalidAction"},
+		{"Version=2011-06-15", "MissingAction"},
+	} {
+		status, body := signedPost(t, client, ts.Endpoint, tt.body)
+		if status != 400 || !strings.Contains(body, "<Code>"+tt.code+"</Code>") {
+			t.Errorf("POST %q = %d %s, want 400 %s", tt.body, status, body, tt.code)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// signedPost sends a form body to STS signed with the client's
+// credentials, for requests the SDK will not make.
+func signedPost(t *testing.T, client *sts.Client, endpoint, form string) (int, string) {
+	t.Helper()
+	creds, err := client.Options().Credentials.Retrieve(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest("POST", endpoint+"/", strings.NewReader(form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	sum := sha256.Sum256([]byte(form))
+	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, hex.EncodeToString(sum[:]), "sts", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}

@@ -1,0 +1,193 @@
+// Package server is trustgate's HTTP front: one endpoint for every
+// service. It gives each request an id, authenticates it with SigV4,
+// routes it by the service of its credential scope, and logs one line per
+// request. Paths under /_trustgate/ are trustgate's own (health).
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/arn"
+	"github.com/trustgate/trustgate/policy"
+	"github.com/trustgate/trustgate/protocol/query"
+	stsapi "github.com/trustgate/trustgate/service/sts"
+	"github.com/trustgate/trustgate/sigv4"
+	"github.com/trustgate/trustgate/store"
+)
+
+// Server serves every service on one endpoint.
+type Server struct {
+	store    store.Store
+	verifier *sigv4.Verifier
+	log      *slog.Logger
+	sts      *stsapi.Service
+}
+
+// New returns a server over st that logs to log.
+func New(st store.Store, log *slog.Logger) *Server {
+	s := &Server{store: st, log: log, sts: &stsapi.Service{}}
+	s.verifier = sigv4.NewVerifier(sigv4.KeysFunc(s.secret))
+	return s
+}
+
+// secret is the verifier's key lookup: long-term keys from the store. An
+// unknown or inactive key is refused alike, as AWS does.
+func (s *Server) secret(ctx context.Context, accessKeyID, sessionToken string) (string, error) {
+	if sessionToken != "" {
+		return "", &sigv4.Error{Kind: sigv4.InvalidToken}
+	}
+	k, err := s.store.AccessKey(ctx, accessKeyID)
+	if errors.Is(err, trustgate.ErrNotFound) || (err == nil && k.Status != trustgate.KeyActive) {
+		return "", &sigv4.Error{Kind: sigv4.UnknownAccessKey}
+	}
+	if err != nil {
+		return "", err
+	}
+	return k.Secret, nil
+}
+
+// principal resolves a verified access key to its caller.
+func (s *Server) principal(ctx context.Context, accessKeyID string) (*trustgate.Principal, error) {
+	k, err := s.store.AccessKey(ctx, accessKeyID)
+	if err != nil {
+		return nil, err
+	}
+	p := &trustgate.Principal{AccessKeyID: k.ID}
+	if k.IsRoot() {
+		p.Caller = policy.Caller{Kind: policy.Root, Account: k.Account, ARN: arn.Root("aws", k.Account)}
+		p.UserID = k.Account
+		return p, nil
+	}
+	u, err := s.store.User(ctx, k.Account, k.UserName)
+	if err != nil {
+		return nil, fmt.Errorf("access key %s: %w", k.ID, err)
+	}
+	p.Caller = policy.Caller{Kind: policy.User, Account: k.Account, ARN: u.ARN()}
+	p.UserID = u.ID
+	return p, nil
+}
+
+// logLine collects what the request log says about one request.
+type logLine struct {
+	service, action, caller string
+	status                  int
+	code                    string
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	id := newRequestID()
+	line := &logLine{status: http.StatusOK}
+	defer func() {
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("id", id), slog.String("service", line.service), slog.String("action", line.action),
+			slog.String("caller", line.caller), slog.Int("status", line.status), slog.String("error", line.code),
+			slog.Duration("took", time.Since(start)))
+	}()
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/_trustgate/"); ok {
+		s.serveOwn(w, rest, line)
+		return
+	}
+	w.Header().Set("x-amzn-RequestId", id)
+	signed, err := s.verifier.Verify(r)
+	if err != nil {
+		service, _ := sigv4.ServiceOf(r)
+		line.service = service
+		reply := sigv4.ReplyFor(err, service)
+		if reply.Status >= 500 {
+			s.log.Error("authenticating a request", "id", id, "err", err)
+		}
+		s.writeQueryError(w, id, namespaceOf(service), line, &query.Error{Status: reply.Status, Code: reply.Code, Message: reply.Message})
+		return
+	}
+	line.service = signed.Service
+	principal, err := s.principal(r.Context(), signed.AccessKeyID)
+	if err != nil {
+		s.internalError(w, id, namespaceOf(signed.Service), line, err)
+		return
+	}
+	line.caller = principal.ARN
+	switch signed.Service {
+	case "sts":
+		s.serveSTS(w, r, id, signed, principal, line)
+	default:
+		s.writeQueryError(w, id, namespaceOf(signed.Service), line, query.Errorf(http.StatusNotImplemented, "NotImplemented",
+			"trustgate does not serve the %q service yet; it serves sts", signed.Service))
+	}
+}
+
+func (s *Server) serveOwn(w http.ResponseWriter, path string, line *logLine) {
+	line.service = "trustgate"
+	line.action = path
+	switch path {
+	case "health":
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	default:
+		line.status = http.StatusNotFound
+		http.NotFound(w, nil)
+	}
+}
+
+func (s *Server) serveSTS(w http.ResponseWriter, r *http.Request, id string, signed *sigv4.Signed, p *trustgate.Principal, line *logLine) {
+	body, qerr := query.ReadBody(signed.Body)
+	if qerr != nil {
+		s.writeQueryError(w, id, stsapi.Namespace, line, qerr)
+		return
+	}
+	req, qerr := query.Decode(r, body)
+	if qerr != nil {
+		s.writeQueryError(w, id, stsapi.Namespace, line, qerr)
+		return
+	}
+	line.action = req.Action
+	result, qerr := s.sts.Serve(r.Context(), &stsapi.Call{Principal: p, Request: req})
+	if qerr != nil {
+		s.writeQueryError(w, id, stsapi.Namespace, line, qerr)
+		return
+	}
+	if err := query.WriteResult(w, stsapi.Namespace, req.Action, id, result); err != nil {
+		s.internalError(w, id, stsapi.Namespace, line, err)
+	}
+}
+
+func (s *Server) writeQueryError(w http.ResponseWriter, id, ns string, line *logLine, err *query.Error) {
+	line.status, line.code = err.Status, err.Code
+	query.WriteError(w, ns, id, err)
+}
+
+// internalError logs the cause and answers with a generic InternalFailure.
+func (s *Server) internalError(w http.ResponseWriter, id, ns string, line *logLine, err error) {
+	s.log.Error("internal error", "id", id, "err", err)
+	s.writeQueryError(w, id, ns, line, query.Errorf(http.StatusInternalServerError, "InternalFailure",
+		"The request processing has failed because of an unknown error, exception or failure."))
+}
+
+// namespaceOf is the XML namespace of a Query service's documents.
+func namespaceOf(service string) string {
+	switch service {
+	case "iam":
+		return "https://iam.amazonaws.com/doc/2010-05-08/"
+	}
+	return stsapi.Namespace
+}
+
+// newRequestID returns a request id shaped like AWS's (a UUID).
+func newRequestID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
