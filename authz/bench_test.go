@@ -15,7 +15,7 @@ import (
 // identityPolicies policies of perPolicy statements each (one of them the
 // grant), a bucket policy, and three SCP levels. Most statements are about
 // other services and actions, as in a real account.
-func benchRequest(b *testing.B, identityPolicies, perPolicy int) *authz.Request {
+func benchRequest(b testing.TB, identityPolicies, perPolicy int) *authz.Request {
 	b.Helper()
 	services := []string{"ec2", "iam", "dynamodb", "lambda", "sqs", "sns", "kms", "logs", "cloudwatch", "s3"}
 	verbs := []string{"Describe", "List", "Get", "Put", "Create", "Delete", "Update", "Tag"}
@@ -39,7 +39,11 @@ func benchRequest(b *testing.B, identityPolicies, perPolicy int) *authz.Request 
 			if j%4 == 3 {
 				action = fmt.Sprintf("%s:%s*", svc, verb)
 			}
-			stmt := fmt.Sprintf(`{"Sid":"S%d","Effect":"Allow","Action":[%q,"%s:Other%d"],"Resource":"arn:aws:%s:us-east-1:222222222222:thing/%d/*"`, n, action, svc, n, svc, n)
+			region := "us-east-1"
+			if svc == "iam" || svc == "s3" {
+				region = "" // global services have no region in their ARNs
+			}
+			stmt := fmt.Sprintf(`{"Sid":"S%d","Effect":"Allow","Action":[%q,"%s:Other%d"],"Resource":"arn:aws:%s:%s:222222222222:thing/%d/*"`, n, action, svc, n, svc, region, n)
 			if j%5 == 0 {
 				stmt += `,"Condition":{"StringEquals":{"aws:RequestedRegion":["us-east-1","eu-west-1"]}}`
 			}
@@ -82,6 +86,17 @@ func benchRequest(b *testing.B, identityPolicies, perPolicy int) *authz.Request 
 			{Target: "222222222222", Policies: []*policy.Policy{full}},
 		},
 		ManagementAccount: "999999999999",
+	}
+}
+
+// TestBenchmarkRequests keeps the benchmarks' policies valid and their
+// request allowed, since CI runs no benchmark.
+func TestBenchmarkRequests(t *testing.T) {
+	for _, size := range []int{9, 100} {
+		req := benchRequest(t, 10, size)
+		if r := authz.Evaluate(req); r.Decision != authz.Allow {
+			t.Errorf("benchmark request with %d statements per policy = %v (%s), want Allow", size, r.Decision, r.Summary(req.Action))
+		}
 	}
 }
 
