@@ -120,4 +120,3 @@ create an IAM user for that, as in AWS.
 		endpoint, root.AccessKeyId, root.SecretAccessKey, o.Region, endpoint,
 		root.AccessKeyId, root.SecretAccessKey)
 }
-
