@@ -62,18 +62,81 @@ type AccessKey struct {
 // IsRoot reports whether the key belongs to the account's root user.
 func (k *AccessKey) IsRoot() bool { return k.UserName == "" }
 
+// Tag is a key and value on an IAM user or role.
+type Tag struct {
+	Key   string
+	Value string
+}
+
 // User is an IAM user.
 type User struct {
 	Account   string
 	Name      string
 	ID        string // AIDA...
 	Path      string
+	Boundary  string // permissions boundary policy ARN, if any
+	Tags      []Tag
 	CreatedAt time.Time
 }
 
 // ARN is the user's ARN.
 func (u *User) ARN() string {
 	return "arn:aws:iam::" + u.Account + ":user" + u.Path + u.Name
+}
+
+// Group is an IAM group.
+type Group struct {
+	Account   string
+	Name      string
+	ID        string // AGPA...
+	Path      string
+	CreatedAt time.Time
+}
+
+// ARN is the group's ARN.
+func (g *Group) ARN() string {
+	return "arn:aws:iam::" + g.Account + ":group" + g.Path + g.Name
+}
+
+// Role is an IAM role.
+type Role struct {
+	Account            string
+	Name               string
+	ID                 string // AROA...
+	Path               string
+	TrustPolicy        string // the assume-role policy document
+	Description        string
+	MaxSessionDuration int // seconds, 3600 to 43200
+	Boundary           string
+	Tags               []Tag
+	CreatedAt          time.Time
+}
+
+// ARN is the role's ARN.
+func (r *Role) ARN() string {
+	return "arn:aws:iam::" + r.Account + ":role" + r.Path + r.Name
+}
+
+// EntityKind is the kind of IAM identity that policies attach to.
+type EntityKind string
+
+const (
+	UserEntity  EntityKind = "user"
+	GroupEntity EntityKind = "group"
+	RoleEntity  EntityKind = "role"
+)
+
+// Entity names one user, group or role of an account.
+type Entity struct {
+	Account string
+	Kind    EntityKind
+	Name    string
+}
+
+// InlinePolicy is a policy embedded in one user, group or role.
+type InlinePolicy struct {
+	Name     string
+	Document string
 }
 
 // Principal is an authenticated caller: who it is to the policies, and

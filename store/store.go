@@ -53,6 +53,65 @@ type Store interface {
 	// while the user still has access keys.
 	DeleteUser(ctx context.Context, account, name string) error
 
+	// Groups.
+
+	// Group returns a group. Returns ErrNotFound.
+	Group(ctx context.Context, account, name string) (*trustgate.Group, error)
+	// CreateGroup adds a group. Returns ErrConflict, or ErrNotFound for
+	// an unknown account.
+	CreateGroup(ctx context.Context, g *trustgate.Group) error
+	// Groups lists an account's groups under pathPrefix, ordered by name.
+	Groups(ctx context.Context, account, pathPrefix string) ([]*trustgate.Group, error)
+	// DeleteGroup removes a group. Returns ErrNotFound, or ErrConflict
+	// while it has members or policies.
+	DeleteGroup(ctx context.Context, account, name string) error
+	// AddUserToGroup adds a member; adding one twice is not an error.
+	// Returns ErrNotFound for an unknown user or group.
+	AddUserToGroup(ctx context.Context, account, group, user string) error
+	// RemoveUserFromGroup removes a member. Returns ErrNotFound when the
+	// user is not a member.
+	RemoveUserFromGroup(ctx context.Context, account, group, user string) error
+	// GroupsForUser lists the groups a user belongs to, ordered by name.
+	GroupsForUser(ctx context.Context, account, user string) ([]*trustgate.Group, error)
+	// GroupMembers lists a group's users, ordered by name.
+	GroupMembers(ctx context.Context, account, group string) ([]*trustgate.User, error)
+
+	// Roles.
+
+	// Role returns a role. Returns ErrNotFound.
+	Role(ctx context.Context, account, name string) (*trustgate.Role, error)
+	// CreateRole adds a role. Returns ErrConflict, or ErrNotFound for an
+	// unknown account.
+	CreateRole(ctx context.Context, r *trustgate.Role) error
+	// UpdateRole replaces a role's trust policy, description, maximum
+	// session duration, boundary and tags. Returns ErrNotFound.
+	UpdateRole(ctx context.Context, r *trustgate.Role) error
+	// Roles lists an account's roles under pathPrefix, ordered by name.
+	Roles(ctx context.Context, account, pathPrefix string) ([]*trustgate.Role, error)
+	// DeleteRole removes a role. Returns ErrNotFound, or ErrConflict
+	// while it has policies.
+	DeleteRole(ctx context.Context, account, name string) error
+
+	// Policies on users, groups and roles.
+
+	// PutInlinePolicy adds or replaces an inline policy. Returns
+	// ErrNotFound when the entity does not exist.
+	PutInlinePolicy(ctx context.Context, e trustgate.Entity, p trustgate.InlinePolicy) error
+	// InlinePolicy returns one inline policy. Returns ErrNotFound.
+	InlinePolicy(ctx context.Context, e trustgate.Entity, name string) (*trustgate.InlinePolicy, error)
+	// InlinePolicies lists an entity's inline policies, ordered by name.
+	InlinePolicies(ctx context.Context, e trustgate.Entity) ([]trustgate.InlinePolicy, error)
+	// DeleteInlinePolicy removes an inline policy. Returns ErrNotFound.
+	DeleteInlinePolicy(ctx context.Context, e trustgate.Entity, name string) error
+	// AttachPolicy attaches a managed policy; attaching twice is not an
+	// error. Returns ErrNotFound when the entity does not exist.
+	AttachPolicy(ctx context.Context, e trustgate.Entity, policyARN string) error
+	// DetachPolicy detaches a managed policy. Returns ErrNotFound when it
+	// is not attached.
+	DetachPolicy(ctx context.Context, e trustgate.Entity, policyARN string) error
+	// AttachedPolicies lists the ARNs attached to an entity, sorted.
+	AttachedPolicies(ctx context.Context, e trustgate.Entity) ([]string, error)
+
 	// Close releases the store.
 	Close() error
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -307,16 +308,25 @@ func affected(res sql.Result, err error, what string) error {
 	return nil
 }
 
-const userColumns = `account_id, name, id, path, created_at`
+const userColumns = `account_id, name, id, path, boundary, tags, created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*trustgate.User, error) {
 	var u trustgate.User
 	var created int64
-	if err := row.Scan(&u.Account, &u.Name, &u.ID, &u.Path, &created); err != nil {
+	var tags string
+	if err := row.Scan(&u.Account, &u.Name, &u.ID, &u.Path, &u.Boundary, &tags, &created); err != nil {
 		return nil, err
 	}
 	u.CreatedAt = fromUnix(created)
-	return &u, nil
+	return &u, json.Unmarshal([]byte(tags), &u.Tags)
+}
+
+func tagsJSON(tags []trustgate.Tag) string {
+	if len(tags) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(tags)
+	return string(b)
 }
 
 // User implements store.Store.
@@ -334,8 +344,8 @@ func (s *DB) CreateUser(ctx context.Context, u *trustgate.User) error {
 		if err := requireAccount(ctx, tx, u.Account); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (account_id, name, id, path, created_at) VALUES (?, ?, ?, ?, ?)`,
-			u.Account, u.Name, u.ID, u.Path, unix(u.CreatedAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (account_id, name, id, path, boundary, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			u.Account, u.Name, u.ID, u.Path, u.Boundary, tagsJSON(u.Tags), unix(u.CreatedAt))
 		if isConstraint(err) {
 			return fmt.Errorf("user %s: %w", u.Name, trustgate.ErrConflict)
 		}
@@ -352,14 +362,29 @@ func (s *DB) Users(ctx context.Context, account, pathPrefix string) ([]*trustgat
 // DeleteUser implements store.Store.
 func (s *DB) DeleteUser(ctx context.Context, account, name string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		var keys int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM access_keys WHERE account_id = ? AND user_name = ?`, account, name).Scan(&keys); err != nil {
-			return err
-		}
-		if keys > 0 {
-			return fmt.Errorf("user %s has %d access key(s): %w", name, keys, trustgate.ErrConflict)
+		for _, dep := range []struct{ what, query string }{
+			{"access keys", `SELECT count(*) FROM access_keys WHERE account_id = ? AND user_name = ?`},
+			{"group memberships", `SELECT count(*) FROM group_members WHERE account_id = ? AND user_name = ?`},
+			{"inline policies", `SELECT count(*) FROM inline_policies WHERE account_id = ? AND entity_kind = 'user' AND entity_name = ?`},
+			{"attached policies", `SELECT count(*) FROM attached_policies WHERE account_id = ? AND entity_kind = 'user' AND entity_name = ?`},
+		} {
+			if err := noDependents(ctx, tx, "user "+name, dep.what, dep.query, account, name); err != nil {
+				return err
+			}
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE account_id = ? AND name = ?`, account, name)
 		return affected(res, err, "user "+name)
 	})
+}
+
+// noDependents fails with ErrConflict when query counts any row.
+func noDependents(ctx context.Context, tx *sql.Tx, entity, what, query string, args ...any) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("%s still has %d %s: %w", entity, n, what, trustgate.ErrConflict)
+	}
+	return nil
 }

@@ -22,6 +22,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open(t)) })
 	t.Run("AccessKeys", func(t *testing.T) { testAccessKeys(t, open(t)) })
 	t.Run("Users", func(t *testing.T) { testUsers(t, open(t)) })
+	t.Run("Groups", func(t *testing.T) { testGroups(t, open(t)) })
+	t.Run("Roles", func(t *testing.T) { testRoles(t, open(t)) })
+	t.Run("Policies", func(t *testing.T) { testPolicies(t, open(t)) })
 }
 
 var (
@@ -176,4 +179,129 @@ func SeedForTest(t *testing.T, s store.Store, rootSecret string) {
 	if err != nil {
 		t.Fatalf("CreateOrganization: %v", err)
 	}
+}
+
+func mustUser(t *testing.T, s store.Store, name string) {
+	t.Helper()
+	if err := s.CreateUser(ctx, &trustgate.User{Account: mgmt, Name: name, ID: "AIDA" + name, Path: "/", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testGroups(t *testing.T, s store.Store) {
+	seed(t, s)
+	mustUser(t, s, "alice")
+	mustUser(t, s, "bob")
+	dev := &trustgate.Group{Account: mgmt, Name: "Developers", ID: "AGPADEV", Path: "/", CreatedAt: t0}
+	if err := s.CreateGroup(ctx, dev); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "CreateGroup(other case)", s.CreateGroup(ctx, &trustgate.Group{Account: mgmt, Name: "developers", ID: "AGPADEV2", Path: "/", CreatedAt: t0}), trustgate.ErrConflict)
+	if g, err := s.Group(ctx, mgmt, "developers"); err != nil || g.ID != "AGPADEV" || g.ARN() != "arn:aws:iam::111111111111:group/Developers" {
+		t.Errorf("Group(developers) = %+v, %v", g, err)
+	}
+	for _, u := range []string{"bob", "alice", "alice"} {
+		if err := s.AddUserToGroup(ctx, mgmt, "Developers", u); err != nil {
+			t.Fatalf("AddUserToGroup(%s): %v", u, err)
+		}
+	}
+	wantErr(t, "AddUserToGroup(unknown user)", s.AddUserToGroup(ctx, mgmt, "Developers", "carol"), trustgate.ErrNotFound)
+	wantErr(t, "AddUserToGroup(unknown group)", s.AddUserToGroup(ctx, mgmt, "Ops", "alice"), trustgate.ErrNotFound)
+	members, err := s.GroupMembers(ctx, mgmt, "Developers")
+	if err != nil || len(members) != 2 || members[0].Name != "alice" || members[1].Name != "bob" {
+		t.Errorf("GroupMembers = %v, %v; want alice and bob once each", members, err)
+	}
+	groups, err := s.GroupsForUser(ctx, mgmt, "ALICE")
+	if err != nil || len(groups) != 1 || groups[0].Name != "Developers" {
+		t.Errorf("GroupsForUser(ALICE) = %v, %v", groups, err)
+	}
+	wantErr(t, "DeleteGroup(with members)", s.DeleteGroup(ctx, mgmt, "Developers"), trustgate.ErrConflict)
+	wantErr(t, "DeleteUser(a member)", s.DeleteUser(ctx, mgmt, "alice"), trustgate.ErrConflict)
+	for _, u := range []string{"alice", "bob"} {
+		if err := s.RemoveUserFromGroup(ctx, mgmt, "Developers", u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantErr(t, "RemoveUserFromGroup twice", s.RemoveUserFromGroup(ctx, mgmt, "Developers", "bob"), trustgate.ErrNotFound)
+	if err := s.DeleteGroup(ctx, mgmt, "Developers"); err != nil {
+		t.Errorf("DeleteGroup once empty: %v", err)
+	}
+	if gs, err := s.Groups(ctx, mgmt, "/"); err != nil || len(gs) != 0 {
+		t.Errorf("Groups after delete = %v, %v", gs, err)
+	}
+}
+
+func testRoles(t *testing.T, s store.Store) {
+	seed(t, s)
+	r := &trustgate.Role{Account: mgmt, Name: "StageRole", ID: "AROASTAGE", Path: "/cross/", TrustPolicy: `{"Version":"2012-10-17"}`,
+		Description: "staging reads production", MaxSessionDuration: 3600, Tags: []trustgate.Tag{{Key: "team", Value: "data"}}, CreatedAt: t0}
+	if err := s.CreateRole(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "CreateRole twice", s.CreateRole(ctx, r), trustgate.ErrConflict)
+	got, err := s.Role(ctx, mgmt, "stagerole")
+	if err != nil || got.ARN() != "arn:aws:iam::111111111111:role/cross/StageRole" || got.TrustPolicy != r.TrustPolicy ||
+		len(got.Tags) != 1 || got.Tags[0] != r.Tags[0] || got.MaxSessionDuration != 3600 {
+		t.Errorf("Role(stagerole) = %+v, %v", got, err)
+	}
+	r.TrustPolicy, r.MaxSessionDuration, r.Tags = `{"Version":"2012-10-17","Statement":[]}`, 7200, nil
+	if err := s.UpdateRole(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Role(ctx, mgmt, "StageRole"); got == nil || got.TrustPolicy != r.TrustPolicy || got.MaxSessionDuration != 7200 || len(got.Tags) != 0 {
+		t.Errorf("after UpdateRole, Role = %+v", got)
+	}
+	wantErr(t, "UpdateRole(unknown)", s.UpdateRole(ctx, &trustgate.Role{Account: mgmt, Name: "Nope"}), trustgate.ErrNotFound)
+	if rs, err := s.Roles(ctx, mgmt, "/cross/"); err != nil || len(rs) != 1 {
+		t.Errorf("Roles(/cross/) = %v, %v", rs, err)
+	}
+	if err := s.DeleteRole(ctx, mgmt, "StageRole"); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "DeleteRole twice", s.DeleteRole(ctx, mgmt, "StageRole"), trustgate.ErrNotFound)
+}
+
+func testPolicies(t *testing.T, s store.Store) {
+	seed(t, s)
+	mustUser(t, s, "alice")
+	role := &trustgate.Role{Account: mgmt, Name: "Admin", ID: "AROAADMIN", Path: "/", TrustPolicy: "{}", MaxSessionDuration: 3600, CreatedAt: t0}
+	if err := s.CreateRole(ctx, role); err != nil {
+		t.Fatal(err)
+	}
+	alice := trustgate.Entity{Account: mgmt, Kind: trustgate.UserEntity, Name: "alice"}
+	admin := trustgate.Entity{Account: mgmt, Kind: trustgate.RoleEntity, Name: "Admin"}
+	nobody := trustgate.Entity{Account: mgmt, Kind: trustgate.GroupEntity, Name: "Nobody"}
+
+	if err := s.PutInlinePolicy(ctx, alice, trustgate.InlinePolicy{Name: "S3Read", Document: "v1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutInlinePolicy(ctx, alice, trustgate.InlinePolicy{Name: "S3Read", Document: "v2"}); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "PutInlinePolicy(unknown group)", s.PutInlinePolicy(ctx, nobody, trustgate.InlinePolicy{Name: "x", Document: "x"}), trustgate.ErrNotFound)
+	if p, err := s.InlinePolicy(ctx, alice, "s3read"); err != nil || p.Document != "v2" {
+		t.Errorf("InlinePolicy(s3read) = %+v, %v; want the replaced document", p, err)
+	}
+	if ps, err := s.InlinePolicies(ctx, admin); err != nil || len(ps) != 0 {
+		t.Errorf("the role's inline policies = %v, %v; want none", ps, err)
+	}
+	for _, arn := range []string{"arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"} {
+		if err := s.AttachPolicy(ctx, admin, arn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantErr(t, "AttachPolicy(unknown group)", s.AttachPolicy(ctx, nobody, "arn:aws:iam::aws:policy/ReadOnlyAccess"), trustgate.ErrNotFound)
+	if arns, err := s.AttachedPolicies(ctx, admin); err != nil || len(arns) != 2 || arns[0] != "arn:aws:iam::aws:policy/AdministratorAccess" {
+		t.Errorf("AttachedPolicies = %v, %v", arns, err)
+	}
+	wantErr(t, "DeleteRole(with policies)", s.DeleteRole(ctx, mgmt, "Admin"), trustgate.ErrConflict)
+	wantErr(t, "DeleteUser(with policies)", s.DeleteUser(ctx, mgmt, "alice"), trustgate.ErrConflict)
+	if err := s.DetachPolicy(ctx, admin, "arn:aws:iam::aws:policy/ReadOnlyAccess"); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "DetachPolicy twice", s.DetachPolicy(ctx, admin, "arn:aws:iam::aws:policy/ReadOnlyAccess"), trustgate.ErrNotFound)
+	if err := s.DeleteInlinePolicy(ctx, alice, "S3Read"); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "DeleteInlinePolicy twice", s.DeleteInlinePolicy(ctx, alice, "S3Read"), trustgate.ErrNotFound)
 }
