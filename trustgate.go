@@ -147,4 +147,19 @@ type Principal struct {
 	// AROA...:session for a role session.
 	UserID      string
 	AccessKeyID string
+	// UserName is the IAM user (for a user's key, or a federated or
+	// GetSessionToken session of one); RoleName the role of a session.
+	UserName string
+	RoleName string
+	// Tags are aws:PrincipalTag: the user's or role's tags, with a
+	// session's tags over them.
+	Tags []Tag
+
+	// Temporary credentials only.
+	Temporary         bool
+	TokenIssued       time.Time
+	MFAAuthenticated  time.Time // zero without MFA
+	SourceIdentity    string
+	SessionPolicies   []string // inline session policy documents
+	SessionPolicyARNs []string // managed session policies
 }

@@ -11,14 +11,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/access"
 	"github.com/trustgate/trustgate/arn"
 	"github.com/trustgate/trustgate/policy"
 	"github.com/trustgate/trustgate/protocol/query"
+	iamapi "github.com/trustgate/trustgate/service/iam"
 	stsapi "github.com/trustgate/trustgate/service/sts"
 	"github.com/trustgate/trustgate/sigv4"
 	"github.com/trustgate/trustgate/store"
@@ -29,13 +32,39 @@ type Server struct {
 	store    store.Store
 	verifier *sigv4.Verifier
 	log      *slog.Logger
+	region   string
 	sts      *stsapi.Service
+	iam      *iamapi.Service
 }
 
-// New returns a server over st that logs to log.
-func New(st store.Store, log *slog.Logger) *Server {
-	s := &Server{store: st, log: log, sts: &stsapi.Service{}}
+// Config is what a Server is made of.
+type Config struct {
+	Store   store.Store
+	Log     *slog.Logger
+	Region  string
+	Managed access.ManagedPolicies // AWS managed policies by ARN
+	Now     func() time.Time
+}
+
+// New returns a server.
+func New(cfg Config) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	checker := access.NewChecker(cfg.Store, cfg.Managed, cfg.Now)
+	if cfg.Managed == nil {
+		cfg.Managed = func(string) (*policy.Policy, bool) { return nil, false }
+	}
+	exists := func(arn string) bool { _, ok := cfg.Managed(arn); return ok }
+	s := &Server{
+		store:  cfg.Store,
+		log:    cfg.Log,
+		region: cfg.Region,
+		sts:    &stsapi.Service{},
+		iam:    iamapi.New(cfg.Store, checker, exists, cfg.Now),
+	}
 	s.verifier = sigv4.NewVerifier(sigv4.KeysFunc(s.secret))
+	s.verifier.Now = cfg.Now
 	return s
 }
 
@@ -72,7 +101,7 @@ func (s *Server) principal(ctx context.Context, accessKeyID string) (*trustgate.
 		return nil, fmt.Errorf("access key %s: %w", k.ID, err)
 	}
 	p.Caller = policy.Caller{Kind: policy.User, Account: k.Account, ARN: u.ARN()}
-	p.UserID = u.ID
+	p.UserID, p.UserName, p.Tags = u.ID, u.Name, u.Tags
 	return p, nil
 }
 
@@ -119,10 +148,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	line.caller = principal.ARN
 	switch signed.Service {
 	case "sts":
-		s.serveSTS(w, r, id, signed, principal, line)
+		s.serveQuery(w, r, id, stsapi.Namespace, signed, line, func(req *query.Request) (any, *query.Error) {
+			return s.sts.Serve(r.Context(), &stsapi.Call{Principal: principal, Request: req})
+		})
+	case "iam":
+		s.serveQuery(w, r, id, iamapi.Namespace, signed, line, func(req *query.Request) (any, *query.Error) {
+			return s.iam.Serve(r.Context(), &iamapi.Call{
+				Principal: principal, Request: req, SourceIP: sourceIP(r), SecureTransport: r.TLS != nil, Region: signed.Region,
+			})
+		})
 	default:
 		s.writeQueryError(w, id, namespaceOf(signed.Service), line, query.Errorf(http.StatusNotImplemented, "NotImplemented",
-			"trustgate does not serve the %q service yet; it serves sts", signed.Service))
+			"trustgate does not serve the %q service yet; it serves sts and iam", signed.Service))
 	}
 }
 
@@ -139,30 +176,45 @@ func (s *Server) serveOwn(w http.ResponseWriter, path string, line *logLine) {
 	}
 }
 
-func (s *Server) serveSTS(w http.ResponseWriter, r *http.Request, id string, signed *sigv4.Signed, p *trustgate.Principal, line *logLine) {
+// serveQuery decodes a Query-protocol request, runs it with serve and
+// writes the result or error in the service's namespace ns.
+func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, id, ns string, signed *sigv4.Signed, line *logLine,
+	serve func(*query.Request) (any, *query.Error)) {
 	body, qerr := query.ReadBody(signed.Body)
 	if qerr != nil {
-		s.writeQueryError(w, id, stsapi.Namespace, line, qerr)
+		s.writeQueryError(w, id, ns, line, qerr)
 		return
 	}
 	req, qerr := query.Decode(r, body)
 	if qerr != nil {
-		s.writeQueryError(w, id, stsapi.Namespace, line, qerr)
+		s.writeQueryError(w, id, ns, line, qerr)
 		return
 	}
 	line.action = req.Action
-	result, qerr := s.sts.Serve(r.Context(), &stsapi.Call{Principal: p, Request: req})
+	result, qerr := serve(req)
 	if qerr != nil {
-		s.writeQueryError(w, id, stsapi.Namespace, line, qerr)
+		s.writeQueryError(w, id, ns, line, qerr)
 		return
 	}
-	if err := query.WriteResult(w, stsapi.Namespace, req.Action, id, result); err != nil {
-		s.internalError(w, id, stsapi.Namespace, line, err)
+	if err := query.WriteResult(w, ns, req.Action, id, result); err != nil {
+		s.internalError(w, id, ns, line, err)
 	}
+}
+
+// sourceIP is the client's address, for aws:SourceIp.
+func sourceIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 func (s *Server) writeQueryError(w http.ResponseWriter, id, ns string, line *logLine, err *query.Error) {
 	line.status, line.code = err.Status, err.Code
+	if err.Cause != nil {
+		s.log.Error("request failed", "id", id, "code", err.Code, "err", err.Cause)
+	}
 	query.WriteError(w, ns, id, err)
 }
 
@@ -177,7 +229,7 @@ func (s *Server) internalError(w http.ResponseWriter, id, ns string, line *logLi
 func namespaceOf(service string) string {
 	switch service {
 	case "iam":
-		return "https://iam.amazonaws.com/doc/2010-05-08/"
+		return iamapi.Namespace
 	}
 	return stsapi.Namespace
 }

@@ -61,7 +61,7 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 		return fmt.Errorf("listening on %s: %w (is another trustgate running? choose another --listen)", o.Listen, err)
 	}
 	srv := &http.Server{
-		Handler:           server.New(dir.Store, log),
+		Handler:           server.New(server.Config{Store: dir.Store, Log: log, Region: o.Region}),
 		ReadHeaderTimeout: 30 * time.Second,
 	}
 	endpoint := "http://" + ln.Addr().String()

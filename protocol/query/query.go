@@ -64,7 +64,8 @@ func Decode(r *http.Request, body []byte) (*Request, *Error) {
 type Error struct {
 	Status  int // HTTP status
 	Code    string
-	Message string
+	Message string // safe to show the caller
+	Cause   error  // for the server's log only; never sent
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

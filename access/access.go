@@ -1,0 +1,232 @@
+// Package access authorizes a principal's requests: it gathers the
+// policies that apply from the store (identity policies of a user and its
+// groups or of a role, the permissions boundary, the session's policies),
+// fills the global condition keys, and asks authz for the decision.
+// Services call it before every action.
+package access
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/authz"
+	"github.com/trustgate/trustgate/policy"
+	"github.com/trustgate/trustgate/store"
+)
+
+// ManagedPolicies finds AWS managed policies by ARN.
+type ManagedPolicies func(arn string) (*policy.Policy, bool)
+
+// Checker decides requests against the store's policies.
+type Checker struct {
+	store   store.Store
+	managed ManagedPolicies
+	now     func() time.Time
+
+	mu       sync.Mutex
+	compiled map[compileKey]*policy.Policy // guarded by mu; documents are immutable by content
+}
+
+type compileKey struct {
+	kind policy.Kind
+	doc  string
+	name string // explanations name the policy, so the name is part of the key
+}
+
+// maxCompiled bounds the cache of compiled documents; it is cleared when
+// full, and every document compiles again on its next use.
+const maxCompiled = 10000
+
+// NewChecker returns a Checker over st.
+func NewChecker(st store.Store, managed ManagedPolicies, now func() time.Time) *Checker {
+	return &Checker{store: st, managed: managed, now: now, compiled: map[compileKey]*policy.Policy{}}
+}
+
+// Request is one action to authorize.
+type Request struct {
+	Principal       *trustgate.Principal
+	Action          string
+	Resource        string
+	ResourceAccount string
+	// ResourcePolicy is the resource's policy document, if it has one;
+	// ResourceKind says its kind (policy.Trust for a role).
+	ResourcePolicy string
+	ResourceKind   policy.Kind
+	// Context holds the request's own condition keys (service keys such
+	// as sts:ExternalId); the global ones are added to it.
+	Context *policy.Context
+	// SourceIP and SecureTransport describe the connection.
+	SourceIP        string
+	SecureTransport bool
+	Region          string
+}
+
+// Check decides r. An error means the policies could not be read or
+// compiled, not a denial.
+func (c *Checker) Check(ctx context.Context, r *Request) (authz.Result, error) {
+	p := r.Principal
+	req := &authz.Request{
+		Caller:          p.Caller,
+		Action:          r.Action,
+		Resource:        r.Resource,
+		ResourceAccount: r.ResourceAccount,
+		Context:         r.Context,
+	}
+	if req.Context == nil {
+		req.Context = policy.NewContext()
+	}
+	now := c.now()
+	authz.SetCallerKeys(req.Context, &authz.CallerFacts{
+		Caller: p.Caller, UserID: p.UserID, Username: p.UserName, Tags: tagMap(p.Tags),
+		Temporary: p.Temporary, MFAAuthenticated: p.MFAAuthenticated, TokenIssued: p.TokenIssued,
+		SourceIdentity: p.SourceIdentity,
+	}, now)
+	authz.SetRequestKeys(req.Context, &authz.RequestFacts{
+		Time: now, SourceIP: r.SourceIP, SecureTransport: r.SecureTransport, Region: r.Region, ResourceAccount: r.ResourceAccount,
+	})
+	if err := c.identityPolicies(ctx, p, req); err != nil {
+		return authz.Result{}, err
+	}
+	if r.ResourcePolicy != "" {
+		rp, err := c.compile(r.ResourcePolicy, r.ResourceKind, "resource policy of "+r.Resource)
+		if err != nil {
+			return authz.Result{}, err
+		}
+		req.ResourcePolicy = rp
+		req.ResourcePolicyRequired = r.ResourceKind == policy.Trust
+	}
+	return authz.Evaluate(req), nil
+}
+
+// identityPolicies gathers the principal's identity policies, boundary and
+// session policies into req.
+func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, req *authz.Request) error {
+	var entities []trustgate.Entity
+	var boundary string
+	switch p.Kind {
+	case policy.User:
+		u, err := c.store.User(ctx, p.Account, p.UserName)
+		if err != nil {
+			return err
+		}
+		boundary = u.Boundary
+		entities = append(entities, trustgate.Entity{Account: p.Account, Kind: trustgate.UserEntity, Name: u.Name})
+		groups, err := c.store.GroupsForUser(ctx, p.Account, u.Name)
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			entities = append(entities, trustgate.Entity{Account: p.Account, Kind: trustgate.GroupEntity, Name: g.Name})
+		}
+	case policy.AssumedRole:
+		role, err := c.store.Role(ctx, p.Account, p.RoleName)
+		if err != nil {
+			return fmt.Errorf("the session's role: %w", err)
+		}
+		boundary = role.Boundary
+		entities = append(entities, trustgate.Entity{Account: p.Account, Kind: trustgate.RoleEntity, Name: role.Name})
+	default:
+		return nil // root, anonymous and services have no identity policies
+	}
+	for _, e := range entities {
+		inline, err := c.store.InlinePolicies(ctx, e)
+		if err != nil {
+			return err
+		}
+		for _, ip := range inline {
+			pol, err := c.compile(ip.Document, policy.Identity, fmt.Sprintf("inline policy %s of %s %s", ip.Name, e.Kind, e.Name))
+			if err != nil {
+				return err
+			}
+			req.Identity = append(req.Identity, pol)
+		}
+		arns, err := c.store.AttachedPolicies(ctx, e)
+		if err != nil {
+			return err
+		}
+		for _, a := range arns {
+			pol, err := c.managedPolicy(a)
+			if err != nil {
+				return err
+			}
+			req.Identity = append(req.Identity, pol)
+		}
+	}
+	if boundary != "" {
+		pol, err := c.managedPolicy(boundary)
+		if err != nil {
+			return err
+		}
+		req.Boundary = pol
+	}
+	for i, doc := range p.SessionPolicies {
+		pol, err := c.compile(doc, policy.Session, fmt.Sprintf("session policy %d", i+1))
+		if err != nil {
+			return err
+		}
+		req.Session = append(req.Session, pol)
+	}
+	for _, a := range p.SessionPolicyARNs {
+		pol, err := c.managedPolicy(a)
+		if err != nil {
+			return err
+		}
+		req.Session = append(req.Session, pol)
+	}
+	return nil
+}
+
+func (c *Checker) managedPolicy(arn string) (*policy.Policy, error) {
+	if strings.HasPrefix(arn, "arn:aws:iam::aws:policy/") && c.managed != nil {
+		if p, ok := c.managed(arn); ok {
+			return p, nil
+		}
+	}
+	return nil, fmt.Errorf("managed policy %s: %w", arn, trustgate.ErrNotFound)
+}
+
+// compile returns the compiled form of a stored document, compiling it at
+// most once.
+func (c *Checker) compile(doc string, kind policy.Kind, name string) (*policy.Policy, error) {
+	key := compileKey{kind, doc, name}
+	c.mu.Lock()
+	p, ok := c.compiled[key]
+	c.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err := policy.Parse(doc, kind)
+	if err != nil {
+		return nil, fmt.Errorf("%s no longer compiles: %w", name, err)
+	}
+	p.Name = name
+	c.mu.Lock()
+	if len(c.compiled) >= maxCompiled {
+		clear(c.compiled)
+	}
+	c.compiled[key] = p
+	c.mu.Unlock()
+	return p, nil
+}
+
+func tagMap(tags []trustgate.Tag) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[t.Key] = t.Value
+	}
+	return m
+}
+
+// DeniedMessage words an access denial as IAM and STS do:
+// "User: ARN is not authorized to perform: ACTION on resource: RESOURCE
+// because no identity-based policy allows the ACTION action".
+func DeniedMessage(p *trustgate.Principal, action, resource string, r authz.Result) string {
+	return fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s %s", p.ARN, action, resource, r.Reason(action))
+}

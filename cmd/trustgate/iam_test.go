@@ -1,0 +1,187 @@
+package main
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/smithy-go"
+)
+
+func (ts *testServer) iamClient(id, secret string) *iam.Client {
+	return iam.New(iam.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(ts.Endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, ""),
+		HTTPClient:   &http.Client{Timeout: 10 * time.Second},
+	})
+}
+
+func (ts *testServer) rootIAM() *iam.Client {
+	return ts.iamClient(ts.Root.AccessKeyId, ts.Root.SecretAccessKey)
+}
+
+// newUser creates an IAM user with an access key and returns its client.
+func (ts *testServer) newUser(t *testing.T, name string) *iam.Client {
+	t.Helper()
+	root := ts.rootIAM()
+	if _, err := root.CreateUser(t.Context(), &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
+		t.Fatalf("CreateUser(%s): %v", name, err)
+	}
+	key, err := root.CreateAccessKey(t.Context(), &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+	if err != nil {
+		t.Fatalf("CreateAccessKey(%s): %v", name, err)
+	}
+	return ts.iamClient(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey))
+}
+
+// wantAPIError checks that err is the AWS error code, with a message
+// containing msg.
+func wantAPIError(t *testing.T, call string, err error, code, msg string) {
+	t.Helper()
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != code || !strings.Contains(apiErr.ErrorMessage(), msg) {
+		t.Errorf("%s = %v; want %s containing %q", call, err, code, msg)
+	}
+}
+
+// A user without policies can do nothing; a group's policy grants its
+// members; an explicit deny wins; every change holds on the next request.
+func TestIAMAuthorization(t *testing.T) {
+	ts := startServer(t)
+	root := ts.rootIAM()
+	alice := ts.newUser(t, "alice")
+	acct := ts.Root.AccountId
+
+	_, err := alice.ListUsers(t.Context(), &iam.ListUsersInput{})
+	wantAPIError(t, "ListUsers with no policy", err, "AccessDenied",
+		"User: arn:aws:iam::"+acct+":user/alice is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::"+acct+
+			":user/ because no identity-based policy allows the iam:ListUsers action")
+
+	mustDo(t, "CreateGroup", func() error {
+		_, err := root.CreateGroup(t.Context(), &iam.CreateGroupInput{GroupName: aws.String("Developers")})
+		return err
+	})
+	mustDo(t, "AddUserToGroup", func() error {
+		_, err := root.AddUserToGroup(t.Context(), &iam.AddUserToGroupInput{GroupName: aws.String("Developers"), UserName: aws.String("alice")})
+		return err
+	})
+	mustDo(t, "PutGroupPolicy", func() error {
+		_, err := root.PutGroupPolicy(t.Context(), &iam.PutGroupPolicyInput{GroupName: aws.String("Developers"), PolicyName: aws.String("ReadIAM"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:List*","iam:Get*"],"Resource":"*"}]}`)})
+		return err
+	})
+	out, err := alice.ListUsers(t.Context(), &iam.ListUsersInput{})
+	if err != nil || len(out.Users) != 1 || aws.ToString(out.Users[0].UserName) != "alice" {
+		t.Fatalf("ListUsers through the group's policy = %v, %v", out, err)
+	}
+	_, err = alice.CreateUser(t.Context(), &iam.CreateUserInput{UserName: aws.String("mallory")})
+	wantAPIError(t, "CreateUser with read-only rights", err, "AccessDenied", "iam:CreateUser on resource: arn:aws:iam::"+acct+":user/mallory")
+
+	mustDo(t, "PutUserPolicy", func() error {
+		_, err := root.PutUserPolicy(t.Context(), &iam.PutUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("NoListing"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Sid":"NoListing","Effect":"Deny","Action":"iam:ListUsers","Resource":"*"}]}`)})
+		return err
+	})
+	_, err = alice.ListUsers(t.Context(), &iam.ListUsersInput{})
+	wantAPIError(t, "ListUsers under an explicit deny", err, "AccessDenied", "with an explicit deny in an identity-based policy")
+	if _, err := alice.GetUser(t.Context(), &iam.GetUserInput{}); err != nil {
+		t.Errorf("GetUser of oneself, still allowed by the group: %v", err)
+	}
+}
+
+func mustDo(t *testing.T, what string, f func() error) {
+	t.Helper()
+	if err := f(); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// IAM's errors for the mistakes users make, with AWS's codes.
+func TestIAMErrors(t *testing.T) {
+	ts := startServer(t)
+	root := ts.rootIAM()
+	acct := ts.Root.AccountId
+	ctx := t.Context()
+	mustDo(t, "CreateUser", func() error {
+		_, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob")})
+		return err
+	})
+	_, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("BOB")})
+	wantAPIError(t, "CreateUser(BOB) after bob", err, "EntityAlreadyExists", "User with name BOB already exists.")
+	_, err = root.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("nobody")})
+	wantAPIError(t, "GetUser(nobody)", err, "NoSuchEntity", "The user with name nobody cannot be found.")
+	_, err = root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("has space")})
+	wantAPIError(t, "CreateUser(has space)", err, "ValidationError", "failed to satisfy constraint")
+
+	for i := range 2 {
+		if _, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("bob")}); err != nil {
+			t.Fatalf("CreateAccessKey %d: %v", i+1, err)
+		}
+	}
+	_, err = root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("bob")})
+	wantAPIError(t, "a third CreateAccessKey", err, "LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2")
+	_, err = root.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("bob")})
+	wantAPIError(t, "DeleteUser with keys", err, "DeleteConflict", "access keys")
+
+	// Seed 000's mistake: a group cannot be a principal.
+	_, err = root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("allow-s3-full-access"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct +
+			`:group/Developers"},"Action":["sts:AssumeRole"],"Condition":{}}]}`)})
+	wantAPIError(t, "CreateRole trusting a group", err, "MalformedPolicyDocument", `Invalid principal in policy: "AWS":"arn:aws:iam::`+acct+`:group/Developers"`)
+	_, err = root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("bob"), PolicyName: aws.String("p"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get:Object","Resource":"*"}]}`)})
+	wantAPIError(t, "PutUserPolicy with s3:Get:Object", err, "MalformedPolicyDocument", "Actions/Condition can contain only one colon.")
+	_, err = root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("bob"), PolicyName: aws.String("big"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::` +
+			strings.Repeat("b", 2100) + `"}]}`)})
+	wantAPIError(t, "PutUserPolicy over 2,048 characters", err, "LimitExceeded", "2048")
+	_, err = root.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("nope"), PolicyArn: aws.String("arn:aws:iam::aws:policy/NoSuchPolicy")})
+	wantAPIError(t, "AttachRolePolicy of an unknown policy", err, "NoSuchEntity", "does not exist or is not attachable")
+}
+
+// A role keeps its trust policy as written, returned URL-encoded as IAM
+// does, and can be updated.
+func TestIAMRoles(t *testing.T) {
+	ts := startServer(t)
+	root := ts.rootIAM()
+	ctx := t.Context()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"sts:AssumeRole"}]}`
+	created, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("StageRole"), Path: aws.String("/cross/"),
+		AssumeRolePolicyDocument: aws.String(trust), MaxSessionDuration: aws.Int32(7200)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := created.Role
+	if !strings.HasPrefix(aws.ToString(r.RoleId), "AROA") || aws.ToString(r.Arn) != "arn:aws:iam::"+ts.Root.AccountId+":role/cross/StageRole" ||
+		aws.ToInt32(r.MaxSessionDuration) != 7200 {
+		t.Errorf("CreateRole = %+v", r)
+	}
+	got, err := root.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("stagerole")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := url.QueryUnescape(aws.ToString(got.Role.AssumeRolePolicyDocument))
+	if doc != trust {
+		t.Errorf("GetRole trust policy = %q, want %q", doc, trust)
+	}
+	_, err = root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("TooLong"), AssumeRolePolicyDocument: aws.String(trust), MaxSessionDuration: aws.Int32(43201)})
+	wantAPIError(t, "CreateRole with MaxSessionDuration 43201", err, "ValidationError", "3600 and 43200")
+	_, err = root.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("StageRole"), PolicyName: aws.String("read"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::production-test-bucket-101/*"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := root.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String("StageRole")})
+	if err != nil || len(names.PolicyNames) != 1 || names.PolicyNames[0] != "read" {
+		t.Errorf("ListRolePolicies = %v, %v", names, err)
+	}
+	_, err = root.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("StageRole")})
+	wantAPIError(t, "DeleteRole with a policy", err, "DeleteConflict", "inline policies")
+}

@@ -1,0 +1,241 @@
+// Package iamapi serves AWS Identity and Access Management over the Query
+// protocol: users, access keys, groups, roles and their policies. Every
+// action is authorized first, with the caller's policies, as in AWS.
+package iamapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/access"
+	"github.com/trustgate/trustgate/authz"
+	"github.com/trustgate/trustgate/policy"
+	"github.com/trustgate/trustgate/protocol/query"
+	"github.com/trustgate/trustgate/store"
+)
+
+// Namespace is the XML namespace of IAM's responses.
+const Namespace = "https://iam.amazonaws.com/doc/2010-05-08/"
+
+// ManagedPolicyExists reports whether an AWS managed policy ARN exists.
+type ManagedPolicyExists func(arn string) bool
+
+// Service answers IAM actions.
+type Service struct {
+	store   store.Store
+	access  *access.Checker
+	managed ManagedPolicyExists
+	now     func() time.Time
+}
+
+// New returns the IAM service.
+func New(st store.Store, checker *access.Checker, managed ManagedPolicyExists, now func() time.Time) *Service {
+	return &Service{store: st, access: checker, managed: managed, now: now}
+}
+
+// Call is one IAM request from an authenticated caller.
+type Call struct {
+	Principal *trustgate.Principal
+	Request   *query.Request
+	// Facts about the connection, for condition keys.
+	SourceIP        string
+	SecureTransport bool
+	Region          string
+}
+
+type handler func(s *Service, ctx context.Context, c *Call) (any, *query.Error)
+
+// actions is IAM's route table: every action trustgate serves.
+var actions = map[string]handler{
+	"CreateUser":                (*Service).createUser,
+	"GetUser":                   (*Service).getUser,
+	"ListUsers":                 (*Service).listUsers,
+	"DeleteUser":                (*Service).deleteUser,
+	"CreateAccessKey":           (*Service).createAccessKey,
+	"ListAccessKeys":            (*Service).listAccessKeys,
+	"UpdateAccessKey":           (*Service).updateAccessKey,
+	"DeleteAccessKey":           (*Service).deleteAccessKey,
+	"CreateGroup":               (*Service).createGroup,
+	"GetGroup":                  (*Service).getGroup,
+	"DeleteGroup":               (*Service).deleteGroup,
+	"AddUserToGroup":            (*Service).addUserToGroup,
+	"RemoveUserFromGroup":       (*Service).removeUserFromGroup,
+	"ListGroupsForUser":         (*Service).listGroupsForUser,
+	"CreateRole":                (*Service).createRole,
+	"GetRole":                   (*Service).getRole,
+	"ListRoles":                 (*Service).listRoles,
+	"DeleteRole":                (*Service).deleteRole,
+	"UpdateAssumeRolePolicy":    (*Service).updateAssumeRolePolicy,
+	"PutUserPolicy":             inline(trustgate.UserEntity).put,
+	"GetUserPolicy":             inline(trustgate.UserEntity).get,
+	"DeleteUserPolicy":          inline(trustgate.UserEntity).delete,
+	"ListUserPolicies":          inline(trustgate.UserEntity).list,
+	"PutGroupPolicy":            inline(trustgate.GroupEntity).put,
+	"GetGroupPolicy":            inline(trustgate.GroupEntity).get,
+	"DeleteGroupPolicy":         inline(trustgate.GroupEntity).delete,
+	"ListGroupPolicies":         inline(trustgate.GroupEntity).list,
+	"PutRolePolicy":             inline(trustgate.RoleEntity).put,
+	"GetRolePolicy":             inline(trustgate.RoleEntity).get,
+	"DeleteRolePolicy":          inline(trustgate.RoleEntity).delete,
+	"ListRolePolicies":          inline(trustgate.RoleEntity).list,
+	"AttachUserPolicy":          attached(trustgate.UserEntity).attach,
+	"DetachUserPolicy":          attached(trustgate.UserEntity).detach,
+	"ListAttachedUserPolicies":  attached(trustgate.UserEntity).list,
+	"AttachGroupPolicy":         attached(trustgate.GroupEntity).attach,
+	"DetachGroupPolicy":         attached(trustgate.GroupEntity).detach,
+	"ListAttachedGroupPolicies": attached(trustgate.GroupEntity).list,
+	"AttachRolePolicy":          attached(trustgate.RoleEntity).attach,
+	"DetachRolePolicy":          attached(trustgate.RoleEntity).detach,
+	"ListAttachedRolePolicies":  attached(trustgate.RoleEntity).list,
+}
+
+// Serve runs the call's action and returns its result element, or an
+// AWS error.
+func (s *Service) Serve(ctx context.Context, c *Call) (any, *query.Error) {
+	h, ok := actions[c.Request.Action]
+	if !ok {
+		return nil, query.InvalidAction(c.Request.Action, c.Request.Version)
+	}
+	return h(s, ctx, c)
+}
+
+// authorize asks the caller's policies whether it may perform action on
+// resource, an ARN in the caller's account.
+func (s *Service) authorize(ctx context.Context, c *Call, action, resource string) *query.Error {
+	r, err := s.access.Check(ctx, &access.Request{
+		Principal: c.Principal, Action: action, Resource: resource, ResourceAccount: c.Principal.Account,
+		SourceIP: c.SourceIP, SecureTransport: c.SecureTransport, Region: c.Region,
+	})
+	if err != nil {
+		return internal(err)
+	}
+	if r.Decision != authz.Allow {
+		return query.Errorf(http.StatusForbidden, "AccessDenied", "%s", access.DeniedMessage(c.Principal, action, resource, r))
+	}
+	return nil
+}
+
+// resolve looks up the user, group or role an action is about and
+// authorizes the action on it. The action is authorized before the
+// entity's absence is reported, on the ARN it would have, as IAM does.
+func resolve[T interface{ ARN() string }](s *Service, ctx context.Context, c *Call, action string,
+	kind trustgate.EntityKind, name string, lookup func(ctx context.Context, account, name string) (T, error)) (T, *query.Error) {
+	v, e := lookup(ctx, c.Principal.Account, name)
+	resource := arnOf(c, kind, "/", name)
+	if e == nil {
+		resource = v.ARN()
+	}
+	if err := s.authorize(ctx, c, action, resource); err != nil {
+		return v, err
+	}
+	if e != nil {
+		return v, storeError(e, string(kind)+" with name "+name)
+	}
+	return v, nil
+}
+
+// arnOf is the ARN of a user, group or role of the caller's account.
+func arnOf(c *Call, kind trustgate.EntityKind, path, name string) string {
+	if path == "" {
+		path = "/"
+	}
+	return "arn:aws:iam::" + c.Principal.Account + ":" + string(kind) + path + name
+}
+
+// Parameter checks, with IAM's constraints and ValidationError wording.
+var (
+	namePattern = regexp.MustCompile(`^[\w+=,.@-]+$`)
+	pathPattern = regexp.MustCompile(`^/([\x21-\x7e]*/)?$`)
+)
+
+func validationError(value, member, constraint string) *query.Error {
+	return query.ValidationError("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s", value, member, constraint)
+}
+
+// name reads a required name parameter of at most max characters.
+func name(c *Call, param string, max int) (string, *query.Error) {
+	if !c.Request.Has(param) {
+		return "", query.MissingParameter(param)
+	}
+	v := c.Request.Get(param)
+	return v, checkName(v, param, max)
+}
+
+// checkName applies IAM's name constraints to the value of param.
+func checkName(v, param string, max int) *query.Error {
+	member := strings.ToLower(param[:1]) + param[1:]
+	switch {
+	case len(v) < 1 || len(v) > max:
+		return validationError(v, member, fmt.Sprintf("Member must have length less than or equal to %d", max))
+	case !namePattern.MatchString(v):
+		return validationError(v, member, `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
+	}
+	return nil
+}
+
+// path reads an optional Path parameter; "/" when absent.
+func path(c *Call) (string, *query.Error) {
+	p := c.Request.Get("Path")
+	if !c.Request.Has("Path") {
+		return "/", nil
+	}
+	if len(p) > 512 || !pathPattern.MatchString(p) {
+		return "", validationError(p, "path", `Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`)
+	}
+	return p, nil
+}
+
+// document reads a policy document parameter and validates it as kind
+// within quota.
+func document(c *Call, param string, kind policy.Kind, quota policy.Quota) (string, *query.Error) {
+	if !c.Request.Has(param) {
+		return "", query.MissingParameter(param)
+	}
+	doc := c.Request.Get(param)
+	if err := quota.Check(doc); err != nil {
+		return "", query.Errorf(http.StatusConflict, "LimitExceeded", "%s", err.Error())
+	}
+	if _, err := policy.Parse(doc, kind); err != nil {
+		return "", query.Errorf(http.StatusBadRequest, "MalformedPolicyDocument", "%s", err.Error())
+	}
+	return doc, nil
+}
+
+// storeError maps a store error kind to IAM's error for the entity.
+func storeError(err error, what string) *query.Error {
+	switch {
+	case errors.Is(err, trustgate.ErrNotFound):
+		return query.Errorf(http.StatusNotFound, "NoSuchEntity", "The %s cannot be found.", what)
+	case errors.Is(err, trustgate.ErrConflict):
+		return query.Errorf(http.StatusConflict, "DeleteConflict", "Cannot delete entity, must remove its dependents first: %s.", conflictDetail(err))
+	}
+	return internal(err)
+}
+
+func conflictDetail(err error) string {
+	msg := err.Error()
+	return strings.TrimSuffix(msg, ": "+trustgate.ErrConflict.Error())
+}
+
+func internal(err error) *query.Error {
+	e := query.Errorf(http.StatusInternalServerError, "ServiceFailure", "The request processing has failed because of an unknown error, exception or failure.")
+	e.Cause = err
+	return e
+}
+
+// isoTime formats a time as IAM's responses do.
+func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+
+// encodeDocument percent-encodes a policy document as IAM returns it.
+func encodeDocument(doc string) string {
+	return strings.ReplaceAll(url.QueryEscape(doc), "+", "%20")
+}
+
+func equalFold(a, b string) bool { return strings.EqualFold(a, b) }

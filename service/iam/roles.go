@@ -1,0 +1,162 @@
+package iamapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/ids"
+	"github.com/trustgate/trustgate/policy"
+	"github.com/trustgate/trustgate/protocol/query"
+)
+
+// Session duration limits of a role, in seconds.
+const (
+	DefaultMaxSessionDuration = 3600
+	MaxMaxSessionDuration     = 43200
+)
+
+type role struct {
+	Path                     string
+	RoleName                 string
+	RoleId                   string
+	Arn                      string
+	CreateDate               string
+	AssumeRolePolicyDocument string
+	Description              string `xml:",omitempty"`
+	MaxSessionDuration       int
+	Tags                     *tagList `xml:"Tags,omitempty"`
+}
+
+func roleOf(r *trustgate.Role) role {
+	return role{Path: r.Path, RoleName: r.Name, RoleId: r.ID, Arn: r.ARN(), CreateDate: isoTime(r.CreatedAt),
+		AssumeRolePolicyDocument: encodeDocument(r.TrustPolicy), Description: r.Description,
+		MaxSessionDuration: r.MaxSessionDuration, Tags: tagsOf(r.Tags)}
+}
+
+func maxSessionDuration(c *Call) (int, *query.Error) {
+	v := c.Request.Get("MaxSessionDuration")
+	if v == "" {
+		return DefaultMaxSessionDuration, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < DefaultMaxSessionDuration || n > MaxMaxSessionDuration {
+		return 0, validationError(v, "maxSessionDuration", "Member must have value between 3600 and 43200")
+	}
+	return n, nil
+}
+
+func (s *Service) createRole(ctx context.Context, c *Call) (any, *query.Error) {
+	n, err := name(c, "RoleName", 64)
+	if err != nil {
+		return nil, err
+	}
+	p, err := path(c)
+	if err != nil {
+		return nil, err
+	}
+	trust, err := document(c, "AssumeRolePolicyDocument", policy.Trust, policy.TrustPolicyQuota)
+	if err != nil {
+		return nil, err
+	}
+	maxDuration, err := maxSessionDuration(c)
+	if err != nil {
+		return nil, err
+	}
+	tg, err := tags(c)
+	if err != nil {
+		return nil, err
+	}
+	description := c.Request.Get("Description")
+	if len(description) > 1000 {
+		return nil, validationError(description, "description", "Member must have length less than or equal to 1000")
+	}
+	if err := s.authorize(ctx, c, "iam:CreateRole", arnOf(c, trustgate.RoleEntity, p, n)); err != nil {
+		return nil, err
+	}
+	r := &trustgate.Role{Account: c.Principal.Account, Name: n, ID: ids.Unique(ids.Role), Path: p, TrustPolicy: trust,
+		Description: description, MaxSessionDuration: maxDuration, Tags: tg, CreatedAt: s.now()}
+	if b := c.Request.Get("PermissionsBoundary"); b != "" {
+		if !s.managed(b) {
+			return nil, query.Errorf(http.StatusBadRequest, "InvalidInput", "ARN %s is not valid.", b)
+		}
+		r.Boundary = b
+	}
+	if e := s.store.CreateRole(ctx, r); e != nil {
+		if errors.Is(e, trustgate.ErrConflict) {
+			return nil, query.Errorf(http.StatusConflict, "EntityAlreadyExists", "Role with name %s already exists.", n)
+		}
+		return nil, internal(e)
+	}
+	return struct{ Role role }{roleOf(r)}, nil
+}
+
+// targetRole resolves the RoleName parameter and authorizes action on it.
+func (s *Service) targetRole(ctx context.Context, c *Call, action string) (*trustgate.Role, *query.Error) {
+	n, err := name(c, "RoleName", 64)
+	if err != nil {
+		return nil, err
+	}
+	return resolve(s, ctx, c, action, trustgate.RoleEntity, n, s.store.Role)
+}
+
+func (s *Service) getRole(ctx context.Context, c *Call) (any, *query.Error) {
+	r, err := s.targetRole(ctx, c, "iam:GetRole")
+	if err != nil {
+		return nil, err
+	}
+	return struct{ Role role }{roleOf(r)}, nil
+}
+
+func (s *Service) listRoles(ctx context.Context, c *Call) (any, *query.Error) {
+	prefix := c.Request.Get("PathPrefix")
+	if prefix == "" {
+		prefix = "/"
+	}
+	if err := s.authorize(ctx, c, "iam:ListRoles", arnOf(c, trustgate.RoleEntity, "/", "")); err != nil {
+		return nil, err
+	}
+	roles, e := s.store.Roles(ctx, c.Principal.Account, prefix)
+	if e != nil {
+		return nil, internal(e)
+	}
+	out := struct {
+		Roles struct {
+			Member []role `xml:"member"`
+		}
+		IsTruncated bool
+	}{}
+	for _, r := range roles {
+		out.Roles.Member = append(out.Roles.Member, roleOf(r))
+	}
+	return out, nil
+}
+
+func (s *Service) deleteRole(ctx context.Context, c *Call) (any, *query.Error) {
+	r, err := s.targetRole(ctx, c, "iam:DeleteRole")
+	if err != nil {
+		return nil, err
+	}
+	if e := s.store.DeleteRole(ctx, r.Account, r.Name); e != nil {
+		return nil, storeError(e, "role with name "+r.Name)
+	}
+	return nil, nil
+}
+
+func (s *Service) updateAssumeRolePolicy(ctx context.Context, c *Call) (any, *query.Error) {
+	trust, err := document(c, "PolicyDocument", policy.Trust, policy.TrustPolicyQuota)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.targetRole(ctx, c, "iam:UpdateAssumeRolePolicy")
+	if err != nil {
+		return nil, err
+	}
+	r.TrustPolicy = trust
+	if e := s.store.UpdateRole(ctx, r); e != nil {
+		return nil, storeError(e, "role with name "+r.Name)
+	}
+	return nil, nil
+}
