@@ -185,3 +185,30 @@ func TestIAMRoles(t *testing.T) {
 	_, err = root.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("StageRole")})
 	wantAPIError(t, "DeleteRole with a policy", err, "DeleteConflict", "inline policies")
 }
+
+// AWS managed policies attach by ARN and grant what they are named for.
+func TestManagedPolicies(t *testing.T) {
+	ts := startServer(t)
+	root := ts.rootIAM()
+	ctx := t.Context()
+	reader := ts.newUser(t, "reader")
+	mustDo(t, "AttachUserPolicy(IAMReadOnlyAccess)", func() error {
+		_, err := root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("reader"), PolicyArn: aws.String("arn:aws:iam::aws:policy/IAMReadOnlyAccess")})
+		return err
+	})
+	if _, err := reader.ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
+		t.Errorf("ListUsers under IAMReadOnlyAccess: %v", err)
+	}
+	_, err := reader.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("x")})
+	wantAPIError(t, "CreateGroup under IAMReadOnlyAccess", err, "AccessDenied", "no identity-based policy allows the iam:CreateGroup action")
+	attached, err := root.ListAttachedUserPolicies(ctx, &iam.ListAttachedUserPoliciesInput{UserName: aws.String("reader")})
+	if err != nil || len(attached.AttachedPolicies) != 1 || aws.ToString(attached.AttachedPolicies[0].PolicyName) != "IAMReadOnlyAccess" {
+		t.Errorf("ListAttachedUserPolicies = %v, %v", attached, err)
+	}
+	mustDo(t, "DetachUserPolicy", func() error {
+		_, err := root.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: aws.String("reader"), PolicyArn: aws.String("arn:aws:iam::aws:policy/IAMReadOnlyAccess")})
+		return err
+	})
+	_, err = reader.ListUsers(ctx, &iam.ListUsersInput{})
+	wantAPIError(t, "ListUsers after the detach", err, "AccessDenied", "iam:ListUsers")
+}

@@ -16,6 +16,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trustgate/trustgate/datadir"
+	"github.com/trustgate/trustgate/managed"
+	"github.com/trustgate/trustgate/policy"
 	"github.com/trustgate/trustgate/server"
 )
 
@@ -61,7 +63,7 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 		return fmt.Errorf("listening on %s: %w (is another trustgate running? choose another --listen)", o.Listen, err)
 	}
 	srv := &http.Server{
-		Handler:           server.New(server.Config{Store: dir.Store, Log: log, Region: o.Region}),
+		Handler:           server.New(server.Config{Store: dir.Store, Log: log, Region: o.Region, Managed: identityPolicy}),
 		ReadHeaderTimeout: 30 * time.Second,
 	}
 	endpoint := "http://" + ln.Addr().String()
@@ -86,6 +88,15 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// identityPolicy finds the AWS managed policies IAM identities can use.
+func identityPolicy(arn string) (*policy.Policy, bool) {
+	p, ok := managed.Lookup(arn)
+	if !ok || p.Kind != policy.Identity {
+		return nil, false
+	}
+	return p.Compiled, true
 }
 
 func printBanner(w io.Writer, o serveOptions, dir *datadir.Dir, endpoint string) {
