@@ -29,6 +29,6 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCommand(), simulateCommand(), validateCommand())
+	root.AddCommand(serveCommand(), accountCommand(), simulateCommand(), validateCommand())
 	return root
 }
