@@ -46,7 +46,9 @@ func TestCLIWalkthroughIAM(t *testing.T) {
 				"--policy-document", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole"],"Resource":"arn:aws:iam::`+s.Root.AccountId+`:role/`+role+`"}]}`)
 			root(nil, "iam", "create-user", "--user-name", user)
 			root(nil, "iam", "add-user-to-group", "--group-name", group, "--user-name", user)
-			var key struct{ AccessKey struct{ AccessKeyId, SecretAccessKey string } }
+			var key struct {
+				AccessKey struct{ AccessKeyId, SecretAccessKey string }
+			}
 			root(&key, "iam", "create-access-key", "--user-name", user)
 			if !strings.HasPrefix(key.AccessKey.AccessKeyId, "AKIA") || len(key.AccessKey.SecretAccessKey) != 40 {
 				t.Fatalf("create-access-key = %+v", key)
