@@ -19,10 +19,12 @@ import (
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/access"
 	"github.com/trustgate/trustgate/arn"
+	"github.com/trustgate/trustgate/ids"
 	"github.com/trustgate/trustgate/policy"
 	"github.com/trustgate/trustgate/protocol/query"
 	iamapi "github.com/trustgate/trustgate/service/iam"
 	stsapi "github.com/trustgate/trustgate/service/sts"
+	"github.com/trustgate/trustgate/session"
 	"github.com/trustgate/trustgate/sigv4"
 	"github.com/trustgate/trustgate/store"
 )
@@ -33,6 +35,8 @@ type Server struct {
 	verifier *sigv4.Verifier
 	log      *slog.Logger
 	region   string
+	issuer   *session.Issuer
+	now      func() time.Time
 	sts      *stsapi.Service
 	iam      *iamapi.Service
 }
@@ -44,10 +48,12 @@ type Config struct {
 	Region  string
 	Managed access.ManagedPolicies // AWS managed policies by ARN
 	Now     func() time.Time
+	// Key is the deployment key, which seals session tokens.
+	Key []byte
 }
 
 // New returns a server.
-func New(cfg Config) *Server {
+func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -56,23 +62,38 @@ func New(cfg Config) *Server {
 		cfg.Managed = func(string) (*policy.Policy, bool) { return nil, false }
 	}
 	exists := func(arn string) bool { _, ok := cfg.Managed(arn); return ok }
+	issuer, err := session.NewIssuer(cfg.Key)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		store:  cfg.Store,
 		log:    cfg.Log,
 		region: cfg.Region,
-		sts:    &stsapi.Service{},
+		issuer: issuer,
+		now:    cfg.Now,
+		sts:    stsapi.New(cfg.Store, checker, issuer, cfg.Now),
 		iam:    iamapi.New(cfg.Store, checker, exists, cfg.Now),
 	}
 	s.verifier = sigv4.NewVerifier(sigv4.KeysFunc(s.secret))
 	s.verifier.Now = cfg.Now
-	return s
+	return s, nil
 }
 
-// secret is the verifier's key lookup: long-term keys from the store. An
-// unknown or inactive key is refused alike, as AWS does.
+// secret is the verifier's key lookup: a temporary key's secret from its
+// session token, a long-term key's from the store. An unknown or inactive
+// key is refused alike, as AWS does.
 func (s *Server) secret(ctx context.Context, accessKeyID, sessionToken string) (string, error) {
 	if sessionToken != "" {
-		return "", &sigv4.Error{Kind: sigv4.InvalidToken}
+		claims, err := s.openToken(accessKeyID, sessionToken)
+		if err != nil {
+			return "", err
+		}
+		return claims.SecretAccessKey, nil
+	}
+	if strings.HasPrefix(accessKeyID, ids.TemporaryKey) {
+		// A temporary key without its session token.
+		return "", &sigv4.Error{Kind: sigv4.UnknownAccessKey}
 	}
 	k, err := s.store.AccessKey(ctx, accessKeyID)
 	if errors.Is(err, trustgate.ErrNotFound) || (err == nil && k.Status != trustgate.KeyActive) {
@@ -84,8 +105,28 @@ func (s *Server) secret(ctx context.Context, accessKeyID, sessionToken string) (
 	return k.Secret, nil
 }
 
-// principal resolves a verified access key to its caller.
-func (s *Server) principal(ctx context.Context, accessKeyID string) (*trustgate.Principal, error) {
+// openToken opens a session token presented with accessKeyID.
+func (s *Server) openToken(accessKeyID, token string) (*session.Claims, error) {
+	claims, err := s.issuer.Open(token, s.now())
+	switch {
+	case errors.Is(err, session.ErrExpired):
+		return nil, &sigv4.Error{Kind: sigv4.ExpiredToken}
+	case err != nil || claims.AccessKeyID != accessKeyID:
+		return nil, &sigv4.Error{Kind: sigv4.InvalidToken}
+	}
+	return claims, nil
+}
+
+// principal resolves verified credentials to their caller.
+func (s *Server) principal(ctx context.Context, signed *sigv4.Signed) (*trustgate.Principal, error) {
+	if signed.SessionToken != "" {
+		claims, err := s.openToken(signed.AccessKeyID, signed.SessionToken)
+		if err != nil {
+			return nil, err
+		}
+		return claims.Principal(), nil
+	}
+	accessKeyID := signed.AccessKeyID
 	k, err := s.store.AccessKey(ctx, accessKeyID)
 	if err != nil {
 		return nil, err
@@ -140,7 +181,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	line.service = signed.Service
-	principal, err := s.principal(r.Context(), signed.AccessKeyID)
+	principal, err := s.principal(r.Context(), signed)
 	if err != nil {
 		s.internalError(w, id, namespaceOf(signed.Service), line, err)
 		return
@@ -149,7 +190,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch signed.Service {
 	case "sts":
 		s.serveQuery(w, r, id, stsapi.Namespace, signed, line, func(req *query.Request) (any, *query.Error) {
-			return s.sts.Serve(r.Context(), &stsapi.Call{Principal: principal, Request: req})
+			return s.sts.Serve(r.Context(), &stsapi.Call{
+				Principal: principal, Request: req, SourceIP: sourceIP(r), SecureTransport: r.TLS != nil, Region: signed.Region,
+			})
 		})
 	case "iam":
 		s.serveQuery(w, r, id, iamapi.Namespace, signed, line, func(req *query.Request) (any, *query.Error) {

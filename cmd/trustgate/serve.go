@@ -62,10 +62,11 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w (is another trustgate running? choose another --listen)", o.Listen, err)
 	}
-	srv := &http.Server{
-		Handler:           server.New(server.Config{Store: dir.Store, Log: log, Region: o.Region, Managed: identityPolicy}),
-		ReadHeaderTimeout: 30 * time.Second,
+	handler, err := server.New(server.Config{Store: dir.Store, Log: log, Region: o.Region, Managed: identityPolicy, Key: dir.Key})
+	if err != nil {
+		return err
 	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second}
 	endpoint := "http://" + ln.Addr().String()
 	printBanner(out, o, dir, endpoint)
 	if o.ready != nil {

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/trustgate/trustgate/datadir"
+)
+
+// createAccount adds a member account to the running server's data
+// directory, as `trustgate create-account` does.
+func (ts *testServer) createAccount(t *testing.T, name string) *datadir.RootCredentials {
+	t.Helper()
+	out, err := run(t, "", "create-account", "--data", ts.Data, "--name", name)
+	if err != nil {
+		t.Fatalf("create-account: %v\n%s", err, out)
+	}
+	var creds datadir.RootCredentials
+	if err := json.NewDecoder(bytes.NewReader([]byte(out))).Decode(&creds); err != nil {
+		t.Fatalf("create-account printed %q: %v", out, err)
+	}
+	return &creds
+}
+
+func (ts *testServer) sessionClients(c *ststypes.Credentials) (*sts.Client, *iam.Client) {
+	provider := credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+	httpClient := &http.Client{Timeout: 10 * time.Second}
+	return sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(ts.Endpoint), Credentials: provider, HTTPClient: httpClient}),
+		iam.New(iam.Options{Region: "us-east-1", BaseEndpoint: aws.String(ts.Endpoint), Credentials: provider, HTTPClient: httpClient})
+}
+
+// crossAccount sets up seeds 002 and 003: a production account whose
+// StageRole trusts the staging account (here the management account) and
+// has ReadOnlyAccess, and a staging user "tester" allowed to assume it. It
+// returns the role's ARN and the production account's root credentials.
+func crossAccount(t *testing.T, ts *testServer) (roleARN string, prod *datadir.RootCredentials) {
+	t.Helper()
+	ctx := t.Context()
+	prod = ts.createAccount(t, "Production")
+	prodIAM := ts.iamClient(prod.AccessKeyId, prod.SecretAccessKey)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + ts.Root.AccountId + `:root"},"Action":"sts:AssumeRole"}]}`
+	role, err := prodIAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("StageRole"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustDo(t, "AttachRolePolicy", func() error {
+		_, err := prodIAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("StageRole"), PolicyArn: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")})
+		return err
+	})
+	roleARN = aws.ToString(role.Role.Arn)
+
+	root := ts.rootIAM()
+	ts.newUser(t, "tester")
+	mustDo(t, "PutUserPolicy", func() error {
+		_, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("tester"), PolicyName: aws.String("AssumeStageRole"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole"],"Resource":"` + roleARN + `"}]}`)})
+		return err
+	})
+	return roleARN, prod
+}
+
+func TestAssumeRoleAcrossAccounts(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	roleARN, prod := crossAccount(t, ts)
+	tester := ts.userSTS(t, "tester")
+
+	out, err := tester.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("test")})
+	if err != nil {
+		t.Fatalf("AssumeRole: %v", err)
+	}
+	wantARN := "arn:aws:sts::" + prod.AccountId + ":assumed-role/StageRole/test"
+	if aws.ToString(out.AssumedRoleUser.Arn) != wantARN || !strings.HasPrefix(aws.ToString(out.AssumedRoleUser.AssumedRoleId), "AROA") ||
+		!strings.HasSuffix(aws.ToString(out.AssumedRoleUser.AssumedRoleId), ":test") ||
+		!strings.HasPrefix(aws.ToString(out.Credentials.AccessKeyId), "ASIA") {
+		t.Errorf("AssumeRole = %+v %+v", out.AssumedRoleUser, out.Credentials)
+	}
+	if d := time.Until(aws.ToTime(out.Credentials.Expiration)); d < 59*time.Minute || d > 61*time.Minute {
+		t.Errorf("credentials expire in %v, want the default hour", d)
+	}
+
+	sessionSTS, sessionIAM := ts.sessionClients(out.Credentials)
+	id, err := sessionSTS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil || aws.ToString(id.Arn) != wantARN || aws.ToString(id.Account) != prod.AccountId {
+		t.Errorf("GetCallerIdentity with the session = %v, %v", id, err)
+	}
+	// ReadOnlyAccess: reads in the production account, no writes.
+	if _, err := sessionIAM.ListRoles(ctx, &iam.ListRolesInput{}); err != nil {
+		t.Errorf("ListRoles under ReadOnlyAccess: %v", err)
+	}
+	_, err = sessionIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("intruder")})
+	wantAPIError(t, "CreateUser under ReadOnlyAccess", err, "AccessDenied",
+		"User: "+wantARN+" is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::"+prod.AccountId+":user/intruder")
+
+	// An altered session token is refused.
+	bad := *out.Credentials
+	token := []byte(aws.ToString(bad.SessionToken))
+	token[len(token)/2] ^= 1
+	bad.SessionToken = aws.String(string(token))
+	badSTS, _ := ts.sessionClients(&bad)
+	_, err = badSTS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	wantAPIError(t, "GetCallerIdentity with an altered token", err, "InvalidClientTokenId", "")
+}
+
+// userSTS returns an STS client with a new access key of the user.
+func (ts *testServer) userSTS(t *testing.T, user string) *sts.Client {
+	t.Helper()
+	key, err := ts.rootIAM().CreateAccessKey(t.Context(), &iam.CreateAccessKeyInput{UserName: aws.String(user)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts.stsClient(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey))
+}
+
+// The ways an AssumeRole fails, as AWS fails them.
+func TestAssumeRoleDenials(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	roleARN, prod := crossAccount(t, ts)
+	tester := ts.userSTS(t, "tester")
+	ts.newUser(t, "nobody")
+	nobody := ts.userSTS(t, "nobody")
+	acct := ts.Root.AccountId
+
+	_, err := nobody.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("s1")})
+	wantAPIError(t, "AssumeRole without sts:AssumeRole", err, "AccessDenied",
+		"User: arn:aws:iam::"+acct+":user/nobody is not authorized to perform: sts:AssumeRole on resource: "+roleARN+
+			" because no identity-based policy allows the sts:AssumeRole action")
+
+	_, err = ts.stsClient(ts.Root.AccessKeyId, ts.Root.SecretAccessKey).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("s1")})
+	wantAPIError(t, "AssumeRole as root", err, "AccessDenied", "Roles may not be assumed by root accounts.")
+
+	missing := "arn:aws:iam::" + prod.AccountId + ":role/NoSuchRole"
+	_, err = tester.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(missing), RoleSessionName: aws.String("s1")})
+	wantAPIError(t, "AssumeRole of a role that does not exist", err, "AccessDenied", "is not authorized to perform: sts:AssumeRole on resource: "+missing)
+
+	_, err = tester.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("s1"), DurationSeconds: aws.Int32(7200)})
+	wantAPIError(t, "AssumeRole beyond MaxSessionDuration", err, "ValidationError", "exceeds the MaxSessionDuration set for this role")
+
+	_, err = tester.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("bad name")})
+	wantAPIError(t, "AssumeRole with a space in the session name", err, "ValidationError", "roleSessionName")
+	_, err = tester.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("s")})
+	wantAPIError(t, "AssumeRole with a one-character session name", err, "ValidationError", "Member must have length greater than or equal to 2")
+
+	// A trust policy naming another account does not admit this one.
+	prodIAM := ts.iamClient(prod.AccessKeyId, prod.SecretAccessKey)
+	mustDo(t, "UpdateAssumeRolePolicy", func() error {
+		_, err := prodIAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("StageRole"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":"sts:AssumeRole"}]}`)})
+		return err
+	})
+	_, err = tester.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("s1")})
+	wantAPIError(t, "AssumeRole when the trust policy names another account", err, "AccessDenied",
+		"because no resource-based policy allows the sts:AssumeRole action")
+}
+
+// A role session assuming a role is role chaining, capped at one hour.
+func TestRoleChaining(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	roleARN, prod := crossAccount(t, ts)
+	prodIAM := ts.iamClient(prod.AccessKeyId, prod.SecretAccessKey)
+	// A second role in production trusts StageRole's sessions.
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + roleARN + `"},"Action":"sts:AssumeRole"}]}`
+	second, err := prodIAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("Auditor"), AssumeRolePolicyDocument: aws.String(trust), MaxSessionDuration: aws.Int32(43200)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := ts.userSTS(t, "tester").AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("hop1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessionSTS, _ := ts.sessionClients(first.Credentials)
+	_, err = sessionSTS.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: second.Role.Arn, RoleSessionName: aws.String("hop2"), DurationSeconds: aws.Int32(7200)})
+	wantAPIError(t, "chained AssumeRole for two hours", err, "ValidationError", "1 hour session limit for roles assumed by role chaining")
+	out, err := sessionSTS.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: second.Role.Arn, RoleSessionName: aws.String("hop2")})
+	if err != nil {
+		t.Fatalf("chained AssumeRole: %v", err)
+	}
+	if want := "arn:aws:sts::" + prod.AccountId + ":assumed-role/Auditor/hop2"; aws.ToString(out.AssumedRoleUser.Arn) != want {
+		t.Errorf("chained session = %s, want %s", aws.ToString(out.AssumedRoleUser.Arn), want)
+	}
+}

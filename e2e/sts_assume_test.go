@@ -1,0 +1,157 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// account adds a member account to the running server's data directory.
+func (s *server) account(t *testing.T, name string) (id, key, secret string) {
+	t.Helper()
+	out, err := exec.Command(binary, "create-account", "--data", s.Data, "--name", name).Output()
+	if err != nil {
+		t.Fatalf("create-account: %v", err)
+	}
+	var c struct{ AccountId, AccessKeyId, SecretAccessKey string }
+	if err := json.Unmarshal(out, &c); err != nil {
+		t.Fatalf("create-account printed %q: %v", out, err)
+	}
+	return c.AccountId, c.AccessKeyId, c.SecretAccessKey
+}
+
+// walkthrough sets up seed 003 with the given CLI: production's StageRole
+// trusts the staging (management) account and has ReadOnlyAccess; staging
+// user "tester" may assume it. It returns the role ARN, the production
+// account id and tester's key.
+func walkthrough(t *testing.T, c client, s *server, suffix string) (roleARN, prod, keyID, secret string) {
+	t.Helper()
+	prod, prodKey, prodSecret := s.account(t, "Production"+suffix)
+	must := func(id, sec string, out any, args ...string) {
+		t.Helper()
+		if msg, err := cli(t, c, s, id, sec, out, args...); err != nil {
+			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, msg)
+		}
+	}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + s.Root.AccountId + `:root"},"Action":"sts:AssumeRole"}]}`
+	var role struct{ Role struct{ Arn string } }
+	must(prodKey, prodSecret, &role, "iam", "create-role", "--role-name", "StageRole", "--assume-role-policy-document", trust)
+	must(prodKey, prodSecret, nil, "iam", "attach-role-policy", "--role-name", "StageRole", "--policy-arn", "arn:aws:iam::aws:policy/ReadOnlyAccess")
+	user := "tester" + suffix
+	must(s.Root.AccessKeyId, s.Root.SecretAccessKey, nil, "iam", "create-user", "--user-name", user)
+	must(s.Root.AccessKeyId, s.Root.SecretAccessKey, nil, "iam", "put-user-policy", "--user-name", user, "--policy-name", "assume",
+		"--policy-document", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole"],"Resource":"`+role.Role.Arn+`"}]}`)
+	var key struct{ AccessKey struct{ AccessKeyId, SecretAccessKey string } }
+	must(s.Root.AccessKeyId, s.Root.SecretAccessKey, &key, "iam", "create-access-key", "--user-name", user)
+	return role.Role.Arn, prod, key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey
+}
+
+// Seeds 001 and 003 step by step with each aws CLI: assume the role,
+// export the temporary credentials, read under ReadOnlyAccess, be denied
+// a write; a mistyped role ARN is denied.
+func TestCLIAssumeRole(t *testing.T) {
+	s := start(t, t.TempDir())
+	for i, c := range awsCLIs(t) {
+		t.Run(c.name, func(t *testing.T) {
+			roleARN, prod, keyID, secret := walkthrough(t, c, s, string(rune('a'+i)))
+			var out struct {
+				Credentials     struct{ AccessKeyId, SecretAccessKey, SessionToken, Expiration string }
+				AssumedRoleUser struct{ Arn, AssumedRoleId string }
+			}
+			if msg, err := cli(t, c, s, keyID, secret, &out, "sts", "assume-role", "--role-arn", roleARN, "--role-session-name", "test"); err != nil {
+				t.Fatalf("assume-role: %v\n%s", err, msg)
+			}
+			if out.AssumedRoleUser.Arn != "arn:aws:sts::"+prod+":assumed-role/StageRole/test" || !strings.HasPrefix(out.Credentials.AccessKeyId, "ASIA") {
+				t.Fatalf("assume-role = %+v", out)
+			}
+			env := cleanEnv("AWS_ACCESS_KEY_ID="+out.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+out.Credentials.SecretAccessKey,
+				"AWS_SESSION_TOKEN="+out.Credentials.SessionToken)
+			stdout, stderr, err := run(t, env, c.path, "--endpoint-url", s.Endpoint, "--output", "json", "sts", "get-caller-identity")
+			if err != nil || !strings.Contains(stdout, "assumed-role/StageRole/test") {
+				t.Errorf("get-caller-identity with the exported credentials: %v %s %s", err, stdout, stderr)
+			}
+			if _, stderr, err := run(t, env, c.path, "--endpoint-url", s.Endpoint, "iam", "list-roles"); err != nil {
+				t.Errorf("list-roles under ReadOnlyAccess: %v %s", err, stderr)
+			}
+			_, stderr, err = run(t, env, c.path, "--endpoint-url", s.Endpoint, "iam", "create-user", "--user-name", "intruder")
+			if err == nil || !strings.Contains(stderr, "AccessDenied") {
+				t.Errorf("create-user under ReadOnlyAccess: %v %s; want AccessDenied", err, stderr)
+			}
+			wrong := strings.Replace(roleARN, "StageRole", "StagingRole", 1)
+			msg, err := cli(t, c, s, keyID, secret, nil, "sts", "assume-role", "--role-arn", wrong, "--role-session-name", "test")
+			if err == nil || !strings.Contains(msg, "AccessDenied") || !strings.Contains(msg, "sts:AssumeRole on resource: "+wrong) {
+				t.Errorf("assume-role of a mistyped ARN: %v %s; want AccessDenied", err, msg)
+			}
+		})
+	}
+}
+
+const boto3AssumeRole = `
+import boto3, json, sys
+endpoint, role_arn, key, secret = sys.argv[1:5]
+sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret)
+creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="boto3")["Credentials"]
+session = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                        aws_session_token=creds["SessionToken"], region_name="us-east-1")
+print(json.dumps(session.client("sts", endpoint_url=endpoint).get_caller_identity()["Arn"]))
+try:
+    session.client("iam", endpoint_url=endpoint).create_user(UserName="intruder")
+    print(json.dumps("allowed"))
+except Exception as e:
+    print(json.dumps(e.response["Error"]["Code"]))
+`
+
+// Seed 004's boto3 script, without MFA: assume the role, use the session.
+func TestBoto3AssumeRole(t *testing.T) {
+	s := start(t, t.TempDir())
+	clis := awsCLIs(t)
+	for i, py := range pythons(t) {
+		t.Run(py.name, func(t *testing.T) {
+			roleARN, prod, keyID, secret := walkthrough(t, clis[0], s, string(rune('p'+i)))
+			out, stderr, err := run(t, cleanEnv(), py.path, "-c", boto3AssumeRole, s.Endpoint, roleARN, keyID, secret)
+			if err != nil {
+				t.Fatalf("boto3: %v\n%s", err, stderr)
+			}
+			want := `"arn:aws:sts::` + prod + `:assumed-role/StageRole/boto3"` + "\n" + `"AccessDenied"`
+			if strings.TrimSpace(out) != want {
+				t.Errorf("boto3 printed %q, want %q", out, want)
+			}
+		})
+	}
+}
+
+// A CLI profile with role_arn and source_profile: the client assumes the
+// role itself. Only clients that honour AWS_ENDPOINT_URL send that STS
+// call to trustgate (CLI v1, newer boto3); Debian's CLI v2.9 does not.
+func TestProfileWithRoleARN(t *testing.T) {
+	s := start(t, t.TempDir())
+	var v1 []client
+	for _, c := range awsCLIs(t) {
+		out, _, _ := run(t, cleanEnv(), c.path, "--version")
+		if strings.HasPrefix(out, "aws-cli/1.") {
+			v1 = append(v1, c)
+		}
+	}
+	if len(v1) == 0 {
+		t.Skip("no aws CLI v1 on this machine; Debian's v2.9 ignores AWS_ENDPOINT_URL for the profile's STS call")
+	}
+	for _, c := range v1 {
+		t.Run(c.name, func(t *testing.T) {
+			roleARN, prod, keyID, secret := walkthrough(t, c, s, "v")
+			home := t.TempDir()
+			config := "[profile staging]\nregion = us-east-1\n\n[profile prod]\nrole_arn = " + roleARN + "\nsource_profile = staging\nregion = us-east-1\n"
+			creds := "[staging]\naws_access_key_id = " + keyID + "\naws_secret_access_key = " + secret + "\n"
+			os.WriteFile(filepath.Join(home, "config"), []byte(config), 0o600)
+			os.WriteFile(filepath.Join(home, "credentials"), []byte(creds), 0o600)
+			env := append(cleanEnv(), "AWS_CONFIG_FILE="+filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, "credentials"),
+				"AWS_ENDPOINT_URL="+s.Endpoint)
+			stdout, stderr, err := run(t, env, c.path, "--profile", "prod", "--output", "json", "sts", "get-caller-identity")
+			if err != nil || !strings.Contains(stdout, "arn:aws:sts::"+prod+":assumed-role/StageRole/") {
+				t.Errorf("get-caller-identity --profile prod: %v %s %s", err, stdout, stderr)
+			}
+		})
+	}
+}
