@@ -44,7 +44,9 @@ func walkthrough(t *testing.T, c client, s *server, suffix string) (roleARN, pro
 	must(s.Root.AccessKeyId, s.Root.SecretAccessKey, nil, "iam", "create-user", "--user-name", user)
 	must(s.Root.AccessKeyId, s.Root.SecretAccessKey, nil, "iam", "put-user-policy", "--user-name", user, "--policy-name", "assume",
 		"--policy-document", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole"],"Resource":"`+role.Role.Arn+`"}]}`)
-	var key struct{ AccessKey struct{ AccessKeyId, SecretAccessKey string } }
+	var key struct {
+		AccessKey struct{ AccessKeyId, SecretAccessKey string }
+	}
 	must(s.Root.AccessKeyId, s.Root.SecretAccessKey, &key, "iam", "create-access-key", "--user-name", user)
 	return role.Role.Arn, prod, key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey
 }

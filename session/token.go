@@ -29,8 +29,9 @@ import (
 //	version | codec | body
 //
 // with codec 0 for a body as is, and 1 for a body compressed with DEFLATE
-// (RFC 1951), used when that is shorter for a body over 1 KiB, which only
-// a body with large session policies or many tags is. The body is the fields of Claims in a fixed order:
+// (RFC 1951), used for a body over 1 KiB (one with a large session policy
+// or many tags) when that is shorter. The body is the fields of Claims in
+// a fixed order:
 //
 //	kind (1 byte) | flags (1 byte: 1 Root, 2 RoleChained)
 //	AccessKeyID SecretAccessKey Account RoleARN RoleID SessionName
