@@ -465,7 +465,7 @@ func TestTokenShape(t *testing.T) {
 		max  int
 	}{
 		{"minimal role session", minimalRole(), 300},
-		{"role session, every field", roleSession(), 700},
+		{"role session, every field", roleSession(), 800},
 		{"user session", userSession(), 300},
 	}
 	for _, s := range sizes {

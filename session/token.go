@@ -31,7 +31,9 @@ import (
 // with codec 0 for a body as is, and 1 for a body compressed with DEFLATE
 // (RFC 1951), used for a body over 1 KiB (one with a large session policy
 // or many tags) when that is shorter. The body is the fields of Claims in
-// a fixed order:
+// a fixed order (compressing before sealing is safe here: the only party
+// choosing any of the body, the caller of STS through its policy and
+// tags, also receives the one secret in it, the secret access key):
 //
 //	kind (1 byte) | flags (1 byte: 1 Root, 2 RoleChained)
 //	AccessKeyID SecretAccessKey Account RoleARN RoleID SessionName

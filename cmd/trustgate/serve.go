@@ -19,6 +19,7 @@ import (
 	"github.com/trustgate/trustgate/managed"
 	"github.com/trustgate/trustgate/policy"
 	"github.com/trustgate/trustgate/server"
+	"github.com/trustgate/trustgate/store/cache"
 )
 
 // serveOptions are the flags of `trustgate serve`.
@@ -62,7 +63,7 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w (is another trustgate running? choose another --listen)", o.Listen, err)
 	}
-	handler, err := server.New(server.Config{Store: dir.Store, Log: log, Region: o.Region, Managed: identityPolicy, Key: dir.Key})
+	handler, err := server.New(server.Config{Store: cache.New(dir.Store), Log: log, Region: o.Region, Managed: identityPolicy, Key: dir.Key})
 	if err != nil {
 		return err
 	}

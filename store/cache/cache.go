@@ -1,0 +1,107 @@
+// Package cache keeps the lookups every request makes (an access key and
+// its user) in memory, in front of a store. Writes through the cache drop
+// what they change, so a change is visible to the next request. It serves
+// one node: several nodes over one database need another way to learn of
+// changes.
+package cache
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/store"
+)
+
+// maxEntries bounds each map; a full map is cleared.
+const maxEntries = 50000
+
+// Store is a store.Store that caches AccessKey and User.
+type Store struct {
+	store.Store
+
+	mu    sync.RWMutex
+	keys  map[string]trustgate.AccessKey // guarded by mu; by access key id
+	users map[userKey]trustgate.User     // guarded by mu
+}
+
+type userKey struct{ account, name string } // name lower-cased: IAM names are case-insensitive
+
+// New caches in front of st.
+func New(st store.Store) *Store {
+	return &Store{Store: st, keys: map[string]trustgate.AccessKey{}, users: map[userKey]trustgate.User{}}
+}
+
+// AccessKey implements store.Store.
+func (s *Store) AccessKey(ctx context.Context, id string) (*trustgate.AccessKey, error) {
+	s.mu.RLock()
+	k, ok := s.keys[id]
+	s.mu.RUnlock()
+	if ok {
+		return &k, nil
+	}
+	found, err := s.Store.AccessKey(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if len(s.keys) >= maxEntries {
+		clear(s.keys)
+	}
+	s.keys[id] = *found
+	s.mu.Unlock()
+	return found, nil
+}
+
+// User implements store.Store.
+func (s *Store) User(ctx context.Context, account, name string) (*trustgate.User, error) {
+	key := userKey{account, strings.ToLower(name)}
+	s.mu.RLock()
+	u, ok := s.users[key]
+	s.mu.RUnlock()
+	if ok {
+		return &u, nil
+	}
+	found, err := s.Store.User(ctx, account, name)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if len(s.users) >= maxEntries {
+		clear(s.users)
+	}
+	s.users[key] = *found
+	s.mu.Unlock()
+	return found, nil
+}
+
+func (s *Store) forgetKey(id string) {
+	s.mu.Lock()
+	delete(s.keys, id)
+	s.mu.Unlock()
+}
+
+func (s *Store) forgetUser(account, name string) {
+	s.mu.Lock()
+	delete(s.users, userKey{account, strings.ToLower(name)})
+	s.mu.Unlock()
+}
+
+// UpdateAccessKeyStatus implements store.Store.
+func (s *Store) UpdateAccessKeyStatus(ctx context.Context, account, id, status string) error {
+	defer s.forgetKey(id)
+	return s.Store.UpdateAccessKeyStatus(ctx, account, id, status)
+}
+
+// DeleteAccessKey implements store.Store.
+func (s *Store) DeleteAccessKey(ctx context.Context, account, id string) error {
+	defer s.forgetKey(id)
+	return s.Store.DeleteAccessKey(ctx, account, id)
+}
+
+// DeleteUser implements store.Store.
+func (s *Store) DeleteUser(ctx context.Context, account, name string) error {
+	defer s.forgetUser(account, name)
+	return s.Store.DeleteUser(ctx, account, name)
+}
