@@ -163,3 +163,29 @@ type Principal struct {
 	SessionPolicies   []string // inline session policy documents
 	SessionPolicyARNs []string // managed session policies
 }
+
+// MFADevice is a virtual MFA device of an account: the seed of a TOTP
+// authenticator (RFC 6238), which IAM enables for one user at a time.
+type MFADevice struct {
+	Account string
+	// SerialNumber is the device's ARN, arn:aws:iam::ACCOUNT:mfa/PATH/NAME:
+	// what EnableMFADevice, AssumeRole and GetSessionToken name it by.
+	SerialNumber string
+	Name         string
+	Path         string
+	// Seed is the TOTP secret, base32 (RFC 4648) without padding; in memory
+	// only, stored encrypted.
+	Seed string
+	// UserName is the user the device is enabled for, since EnableDate;
+	// both are empty while the device is unassigned.
+	UserName   string
+	EnableDate time.Time
+	// LastUsedStep is the TOTP time step (Unix seconds / 30) of the last
+	// code accepted from the device, 0 before any: a code is accepted
+	// only for a later step, so none is accepted twice.
+	LastUsedStep int64
+	CreatedAt    time.Time
+}
+
+// Enabled reports whether the device is enabled for a user.
+func (d *MFADevice) Enabled() bool { return d.UserName != "" }

@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/trustgate/trustgate"
 )
@@ -50,7 +51,8 @@ type Store interface {
 	// ordered by name.
 	Users(ctx context.Context, account, pathPrefix string) ([]*trustgate.User, error)
 	// DeleteUser removes a user. Returns ErrNotFound, or ErrConflict
-	// while the user still has access keys.
+	// while the user still has access keys, group memberships, policies
+	// or an enabled MFA device.
 	DeleteUser(ctx context.Context, account, name string) error
 
 	// Groups.
@@ -114,4 +116,34 @@ type Store interface {
 
 	// Close releases the store.
 	Close() error
+
+	// Virtual MFA devices.
+
+	// CreateMFADevice adds an unassigned virtual MFA device; its seed is
+	// sealed at rest. Returns ErrConflict for a serial number taken in
+	// the account, ErrNotFound for an unknown account.
+	CreateMFADevice(ctx context.Context, d *trustgate.MFADevice) error
+	// MFADevice returns a device of the account, with its seed, by serial
+	// number. Returns ErrNotFound.
+	MFADevice(ctx context.Context, account, serial string) (*trustgate.MFADevice, error)
+	// MFADevices lists an account's devices, only those enabled for
+	// userName when it is not "", ordered by serial number.
+	MFADevices(ctx context.Context, account, userName string) ([]*trustgate.MFADevice, error)
+	// EnableMFADevice enables an unassigned device for a user from
+	// enabled on, recording lastStep as the time step of the last code
+	// used (the codes that enabled it). Returns ErrNotFound for an unknown
+	// device or user, ErrConflict when the device is already enabled.
+	EnableMFADevice(ctx context.Context, account, serial, userName string, enabled time.Time, lastStep int64) error
+	// DeactivateMFADevice unassigns a device from its user. Returns
+	// ErrNotFound unless the device is enabled for userName.
+	DeactivateMFADevice(ctx context.Context, account, serial, userName string) error
+	// DeleteMFADevice removes a device. Returns ErrNotFound, or
+	// ErrConflict while it is enabled.
+	DeleteMFADevice(ctx context.Context, account, serial string) error
+	// UseMFACode records that a code of time step was accepted from a
+	// device, atomically: it returns ErrConflict, and records nothing,
+	// when a code of this step or a later one was accepted already, so
+	// that no code is accepted twice. Returns ErrNotFound for an unknown
+	// device.
+	UseMFACode(ctx context.Context, account, serial string, step int64) error
 }

@@ -94,6 +94,12 @@ var actions = map[string]handler{
 	"AttachRolePolicy":          attached(trustgate.RoleEntity).attach,
 	"DetachRolePolicy":          attached(trustgate.RoleEntity).detach,
 	"ListAttachedRolePolicies":  attached(trustgate.RoleEntity).list,
+	"CreateVirtualMFADevice":    (*Service).createVirtualMFADevice,
+	"EnableMFADevice":           (*Service).enableMFADevice,
+	"DeactivateMFADevice":       (*Service).deactivateMFADevice,
+	"DeleteVirtualMFADevice":    (*Service).deleteVirtualMFADevice,
+	"ListMFADevices":            (*Service).listMFADevices,
+	"ListVirtualMFADevices":     (*Service).listVirtualMFADevices,
 }
 
 // Serve runs the call's action and returns its result element, or an

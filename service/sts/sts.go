@@ -1,6 +1,7 @@
 // Package stsapi serves AWS Security Token Service over the Query
-// protocol: GetCallerIdentity and AssumeRole, whose temporary credentials
-// are self-contained session tokens.
+// protocol: GetCallerIdentity, AssumeRole and GetSessionToken, whose
+// temporary credentials are self-contained session tokens, optionally
+// authenticated with a virtual MFA device that IAM keeps.
 package stsapi
 
 import (
@@ -16,6 +17,7 @@ import (
 	"github.com/trustgate/trustgate/access"
 	"github.com/trustgate/trustgate/arn"
 	"github.com/trustgate/trustgate/authz"
+	"github.com/trustgate/trustgate/mfa"
 	"github.com/trustgate/trustgate/policy"
 	"github.com/trustgate/trustgate/protocol/query"
 	"github.com/trustgate/trustgate/session"
@@ -30,6 +32,15 @@ const (
 	MinDuration      = 900
 	DefaultDuration  = 3600
 	ChainedMaxLength = 3600 // role chaining is capped at one hour
+)
+
+// Session durations of GetSessionToken, in seconds: an IAM user's session
+// lasts 900 seconds to 36 hours, 12 by default; the root user's at most
+// one hour, a longer request being cut to one hour.
+const (
+	UserSessionDefault = 43200
+	UserSessionMax     = 129600
+	RootSessionMax     = 3600
 )
 
 // Service answers STS actions.
@@ -62,6 +73,8 @@ func (s *Service) Serve(ctx context.Context, c *Call) (any, *query.Error) {
 		return s.getCallerIdentity(c), nil
 	case "AssumeRole":
 		return s.assumeRole(ctx, c)
+	case "GetSessionToken":
+		return s.getSessionToken(ctx, c)
 	}
 	return nil, query.InvalidAction(c.Request.Action, c.Request.Version)
 }
@@ -154,8 +167,25 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 		return nil, query.Errorf(http.StatusBadRequest, "PackedPolicyTooLarge",
 			"Packed size of consolidated policies exceeds the allowed size by %d%%.", packed-100)
 	}
+	mfa, qerr := mfaParams(req)
+	if qerr != nil {
+		return nil, qerr
+	}
 	if c.Principal.Kind == policy.Root {
 		return nil, query.Errorf(http.StatusForbidden, "AccessDenied", "Roles may not be assumed by root accounts.")
+	}
+	now := s.now().UTC().Truncate(time.Second)
+	// With MFA, the trust policy sees aws:MultiFactorAuthPresent true and
+	// aws:MultiFactorAuthAge from now on; access.Check reads them from the
+	// principal, so a copy of it carries the MFA time.
+	caller := c.Principal
+	if mfa != nil {
+		if qerr := s.useMFA(ctx, c, mfa, now); qerr != nil {
+			return nil, qerr
+		}
+		withMFA := *c.Principal
+		withMFA.MFAAuthenticated = now
+		caller = &withMFA
 	}
 
 	// The role is named by its ARN; a role that does not exist is denied
@@ -186,7 +216,7 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 		keys.Set("sts:ExternalId", externalID)
 	}
 	decision, err := s.access.Check(ctx, &access.Request{
-		Principal: c.Principal, Action: "sts:AssumeRole", Resource: role.ARN(), ResourceAccount: role.Account,
+		Principal: caller, Action: "sts:AssumeRole", Resource: role.ARN(), ResourceAccount: role.Account,
 		ResourcePolicy: role.TrustPolicy, ResourceKind: policy.Trust, Context: keys,
 		SourceIP: c.SourceIP, SecureTransport: c.SecureTransport, Region: c.Region,
 	})
@@ -207,13 +237,12 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 			"The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 	}
 
-	now := s.now().UTC().Truncate(time.Second)
 	id, secret := session.NewKey()
 	claims := &session.Claims{
 		AccessKeyID: id, SecretAccessKey: secret, Account: role.Account, Kind: session.AssumedRole,
 		RoleARN: role.ARN(), RoleID: role.ID, SessionName: sessionName, RoleChained: chained, ExternalID: externalID,
 		Issued: now, Expires: now.Add(time.Duration(duration) * time.Second),
-		MFAAuthenticated: c.Principal.MFAAuthenticated, SourceIdentity: c.Principal.SourceIdentity,
+		MFAAuthenticated: caller.MFAAuthenticated, SourceIdentity: c.Principal.SourceIdentity,
 		Policy: inlinePolicy, PolicyARNs: policyARNs,
 	}
 	token, err := s.issuer.Issue(claims)
@@ -230,6 +259,136 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 		result.PackedPolicySize = &packed
 	}
 	return result, nil
+}
+
+// mfaCode is the SerialNumber and TokenCode of an AssumeRole or
+// GetSessionToken call.
+type mfaCode struct {
+	serial, code string
+}
+
+var (
+	serialPattern    = regexp.MustCompile(`^[\w+=/:,.@-]*$`)
+	tokenCodePattern = regexp.MustCompile(`^[0-9]*$`)
+)
+
+// MFA failures, worded as STS words them (the first with its trailing
+// space, the second with its double one).
+const (
+	mfaInvalidCode   = "MultiFactorAuthentication failed with invalid MFA one time pass code. "
+	mfaUnknownDevice = "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user."
+)
+
+// mfaParams reads SerialNumber and TokenCode; nil when neither is given.
+func mfaParams(req *query.Request) (*mfaCode, *query.Error) {
+	if !req.Has("SerialNumber") && !req.Has("TokenCode") {
+		return nil, nil
+	}
+	m := &mfaCode{serial: req.Get("SerialNumber"), code: req.Get("TokenCode")}
+	if req.Has("SerialNumber") {
+		switch {
+		case len(m.serial) < 9:
+			return nil, validationError(m.serial, "serialNumber", "Member must have length greater than or equal to 9")
+		case len(m.serial) > 256:
+			return nil, validationError(m.serial, "serialNumber", "Member must have length less than or equal to 256")
+		case !serialPattern.MatchString(m.serial):
+			return nil, validationError(m.serial, "serialNumber", `Member must satisfy regular expression pattern: [\w+=/:,.@-]*`)
+		}
+	}
+	if req.Has("TokenCode") {
+		switch {
+		case len(m.code) < 6:
+			return nil, validationError(m.code, "tokenCode", "Member must have length greater than or equal to 6")
+		case len(m.code) > 6:
+			return nil, validationError(m.code, "tokenCode", "Member must have length less than or equal to 6")
+		case !tokenCodePattern.MatchString(m.code):
+			return nil, validationError(m.code, "tokenCode", `Member must satisfy regular expression pattern: [\d]*`)
+		}
+	}
+	return m, nil
+}
+
+// useMFA authenticates the caller with a code of its MFA device: the
+// serial number must be a device IAM has enabled for the calling user (or
+// the user of a GetSessionToken session), and the code the device's for
+// now, once only. A missing code is an invalid one; a missing serial
+// number names no device.
+func (s *Service) useMFA(ctx context.Context, c *Call, m *mfaCode, now time.Time) *query.Error {
+	if m.serial == "" {
+		return query.Errorf(http.StatusForbidden, "AccessDenied", "%s", mfaUnknownDevice)
+	}
+	userName := ""
+	if c.Principal.Kind == policy.User {
+		userName = c.Principal.UserName
+	}
+	err := mfa.Use(ctx, s.store, c.Principal.Account, userName, m.serial, m.code, now)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mfa.ErrDevice):
+		return query.Errorf(http.StatusForbidden, "AccessDenied", "%s", mfaUnknownDevice)
+	case errors.Is(err, mfa.ErrCode):
+		return query.Errorf(http.StatusForbidden, "AccessDenied", "%s", mfaInvalidCode)
+	}
+	return internal(err)
+}
+
+type getSessionTokenResult struct {
+	Credentials credentials
+}
+
+// getSessionToken issues a session of the calling IAM user or root user
+// itself, optionally authenticated with MFA. It needs no permission: it
+// authenticates, and policies do not govern authentication, as in AWS.
+// Only long-term credentials may call it.
+func (s *Service) getSessionToken(ctx context.Context, c *Call) (any, *query.Error) {
+	p := c.Principal
+	root := p.Kind == policy.Root
+	duration := UserSessionDefault
+	if root {
+		duration = RootSessionMax
+	}
+	if v := c.Request.Get("DurationSeconds"); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil || n < MinDuration:
+			return nil, validationError(v, "durationSeconds", "Member must have value greater than or equal to 900")
+		case n > UserSessionMax:
+			return nil, validationError(v, "durationSeconds", "Member must have value less than or equal to 129600")
+		}
+		duration = n
+		if root {
+			duration = min(n, RootSessionMax)
+		}
+	}
+	mfa, qerr := mfaParams(c.Request)
+	if qerr != nil {
+		return nil, qerr
+	}
+	if p.Temporary || (!root && p.Kind != policy.User) {
+		return nil, query.Errorf(http.StatusForbidden, "AccessDenied", "Cannot call GetSessionToken with session credentials")
+	}
+	now := s.now().UTC().Truncate(time.Second)
+	claims := &session.Claims{
+		Account: p.Account, Kind: session.UserSession, Root: root,
+		Issued: now, Expires: now.Add(time.Duration(duration) * time.Second),
+	}
+	if !root {
+		claims.UserName, claims.UserARN, claims.UserID = p.UserName, p.ARN, p.UserID
+	}
+	if mfa != nil {
+		if qerr := s.useMFA(ctx, c, mfa, now); qerr != nil {
+			return nil, qerr
+		}
+		claims.MFAAuthenticated = now
+	}
+	claims.AccessKeyID, claims.SecretAccessKey = session.NewKey()
+	token, err := s.issuer.Issue(claims)
+	if err != nil {
+		return nil, internal(err)
+	}
+	return &getSessionTokenResult{Credentials: credentials{AccessKeyId: claims.AccessKeyID, SecretAccessKey: claims.SecretAccessKey,
+		SessionToken: token, Expiration: claims.Expires.Format("2006-01-02T15:04:05Z")}}, nil
 }
 
 func internal(err error) *query.Error {

@@ -367,6 +367,7 @@ func (s *DB) DeleteUser(ctx context.Context, account, name string) error {
 			{"group memberships", `SELECT count(*) FROM group_members WHERE account_id = ? AND user_name = ?`},
 			{"inline policies", `SELECT count(*) FROM inline_policies WHERE account_id = ? AND entity_kind = 'user' AND entity_name = ?`},
 			{"attached policies", `SELECT count(*) FROM attached_policies WHERE account_id = ? AND entity_kind = 'user' AND entity_name = ?`},
+			{"MFA devices", `SELECT count(*) FROM mfa_devices WHERE account_id = ? AND user_name = ?`},
 		} {
 			if err := noDependents(ctx, tx, "user "+name, dep.what, dep.query, account, name); err != nil {
 				return err

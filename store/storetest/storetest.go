@@ -25,6 +25,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Groups", func(t *testing.T) { testGroups(t, open(t)) })
 	t.Run("Roles", func(t *testing.T) { testRoles(t, open(t)) })
 	t.Run("Policies", func(t *testing.T) { testPolicies(t, open(t)) })
+	t.Run("MFA", func(t *testing.T) { testMFA(t, open(t)) })
 }
 
 var (
@@ -304,4 +305,86 @@ func testPolicies(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	wantErr(t, "DeleteInlinePolicy twice", s.DeleteInlinePolicy(ctx, alice, "S3Read"), trustgate.ErrNotFound)
+}
+
+// testMFA: a device's seed, its user, and its last used code step, which
+// only grows (docs/aws-behaviour.md note 23: a code is accepted once).
+func testMFA(t *testing.T, s store.Store) {
+	seed(t, s)
+	mustUser(t, s, "alice")
+	mustUser(t, s, "bob")
+	serial := "arn:aws:iam::" + mgmt + ":mfa/alice-phone"
+	d := &trustgate.MFADevice{Account: mgmt, SerialNumber: serial, Name: "alice-phone", Path: "/", Seed: "JBSWY3DPEHPK3PXP", CreatedAt: t0}
+	if err := s.CreateMFADevice(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	other := &trustgate.MFADevice{Account: mgmt, SerialNumber: "arn:aws:iam::" + mgmt + ":mfa/team/spare", Name: "spare", Path: "/team/", Seed: "GEZDGNBVGY3TQOJQ", CreatedAt: t0}
+	if err := s.CreateMFADevice(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "CreateMFADevice twice", s.CreateMFADevice(ctx, d), trustgate.ErrConflict)
+	wantErr(t, "CreateMFADevice(unknown account)", s.CreateMFADevice(ctx,
+		&trustgate.MFADevice{Account: "999999999999", SerialNumber: "arn:aws:iam::999999999999:mfa/x", Name: "x", Path: "/", Seed: "x", CreatedAt: t0}), trustgate.ErrNotFound)
+
+	got, err := s.MFADevice(ctx, mgmt, serial)
+	if err != nil || got.Seed != d.Seed || got.Name != "alice-phone" || got.Path != "/" || got.Enabled() || !got.EnableDate.IsZero() ||
+		got.LastUsedStep != 0 || !got.CreatedAt.Equal(t0) {
+		t.Errorf("MFADevice = %+v, %v; want the unassigned device with its seed", got, err)
+	}
+	_, err = s.MFADevice(ctx, "222222222222", serial)
+	wantErr(t, "MFADevice(other account)", err, trustgate.ErrNotFound)
+
+	const step = 59_000_000
+	enabled := t0.Add(time.Minute)
+	wantErr(t, "EnableMFADevice(unknown user)", s.EnableMFADevice(ctx, mgmt, serial, "carol", enabled, step), trustgate.ErrNotFound)
+	wantErr(t, "EnableMFADevice(unknown device)", s.EnableMFADevice(ctx, mgmt, serial+"x", "alice", enabled, step), trustgate.ErrNotFound)
+	if err := s.EnableMFADevice(ctx, mgmt, serial, "ALICE", enabled, step); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "EnableMFADevice(enabled for another user)", s.EnableMFADevice(ctx, mgmt, serial, "bob", enabled, step+5), trustgate.ErrConflict)
+	got, err = s.MFADevice(ctx, mgmt, serial)
+	if err != nil || got.UserName != "alice" || !got.EnableDate.Equal(enabled) || got.LastUsedStep != step {
+		t.Errorf("after EnableMFADevice, MFADevice = %+v, %v; want enabled for alice at step %d", got, err, step)
+	}
+	if ds, err := s.MFADevices(ctx, mgmt, "alice"); err != nil || len(ds) != 1 || ds[0].SerialNumber != serial {
+		t.Errorf("MFADevices(alice) = %v, %v; want alice's device", ds, err)
+	}
+	if ds, err := s.MFADevices(ctx, mgmt, "bob"); err != nil || len(ds) != 0 {
+		t.Errorf("MFADevices(bob) = %v, %v; want none", ds, err)
+	}
+	if ds, err := s.MFADevices(ctx, mgmt, ""); err != nil || len(ds) != 2 || ds[0].SerialNumber != serial || ds[1].Enabled() {
+		t.Errorf("MFADevices(account) = %v, %v; want both, ordered by serial number", ds, err)
+	}
+
+	// A code is accepted once: only a later time step than the last.
+	wantErr(t, "UseMFACode(the enabling step again)", s.UseMFACode(ctx, mgmt, serial, step), trustgate.ErrConflict)
+	wantErr(t, "UseMFACode(an earlier step)", s.UseMFACode(ctx, mgmt, serial, step-1), trustgate.ErrConflict)
+	if err := s.UseMFACode(ctx, mgmt, serial, step+1); err != nil {
+		t.Errorf("UseMFACode(the next step) = %v", err)
+	}
+	wantErr(t, "UseMFACode(the same step twice)", s.UseMFACode(ctx, mgmt, serial, step+1), trustgate.ErrConflict)
+	wantErr(t, "UseMFACode(unknown device)", s.UseMFACode(ctx, mgmt, serial+"x", step+2), trustgate.ErrNotFound)
+	if got, _ := s.MFADevice(ctx, mgmt, serial); got == nil || got.LastUsedStep != step+1 {
+		t.Errorf("LastUsedStep after the codes = %+v; want %d", got, step+1)
+	}
+
+	wantErr(t, "DeleteUser(with an enabled MFA device)", s.DeleteUser(ctx, mgmt, "alice"), trustgate.ErrConflict)
+	wantErr(t, "DeleteMFADevice(enabled)", s.DeleteMFADevice(ctx, mgmt, serial), trustgate.ErrConflict)
+	wantErr(t, "DeactivateMFADevice(not bob's)", s.DeactivateMFADevice(ctx, mgmt, serial, "bob"), trustgate.ErrNotFound)
+	if err := s.DeactivateMFADevice(ctx, mgmt, serial, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "DeactivateMFADevice twice", s.DeactivateMFADevice(ctx, mgmt, serial, "alice"), trustgate.ErrNotFound)
+	if got, _ := s.MFADevice(ctx, mgmt, serial); got == nil || got.Enabled() || !got.EnableDate.IsZero() || got.LastUsedStep != step+1 {
+		t.Errorf("after DeactivateMFADevice, MFADevice = %+v; want unassigned, its last step kept", got)
+	}
+	if err := s.DeleteUser(ctx, mgmt, "alice"); err != nil {
+		t.Errorf("DeleteUser once the device is deactivated: %v", err)
+	}
+	if err := s.DeleteMFADevice(ctx, mgmt, serial); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "DeleteMFADevice twice", s.DeleteMFADevice(ctx, mgmt, serial), trustgate.ErrNotFound)
+	_, err = s.MFADevice(ctx, mgmt, serial)
+	wantErr(t, "MFADevice(deleted)", err, trustgate.ErrNotFound)
 }
