@@ -59,10 +59,15 @@ type Request struct {
 	// Context holds the request's own condition keys (service keys such
 	// as sts:ExternalId); the global ones are added to it.
 	Context *policy.Context
-	// SourceIP and SecureTransport describe the connection.
-	SourceIP        string
-	SecureTransport bool
-	Region          string
+	Origin
+}
+
+// Origin is where a request came from, for the condition keys that
+// describe it.
+type Origin struct {
+	SourceIP        string // aws:SourceIp
+	SecureTransport bool   // aws:SecureTransport
+	Region          string // aws:RequestedRegion, from the credential scope
 }
 
 // Check decides r. An error means the policies could not be read or

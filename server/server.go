@@ -187,17 +187,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	line.caller = principal.ARN
+	origin := access.Origin{SourceIP: sourceIP(r), SecureTransport: r.TLS != nil, Region: signed.Region}
 	switch signed.Service {
 	case "sts":
 		s.serveQuery(w, r, id, stsapi.Namespace, signed, line, func(req *query.Request) (any, *query.Error) {
 			return s.sts.Serve(r.Context(), &stsapi.Call{
-				Principal: principal, Request: req, SourceIP: sourceIP(r), SecureTransport: r.TLS != nil, Region: signed.Region,
+				Principal: principal, Request: req, Origin: origin,
 			})
 		})
 	case "iam":
 		s.serveQuery(w, r, id, iamapi.Namespace, signed, line, func(req *query.Request) (any, *query.Error) {
 			return s.iam.Serve(r.Context(), &iamapi.Call{
-				Principal: principal, Request: req, SourceIP: sourceIP(r), SecureTransport: r.TLS != nil, Region: signed.Region,
+				Principal: principal, Request: req, Origin: origin,
 			})
 		})
 	default:

@@ -45,9 +45,7 @@ type Call struct {
 	Principal *trustgate.Principal
 	Request   *query.Request
 	// Facts about the connection, for condition keys.
-	SourceIP        string
-	SecureTransport bool
-	Region          string
+	access.Origin
 }
 
 type handler func(s *Service, ctx context.Context, c *Call) (any, *query.Error)
@@ -117,7 +115,7 @@ func (s *Service) Serve(ctx context.Context, c *Call) (any, *query.Error) {
 func (s *Service) authorize(ctx context.Context, c *Call, action, resource string) *query.Error {
 	r, err := s.access.Check(ctx, &access.Request{
 		Principal: c.Principal, Action: action, Resource: resource, ResourceAccount: c.Principal.Account,
-		SourceIP: c.SourceIP, SecureTransport: c.SecureTransport, Region: c.Region,
+		Origin: c.Origin,
 	})
 	if err != nil {
 		return internal(err)

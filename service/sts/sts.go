@@ -58,11 +58,9 @@ func New(st store.Store, checker *access.Checker, issuer *session.Issuer, now fu
 
 // Call is one STS request from an authenticated caller.
 type Call struct {
-	Principal       *trustgate.Principal
-	Request         *query.Request
-	SourceIP        string
-	SecureTransport bool
-	Region          string
+	Principal *trustgate.Principal
+	Request   *query.Request
+	access.Origin
 }
 
 // Serve runs the call's action and returns its result element, or an
@@ -218,7 +216,7 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 	decision, err := s.access.Check(ctx, &access.Request{
 		Principal: caller, Action: "sts:AssumeRole", Resource: role.ARN(), ResourceAccount: role.Account,
 		ResourcePolicy: role.TrustPolicy, ResourceKind: policy.Trust, Context: keys,
-		SourceIP: c.SourceIP, SecureTransport: c.SecureTransport, Region: c.Region,
+		Origin: c.Origin,
 	})
 	if err != nil {
 		return nil, internal(err)
