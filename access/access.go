@@ -84,18 +84,27 @@ func (c *Checker) Check(ctx context.Context, r *Request) (authz.Result, error) {
 	if req.Context == nil {
 		req.Context = policy.NewContext()
 	}
+	entityTags, err := c.identityPolicies(ctx, p, req)
+	if err != nil {
+		return authz.Result{}, err
+	}
+	// aws:PrincipalTag: the user's or role's tags, a session's tags over them.
+	tags := tagMap(entityTags)
+	for _, t := range p.Tags {
+		if tags == nil {
+			tags = map[string]string{}
+		}
+		tags[t.Key] = t.Value
+	}
 	now := c.now()
 	authz.SetCallerKeys(req.Context, &authz.CallerFacts{
-		Caller: p.Caller, UserID: p.UserID, Username: p.UserName, Tags: tagMap(p.Tags),
+		Caller: p.Caller, UserID: p.UserID, Username: p.UserName, Tags: tags,
 		Temporary: p.Temporary, MFAAuthenticated: p.MFAAuthenticated, TokenIssued: p.TokenIssued,
 		SourceIdentity: p.SourceIdentity,
 	}, now)
 	authz.SetRequestKeys(req.Context, &authz.RequestFacts{
 		Time: now, SourceIP: r.SourceIP, SecureTransport: r.SecureTransport, Region: r.Region, ResourceAccount: r.ResourceAccount,
 	})
-	if err := c.identityPolicies(ctx, p, req); err != nil {
-		return authz.Result{}, err
-	}
 	if r.ResourcePolicy != "" {
 		rp, err := c.compile(r.ResourcePolicy, r.ResourceKind, "resource policy of "+r.Resource)
 		if err != nil {
@@ -108,21 +117,21 @@ func (c *Checker) Check(ctx context.Context, r *Request) (authz.Result, error) {
 }
 
 // identityPolicies gathers the principal's identity policies, boundary and
-// session policies into req.
-func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, req *authz.Request) error {
+// session policies into req, and returns the tags of its user or role.
+func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, req *authz.Request) (tags []trustgate.Tag, err error) {
 	var entities []trustgate.Entity
 	var boundary string
 	switch p.Kind {
 	case policy.User:
 		u, err := c.store.User(ctx, p.Account, p.UserName)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		boundary = u.Boundary
+		boundary, tags = u.Boundary, u.Tags
 		entities = append(entities, trustgate.Entity{Account: p.Account, Kind: trustgate.UserEntity, Name: u.Name})
 		groups, err := c.store.GroupsForUser(ctx, p.Account, u.Name)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, g := range groups {
 			entities = append(entities, trustgate.Entity{Account: p.Account, Kind: trustgate.GroupEntity, Name: g.Name})
@@ -130,33 +139,33 @@ func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, 
 	case policy.AssumedRole:
 		role, err := c.store.Role(ctx, p.Account, p.RoleName)
 		if err != nil {
-			return fmt.Errorf("the session's role: %w", err)
+			return nil, fmt.Errorf("the session's role: %w", err)
 		}
-		boundary = role.Boundary
+		boundary, tags = role.Boundary, role.Tags
 		entities = append(entities, trustgate.Entity{Account: p.Account, Kind: trustgate.RoleEntity, Name: role.Name})
 	default:
-		return nil // root, anonymous and services have no identity policies
+		return nil, nil // root, anonymous and services have no identity policies
 	}
 	for _, e := range entities {
 		inline, err := c.store.InlinePolicies(ctx, e)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, ip := range inline {
 			pol, err := c.compile(ip.Document, policy.Identity, fmt.Sprintf("inline policy %s of %s %s", ip.Name, e.Kind, e.Name))
 			if err != nil {
-				return err
+				return nil, err
 			}
 			req.Identity = append(req.Identity, pol)
 		}
 		arns, err := c.store.AttachedPolicies(ctx, e)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, a := range arns {
 			pol, err := c.managedPolicy(a)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			req.Identity = append(req.Identity, pol)
 		}
@@ -164,25 +173,25 @@ func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, 
 	if boundary != "" {
 		pol, err := c.managedPolicy(boundary)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		req.Boundary = pol
 	}
 	for i, doc := range p.SessionPolicies {
 		pol, err := c.compile(doc, policy.Session, fmt.Sprintf("session policy %d", i+1))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		req.Session = append(req.Session, pol)
 	}
 	for _, a := range p.SessionPolicyARNs {
 		pol, err := c.managedPolicy(a)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		req.Session = append(req.Session, pol)
 	}
-	return nil
+	return tags, nil
 }
 
 func (c *Checker) managedPolicy(arn string) (*policy.Policy, error) {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
@@ -189,5 +190,38 @@ func TestRoleChaining(t *testing.T) {
 	}
 	if want := "arn:aws:sts::" + prod.AccountId + ":assumed-role/Auditor/hop2"; aws.ToString(out.AssumedRoleUser.Arn) != want {
 		t.Errorf("chained session = %s, want %s", aws.ToString(out.AssumedRoleUser.Arn), want)
+	}
+}
+
+// A role session's aws:PrincipalTag holds the role's tags.
+func TestSessionCarriesRoleTags(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	roleARN, prod := crossAccount(t, ts)
+	prodIAM := ts.iamClient(prod.AccessKeyId, prod.SecretAccessKey)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + ts.Root.AccountId + `:root"},"Action":"sts:AssumeRole"}]}`
+	_, err := prodIAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("DataRole"), AssumeRolePolicyDocument: aws.String(trust),
+		Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustDo(t, "PutRolePolicy", func() error {
+		_, err := prodIAM.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("DataRole"), PolicyName: aws.String("own-team"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"data"}}}]}`)})
+		return err
+	})
+	root := ts.rootIAM()
+	mustDo(t, "PutUserPolicy", func() error {
+		_, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("tester"), PolicyName: aws.String("AssumeAny"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)})
+		return err
+	})
+	out, err := ts.userSTS(t, "tester").AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(strings.Replace(roleARN, "StageRole", "DataRole", 1)), RoleSessionName: aws.String("tags")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sessionIAM := ts.sessionClients(out.Credentials)
+	if _, err := sessionIAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("DataRole")}); err != nil {
+		t.Errorf("GetRole allowed only to aws:PrincipalTag/team=data: %v", err)
 	}
 }
