@@ -212,3 +212,36 @@ func TestManagedPolicies(t *testing.T) {
 	_, err = reader.ListUsers(ctx, &iam.ListUsersInput{})
 	wantAPIError(t, "ListUsers after the detach", err, "AccessDenied", "iam:ListUsers")
 }
+
+// Listings page with MaxItems and Marker, as the SDK paginators expect.
+func TestIAMPaging(t *testing.T) {
+	ts := startServer(t)
+	root := ts.rootIAM()
+	ctx := t.Context()
+	for i := range 5 {
+		mustDo(t, "CreateUser", func() error {
+			_, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("user" + string(rune('a'+i)))})
+			return err
+		})
+	}
+	var names []string
+	pages := 0
+	p := iam.NewListUsersPaginator(root, &iam.ListUsersInput{MaxItems: aws.Int32(2)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, u := range out.Users {
+			names = append(names, aws.ToString(u.UserName))
+		}
+	}
+	if pages != 3 || strings.Join(names, ",") != "usera,userb,userc,userd,usere" {
+		t.Errorf("paged ListUsers = %d pages %v; want 3 pages of every user in order", pages, names)
+	}
+	_, err := root.ListUsers(ctx, &iam.ListUsersInput{MaxItems: aws.Int32(1001)})
+	wantAPIError(t, "ListUsers with MaxItems 1001", err, "ValidationError", "maxItems")
+	_, err = root.ListUsers(ctx, &iam.ListUsersInput{Marker: aws.String("garbage!")})
+	wantAPIError(t, "ListUsers with a forged marker", err, "InvalidInput", "Marker")
+}

@@ -131,16 +131,48 @@ func (s *Service) listGroupsForUser(ctx context.Context, c *Call) (any, *query.E
 	if err != nil {
 		return nil, err
 	}
-	groups, e := s.store.GroupsForUser(ctx, u.Account, u.Name)
+	all, e := s.store.GroupsForUser(ctx, u.Account, u.Name)
 	if e != nil {
 		return nil, internal(e)
+	}
+	groups, pg, err := paginate(c, all)
+	if err != nil {
+		return nil, err
 	}
 	out := struct {
 		Groups struct {
 			Member []group `xml:"member"`
 		}
-		IsTruncated bool
-	}{}
+		page
+	}{page: pg}
+	for _, g := range groups {
+		out.Groups.Member = append(out.Groups.Member, groupOf(g))
+	}
+	return out, nil
+}
+
+func (s *Service) listGroups(ctx context.Context, c *Call) (any, *query.Error) {
+	prefix := c.Request.Get("PathPrefix")
+	if prefix == "" {
+		prefix = "/"
+	}
+	if err := s.authorize(ctx, c, "iam:ListGroups", arnOf(c, trustgate.GroupEntity, "/", "")); err != nil {
+		return nil, err
+	}
+	all, e := s.store.Groups(ctx, c.Principal.Account, prefix)
+	if e != nil {
+		return nil, internal(e)
+	}
+	groups, pg, err := paginate(c, all)
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		Groups struct {
+			Member []group `xml:"member"`
+		}
+		page
+	}{page: pg}
 	for _, g := range groups {
 		out.Groups.Member = append(out.Groups.Member, groupOf(g))
 	}

@@ -118,16 +118,20 @@ func (s *Service) listRoles(ctx context.Context, c *Call) (any, *query.Error) {
 	if err := s.authorize(ctx, c, "iam:ListRoles", arnOf(c, trustgate.RoleEntity, "/", "")); err != nil {
 		return nil, err
 	}
-	roles, e := s.store.Roles(ctx, c.Principal.Account, prefix)
+	all, e := s.store.Roles(ctx, c.Principal.Account, prefix)
 	if e != nil {
 		return nil, internal(e)
+	}
+	roles, pg, err := paginate(c, all)
+	if err != nil {
+		return nil, err
 	}
 	out := struct {
 		Roles struct {
 			Member []role `xml:"member"`
 		}
-		IsTruncated bool
-	}{}
+		page
+	}{page: pg}
 	for _, r := range roles {
 		out.Roles.Member = append(out.Roles.Member, roleOf(r))
 	}

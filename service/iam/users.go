@@ -126,16 +126,20 @@ func (s *Service) listUsers(ctx context.Context, c *Call) (any, *query.Error) {
 	if err := s.authorize(ctx, c, "iam:ListUsers", arnOf(c, trustgate.UserEntity, "/", "")); err != nil {
 		return nil, err
 	}
-	users, e := s.store.Users(ctx, c.Principal.Account, prefix)
+	all, e := s.store.Users(ctx, c.Principal.Account, prefix)
 	if e != nil {
 		return nil, internal(e)
+	}
+	users, pg, err := paginate(c, all)
+	if err != nil {
+		return nil, err
 	}
 	out := struct {
 		Users struct {
 			Member []user `xml:"member"`
 		}
-		IsTruncated bool
-	}{}
+		page
+	}{page: pg}
 	for _, u := range users {
 		out.Users.Member = append(out.Users.Member, userOf(u))
 	}
