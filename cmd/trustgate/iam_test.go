@@ -245,3 +245,18 @@ func TestIAMPaging(t *testing.T) {
 	_, err = root.ListUsers(ctx, &iam.ListUsersInput{Marker: aws.String("garbage!")})
 	wantAPIError(t, "ListUsers with a forged marker", err, "InvalidInput", "Marker")
 }
+
+func TestListGroups(t *testing.T) {
+	ts := startServer(t)
+	root := ts.rootIAM()
+	for _, g := range []string{"Ops", "Developers"} {
+		mustDo(t, "CreateGroup", func() error {
+			_, err := root.CreateGroup(t.Context(), &iam.CreateGroupInput{GroupName: aws.String(g)})
+			return err
+		})
+	}
+	out, err := root.ListGroups(t.Context(), &iam.ListGroupsInput{})
+	if err != nil || len(out.Groups) != 2 || aws.ToString(out.Groups[0].GroupName) != "Developers" {
+		t.Errorf("ListGroups = %v, %v; want Developers and Ops, by name", out, err)
+	}
+}
