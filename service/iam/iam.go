@@ -63,6 +63,7 @@ var actions = map[string]handler{
 	"CreateGroup":               (*Service).createGroup,
 	"GetGroup":                  (*Service).getGroup,
 	"DeleteGroup":               (*Service).deleteGroup,
+	"ListGroups":                (*Service).listGroups,
 	"AddUserToGroup":            (*Service).addUserToGroup,
 	"RemoveUserFromGroup":       (*Service).removeUserFromGroup,
 	"ListGroupsForUser":         (*Service).listGroupsForUser,
