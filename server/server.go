@@ -57,10 +57,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	checker := access.NewChecker(cfg.Store, cfg.Managed, cfg.Now)
 	if cfg.Managed == nil {
 		cfg.Managed = func(string) (*policy.Policy, bool) { return nil, false }
 	}
+	checker := access.NewChecker(cfg.Store, cfg.Managed, cfg.Now)
 	exists := func(arn string) bool { _, ok := cfg.Managed(arn); return ok }
 	issuer, err := session.NewIssuer(cfg.Key)
 	if err != nil {
