@@ -225,3 +225,75 @@ func TestSessionCarriesRoleTags(t *testing.T) {
 		t.Errorf("GetRole allowed only to aws:PrincipalTag/team=data: %v", err)
 	}
 }
+
+// A permissions boundary caps a role's sessions; removing it lifts the cap.
+func TestRolePermissionsBoundary(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	roleARN, prod := crossAccount(t, ts)
+	prodIAM := ts.iamClient(prod.AccessKeyId, prod.SecretAccessKey)
+	mustDo(t, "AttachRolePolicy", func() error {
+		_, err := prodIAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("StageRole"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")})
+		return err
+	})
+	mustDo(t, "PutRolePermissionsBoundary", func() error {
+		_, err := prodIAM.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("StageRole"),
+			PermissionsBoundary: aws.String("arn:aws:iam::aws:policy/IAMReadOnlyAccess")})
+		return err
+	})
+	tester := ts.userSTS(t, "tester")
+	session := func() *iam.Client {
+		out, err := tester.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("bounded")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, c := ts.sessionClients(out.Credentials)
+		return c
+	}
+	bounded := session()
+	if _, err := bounded.ListRoles(ctx, &iam.ListRolesInput{}); err != nil {
+		t.Errorf("ListRoles within the boundary: %v", err)
+	}
+	_, err := bounded.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("x")})
+	wantAPIError(t, "CreateUser beyond the boundary", err, "AccessDenied", "because no permissions boundary allows the iam:CreateUser action")
+
+	mustDo(t, "DeleteRolePermissionsBoundary", func() error {
+		_, err := prodIAM.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String("StageRole")})
+		return err
+	})
+	if _, err := bounded.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("x")}); err != nil {
+		t.Errorf("CreateUser once the boundary is gone: %v", err)
+	}
+}
+
+func TestRoleTags(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	root := ts.rootIAM()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + ts.Root.AccountId + `"},"Action":"sts:AssumeRole"}]}`
+	mustDo(t, "CreateRole", func() error {
+		_, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("Tagged"), AssumeRolePolicyDocument: aws.String(trust)})
+		return err
+	})
+	mustDo(t, "TagRole", func() error {
+		_, err := root.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String("Tagged"), Tags: []iamtypes.Tag{
+			{Key: aws.String("team"), Value: aws.String("data")}, {Key: aws.String("env"), Value: aws.String("prod")}}})
+		return err
+	})
+	mustDo(t, "UntagRole", func() error {
+		_, err := root.UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String("Tagged"), TagKeys: []string{"env"}})
+		return err
+	})
+	out, err := root.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: aws.String("Tagged")})
+	if err != nil || len(out.Tags) != 1 || aws.ToString(out.Tags[0].Key) != "team" || aws.ToString(out.Tags[0].Value) != "data" {
+		t.Errorf("ListRoleTags = %v, %v; want team=data alone", out, err)
+	}
+	mustDo(t, "UpdateRole", func() error {
+		_, err := root.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String("Tagged"), Description: aws.String("tagged role"), MaxSessionDuration: aws.Int32(7200)})
+		return err
+	})
+	got, err := root.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("Tagged")})
+	if err != nil || aws.ToString(got.Role.Description) != "tagged role" || aws.ToInt32(got.Role.MaxSessionDuration) != 7200 {
+		t.Errorf("GetRole after UpdateRole = %+v, %v", got, err)
+	}
+}

@@ -164,3 +164,129 @@ func (s *Service) updateAssumeRolePolicy(ctx context.Context, c *Call) (any, *qu
 	}
 	return nil, nil
 }
+
+// updateRole changes a role's description and maximum session duration.
+func (s *Service) updateRole(ctx context.Context, c *Call) (any, *query.Error) {
+	r, err := s.targetRole(ctx, c, "iam:UpdateRole")
+	if err != nil {
+		return nil, err
+	}
+	if c.Request.Has("Description") {
+		d := c.Request.Get("Description")
+		if len(d) > 1000 {
+			return nil, validationError(d, "description", "Member must have length less than or equal to 1000")
+		}
+		r.Description = d
+	}
+	if c.Request.Has("MaxSessionDuration") {
+		if r.MaxSessionDuration, err = maxSessionDuration(c); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.saveRole(ctx, r); err != nil {
+		return nil, err
+	}
+	return struct{}{}, nil // UpdateRole answers an empty UpdateRoleResult
+}
+
+func (s *Service) saveRole(ctx context.Context, r *trustgate.Role) *query.Error {
+	if e := s.store.UpdateRole(ctx, r); e != nil {
+		return storeError(e, "role with name "+r.Name)
+	}
+	return nil
+}
+
+func (s *Service) putRolePermissionsBoundary(ctx context.Context, c *Call) (any, *query.Error) {
+	b := c.Request.Get("PermissionsBoundary")
+	if b == "" {
+		return nil, query.MissingParameter("PermissionsBoundary")
+	}
+	r, err := s.targetRole(ctx, c, "iam:PutRolePermissionsBoundary")
+	if err != nil {
+		return nil, err
+	}
+	if !s.managed(b) {
+		return nil, query.Errorf(http.StatusBadRequest, "InvalidInput", "ARN %s is not valid.", b)
+	}
+	r.Boundary = b
+	return nil, s.saveRole(ctx, r)
+}
+
+func (s *Service) deleteRolePermissionsBoundary(ctx context.Context, c *Call) (any, *query.Error) {
+	r, err := s.targetRole(ctx, c, "iam:DeleteRolePermissionsBoundary")
+	if err != nil {
+		return nil, err
+	}
+	if r.Boundary == "" {
+		return nil, query.Errorf(http.StatusNotFound, "NoSuchEntity", "The role %s has no permissions boundary.", r.Name)
+	}
+	r.Boundary = ""
+	return nil, s.saveRole(ctx, r)
+}
+
+func (s *Service) tagRole(ctx context.Context, c *Call) (any, *query.Error) {
+	added, err := tags(c)
+	if err != nil {
+		return nil, err
+	}
+	if len(added) == 0 {
+		return nil, query.MissingParameter("Tags")
+	}
+	r, err := s.targetRole(ctx, c, "iam:TagRole")
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range added {
+		replaced := false
+		for i := range r.Tags {
+			if r.Tags[i].Key == t.Key {
+				r.Tags[i].Value, replaced = t.Value, true
+			}
+		}
+		if !replaced {
+			r.Tags = append(r.Tags, t)
+		}
+	}
+	if len(r.Tags) > 50 {
+		return nil, query.Errorf(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for TagsPerRole: 50")
+	}
+	return nil, s.saveRole(ctx, r)
+}
+
+func (s *Service) untagRole(ctx context.Context, c *Call) (any, *query.Error) {
+	keys := c.Request.Members("TagKeys")
+	if len(keys) == 0 {
+		return nil, query.MissingParameter("TagKeys")
+	}
+	r, err := s.targetRole(ctx, c, "iam:UntagRole")
+	if err != nil {
+		return nil, err
+	}
+	kept := r.Tags[:0]
+	for _, t := range r.Tags {
+		if !contains(keys, t.Key) {
+			kept = append(kept, t)
+		}
+	}
+	r.Tags = kept
+	return nil, s.saveRole(ctx, r)
+}
+
+func (s *Service) listRoleTags(ctx context.Context, c *Call) (any, *query.Error) {
+	r, err := s.targetRole(ctx, c, "iam:ListRoleTags")
+	if err != nil {
+		return nil, err
+	}
+	all, pg, err := paginate(c, r.Tags)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Tags struct {
+			Member []trustgate.Tag `xml:"member"`
+		}
+		page
+	}{Tags: struct {
+		Member []trustgate.Tag `xml:"member"`
+	}{all}, page: pg}, nil
+}
