@@ -156,10 +156,13 @@ type Principal struct {
 	Tags []Tag
 
 	// Temporary credentials only.
-	Temporary         bool
-	TokenIssued       time.Time
-	MFAAuthenticated  time.Time // zero without MFA
-	SourceIdentity    string
+	Temporary        bool
+	TokenIssued      time.Time
+	MFAAuthenticated time.Time // zero without MFA
+	SourceIdentity   string
+	// TransitiveTagKeys are the keys of the session tags (among Tags) that
+	// pass on to a role session this one assumes.
+	TransitiveTagKeys []string
 	SessionPolicies   []string // inline session policy documents
 	SessionPolicyARNs []string // managed session policies
 }

@@ -89,10 +89,16 @@ func (c *Checker) Check(ctx context.Context, r *Request) (authz.Result, error) {
 		return authz.Result{}, err
 	}
 	// aws:PrincipalTag: the user's or role's tags, a session's tags over them.
+	// A session tag replaces an entity tag whose key differs only in case.
 	tags := tagMap(entityTags)
 	for _, t := range p.Tags {
 		if tags == nil {
 			tags = map[string]string{}
+		}
+		for k := range tags {
+			if strings.EqualFold(k, t.Key) {
+				delete(tags, k)
+			}
 		}
 		tags[t.Key] = t.Value
 	}

@@ -172,6 +172,7 @@ func (c *Claims) Principal() *trustgate.Principal {
 		TokenIssued:       c.Issued,
 		MFAAuthenticated:  c.MFAAuthenticated,
 		SourceIdentity:    c.SourceIdentity,
+		TransitiveTagKeys: c.TransitiveTagKeys,
 		SessionPolicyARNs: c.PolicyARNs,
 	}
 	if c.Kind == AssumedRole {

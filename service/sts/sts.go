@@ -160,17 +160,25 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if len(policyARNs) > 10 {
 		return nil, validationError(strconv.Itoa(len(policyARNs)), "policyArns", "Member must have length less than or equal to 10")
 	}
-	packed := session.PackedPolicySize(inlinePolicy, policyARNs, nil)
-	if packed > 100 {
-		return nil, query.Errorf(http.StatusBadRequest, "PackedPolicyTooLarge",
-			"Packed size of consolidated policies exceeds the allowed size by %d%%.", packed-100)
-	}
 	mfa, qerr := mfaParams(req)
 	if qerr != nil {
 		return nil, qerr
 	}
 	if c.Principal.Kind == policy.Root {
 		return nil, query.Errorf(http.StatusForbidden, "AccessDenied", "Roles may not be assumed by root accounts.")
+	}
+	tags, qerr := readSessionTags(req, c.Principal)
+	if qerr != nil {
+		return nil, qerr
+	}
+	if size := session.PackedPolicySize("", nil, tags.tags); size > 100 {
+		return nil, query.Errorf(http.StatusBadRequest, "PackedPolicyTooLarge",
+			"Packed size of session tags consumes %d%% of allotted space.", size)
+	}
+	packed := session.PackedPolicySize(inlinePolicy, policyARNs, tags.tags)
+	if packed > 100 {
+		return nil, query.Errorf(http.StatusBadRequest, "PackedPolicyTooLarge",
+			"Packed size of consolidated policies exceeds the allowed size by %d%%.", packed-100)
 	}
 	now := s.now().UTC().Truncate(time.Second)
 	// With MFA, the trust policy sees aws:MultiFactorAuthPresent true and
@@ -188,9 +196,9 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 
 	// The role is named by its ARN; a role that does not exist is denied
 	// like one whose trust policy does not allow, as in AWS.
-	denied := func(r authz.Result) *query.Error {
-		msg := "User: " + c.Principal.ARN + " is not authorized to perform: sts:AssumeRole on resource: " + roleARN
-		if reason := r.Reason("sts:AssumeRole"); reason != "" {
+	denied := func(action string, r authz.Result) *query.Error {
+		msg := "User: " + c.Principal.ARN + " is not authorized to perform: " + action + " on resource: " + roleARN
+		if reason := r.Reason(action); reason != "" {
 			msg += " " + reason
 		}
 		return query.Errorf(http.StatusForbidden, "AccessDenied", "%s", msg)
@@ -202,7 +210,7 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 	roleName := a.Resource[strings.LastIndexByte(a.Resource, '/')+1:]
 	role, err := s.store.Role(ctx, a.Account, roleName)
 	if errors.Is(err, trustgate.ErrNotFound) || (err == nil && role.ARN() != roleARN) {
-		return nil, denied(authz.Result{Decision: authz.ImplicitDeny, Type: authz.ResourcePolicy})
+		return nil, denied("sts:AssumeRole", authz.Result{Decision: authz.ImplicitDeny, Type: authz.ResourcePolicy})
 	}
 	if err != nil {
 		return nil, internal(err)
@@ -213,16 +221,25 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if externalID != "" {
 		keys.Set("sts:ExternalId", externalID)
 	}
-	decision, err := s.access.Check(ctx, &access.Request{
-		Principal: caller, Action: "sts:AssumeRole", Resource: role.ARN(), ResourceAccount: role.Account,
-		ResourcePolicy: role.TrustPolicy, ResourceKind: policy.Trust, Context: keys,
-		Origin: c.Origin,
-	})
-	if err != nil {
-		return nil, internal(err)
+	for _, t := range role.Tags {
+		keys.Set("aws:ResourceTag/"+t.Key, t.Value)
 	}
-	if decision.Decision != authz.Allow {
-		return nil, denied(decision)
+	tags.setKeys(keys)
+	// The identity policies and the trust policy must allow sts:AssumeRole,
+	// and sts:TagSession and sts:SetSourceIdentity when the session carries
+	// tags or a source identity.
+	for _, action := range append([]string{"sts:AssumeRole"}, tags.permissions()...) {
+		decision, err := s.access.Check(ctx, &access.Request{
+			Principal: caller, Action: action, Resource: role.ARN(), ResourceAccount: role.Account,
+			ResourcePolicy: role.TrustPolicy, ResourceKind: policy.Trust, Context: keys,
+			Origin: c.Origin,
+		})
+		if err != nil {
+			return nil, internal(err)
+		}
+		if decision.Decision != authz.Allow {
+			return nil, denied(action, decision)
+		}
 	}
 
 	chained := c.Principal.Kind == policy.AssumedRole
@@ -240,7 +257,8 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 		AccessKeyID: id, SecretAccessKey: secret, Account: role.Account, Kind: session.AssumedRole,
 		RoleARN: role.ARN(), RoleID: role.ID, SessionName: sessionName, RoleChained: chained, ExternalID: externalID,
 		Issued: now, Expires: now.Add(time.Duration(duration) * time.Second),
-		MFAAuthenticated: caller.MFAAuthenticated, SourceIdentity: c.Principal.SourceIdentity,
+		MFAAuthenticated: caller.MFAAuthenticated, SourceIdentity: tags.sourceIdentity,
+		Tags: tags.tags, TransitiveTagKeys: tags.transitive,
 		Policy: inlinePolicy, PolicyARNs: policyARNs,
 	}
 	token, err := s.issuer.Issue(claims)
@@ -253,7 +271,7 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 		AssumedRoleUser: assumedRoleUser{AssumedRoleId: claims.PrincipalID(), Arn: claims.ARN()},
 		SourceIdentity:  claims.SourceIdentity,
 	}
-	if inlinePolicy != "" || len(policyARNs) > 0 {
+	if inlinePolicy != "" || len(policyARNs) > 0 || len(tags.tags) > 0 {
 		result.PackedPolicySize = &packed
 	}
 	return result, nil
