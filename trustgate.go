@@ -167,6 +167,13 @@ type Principal struct {
 	SessionPolicyARNs []string // managed session policies
 }
 
+// UserSession reports whether the principal is a session of an IAM user
+// or root user from GetSessionToken, whose credentials AWS limits: no IAM
+// call without MFA, no STS call but AssumeRole and GetCallerIdentity.
+func (p *Principal) UserSession() bool {
+	return p.Temporary && (p.Kind == policy.User || p.Kind == policy.Root)
+}
+
 // MFADevice is a virtual MFA device of an account: the seed of a TOTP
 // authenticator (RFC 6238), which IAM enables for one user at a time.
 type MFADevice struct {

@@ -296,6 +296,9 @@ func TestGetSessionTokenWithMFA(t *testing.T) {
 	wantAPIError(t, "AssumeRole from a session without MFA", err, "AccessDenied", "because no resource-based policy allows the sts:AssumeRole action")
 	_, err = plainSTS.GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 	wantAPIError(t, "GetSessionToken with session credentials", err, "AccessDenied", "Cannot call GetSessionToken with session credentials")
+	_, plainIAM := ts.sessionClients(plain.Credentials)
+	_, err = plainIAM.GetUser(ctx, &iam.GetUserInput{})
+	wantAPIError(t, "an IAM call from a session without MFA", err, "InvalidClientTokenId", "The security token included in the request is invalid")
 
 	withMFA, err := bob.GetSessionToken(ctx, &sts.GetSessionTokenInput{DurationSeconds: aws.Int32(900),
 		SerialNumber: aws.String(serial), TokenCode: aws.String(totpCode(t, seed, step+1))})
@@ -305,7 +308,10 @@ func TestGetSessionTokenWithMFA(t *testing.T) {
 	if d := time.Until(aws.ToTime(withMFA.Credentials.Expiration)); d < 14*time.Minute || d > 16*time.Minute {
 		t.Errorf("a 900-second session token expires in %v", d)
 	}
-	mfaSTS, _ := ts.sessionClients(withMFA.Credentials)
+	mfaSTS, mfaIAM := ts.sessionClients(withMFA.Credentials)
+	// With MFA the session reaches IAM, whose policies decide: bob has none.
+	_, err = mfaIAM.GetUser(ctx, &iam.GetUserInput{})
+	wantAPIError(t, "an IAM call from a session with MFA", err, "AccessDenied", "iam:GetUser")
 	role, err := mfaSTS.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("with-mfa")})
 	if err != nil {
 		t.Fatalf("AssumeRole from a session with MFA: %v", err)
