@@ -105,6 +105,8 @@ var actions = map[string]handler{
 	"DeleteVirtualMFADevice":        (*Service).deleteVirtualMFADevice,
 	"ListMFADevices":                (*Service).listMFADevices,
 	"ListVirtualMFADevices":         (*Service).listVirtualMFADevices,
+	"SimulatePrincipalPolicy":       (*Service).simulatePrincipalPolicy,
+	"SimulateCustomPolicy":          (*Service).simulateCustomPolicy,
 }
 
 // Serve runs the call's action and returns its result element, or an
