@@ -19,6 +19,7 @@ import (
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/access"
 	"github.com/trustgate/trustgate/arn"
+	"github.com/trustgate/trustgate/authmsg"
 	"github.com/trustgate/trustgate/ids"
 	"github.com/trustgate/trustgate/policy"
 	"github.com/trustgate/trustgate/protocol/query"
@@ -36,6 +37,7 @@ type Server struct {
 	log      *slog.Logger
 	region   string
 	issuer   *session.Issuer
+	messages *authmsg.Codec // authorization messages of denials, in the log
 	now      func() time.Time
 	sts      *stsapi.Service
 	iam      *iamapi.Service
@@ -66,14 +68,19 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	messages, err := authmsg.NewCodec(cfg.Key)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
-		store:  cfg.Store,
-		log:    cfg.Log,
-		region: cfg.Region,
-		issuer: issuer,
-		now:    cfg.Now,
-		sts:    stsapi.New(cfg.Store, checker, issuer, cfg.Now),
-		iam:    iamapi.New(cfg.Store, checker, exists, cfg.Now),
+		store:    cfg.Store,
+		log:      cfg.Log,
+		region:   cfg.Region,
+		issuer:   issuer,
+		messages: messages,
+		now:      cfg.Now,
+		sts:      stsapi.New(cfg.Store, checker, issuer, messages, cfg.Now),
+		iam:      iamapi.New(cfg.Store, checker, exists, cfg.Now),
 	}
 	s.verifier = sigv4.NewVerifier(sigv4.KeysFunc(s.secret))
 	s.verifier.Now = cfg.Now
@@ -151,6 +158,8 @@ type logLine struct {
 	service, action, caller string
 	status                  int
 	code                    string
+	// authorization is the encoded authorization message of a denial.
+	authorization string
 }
 
 // ServeHTTP implements http.Handler.
@@ -159,10 +168,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := newRequestID()
 	line := &logLine{status: http.StatusOK}
 	defer func() {
-		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		attrs := []slog.Attr{
 			slog.String("id", id), slog.String("service", line.service), slog.String("action", line.action),
 			slog.String("caller", line.caller), slog.Int("status", line.status), slog.String("error", line.code),
-			slog.Duration("took", time.Since(start)))
+			slog.Duration("took", time.Since(start)),
+		}
+		switch {
+		case line.authorization != "":
+			attrs = append(attrs, slog.String("decision", "deny"), slog.String("authorization", line.authorization))
+		case line.status < 300:
+			attrs = append(attrs, slog.String("decision", "allow"))
+		}
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	}()
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/_trustgate/"); ok {
 		s.serveOwn(w, rest, line)
@@ -256,6 +273,9 @@ func sourceIP(r *http.Request) string {
 
 func (s *Server) writeQueryError(w http.ResponseWriter, id, ns string, line *logLine, err *query.Error) {
 	line.status, line.code = err.Status, err.Code
+	if err.Denial != nil {
+		line.authorization = s.messages.Encode(err.Denial)
+	}
 	if err.Cause != nil {
 		s.log.Error("request failed", "id", id, "code", err.Code, "err", err.Cause)
 	}

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"github.com/trustgate/trustgate/authmsg"
 	"io"
 	"mime"
 	"net/http"
@@ -66,6 +67,9 @@ type Error struct {
 	Code    string
 	Message string // safe to show the caller
 	Cause   error  // for the server's log only; never sent
+	// Denial, for an AccessDenied, says what decided; the server's log
+	// carries it encoded, for sts:DecodeAuthorizationMessage.
+	Denial *authmsg.Message
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/access"
+	"github.com/trustgate/trustgate/authmsg"
 	"github.com/trustgate/trustgate/authz"
 	"github.com/trustgate/trustgate/policy"
 	"github.com/trustgate/trustgate/protocol/query"
@@ -126,15 +127,18 @@ func (s *Service) Serve(ctx context.Context, c *Call) (any, *query.Error) {
 // authorize asks the caller's policies whether it may perform action on
 // resource, an ARN in the caller's account.
 func (s *Service) authorize(ctx context.Context, c *Call, action, resource string) *query.Error {
+	keys := policy.NewContext()
 	r, err := s.access.Check(ctx, &access.Request{
 		Principal: c.Principal, Action: action, Resource: resource, ResourceAccount: c.Principal.Account,
-		Origin: c.Origin,
+		Context: keys, Origin: c.Origin,
 	})
 	if err != nil {
 		return internal(err)
 	}
 	if r.Decision != authz.Allow {
-		return query.Errorf(http.StatusForbidden, "AccessDenied", "%s", access.DeniedMessage(c.Principal, action, resource, r))
+		e := query.Errorf(http.StatusForbidden, "AccessDenied", "%s", access.DeniedMessage(c.Principal, action, resource, r))
+		e.Denial = authmsg.New(c.Principal, action, resource, r, keys)
+		return e
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/access"
 	"github.com/trustgate/trustgate/arn"
+	"github.com/trustgate/trustgate/authmsg"
 	"github.com/trustgate/trustgate/authz"
 	"github.com/trustgate/trustgate/mfa"
 	"github.com/trustgate/trustgate/policy"
@@ -45,15 +46,16 @@ const (
 
 // Service answers STS actions.
 type Service struct {
-	store  store.Store
-	access *access.Checker
-	issuer *session.Issuer
-	now    func() time.Time
+	store    store.Store
+	access   *access.Checker
+	issuer   *session.Issuer
+	messages *authmsg.Codec
+	now      func() time.Time
 }
 
 // New returns the STS service.
-func New(st store.Store, checker *access.Checker, issuer *session.Issuer, now func() time.Time) *Service {
-	return &Service{store: st, access: checker, issuer: issuer, now: now}
+func New(st store.Store, checker *access.Checker, issuer *session.Issuer, messages *authmsg.Codec, now func() time.Time) *Service {
+	return &Service{store: st, access: checker, issuer: issuer, messages: messages, now: now}
 }
 
 // Call is one STS request from an authenticated caller.
@@ -73,6 +75,8 @@ func (s *Service) Serve(ctx context.Context, c *Call) (any, *query.Error) {
 		return s.assumeRole(ctx, c)
 	case "GetSessionToken":
 		return s.getSessionToken(ctx, c)
+	case "DecodeAuthorizationMessage":
+		return s.decodeAuthorizationMessage(ctx, c)
 	}
 	return nil, query.InvalidAction(c.Request.Action, c.Request.Version)
 }
@@ -196,12 +200,15 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 
 	// The role is named by its ARN; a role that does not exist is denied
 	// like one whose trust policy does not allow, as in AWS.
+	keys := policy.NewContext()
 	denied := func(action string, r authz.Result) *query.Error {
 		msg := "User: " + c.Principal.ARN + " is not authorized to perform: " + action + " on resource: " + roleARN
 		if reason := r.Reason(action); reason != "" {
 			msg += " " + reason
 		}
-		return query.Errorf(http.StatusForbidden, "AccessDenied", "%s", msg)
+		e := query.Errorf(http.StatusForbidden, "AccessDenied", "%s", msg)
+		e.Denial = authmsg.New(c.Principal, action, roleARN, r, keys)
+		return e
 	}
 	a, ok := arn.Split(roleARN)
 	if !ok || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") || !arn.IsAccountID(a.Account) {
@@ -216,7 +223,6 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 		return nil, internal(err)
 	}
 
-	keys := policy.NewContext()
 	keys.Set("sts:RoleSessionName", sessionName)
 	if externalID != "" {
 		keys.Set("sts:ExternalId", externalID)
@@ -405,6 +411,33 @@ func (s *Service) getSessionToken(ctx context.Context, c *Call) (any, *query.Err
 	}
 	return &getSessionTokenResult{Credentials: credentials{AccessKeyId: claims.AccessKeyID, SecretAccessKey: claims.SecretAccessKey,
 		SessionToken: token, Expiration: claims.Expires.Format("2006-01-02T15:04:05Z")}}, nil
+}
+
+// decodeAuthorizationMessage opens an authorization message of the request
+// log for a caller allowed sts:DecodeAuthorizationMessage. A
+// GetSessionToken session may not call it (note 26).
+func (s *Service) decodeAuthorizationMessage(ctx context.Context, c *Call) (any, *query.Error) {
+	encoded := c.Request.Get("EncodedMessage")
+	if encoded == "" {
+		return nil, query.MissingParameter("EncodedMessage")
+	}
+	if c.Principal.UserSession() {
+		return nil, query.Errorf(http.StatusForbidden, "AccessDenied", "Cannot call DecodeAuthorizationMessage with session credentials")
+	}
+	const action = "sts:DecodeAuthorizationMessage"
+	decision, err := s.access.Check(ctx, &access.Request{Principal: c.Principal, Action: action, Resource: "*", ResourceAccount: c.Principal.Account, Origin: c.Origin})
+	if err != nil {
+		return nil, internal(err)
+	}
+	if decision.Decision != authz.Allow {
+		return nil, query.Errorf(http.StatusForbidden, "AccessDenied", "%s", access.DeniedMessage(c.Principal, action, "*", decision))
+	}
+	decoded, err := s.messages.Decode(encoded)
+	if err != nil {
+		return nil, query.Errorf(http.StatusBadRequest, "InvalidAuthorizationMessageException",
+			"The encoded message is not one this deployment wrote: pass it whole, as the request log shows it.")
+	}
+	return struct{ DecodedMessage string }{decoded}, nil
 }
 
 func internal(err error) *query.Error {
