@@ -119,7 +119,7 @@ func (s *Service) Serve(ctx context.Context, c *Call) (any, *query.Error) {
 	}
 	if c.Principal.UserSession() && c.Principal.MFAAuthenticated.IsZero() {
 		// IAM takes a GetSessionToken session only with MFA (note 26).
-		return nil, query.Errorf(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid")
+		return nil, query.Errorf(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid.")
 	}
 	return h(s, ctx, c)
 }

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+)
+
+// signed posts body, of contentType, signed with creds for service.
+func (ts *testServer) signed(t *testing.T, creds aws.Credentials, service, contentType, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest("POST", ts.Endpoint+"/", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	sum := sha256.Sum256([]byte(body))
+	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, hex.EncodeToString(sum[:]), service, "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// Bad input gets AWS's error, status and a message naming the problem;
+// never a 500, and the server keeps serving.
+func TestBadInput(t *testing.T) {
+	ts := startServer(t)
+	root := aws.Credentials{AccessKeyID: ts.Root.AccessKeyId, SecretAccessKey: ts.Root.SecretAccessKey}
+	garbageToken := root
+	garbageToken.AccessKeyID, garbageToken.SessionToken = "ASIAGARBAGEGARBAGE00", "not-a-session-token"
+	const form = "application/x-www-form-urlencoded"
+	for _, c := range []struct {
+		name              string
+		creds             aws.Credentials
+		service, ct, body string
+		status            int
+		code, msg         string
+	}{
+		{"an unknown IAM action", root, "iam", form, "Action=MakeCoffee&Version=2010-05-08",
+			400, "InvalidAction", "MakeCoffee"},
+		{"a request without an action", root, "iam", form, "Version=2010-05-08",
+			400, "MissingAction", "Missing Action"},
+		{"a malformed form body", root, "sts", form, "Action=GetCallerIdentity&Version=2011-06-15&x=%zz",
+			400, "MalformedQueryString", "not a well-formed form"},
+		{"a JSON body sent to a Query service", root, "iam", "application/json", `{"Action":"ListUsers"}`,
+			400, "InvalidParameterValue", "application/x-www-form-urlencoded"},
+		{"a missing required parameter", root, "iam", form, "Action=CreateUser&Version=2010-05-08",
+			400, "MissingParameter", "UserName"},
+		{"a parameter over its length", root, "iam", form, "Action=CreateUser&Version=2010-05-08&UserName=" + strings.Repeat("u", 65),
+			400, "ValidationError", "userName"},
+		{"a body over the Query protocol's megabyte", root, "iam", form, "Action=ListUsers&Version=2010-05-08&Pad=" + strings.Repeat("p", 1<<20),
+			413, "RequestEntityTooLarge", "larger than"},
+		{"a body over what is hashed to authenticate", root, "iam", form, "Action=ListUsers&Version=2010-05-08&Pad=" + strings.Repeat("p", 11<<20),
+			413, "RequestEntityTooLarge", "too large"},
+		{"a garbage session token", garbageToken, "sts", form, "Action=GetCallerIdentity&Version=2011-06-15",
+			403, "InvalidClientTokenId", "The security token included in the request is invalid."},
+		{"a policy document that is not JSON", root, "iam", form,
+			"Action=CreateRole&Version=2010-05-08&RoleName=r&AssumeRolePolicyDocument=%7Bnot+json",
+			400, "MalformedPolicyDocument", ""},
+		{"an unknown service", root, "ec2", form, "Action=DescribeInstances&Version=2016-11-15",
+			501, "NotImplemented", "ec2"},
+	} {
+		status, body := ts.signed(t, c.creds, c.service, c.ct, c.body)
+		if status != c.status || !strings.Contains(body, "<Code>"+c.code+"</Code>") || !strings.Contains(body, c.msg) {
+			t.Errorf("%s: %d %.300s; want %d %s containing %q", c.name, status, body, c.status, c.code, c.msg)
+		}
+	}
+	if strings.Contains(ts.Logs.String(), `"status":500`) {
+		t.Errorf("bad input made the server fail:\n%s", ts.Logs.String())
+	}
+	status, body := ts.signed(t, root, "sts", form, "Action=GetCallerIdentity&Version=2011-06-15")
+	if status != 200 {
+		t.Errorf("GetCallerIdentity after the bad input = %d %s", status, body)
+	}
+}
