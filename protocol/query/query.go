@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // MaxBodySize is the largest request body accepted; IAM's largest
@@ -120,21 +121,44 @@ func WriteError(w http.ResponseWriter, ns, requestID string, err *Error) {
 // <ActionResult> element (nil for actions that return nothing), wrapped
 // in <ActionResponse> with the ResponseMetadata.
 func WriteResult(w http.ResponseWriter, ns, action, requestID string, result any) error {
-	var b bytes.Buffer
+	e := encoders.Get().(*encoder)
+	b := &e.buf
+	b.Reset()
 	b.WriteString(xml.Header)
-	fmt.Fprintf(&b, `<%sResponse xmlns="%s">`, action, ns)
+	fmt.Fprintf(b, `<%sResponse xmlns="%s">`, action, ns)
 	if result != nil {
-		enc := xml.NewEncoder(&b)
-		if err := enc.EncodeElement(result, xml.StartElement{Name: xml.Name{Local: action + "Result"}}); err != nil {
+		if err := e.enc.EncodeElement(result, xml.StartElement{Name: xml.Name{Local: action + "Result"}}); err != nil {
+			// An encoder that failed may hold half an element: drop it.
 			return fmt.Errorf("encoding %s result: %w", action, err)
 		}
 	}
 	b.WriteString(`<ResponseMetadata><RequestId>`)
-	xml.EscapeText(&b, []byte(requestID))
-	fmt.Fprintf(&b, `</RequestId></ResponseMetadata></%sResponse>`, action)
+	xml.EscapeText(b, []byte(requestID))
+	fmt.Fprintf(b, `</RequestId></ResponseMetadata></%sResponse>`, action)
 	writeXML(w, http.StatusOK, b.Bytes())
+	if b.Cap() <= maxPooledBuffer {
+		encoders.Put(e)
+	}
 	return nil
 }
+
+// encoder is an XML encoder with the buffer it writes to, reused across
+// responses: a new xml.Encoder allocates a 4 KiB buffer, which would be a
+// good part of a small answer's cost.
+type encoder struct {
+	buf bytes.Buffer
+	enc *xml.Encoder
+}
+
+// maxPooledBuffer bounds the buffers kept for reuse, so that one large
+// listing does not hold its memory for good.
+const maxPooledBuffer = 64 << 10
+
+var encoders = sync.Pool{New: func() any {
+	e := &encoder{}
+	e.enc = xml.NewEncoder(&e.buf)
+	return e
+}}
 
 func writeXML(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "text/xml")
