@@ -117,6 +117,34 @@ type Store interface {
 	// Close releases the store.
 	Close() error
 
+	// S3 buckets and the metadata of their objects; bodies are blobs.
+
+	// CreateBucket adds a bucket. Returns ErrConflict when the name is
+	// taken in any account, ErrNotFound for an unknown account.
+	CreateBucket(ctx context.Context, b *trustgate.Bucket) error
+	// Bucket returns a bucket by name. Returns ErrNotFound.
+	Bucket(ctx context.Context, name string) (*trustgate.Bucket, error)
+	// Buckets lists an account's buckets, ordered by name.
+	Buckets(ctx context.Context, account string) ([]*trustgate.Bucket, error)
+	// UpdateBucket replaces a bucket's policy, public access block and
+	// tags. Returns ErrNotFound.
+	UpdateBucket(ctx context.Context, b *trustgate.Bucket) error
+	// DeleteBucket removes a bucket. Returns ErrNotFound, or ErrConflict
+	// while it holds objects.
+	DeleteBucket(ctx context.Context, name string) error
+	// PutObject adds or replaces an object and returns the one it
+	// replaced, nil if none, whose blob the caller may then remove.
+	// Returns ErrNotFound when the bucket does not exist.
+	PutObject(ctx context.Context, o *trustgate.Object) (replaced *trustgate.Object, err error)
+	// Object returns an object's metadata. Returns ErrNotFound.
+	Object(ctx context.Context, bucket, key string) (*trustgate.Object, error)
+	// DeleteObject removes an object and returns it, for its blob.
+	// Returns ErrNotFound.
+	DeleteObject(ctx context.Context, bucket, key string) (*trustgate.Object, error)
+	// Objects lists up to limit objects of a bucket whose keys start with
+	// prefix and sort after after, in key order (byte-wise, as S3).
+	Objects(ctx context.Context, bucket, prefix, after string, limit int) ([]*trustgate.Object, error)
+
 	// Virtual MFA devices.
 
 	// CreateMFADevice adds an unassigned virtual MFA device; its seed is

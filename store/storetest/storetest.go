@@ -26,6 +26,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Roles", func(t *testing.T) { testRoles(t, open(t)) })
 	t.Run("Policies", func(t *testing.T) { testPolicies(t, open(t)) })
 	t.Run("MFA", func(t *testing.T) { testMFA(t, open(t)) })
+	t.Run("Buckets", func(t *testing.T) { testBuckets(t, open(t)) })
+	t.Run("Objects", func(t *testing.T) { testObjects(t, open(t)) })
 }
 
 var (

@@ -1,0 +1,53 @@
+package trustgate
+
+import "time"
+
+// Bucket is an S3 bucket. Its name is unique across every account of the
+// installation, as S3 bucket names are global.
+type Bucket struct {
+	Name      string
+	Account   string // the owner: the resource account of every request on it
+	Region    string // its LocationConstraint; us-east-1 when none was given
+	CreatedAt time.Time
+	// Policy is the bucket policy document; empty when it has none.
+	Policy string
+	// PublicAccessBlock is the bucket's Block Public Access configuration:
+	// all four settings on for a new bucket, as S3 creates them since 2023.
+	PublicAccessBlock PublicAccessBlock
+	Tags              []Tag
+}
+
+// PublicAccessBlock is S3's Block Public Access configuration.
+type PublicAccessBlock struct {
+	BlockPublicAcls       bool
+	IgnorePublicAcls      bool
+	BlockPublicPolicy     bool
+	RestrictPublicBuckets bool
+}
+
+// BlockAll is the configuration of a new bucket.
+var BlockAll = PublicAccessBlock{true, true, true, true}
+
+// ARN is the bucket's ARN: S3 ARNs name no region or account.
+func (b *Bucket) ARN() string { return "arn:aws:s3:::" + b.Name }
+
+// Object is the metadata of an S3 object; its body is a blob kept apart.
+type Object struct {
+	Bucket       string
+	Key          string
+	Size         int64
+	ETag         string // quoted, as S3 returns it: the MD5 of the body, or of the parts and their count
+	ContentType  string
+	LastModified time.Time
+	// Metadata is the user metadata (x-amz-meta-*), by lower-case name.
+	Metadata map[string]string
+	// Headers are the other headers S3 stores and returns with the body:
+	// Cache-Control, Content-Disposition, Content-Encoding,
+	// Content-Language, Expires, and the checksum the client sent.
+	Headers map[string]string
+	// Blob names the body in the blob store.
+	Blob string
+}
+
+// ARN is the object's ARN.
+func (o *Object) ARN() string { return "arn:aws:s3:::" + o.Bucket + "/" + o.Key }

@@ -1,0 +1,195 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/trustgate/trustgate"
+)
+
+const bucketColumns = `name, account_id, region, created_at, policy, public_access_block, tags`
+
+func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) {
+	var b trustgate.Bucket
+	var created int64
+	var pab, tags string
+	if err := row.Scan(&b.Name, &b.Account, &b.Region, &created, &b.Policy, &pab, &tags); err != nil {
+		return nil, err
+	}
+	b.CreatedAt = fromUnix(created)
+	if err := json.Unmarshal([]byte(pab), &b.PublicAccessBlock); err != nil {
+		return nil, fmt.Errorf("bucket %s: public access block: %w", b.Name, err)
+	}
+	if err := json.Unmarshal([]byte(tags), &b.Tags); err != nil {
+		return nil, fmt.Errorf("bucket %s: tags: %w", b.Name, err)
+	}
+	if len(b.Tags) == 0 {
+		b.Tags = nil
+	}
+	return &b, nil
+}
+
+// bucketJSON encodes the JSON columns of a bucket.
+func bucketJSON(b *trustgate.Bucket) (pab, tags string) {
+	p, _ := json.Marshal(b.PublicAccessBlock)
+	t := []byte("[]")
+	if len(b.Tags) > 0 {
+		t, _ = json.Marshal(b.Tags)
+	}
+	return string(p), string(t)
+}
+
+// CreateBucket implements store.Store.
+func (s *DB) CreateBucket(ctx context.Context, b *trustgate.Bucket) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := requireAccount(ctx, tx, b.Account); err != nil {
+			return err
+		}
+		pab, tags := bucketJSON(b)
+		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			b.Name, b.Account, b.Region, unix(b.CreatedAt), b.Policy, pab, tags)
+		if isConstraint(err) {
+			return fmt.Errorf("bucket %s: %w", b.Name, trustgate.ErrConflict)
+		}
+		return err
+	})
+}
+
+// Bucket implements store.Store.
+func (s *DB) Bucket(ctx context.Context, name string) (*trustgate.Bucket, error) {
+	b, err := scanBucket(s.db.QueryRowContext(ctx, `SELECT `+bucketColumns+` FROM buckets WHERE name = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("bucket %s: %w", name, trustgate.ErrNotFound)
+	}
+	return b, err
+}
+
+// Buckets implements store.Store.
+func (s *DB) Buckets(ctx context.Context, account string) ([]*trustgate.Bucket, error) {
+	return queryAll(ctx, s.db, scanBucket, `SELECT `+bucketColumns+` FROM buckets WHERE account_id = ? ORDER BY name`, account)
+}
+
+// UpdateBucket implements store.Store.
+func (s *DB) UpdateBucket(ctx context.Context, b *trustgate.Bucket) error {
+	pab, tags := bucketJSON(b)
+	res, err := s.db.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ? WHERE name = ?`, b.Policy, pab, tags, b.Name)
+	return affected(res, err, "bucket "+b.Name)
+}
+
+// DeleteBucket implements store.Store.
+func (s *DB) DeleteBucket(ctx context.Context, name string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := noDependents(ctx, tx, "bucket "+name, "objects", `SELECT count(*) FROM (SELECT 1 FROM objects WHERE bucket = ? LIMIT 1)`, name); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM buckets WHERE name = ?`, name)
+		return affected(res, err, "bucket "+name)
+	})
+}
+
+const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob`
+
+func scanObject(row interface{ Scan(...any) error }) (*trustgate.Object, error) {
+	var o trustgate.Object
+	var modified int64
+	var metadata, headers string
+	if err := row.Scan(&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob); err != nil {
+		return nil, err
+	}
+	o.LastModified = fromUnix(modified)
+	if err := json.Unmarshal([]byte(metadata), &o.Metadata); err != nil {
+		return nil, fmt.Errorf("object %s/%s: metadata: %w", o.Bucket, o.Key, err)
+	}
+	return &o, json.Unmarshal([]byte(headers), &o.Headers)
+}
+
+func objectByKey(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, bucket, key string) (*trustgate.Object, error) {
+	o, err := scanObject(q.QueryRowContext(ctx, `SELECT `+objectColumns+` FROM objects WHERE bucket = ? AND key = ?`, bucket, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("object %s/%s: %w", bucket, key, trustgate.ErrNotFound)
+	}
+	return o, err
+}
+
+// PutObject implements store.Store.
+func (s *DB) PutObject(ctx context.Context, o *trustgate.Object) (replaced *trustgate.Object, err error) {
+	metadata, _ := json.Marshal(nonNil(o.Metadata))
+	headers, _ := json.Marshal(nonNil(o.Headers))
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM buckets WHERE name = ?`, o.Bucket).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("bucket %s: %w", o.Bucket, trustgate.ErrNotFound)
+		}
+		old, err := objectByKey(ctx, tx, o.Bucket, o.Key)
+		switch {
+		case err == nil:
+			replaced = old
+		case !errors.Is(err, trustgate.ErrNotFound):
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob)
+		return err
+	})
+	return replaced, err
+}
+
+func nonNil(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+// Object implements store.Store.
+func (s *DB) Object(ctx context.Context, bucket, key string) (*trustgate.Object, error) {
+	return objectByKey(ctx, s.db, bucket, key)
+}
+
+// DeleteObject implements store.Store.
+func (s *DB) DeleteObject(ctx context.Context, bucket, key string) (deleted *trustgate.Object, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if deleted, err = objectByKey(ctx, tx, bucket, key); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE bucket = ? AND key = ?`, bucket, key)
+		return err
+	})
+	return deleted, err
+}
+
+// Objects implements store.Store. Keys compare byte-wise, as S3 orders
+// them; the prefix bounds an index range.
+func (s *DB) Objects(ctx context.Context, bucket, prefix, after string, limit int) ([]*trustgate.Object, error) {
+	from := max(prefix, after)
+	query := `SELECT ` + objectColumns + ` FROM objects WHERE bucket = ? AND key >= ? AND key != ?`
+	args := []any{bucket, from, after}
+	if end, ok := prefixEnd(prefix); ok {
+		query += ` AND key < ?`
+		args = append(args, end)
+	}
+	query += ` ORDER BY key LIMIT ?`
+	args = append(args, limit)
+	return queryAll(ctx, s.db, scanObject, query, args...)
+}
+
+// prefixEnd is the least string above every string with the prefix, and
+// false when there is none (an empty prefix, or one of 0xff bytes).
+func prefixEnd(prefix string) (string, bool) {
+	b := []byte(prefix)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] < 0xff {
+			b[i]++
+			return string(b[:i+1]), true
+		}
+	}
+	return "", false
+}

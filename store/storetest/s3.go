@@ -1,0 +1,124 @@
+package storetest
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/store"
+)
+
+func testBuckets(t *testing.T, s store.Store) {
+	seed(t, s)
+	b := &trustgate.Bucket{Name: "sunsets", Account: mgmt, Region: "us-east-1", CreatedAt: t0, PublicAccessBlock: trustgate.BlockAll}
+	if err := s.CreateBucket(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "CreateBucket of a taken name", s.CreateBucket(ctx, &trustgate.Bucket{Name: "sunsets", Account: mgmt, Region: "eu-west-1", CreatedAt: t0}), trustgate.ErrConflict)
+	wantErr(t, "CreateBucket in an unknown account", s.CreateBucket(ctx, &trustgate.Bucket{Name: "other", Account: "999999999999", CreatedAt: t0}), trustgate.ErrNotFound)
+	got, err := s.Bucket(ctx, "sunsets")
+	if err != nil || !reflect.DeepEqual(got, b) {
+		t.Errorf("Bucket = %+v, %v; want %+v", got, err, b)
+	}
+	_, err = s.Bucket(ctx, "nothing")
+	wantErr(t, "Bucket of an unknown name", err, trustgate.ErrNotFound)
+
+	b.Policy = `{"Version":"2012-10-17","Statement":[]}`
+	b.PublicAccessBlock.BlockPublicPolicy = false
+	b.Tags = []trustgate.Tag{{Key: "team", Value: "photo"}}
+	if err := s.UpdateBucket(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Bucket(ctx, "sunsets"); err != nil || !reflect.DeepEqual(got, b) {
+		t.Errorf("Bucket after UpdateBucket = %+v, %v; want %+v", got, err, b)
+	}
+	wantErr(t, "UpdateBucket of an unknown bucket", s.UpdateBucket(ctx, &trustgate.Bucket{Name: "nothing"}), trustgate.ErrNotFound)
+
+	if err := s.CreateBucket(ctx, &trustgate.Bucket{Name: "a-first", Account: mgmt, Region: "us-east-1", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.Buckets(ctx, mgmt)
+	if err != nil || len(list) != 2 || list[0].Name != "a-first" || list[1].Name != "sunsets" {
+		t.Errorf("Buckets = %v, %v; want a-first, sunsets", list, err)
+	}
+
+	if _, err := s.PutObject(ctx, &trustgate.Object{Bucket: "sunsets", Key: "k", Blob: "b1", LastModified: t0}); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "DeleteBucket while it holds an object", s.DeleteBucket(ctx, "sunsets"), trustgate.ErrConflict)
+	if _, err := s.DeleteObject(ctx, "sunsets", "k"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteBucket(ctx, "sunsets"); err != nil {
+		t.Errorf("DeleteBucket of an empty bucket: %v", err)
+	}
+	wantErr(t, "DeleteBucket twice", s.DeleteBucket(ctx, "sunsets"), trustgate.ErrNotFound)
+}
+
+func testObjects(t *testing.T, s store.Store) {
+	seed(t, s)
+	if err := s.CreateBucket(ctx, &trustgate.Bucket{Name: "photos", Account: mgmt, Region: "us-east-1", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	o := &trustgate.Object{Bucket: "photos", Key: "2026/Sunset.jpg", Size: 5, ETag: `"abc"`, ContentType: "image/jpeg", LastModified: t0,
+		Metadata: map[string]string{"camera": "x100"}, Headers: map[string]string{"Cache-Control": "no-cache"}, Blob: "blob-1"}
+	replaced, err := s.PutObject(ctx, o)
+	if err != nil || replaced != nil {
+		t.Fatalf("PutObject = %v, %v; want no replaced object", replaced, err)
+	}
+	got, err := s.Object(ctx, "photos", "2026/Sunset.jpg")
+	if err != nil || !reflect.DeepEqual(got, o) {
+		t.Errorf("Object = %+v, %v; want %+v", got, err, o)
+	}
+	second := *o
+	second.Blob, second.Size = "blob-2", 7
+	replaced, err = s.PutObject(ctx, &second)
+	if err != nil || replaced == nil || replaced.Blob != "blob-1" {
+		t.Errorf("PutObject over an object = %+v, %v; want the first, for its blob", replaced, err)
+	}
+	_, err = s.PutObject(ctx, &trustgate.Object{Bucket: "nothing", Key: "k", Blob: "b"})
+	wantErr(t, "PutObject into an unknown bucket", err, trustgate.ErrNotFound)
+	_, err = s.Object(ctx, "photos", "2026/sunset.jpg")
+	wantErr(t, "Object keys are case-sensitive", err, trustgate.ErrNotFound)
+
+	for _, k := range []string{"2026/a.jpg", "2026/b/c.jpg", "2027/d.jpg", "2026\xff", "readme"} {
+		if _, err := s.PutObject(ctx, &trustgate.Object{Bucket: "photos", Key: k, Blob: "b-" + k, LastModified: t0}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys := func(prefix, after string, limit int) []string {
+		t.Helper()
+		list, err := s.Objects(ctx, "photos", prefix, after, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, o := range list {
+			out = append(out, o.Key)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		prefix, after string
+		limit         int
+		want          []string
+	}{
+		{"", "", 100, []string{"2026/Sunset.jpg", "2026/a.jpg", "2026/b/c.jpg", "2026\xff", "2027/d.jpg", "readme"}},
+		{"2026/", "", 100, []string{"2026/Sunset.jpg", "2026/a.jpg", "2026/b/c.jpg"}},
+		{"2026/", "2026/a.jpg", 100, []string{"2026/b/c.jpg"}},
+		{"", "2026/Sunset.jpg", 2, []string{"2026/a.jpg", "2026/b/c.jpg"}},
+		{"2026", "2026/b/c.jpg", 100, []string{"2026\xff"}},
+		{"z", "", 100, nil},
+	} {
+		if got := keys(c.prefix, c.after, c.limit); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Objects(prefix %q, after %q, %d) = %q, want %q", c.prefix, c.after, c.limit, got, c.want)
+		}
+	}
+
+	deleted, err := s.DeleteObject(ctx, "photos", "readme")
+	if err != nil || deleted.Blob != "b-readme" {
+		t.Errorf("DeleteObject = %+v, %v", deleted, err)
+	}
+	_, err = s.DeleteObject(ctx, "photos", "readme")
+	wantErr(t, "DeleteObject twice", err, trustgate.ErrNotFound)
+}
