@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/trustgate/trustgate/blobs"
 	"os"
 	"path/filepath"
 	"time"
@@ -25,12 +26,15 @@ const (
 	KeyFile             = "deployment.key"
 	DatabaseFile        = "trustgate.db"
 	RootCredentialsFile = "root-credentials.json"
+	// BlobsDir holds the bodies of S3 objects.
+	BlobsDir = "objects"
 )
 
 // Dir is an open data directory.
 type Dir struct {
 	Path  string
 	Store store.Store
+	Blobs *blobs.Store
 	Org   *trustgate.Organization
 	// Key is the deployment key; it seals secrets at rest and session
 	// tokens.
@@ -64,7 +68,12 @@ func Open(ctx context.Context, path string, now time.Time) (*Dir, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Dir{Path: path, Store: db, Key: key}
+	bl, err := blobs.Open(filepath.Join(path, BlobsDir))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	d := &Dir{Path: path, Store: db, Blobs: bl, Key: key}
 	d.Org, err = db.Organization(ctx)
 	if errors.Is(err, trustgate.ErrNotFound) {
 		d.Org, err = d.firstStart(ctx, now)

@@ -20,10 +20,12 @@ import (
 	"github.com/trustgate/trustgate/access"
 	"github.com/trustgate/trustgate/arn"
 	"github.com/trustgate/trustgate/authmsg"
+	"github.com/trustgate/trustgate/blobs"
 	"github.com/trustgate/trustgate/ids"
 	"github.com/trustgate/trustgate/policy"
 	"github.com/trustgate/trustgate/protocol/query"
 	iamapi "github.com/trustgate/trustgate/service/iam"
+	s3api "github.com/trustgate/trustgate/service/s3"
 	stsapi "github.com/trustgate/trustgate/service/sts"
 	"github.com/trustgate/trustgate/session"
 	"github.com/trustgate/trustgate/sigv4"
@@ -41,6 +43,7 @@ type Server struct {
 	now      func() time.Time
 	sts      *stsapi.Service
 	iam      *iamapi.Service
+	s3       *s3api.Service
 }
 
 // Config is what a Server is made of.
@@ -48,6 +51,7 @@ type Config struct {
 	Store   store.Store
 	Log     *slog.Logger
 	Region  string
+	Blobs   *blobs.Store           // the bodies of S3 objects
 	Managed access.ManagedPolicies // AWS managed policies by ARN
 	Now     func() time.Time
 	// Key is the deployment key, which seals session tokens.
@@ -81,6 +85,7 @@ func New(cfg Config) (*Server, error) {
 		now:      cfg.Now,
 		sts:      stsapi.New(cfg.Store, checker, issuer, messages, cfg.Now),
 		iam:      iamapi.New(cfg.Store, checker, exists, cfg.Now),
+		s3:       s3api.New(cfg.Store, cfg.Blobs, checker, cfg.Now),
 	}
 	s.verifier = sigv4.NewVerifier(sigv4.KeysFunc(s.secret))
 	s.verifier.Now = cfg.Now
@@ -187,12 +192,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("x-amzn-RequestId", id)
 	signed, err := s.verifier.Verify(r)
+	if kind, _ := sigv4.KindOf(err); kind == sigv4.MissingAuth && s3api.IsS3Request(r) {
+		// An unsigned S3 request is anonymous: policies decide it.
+		s.serveS3(w, r, id, nil, &trustgate.Principal{Caller: policy.Caller{Kind: policy.Anonymous}, UserID: "anonymous"}, line)
+		return
+	}
 	if err != nil {
 		service, _ := sigv4.ServiceOf(r)
 		line.service = service
 		reply := sigv4.ReplyFor(err, service)
 		if reply.Status >= 500 {
 			s.log.Error("authenticating a request", "id", id, "err", err)
+		}
+		if service == "s3" {
+			line.status, line.code = reply.Status, reply.Code
+			s3api.WriteAuthError(w, r, id, reply)
+			return
 		}
 		s.writeQueryError(w, id, namespaceOf(service), line, &query.Error{Status: reply.Status, Code: reply.Code, Message: reply.Message})
 		return
@@ -218,10 +233,51 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				Principal: principal, Request: req, Origin: origin,
 			})
 		})
+	case "s3":
+		s.serveS3(w, r, id, signed, principal, line)
 	default:
 		s.writeQueryError(w, id, namespaceOf(signed.Service), line, query.Errorf(http.StatusNotImplemented, "NotImplemented",
-			"trustgate does not serve the %q service yet; it serves sts and iam", signed.Service))
+			"trustgate does not serve the %q service yet; it serves sts, iam and s3", signed.Service))
 	}
+}
+
+// serveS3 runs an S3 request, signed or anonymous (signed nil).
+func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, id string, signed *sigv4.Signed, principal *trustgate.Principal, line *logLine) {
+	line.service, line.caller = "s3", principal.ARN
+	if principal.Kind == policy.Anonymous {
+		line.caller = "anonymous"
+	}
+	line.action = r.Method + " " + r.URL.Path
+	region := s.region
+	if signed != nil {
+		region = signed.Region
+	}
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	err := s.s3.Serve(r.Context(), rec, &s3api.Call{
+		Principal: principal, Signed: signed, Request: r, RequestID: id,
+		Origin: access.Origin{SourceIP: sourceIP(r), SecureTransport: r.TLS != nil, Region: region},
+	})
+	line.status = rec.status
+	if err != nil {
+		line.code = err.Code
+		if err.Cause != nil {
+			s.log.Error("request failed", "id", id, "code", err.Code, "err", err.Cause)
+		}
+		if d := err.Denial(); d != nil {
+			line.authorization = s.messages.Encode(d)
+		}
+	}
+}
+
+// statusRecorder remembers the status a handler wrote, for the log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
 }
 
 func (s *Server) serveOwn(w http.ResponseWriter, path string, line *logLine) {

@@ -63,7 +63,7 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w (is another trustgate running? choose another --listen)", o.Listen, err)
 	}
-	handler, err := server.New(server.Config{Store: cache.New(dir.Store), Log: log, Region: o.Region, Managed: identityPolicy, Key: dir.Key})
+	handler, err := server.New(server.Config{Store: cache.New(dir.Store), Blobs: dir.Blobs, Log: log, Region: o.Region, Managed: identityPolicy, Key: dir.Key})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,327 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"github.com/aws/smithy-go"
+)
+
+// s3Client is an S3 client of the real SDK, path-style, with its default
+// checksums and signing.
+func (ts *testServer) s3Client(id, secret, token string) *s3.Client {
+	return s3.New(s3.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(ts.Endpoint),
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, token),
+		HTTPClient:   &http.Client{Timeout: 30 * time.Second},
+	})
+}
+
+func (ts *testServer) rootS3() *s3.Client {
+	return ts.s3Client(ts.Root.AccessKeyId, ts.Root.SecretAccessKey, "")
+}
+
+func (ts *testServer) sessionS3(c *ststypes.Credentials) *s3.Client {
+	return ts.s3Client(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+}
+
+func put(t *testing.T, c *s3.Client, bucket, key, body string) {
+	t.Helper()
+	if _, err := c.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
+		t.Fatalf("PutObject(%s/%s): %v", bucket, key, err)
+	}
+}
+
+func get(t *testing.T, c *s3.Client, bucket, key string) (string, error) {
+	t.Helper()
+	out, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		return "", err
+	}
+	defer out.Body.Close()
+	b, err := io.ReadAll(out.Body)
+	return string(b), err
+}
+
+// Buckets and objects through the SDK, with its default CRC32 checksums.
+func TestS3Objects(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("photos")}); err != nil {
+		t.Fatal(err)
+	}
+	body := strings.Repeat("sunset ", 3000)
+	out, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("photos"), Key: aws.String("2026/Sunset.jpg"), Body: strings.NewReader(body),
+		ContentType: aws.String("image/jpeg"), Metadata: map[string]string{"camera": "x100"}, ChecksumAlgorithm: s3types.ChecksumAlgorithmCrc32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(out.ETag) == "" || aws.ToString(out.ChecksumCRC32) == "" {
+		t.Errorf("PutObject = ETag %q, CRC32 %q", aws.ToString(out.ETag), aws.ToString(out.ChecksumCRC32))
+	}
+	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("photos"), Key: aws.String("2026/Sunset.jpg"), ChecksumMode: s3types.ChecksumModeEnabled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(got.Body)
+	got.Body.Close()
+	if string(b) != body || aws.ToString(got.ContentType) != "image/jpeg" || got.Metadata["camera"] != "x100" || aws.ToString(got.ETag) != aws.ToString(out.ETag) {
+		t.Errorf("GetObject = %d bytes, %q, %v, %q", len(b), aws.ToString(got.ContentType), got.Metadata, aws.ToString(got.ETag))
+	}
+
+	ranged, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("photos"), Key: aws.String("2026/Sunset.jpg"), Range: aws.String("bytes=7-13")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(ranged.Body)
+	ranged.Body.Close()
+	if string(b) != "sunset " || aws.ToString(ranged.ContentRange) != fmt.Sprintf("bytes 7-13/%d", len(body)) {
+		t.Errorf("a range = %q, %s", b, aws.ToString(ranged.ContentRange))
+	}
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("photos"), Key: aws.String("2026/Sunset.jpg"), IfNoneMatch: out.ETag})
+	var re interface{ HTTPStatusCode() int }
+	if !errors.As(err, &re) || re.HTTPStatusCode() != http.StatusNotModified {
+		t.Errorf("GetObject If-None-Match its ETag = %v, want 304", err)
+	}
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("photos"), Key: aws.String("2026/Sunset.jpg"), IfMatch: aws.String(`"nope"`)})
+	wantAPIError(t, "GetObject If-Match another ETag", err, "PreconditionFailed", "")
+
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("photos"), Key: aws.String("2026/Sunset.jpg")})
+	if err != nil || aws.ToInt64(head.ContentLength) != int64(len(body)) {
+		t.Errorf("HeadObject = %+v, %v", head, err)
+	}
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("photos"), Key: aws.String("missing")})
+	wantAPIError(t, "HeadObject of a missing key", err, "NotFound", "")
+	_, err = get(t, c, "photos", "missing")
+	wantAPIError(t, "GetObject of a missing key", err, "NoSuchKey", "")
+	_, err = get(t, c, "nobucket", "k")
+	wantAPIError(t, "GetObject in a missing bucket", err, "NoSuchBucket", "")
+
+	for _, k := range []string{"2026/a.jpg", "2026/raw/b.raw", "2027/c.jpg", "readme.txt"} {
+		put(t, c, "photos", k, k)
+	}
+	var keys, prefixes []string
+	var token *string
+	for page := 0; ; page++ {
+		l, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("photos"), Delimiter: aws.String("/"), MaxKeys: aws.Int32(2), ContinuationToken: token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range l.Contents {
+			keys = append(keys, aws.ToString(o.Key))
+		}
+		for _, p := range l.CommonPrefixes {
+			prefixes = append(prefixes, aws.ToString(p.Prefix))
+		}
+		if !aws.ToBool(l.IsTruncated) {
+			break
+		}
+		token = l.NextContinuationToken
+		if page > 5 {
+			t.Fatal("ListObjectsV2 does not end")
+		}
+	}
+	if strings.Join(keys, ",") != "readme.txt" || strings.Join(prefixes, ",") != "2026/,2027/" {
+		t.Errorf("ListObjectsV2 with / = keys %v, prefixes %v", keys, prefixes)
+	}
+	l, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("photos"), Prefix: aws.String("2026/")})
+	if err != nil || len(l.Contents) != 3 {
+		t.Errorf("ListObjectsV2 under 2026/ = %v, %v", l, err)
+	}
+
+	copied, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("photos"), Key: aws.String("copy.jpg"), CopySource: aws.String("photos/2026/Sunset.jpg")})
+	if err != nil || aws.ToString(copied.CopyObjectResult.ETag) != aws.ToString(out.ETag) {
+		t.Errorf("CopyObject = %v, %v", copied, err)
+	}
+	_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("photos")})
+	wantAPIError(t, "DeleteBucket of a bucket with objects", err, "BucketNotEmpty", "")
+	del, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String("photos"), Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{
+		{Key: aws.String("2026/Sunset.jpg")}, {Key: aws.String("2026/a.jpg")}, {Key: aws.String("2026/raw/b.raw")}, {Key: aws.String("2027/c.jpg")},
+		{Key: aws.String("readme.txt")}, {Key: aws.String("copy.jpg")}, {Key: aws.String("never-there")}}}})
+	if err != nil || len(del.Deleted) != 7 || len(del.Errors) != 0 {
+		t.Errorf("DeleteObjects = %+v, %v", del, err)
+	}
+	if _, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("photos")}); err != nil {
+		t.Errorf("DeleteBucket of an empty bucket: %v", err)
+	}
+}
+
+// Seeds 000 and 002: a production bucket shared with the staging account
+// by bucket policy; a staging user reads it only with an identity policy
+// too; the production role reads it with its own permissions alone; a
+// missing key is AccessDenied to a caller without s3:ListBucket.
+func TestS3AcrossAccounts(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	roleARN, prod := crossAccount(t, ts)
+	prodS3 := ts.s3Client(prod.AccessKeyId, prod.SecretAccessKey, "")
+	if _, err := prodS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("productionapp")}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, prodS3, "productionapp", "Sunset.jpg", "pixels")
+	staging := ts.Root.AccountId
+
+	// The staging user "tester" may assume StageRole; give it a key.
+	tester := ts.rootIAM()
+	key, err := tester.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("tester")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testerS3 := ts.s3Client(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey), "")
+
+	_, err = get(t, testerS3, "productionapp", "Sunset.jpg")
+	wantAPIError(t, "GetObject across accounts without a bucket policy", err, "AccessDenied", "Access Denied")
+
+	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + staging + `:root"},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::productionapp","arn:aws:s3:::productionapp/*"]}]}`
+	if _, err := prodS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("productionapp"), Policy: aws.String(policy)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = get(t, testerS3, "productionapp", "Sunset.jpg")
+	wantAPIError(t, "GetObject granted by the bucket policy alone", err, "AccessDenied", "")
+	mustDo(t, "PutUserPolicy", func() error {
+		_, err := tester.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("tester"), PolicyName: aws.String("read-prod"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::productionapp/*"}]}`)})
+		return err
+	})
+	if got, err := get(t, testerS3, "productionapp", "Sunset.jpg"); err != nil || got != "pixels" {
+		t.Errorf("GetObject with both policies = %q, %v", got, err)
+	}
+	_, err = testerS3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("productionapp"), Key: aws.String("x"), Body: strings.NewReader("x")})
+	wantAPIError(t, "PutObject the bucket policy does not grant", err, "AccessDenied", "")
+	_, err = get(t, testerS3, "productionapp", "missing.jpg")
+	wantAPIError(t, "GetObject of a missing key, without s3:ListBucket", err, "AccessDenied", "")
+
+	// StageRole (ReadOnlyAccess) reads its own account's bucket, no writes.
+	out, err := ts.stsClient(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey)).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("reader")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roleS3 := ts.sessionS3(out.Credentials)
+	if got, err := get(t, roleS3, "productionapp", "Sunset.jpg"); err != nil || got != "pixels" {
+		t.Errorf("GetObject by StageRole = %q, %v", got, err)
+	}
+	_, err = get(t, roleS3, "productionapp", "missing.jpg")
+	wantAPIError(t, "GetObject of a missing key with s3:ListBucket", err, "NoSuchKey", "")
+	_, err = roleS3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("productionapp"), Key: aws.String("x"), Body: strings.NewReader("x")})
+	wantAPIError(t, "PutObject under ReadOnlyAccess", err, "AccessDenied", "s3:PutObject")
+
+	// Bucket names are global.
+	_, err = ts.rootS3().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("productionapp")})
+	wantAPIError(t, "CreateBucket of another account's name", err, "BucketAlreadyExists", "")
+}
+
+// Block Public Access: a public policy is refused until BlockPublicPolicy
+// is off, and serves anonymous readers only once RestrictPublicBuckets is
+// off too (note 38).
+func TestS3PublicAccess(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("website")}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, c, "website", "index.html", "<h1>hi</h1>")
+	public := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::website/*"}]}`
+	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("website"), Policy: aws.String(public)})
+	wantAPIError(t, "a public policy under BlockPublicPolicy", err, "AccessDenied", "BlockPublicPolicy")
+
+	anonymous := func() int {
+		resp, err := http.Get(ts.Endpoint + "/website/index.html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if _, err := c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String("website"), PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
+		BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(false), RestrictPublicBuckets: aws.Bool(true)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("website"), Policy: aws.String(public)}); err != nil {
+		t.Fatalf("a public policy without BlockPublicPolicy: %v", err)
+	}
+	status, err := c.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: aws.String("website")})
+	if err != nil || !aws.ToBool(status.PolicyStatus.IsPublic) {
+		t.Errorf("GetBucketPolicyStatus = %+v, %v; want public", status, err)
+	}
+	if code := anonymous(); code != http.StatusForbidden {
+		t.Errorf("anonymous GET under RestrictPublicBuckets = %d, want 403", code)
+	}
+	if _, err := c.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("website")}); err != nil {
+		t.Fatal(err)
+	}
+	if code := anonymous(); code != http.StatusOK {
+		t.Errorf("anonymous GET of a public bucket = %d, want 200", code)
+	}
+	resp, err := http.Get(ts.Endpoint + "/website/other.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || !bytes.Contains(b, []byte("<Code>AccessDenied</Code>")) {
+		t.Errorf("anonymous GET of a missing key without s3:ListBucket = %d %s", resp.StatusCode, b)
+	}
+
+	// Fixed to an organization, a wildcard principal is not public.
+	orgOnly := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::website/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abcdefghij"}}}]}`
+	if _, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("website"), Policy: aws.String(orgOnly)}); err != nil {
+		t.Fatal(err)
+	}
+	if status, err := c.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: aws.String("website")}); err != nil || aws.ToBool(status.PolicyStatus.IsPublic) {
+		t.Errorf("GetBucketPolicyStatus of an organization's policy = %+v, %v; want not public", status, err)
+	}
+}
+
+// Bad bucket requests fail as S3 fails them.
+func TestS3BucketErrors(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	for _, name := range []string{"UpperCase", "ab", "has_underscore", "192.168.5.4", "xn--bucket", "ends-with-"} {
+		_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)})
+		var apiErr smithy.APIError
+		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "InvalidBucketName" {
+			t.Errorf("CreateBucket(%q) = %v, want InvalidBucketName", name, err)
+		}
+	}
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("twice")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("twice")}); err != nil {
+		t.Errorf("CreateBucket of its own us-east-1 bucket again = %v, want success as in us-east-1", err)
+	}
+	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("twice"), Policy: aws.String(`{"Statement":[{"Effect":"Allow","Action":"s3:*"}]}`)})
+	wantAPIError(t, "PutBucketPolicy without Principal", err, "MalformedPolicy", "")
+	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("twice"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::other/*"}]}`)})
+	wantAPIError(t, "PutBucketPolicy naming another bucket", err, "MalformedPolicy", "Policy has invalid resource")
+	_, err = c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("twice")})
+	wantAPIError(t, "GetBucketPolicy without one", err, "NoSuchBucketPolicy", "")
+	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("nothing-here")})
+	wantAPIError(t, "HeadBucket of a missing bucket", err, "NotFound", "")
+	loc, err := c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String("twice")})
+	if err != nil || loc.LocationConstraint != "" {
+		t.Errorf("GetBucketLocation of a us-east-1 bucket = %+v, %v; want the empty constraint", loc, err)
+	}
+	list, err := c.ListBuckets(ctx, &s3.ListBucketsInput{})
+	if err != nil || len(list.Buckets) != 1 || aws.ToString(list.Buckets[0].Name) != "twice" {
+		t.Errorf("ListBuckets = %+v, %v", list, err)
+	}
+}

@@ -1,0 +1,496 @@
+package s3api
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/http"
+	"net/netip"
+	"regexp"
+	"strings"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/policy"
+)
+
+// DefaultRegion is the region of a bucket created without a
+// LocationConstraint.
+const DefaultRegion = "us-east-1"
+
+// maxConfigBody bounds the XML configuration documents S3 takes in a
+// request body (bucket creation, tagging, public access block).
+const maxConfigBody = 64 << 10
+
+type owner struct {
+	ID          string
+	DisplayName string `xml:",omitempty"`
+}
+
+func (s *Service) listBuckets(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	if err := s.authorize(ctx, c, "s3:ListAllMyBuckets", "*", nil, nil); err != nil {
+		return err
+	}
+	buckets, err := s.store.Buckets(ctx, c.Principal.Account)
+	if err != nil {
+		return internal(err)
+	}
+	type bucket struct {
+		Name         string
+		CreationDate string
+		BucketRegion string
+	}
+	out := struct {
+		XMLName xml.Name `xml:"ListAllMyBucketsResult"`
+		Xmlns   string   `xml:"xmlns,attr"`
+		Owner   owner
+		Buckets struct {
+			Bucket []bucket
+		}
+	}{Xmlns: Namespace, Owner: owner{ID: CanonicalUserID(c.Principal.Account)}}
+	for _, b := range buckets {
+		out.Buckets.Bucket = append(out.Buckets.Bucket, bucket{Name: b.Name, CreationDate: isoTime(b.CreatedAt), BucketRegion: b.Region})
+	}
+	return writeXML(w, c, http.StatusOK, out)
+}
+
+var bucketNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// validBucketName applies S3's naming rules for general purpose buckets.
+func validBucketName(name string) bool {
+	if !bucketNamePattern.MatchString(name) || strings.Contains(name, "..") || strings.Contains(name, ".-") || strings.Contains(name, "-.") {
+		return false
+	}
+	if _, err := netip.ParseAddr(name); err == nil {
+		return false
+	}
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(name, p) {
+			return false
+		}
+	}
+	for _, sfx := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(name, sfx) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Service) createBucket(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	if !validBucketName(c.bucket) {
+		return errorf(http.StatusBadRequest, "InvalidBucketName", "The specified bucket is not valid.").with("BucketName", c.bucket)
+	}
+	var conf struct {
+		LocationConstraint string
+	}
+	if err := readXML(c, &conf); err != nil {
+		return err
+	}
+	region := conf.LocationConstraint
+	switch {
+	case region == DefaultRegion:
+		return errorf(http.StatusBadRequest, "InvalidLocationConstraint", "The specified location-constraint is not valid").with("LocationConstraint", region)
+	case region == "":
+		region = DefaultRegion
+	}
+	if signed := c.Region; signed != "" && signed != region && signed != "aws-global" {
+		if conf.LocationConstraint == "" {
+			return errorf(http.StatusBadRequest, "IllegalLocationConstraintException",
+				"The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.")
+		}
+		return errorf(http.StatusBadRequest, "IllegalLocationConstraintException",
+			"The %s location constraint is incompatible for the region specific endpoint this request was sent to.", region)
+	}
+	if err := s.authorize(ctx, c, "s3:CreateBucket", "arn:aws:s3:::"+c.bucket, nil, nil); err != nil {
+		return err
+	}
+	b := &trustgate.Bucket{Name: c.bucket, Account: c.Principal.Account, Region: region, CreatedAt: s.now(), PublicAccessBlock: trustgate.BlockAll}
+	if err := s.store.CreateBucket(ctx, b); err != nil {
+		if !errors.Is(err, trustgate.ErrConflict) {
+			return internal(err)
+		}
+		existing, lerr := s.store.Bucket(ctx, c.bucket)
+		switch {
+		case lerr != nil:
+			return internal(lerr)
+		case existing.Account != c.Principal.Account:
+			return errorf(http.StatusConflict, "BucketAlreadyExists",
+				"The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.").with("BucketName", c.bucket)
+		case existing.Region == DefaultRegion && region == DefaultRegion:
+			// us-east-1 answers a repeated creation by the owner with success (note 37).
+		default:
+			return errorf(http.StatusConflict, "BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.").with("BucketName", c.bucket)
+		}
+	}
+	w.Header().Set("Location", "/"+c.bucket)
+	return writeEmpty(w, c, http.StatusOK)
+}
+
+// readXML decodes an optional XML request body into v.
+func readXML(c *Call, v any) *Error {
+	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxConfigBody+1))
+	if err != nil {
+		return errorf(http.StatusBadRequest, "IncompleteBody", "The request body could not be read: %v", err)
+	}
+	if len(body) > maxConfigBody {
+		return errorf(http.StatusBadRequest, "MaxMessageLengthExceeded", "Your request was too big.")
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil
+	}
+	if err := xml.Unmarshal(body, v); err != nil {
+		return errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+	}
+	return nil
+}
+
+func (s *Service) headBucket(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:ListBucket", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	w.Header().Set("x-amz-bucket-region", b.Region)
+	return writeEmpty(w, c, http.StatusOK)
+}
+
+func (s *Service) deleteBucket(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:DeleteBucket", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	if err := s.store.DeleteBucket(ctx, b.Name); err != nil {
+		if errors.Is(err, trustgate.ErrConflict) {
+			return errorf(http.StatusConflict, "BucketNotEmpty", "The bucket you tried to delete is not empty").with("BucketName", b.Name)
+		}
+		return storeError(err, c)
+	}
+	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+func (s *Service) getBucketLocation(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:GetBucketLocation", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	out := struct {
+		XMLName xml.Name `xml:"LocationConstraint"`
+		Xmlns   string   `xml:"xmlns,attr"`
+		Region  string   `xml:",chardata"`
+	}{Xmlns: Namespace}
+	if b.Region != DefaultRegion {
+		out.Region = b.Region // us-east-1 is the empty constraint
+	}
+	return writeXML(w, c, http.StatusOK, out)
+}
+
+// Bucket policies. The owner account's root user may always read, change
+// or delete the policy, even when the policy denies it, so that a bad
+// policy cannot lock the owner out (note 38).
+
+func (s *Service) policyAction(ctx context.Context, c *Call, action string) (*trustgate.Bucket, *Error) {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if c.Principal.Kind == policy.Root && c.Principal.Account == b.Account {
+		return b, nil
+	}
+	if c.Principal.Account != b.Account {
+		// Only the owner account manages its bucket policy.
+		return nil, errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.").with("Method", c.Request.Method).with("ResourceType", "BUCKETPOLICY")
+	}
+	return b, s.authorize(ctx, c, action, b.ARN(), b, nil)
+}
+
+func (s *Service) putBucketPolicy(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.policyAction(ctx, c, "s3:PutBucketPolicy")
+	if err != nil {
+		return err
+	}
+	body, rerr := io.ReadAll(io.LimitReader(c.Request.Body, int64(policy.BucketPolicyQuota.Max)+1))
+	if rerr != nil {
+		return errorf(http.StatusBadRequest, "IncompleteBody", "The request body could not be read: %v", rerr)
+	}
+	doc := string(body)
+	if qerr := policy.BucketPolicyQuota.Check(doc); qerr != nil {
+		return errorf(http.StatusBadRequest, "PolicyTooLarge", "Policy exceeds the maximum allowed document size.")
+	}
+	p, perr := policy.Parse(doc, policy.Resource)
+	if perr != nil {
+		return errorf(http.StatusBadRequest, "MalformedPolicy", "%s", perr.Error())
+	}
+	if err := checkPolicyResources(p, b.Name); err != nil {
+		return err
+	}
+	if b.PublicAccessBlock.BlockPublicPolicy && isPublic(p) {
+		return errorf(http.StatusForbidden, "AccessDenied",
+			"User: %s is not authorized to perform: s3:PutBucketPolicy on resource: \"%s\" because public policies are blocked by the BlockPublicPolicy block public access setting.", c.Principal.ARN, b.ARN())
+	}
+	b.Policy = doc
+	if err := s.store.UpdateBucket(ctx, b); err != nil {
+		return storeError(err, c)
+	}
+	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+// checkPolicyResources requires every Resource of a bucket policy to name
+// the bucket or its objects (a pattern may stand for it), as S3 does.
+func checkPolicyResources(p *policy.Policy, bucket string) *Error {
+	for _, st := range p.Statements {
+		for _, r := range st.Resources {
+			name := strings.TrimPrefix(r, "arn:aws:s3:::")
+			if name == r {
+				return errorf(http.StatusBadRequest, "MalformedPolicy", "Policy has invalid resource")
+			}
+			name, _, _ = strings.Cut(name, "/")
+			if name != bucket && !strings.ContainsAny(name, "*?$") {
+				return errorf(http.StatusBadRequest, "MalformedPolicy", "Policy has invalid resource")
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Service) getBucketPolicy(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.policyAction(ctx, c, "s3:GetBucketPolicy")
+	if err != nil {
+		return err
+	}
+	if b.Policy == "" {
+		return errorf(http.StatusNotFound, "NoSuchBucketPolicy", "The bucket policy does not exist").with("BucketName", b.Name)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("x-amz-request-id", c.RequestID)
+	w.WriteHeader(http.StatusOK)
+	io.WriteString(w, b.Policy)
+	return nil
+}
+
+func (s *Service) deleteBucketPolicy(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.policyAction(ctx, c, "s3:DeleteBucketPolicy")
+	if err != nil {
+		return err
+	}
+	b.Policy = ""
+	if err := s.store.UpdateBucket(ctx, b); err != nil {
+		return storeError(err, c)
+	}
+	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+func (s *Service) getBucketPolicyStatus(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:GetBucketPolicyStatus", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	if b.Policy == "" {
+		return errorf(http.StatusNotFound, "NoSuchBucketPolicy", "The bucket policy does not exist").with("BucketName", b.Name)
+	}
+	p, perr := policy.Parse(b.Policy, policy.Resource)
+	if perr != nil {
+		return internal(perr)
+	}
+	out := struct {
+		XMLName  xml.Name `xml:"PolicyStatus"`
+		Xmlns    string   `xml:"xmlns,attr"`
+		IsPublic bool
+	}{Xmlns: Namespace, IsPublic: isPublic(p)}
+	return writeXML(w, c, http.StatusOK, out)
+}
+
+type publicAccessBlockConfiguration struct {
+	XMLName               xml.Name `xml:"PublicAccessBlockConfiguration"`
+	Xmlns                 string   `xml:"xmlns,attr,omitempty"`
+	BlockPublicAcls       bool
+	IgnorePublicAcls      bool
+	BlockPublicPolicy     bool
+	RestrictPublicBuckets bool
+}
+
+func (s *Service) putPublicAccessBlock(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:PutBucketPublicAccessBlock", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	var conf publicAccessBlockConfiguration
+	if err := readXML(c, &conf); err != nil {
+		return err
+	}
+	b.PublicAccessBlock = trustgate.PublicAccessBlock{BlockPublicAcls: conf.BlockPublicAcls, IgnorePublicAcls: conf.IgnorePublicAcls,
+		BlockPublicPolicy: conf.BlockPublicPolicy, RestrictPublicBuckets: conf.RestrictPublicBuckets}
+	if err := s.store.UpdateBucket(ctx, b); err != nil {
+		return storeError(err, c)
+	}
+	return writeEmpty(w, c, http.StatusOK)
+}
+
+func (s *Service) getPublicAccessBlock(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:GetBucketPublicAccessBlock", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	if b.PublicAccessBlock == (trustgate.PublicAccessBlock{}) {
+		return errorf(http.StatusNotFound, "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found").with("BucketName", b.Name)
+	}
+	pab := b.PublicAccessBlock
+	return writeXML(w, c, http.StatusOK, publicAccessBlockConfiguration{Xmlns: Namespace, BlockPublicAcls: pab.BlockPublicAcls,
+		IgnorePublicAcls: pab.IgnorePublicAcls, BlockPublicPolicy: pab.BlockPublicPolicy, RestrictPublicBuckets: pab.RestrictPublicBuckets})
+}
+
+func (s *Service) deletePublicAccessBlock(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:PutBucketPublicAccessBlock", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	b.PublicAccessBlock = trustgate.PublicAccessBlock{}
+	if err := s.store.UpdateBucket(ctx, b); err != nil {
+		return storeError(err, c)
+	}
+	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+type tagging struct {
+	XMLName xml.Name `xml:"Tagging"`
+	Xmlns   string   `xml:"xmlns,attr,omitempty"`
+	TagSet  struct {
+		Tag []trustgate.Tag
+	}
+}
+
+func (s *Service) putBucketTagging(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:PutBucketTagging", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	var t tagging
+	if err := readXML(c, &t); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, tag := range t.TagSet.Tag {
+		switch {
+		case len(tag.Key) < 1 || len(tag.Key) > 128 || len(tag.Value) > 256:
+			return errorf(http.StatusBadRequest, "InvalidTag", "The TagKey you have provided is invalid")
+		case strings.HasPrefix(tag.Key, "aws:"):
+			return errorf(http.StatusBadRequest, "InvalidTag", "System tags cannot be added/updated by requester")
+		case seen[tag.Key]:
+			return errorf(http.StatusBadRequest, "InvalidTag", "Cannot provide multiple Tags with the same key")
+		}
+		seen[tag.Key] = true
+	}
+	if len(t.TagSet.Tag) > 50 {
+		return errorf(http.StatusBadRequest, "BadRequest", "Bucket tag count cannot be greater than 50")
+	}
+	b.Tags = t.TagSet.Tag
+	if err := s.store.UpdateBucket(ctx, b); err != nil {
+		return storeError(err, c)
+	}
+	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+func (s *Service) getBucketTagging(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:GetBucketTagging", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	if len(b.Tags) == 0 {
+		return errorf(http.StatusNotFound, "NoSuchTagSet", "The TagSet does not exist").with("BucketName", b.Name)
+	}
+	out := tagging{Xmlns: Namespace}
+	out.TagSet.Tag = b.Tags
+	return writeXML(w, c, http.StatusOK, out)
+}
+
+func (s *Service) deleteBucketTagging(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:PutBucketTagging", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	b.Tags = nil
+	if err := s.store.UpdateBucket(ctx, b); err != nil {
+		return storeError(err, c)
+	}
+	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+// getOwnershipControls answers BucketOwnerEnforced: ACLs are disabled on
+// every bucket, as on AWS's new buckets since 2023.
+func (s *Service) getOwnershipControls(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:GetBucketOwnershipControls", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	out := struct {
+		XMLName xml.Name `xml:"OwnershipControls"`
+		Xmlns   string   `xml:"xmlns,attr"`
+		Rule    struct{ ObjectOwnership string }
+	}{Xmlns: Namespace}
+	out.Rule.ObjectOwnership = "BucketOwnerEnforced"
+	return writeXML(w, c, http.StatusOK, out)
+}
+
+// getBucketACL answers the one ACL a bucket with ACLs disabled has: full
+// control for its owner.
+func (s *Service) getBucketACL(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:GetBucketAcl", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	type grantee struct {
+		XMLNSXsi string `xml:"xmlns:xsi,attr"`
+		XsiType  string `xml:"xsi:type,attr"`
+		ID       string
+	}
+	type grant struct {
+		Grantee    grantee
+		Permission string
+	}
+	out := struct {
+		XMLName           xml.Name `xml:"AccessControlPolicy"`
+		Xmlns             string   `xml:"xmlns,attr"`
+		Owner             owner
+		AccessControlList struct {
+			Grant []grant
+		}
+	}{Xmlns: Namespace, Owner: owner{ID: CanonicalUserID(b.Account)}}
+	out.AccessControlList.Grant = []grant{{Grantee: grantee{XMLNSXsi: "http://www.w3.org/2001/XMLSchema-instance", XsiType: "CanonicalUser", ID: CanonicalUserID(b.Account)}, Permission: "FULL_CONTROL"}}
+	return writeXML(w, c, http.StatusOK, out)
+}

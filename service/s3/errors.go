@@ -1,0 +1,155 @@
+package s3api
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/authmsg"
+	"github.com/trustgate/trustgate/sigv4"
+)
+
+// Error is an S3 error: its code, HTTP status and message, sent as S3's
+// <Error> document (or the status alone, for HEAD).
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	// Fields are further elements of the document, such as BucketName or
+	// Key, in order.
+	Fields []field
+	// Cause is for the server's log only.
+	Cause  error
+	denial *authmsg.Message
+}
+
+type field struct {
+	XMLName xml.Name
+	Value   string `xml:",chardata"`
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Denial is what decided an AccessDenied, for the request log.
+func (e *Error) Denial() *authmsg.Message { return e.denial }
+
+func errorf(status int, code, format string, args ...any) *Error {
+	return &Error{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// with adds an element to the error document.
+func (e *Error) with(name, value string) *Error {
+	e.Fields = append(e.Fields, field{XMLName: xml.Name{Local: name}, Value: value})
+	return e
+}
+
+func internal(err error) *Error {
+	e := errorf(http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
+	e.Cause = err
+	return e
+}
+
+func noSuchBucket(name string) *Error {
+	return errorf(http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist").with("BucketName", name)
+}
+
+func noSuchKey(key string) *Error {
+	return errorf(http.StatusNotFound, "NoSuchKey", "The specified key does not exist.").with("Key", key)
+}
+
+// storeError maps a store error about the call's bucket or object.
+func storeError(err error, c *Call) *Error {
+	switch {
+	case errors.Is(err, trustgate.ErrNotFound) && c.key != "":
+		return noSuchKey(c.key)
+	case errors.Is(err, trustgate.ErrNotFound):
+		return noSuchBucket(c.bucket)
+	}
+	return internal(err)
+}
+
+// write sends the error: a HEAD gets the status alone, as S3 sends it.
+func (e *Error) write(w http.ResponseWriter, c *Call) {
+	h := w.Header()
+	h.Set("x-amz-request-id", c.RequestID)
+	h.Set("x-amz-id-2", hostID(c.RequestID))
+	if c.Request.Method == http.MethodHead {
+		w.WriteHeader(e.Status)
+		return
+	}
+	doc := struct {
+		XMLName   xml.Name `xml:"Error"`
+		Code      string
+		Message   string
+		Fields    []field
+		RequestId string
+		HostId    string
+	}{Code: e.Code, Message: e.Message, Fields: e.Fields, RequestId: c.RequestID, HostId: hostID(c.RequestID)}
+	body, err := xml.Marshal(doc)
+	if err != nil {
+		body = []byte("<Error><Code>InternalError</Code></Error>")
+	}
+	body = append([]byte(xml.Header), body...)
+	h.Set("Content-Type", "application/xml")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(e.Status)
+	w.Write(body)
+}
+
+// hostID is the x-amz-id-2 of a request: S3's extended request id.
+func hostID(requestID string) string {
+	return "trustgate/" + requestID
+}
+
+// writeXML sends a successful XML document.
+func writeXML(w http.ResponseWriter, c *Call, status int, v any) *Error {
+	body, err := xml.Marshal(v)
+	if err != nil {
+		return internal(err)
+	}
+	body = append([]byte(xml.Header), body...)
+	h := w.Header()
+	h.Set("x-amz-request-id", c.RequestID)
+	h.Set("x-amz-id-2", hostID(c.RequestID))
+	h.Set("Content-Type", "application/xml")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+	return nil
+}
+
+// writeEmpty sends a success without a body.
+func writeEmpty(w http.ResponseWriter, c *Call, status int) *Error {
+	h := w.Header()
+	h.Set("x-amz-request-id", c.RequestID)
+	h.Set("x-amz-id-2", hostID(c.RequestID))
+	w.WriteHeader(status)
+	return nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// WriteAuthError answers a request that failed authentication with the
+// reply S3 gives for it (see sigv4.Reply).
+func WriteAuthError(w http.ResponseWriter, r *http.Request, requestID string, reply sigv4.Reply) {
+	e := &Error{Status: reply.Status, Code: reply.Code, Message: reply.Message}
+	for _, f := range reply.Fields {
+		e.with(f.Name, f.Value)
+	}
+	e.write(w, &Call{Request: r, RequestID: requestID})
+}
+
+// IsS3Request reports whether an unsigned request is for S3, whose
+// anonymous requests policies may allow; the Query services answer every
+// unsigned request with MissingAuthenticationToken.
+func IsS3Request(r *http.Request) bool {
+	if r.URL.Query().Has("Action") {
+		return false
+	}
+	ct := r.Header.Get("Content-Type")
+	return !(r.Method == http.MethodPost && strings.HasPrefix(ct, "application/x-www-form-urlencoded") && r.URL.Path == "/")
+}

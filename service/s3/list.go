@@ -1,0 +1,216 @@
+package s3api
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/policy"
+)
+
+// DefaultMaxKeys is the most keys a listing returns, and its default.
+const DefaultMaxKeys = 1000
+
+// listing is one page of a bucket's keys, grouped by delimiter.
+type listing struct {
+	objects   []*trustgate.Object
+	prefixes  []string
+	truncated bool
+	next      string // the key or common prefix the next page starts after
+}
+
+// list reads keys after after, grouping those that share a common prefix
+// up to the delimiter, until maxKeys entries (keys and prefixes).
+func (s *Service) list(ctx context.Context, bucket, prefix, delimiter, after string, maxKeys int) (*listing, error) {
+	l := &listing{}
+	last := ""
+	if delimiter != "" && strings.HasPrefix(after, prefix) && strings.HasSuffix(after, delimiter) &&
+		strings.Contains(after[len(prefix):], delimiter) {
+		// A page that ended on a common prefix resumes after its group.
+		after += "\xff"
+	}
+	for {
+		batch, err := s.store.Objects(ctx, bucket, prefix, after, DefaultMaxKeys)
+		if err != nil {
+			return nil, err
+		}
+		if len(batch) == 0 {
+			return l, nil
+		}
+		for _, o := range batch {
+			entry, isPrefix := o.Key, false
+			if delimiter != "" {
+				if i := strings.Index(o.Key[len(prefix):], delimiter); i >= 0 {
+					entry, isPrefix = o.Key[:len(prefix)+i+len(delimiter)], true
+				}
+			}
+			if isPrefix && entry == last {
+				continue
+			}
+			if len(l.objects)+len(l.prefixes) == maxKeys {
+				l.truncated = true
+				return l, nil
+			}
+			if isPrefix {
+				l.prefixes = append(l.prefixes, entry)
+				// Skip the rest of the group: no UTF-8 key has a 0xff byte.
+				after = entry + "\xff"
+				last = entry
+				l.next = entry
+				break
+			}
+			l.objects = append(l.objects, o)
+			after, l.next = o.Key, o.Key
+		}
+	}
+}
+
+type listedObject struct {
+	Key          string
+	LastModified string
+	ETag         string
+	Size         int64
+	StorageClass string
+	Owner        *owner `xml:",omitempty"`
+}
+
+type commonPrefix struct {
+	Prefix string
+}
+
+// listParams reads and authorizes what both listings share: prefix,
+// delimiter, max-keys and encoding-type, with s3:ListBucket's keys.
+func (s *Service) listParams(ctx context.Context, c *Call) (b *trustgate.Bucket, prefix, delimiter string, maxKeys int, encode func(string) string, err *Error) {
+	if b, err = s.bucketFor(ctx, c); err != nil {
+		return
+	}
+	q := c.query
+	prefix, delimiter = q.Get("prefix"), q.Get("delimiter")
+	maxKeys = DefaultMaxKeys
+	if v := q.Get("max-keys"); v != "" {
+		n, perr := strconv.Atoi(v)
+		if perr != nil || n < 0 {
+			err = errorf(http.StatusBadRequest, "InvalidArgument", "Provided max-keys not an integer or within integer range").with("ArgumentName", "max-keys").with("ArgumentValue", v)
+			return
+		}
+		maxKeys = min(n, DefaultMaxKeys)
+	}
+	encode = func(s string) string { return s }
+	switch et := q.Get("encoding-type"); et {
+	case "":
+	case "url":
+		encode = func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+	default:
+		err = errorf(http.StatusBadRequest, "InvalidArgument", "Invalid Encoding Method specified in Request").with("ArgumentName", "encoding-type").with("ArgumentValue", et)
+		return
+	}
+	keys := policy.NewContext()
+	keys.Set("s3:prefix", prefix)
+	if delimiter != "" {
+		keys.Set("s3:delimiter", delimiter)
+	}
+	keys.Set("s3:max-keys", strconv.Itoa(maxKeys))
+	err = s.authorize(ctx, c, "s3:ListBucket", b.ARN(), b, keys)
+	return
+}
+
+func (s *Service) listObjectsV2(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, prefix, delimiter, maxKeys, encode, err := s.listParams(ctx, c)
+	if err != nil {
+		return err
+	}
+	after := c.query.Get("start-after")
+	token := c.query.Get("continuation-token")
+	if token != "" {
+		decoded, derr := base64.RawURLEncoding.DecodeString(token)
+		if derr != nil {
+			return errorf(http.StatusBadRequest, "InvalidArgument", "The continuation token provided is incorrect").with("ArgumentName", "continuation-token")
+		}
+		after = string(decoded)
+	}
+	l, lerr := s.list(ctx, b.Name, prefix, delimiter, after, maxKeys)
+	if lerr != nil {
+		return internal(lerr)
+	}
+	out := struct {
+		XMLName               xml.Name `xml:"ListBucketResult"`
+		Xmlns                 string   `xml:"xmlns,attr"`
+		Name                  string
+		Prefix                string
+		Delimiter             string `xml:",omitempty"`
+		MaxKeys               int
+		EncodingType          string `xml:",omitempty"`
+		KeyCount              int
+		IsTruncated           bool
+		ContinuationToken     string `xml:",omitempty"`
+		NextContinuationToken string `xml:",omitempty"`
+		StartAfter            string `xml:",omitempty"`
+		Contents              []listedObject
+		CommonPrefixes        []commonPrefix
+	}{Xmlns: Namespace, Name: b.Name, Prefix: encode(prefix), Delimiter: encode(delimiter), MaxKeys: maxKeys, EncodingType: c.query.Get("encoding-type"),
+		KeyCount: len(l.objects) + len(l.prefixes), IsTruncated: l.truncated, ContinuationToken: token, StartAfter: encode(c.query.Get("start-after"))}
+	if l.truncated {
+		out.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(l.next))
+	}
+	fetchOwner := c.query.Get("fetch-owner") == "true"
+	for _, o := range l.objects {
+		lo := listedOf(o, encode)
+		if fetchOwner {
+			lo.Owner = &owner{ID: CanonicalUserID(b.Account)}
+		}
+		out.Contents = append(out.Contents, lo)
+	}
+	for _, p := range l.prefixes {
+		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{encode(p)})
+	}
+	return writeXML(w, c, http.StatusOK, out)
+}
+
+func (s *Service) listObjects(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, prefix, delimiter, maxKeys, encode, err := s.listParams(ctx, c)
+	if err != nil {
+		return err
+	}
+	marker := c.query.Get("marker")
+	l, lerr := s.list(ctx, b.Name, prefix, delimiter, marker, maxKeys)
+	if lerr != nil {
+		return internal(lerr)
+	}
+	out := struct {
+		XMLName        xml.Name `xml:"ListBucketResult"`
+		Xmlns          string   `xml:"xmlns,attr"`
+		Name           string
+		Prefix         string
+		Marker         string
+		NextMarker     string `xml:",omitempty"`
+		MaxKeys        int
+		Delimiter      string `xml:",omitempty"`
+		EncodingType   string `xml:",omitempty"`
+		IsTruncated    bool
+		Contents       []listedObject
+		CommonPrefixes []commonPrefix
+	}{Xmlns: Namespace, Name: b.Name, Prefix: encode(prefix), Marker: encode(marker), MaxKeys: maxKeys, Delimiter: encode(delimiter),
+		EncodingType: c.query.Get("encoding-type"), IsTruncated: l.truncated}
+	if l.truncated && delimiter != "" {
+		// Without a delimiter the client continues from its last key.
+		out.NextMarker = encode(l.next)
+	}
+	for _, o := range l.objects {
+		lo := listedOf(o, encode)
+		lo.Owner = &owner{ID: CanonicalUserID(b.Account)}
+		out.Contents = append(out.Contents, lo)
+	}
+	for _, p := range l.prefixes {
+		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{encode(p)})
+	}
+	return writeXML(w, c, http.StatusOK, out)
+}
+
+func listedOf(o *trustgate.Object, encode func(string) string) listedObject {
+	return listedObject{Key: encode(o.Key), LastModified: isoTime(o.LastModified), ETag: o.ETag, Size: o.Size, StorageClass: "STANDARD"}
+}

@@ -1,0 +1,510 @@
+package s3api
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/policy"
+	"github.com/trustgate/trustgate/sigv4"
+)
+
+// Object limits of S3.
+const (
+	MaxKeyBytes      = 1024
+	MaxMetadataBytes = 2 << 10
+)
+
+// storedHeaders are the request headers an object keeps and returns.
+var storedHeaders = []string{"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"}
+
+func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if len(c.key) > MaxKeyBytes {
+		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long")
+	}
+	keys := policy.NewContext()
+	if acl := c.Request.Header.Get("x-amz-acl"); acl != "" {
+		keys.Set("s3:x-amz-acl", acl)
+	}
+	if err := s.authorize(ctx, c, "s3:PutObject", b.ARN()+"/"+c.key, b, keys); err != nil {
+		return err
+	}
+	if acl := c.Request.Header.Get("x-amz-acl"); acl != "" && acl != "bucket-owner-full-control" && acl != "private" {
+		return errorf(http.StatusBadRequest, "AccessControlListNotSupported", "The bucket does not allow ACLs")
+	}
+	meta, merr := userMetadata(c.Request.Header)
+	if merr != nil {
+		return merr
+	}
+	sums, serr := requestChecksums(c.Request.Header)
+	if serr != nil {
+		return serr
+	}
+	o := &trustgate.Object{Bucket: b.Name, Key: c.key, ContentType: c.Request.Header.Get("Content-Type"), Metadata: meta, Headers: map[string]string{}}
+	for _, h := range storedHeaders {
+		if v := c.Request.Header.Get(h); v != "" {
+			o.Headers[h] = v
+		}
+	}
+	if enc, ok := o.Headers["Content-Encoding"]; ok {
+		// aws-chunked is how the body travelled, not how it is stored.
+		if rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(enc, "aws-chunked"), ",")); rest != "" {
+			o.Headers["Content-Encoding"] = rest
+		} else {
+			delete(o.Headers, "Content-Encoding")
+		}
+	}
+	written, perr := s.writeBody(c, o, sums)
+	if perr != nil {
+		return perr
+	}
+	return s.commitObject(ctx, w, c, o, written)
+}
+
+// writeBody streams the request body into a new blob and checks its
+// digests; on success o holds the blob, size and ETag.
+func (s *Service) writeBody(c *Call, o *trustgate.Object, sums []*checksum) (map[string]string, *Error) {
+	body := io.Reader(http.NoBody)
+	if c.Signed != nil && c.Signed.Body != nil {
+		body = c.Signed.Body
+	} else if c.Request.Body != nil {
+		body = c.Request.Body
+	}
+	blob, err := s.blobs.Put(body, hashes(sums)...)
+	if err != nil {
+		var se *sigv4.Error
+		if errors.As(err, &se) {
+			r := se.Reply("s3")
+			return nil, errorf(r.Status, r.Code, "%s", r.Message)
+		}
+		return nil, errorf(http.StatusBadRequest, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
+	}
+	fail := func(e *Error) (map[string]string, *Error) {
+		s.blobs.Remove(blob.ID)
+		return nil, e
+	}
+	if e := contentMD5(c.Request.Header.Get("Content-MD5"), blob.MD5); e != nil {
+		return fail(e)
+	}
+	var trailers http.Header
+	if c.Signed != nil {
+		trailers = c.Signed.Trailers()
+	}
+	checked, e := verify(sums, trailers)
+	if e != nil {
+		return fail(e)
+	}
+	for k, v := range checked {
+		o.Headers[k] = v
+	}
+	o.Blob, o.Size, o.ETag = blob.ID, blob.Size, `"`+hex.EncodeToString(blob.MD5)+`"`
+	return checked, nil
+}
+
+// commitObject records o, whose blob is written, removes the blob of the
+// object it replaces, and answers with its ETag.
+func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Call, o *trustgate.Object, checked map[string]string) *Error {
+	o.LastModified = s.now()
+	replaced, err := s.store.PutObject(ctx, o)
+	if err != nil {
+		s.blobs.Remove(o.Blob)
+		return storeError(err, &Call{bucket: o.Bucket})
+	}
+	if replaced != nil {
+		s.blobs.Remove(replaced.Blob)
+	}
+	h := w.Header()
+	h.Set("ETag", o.ETag)
+	for k, v := range checked {
+		h.Set(k, v)
+	}
+	return writeEmpty(w, c, http.StatusOK)
+}
+
+// userMetadata collects the x-amz-meta-* headers, within S3's 2 KB.
+func userMetadata(h http.Header) (map[string]string, *Error) {
+	meta := map[string]string{}
+	size := 0
+	for name, values := range h {
+		lower := strings.ToLower(name)
+		if k, ok := strings.CutPrefix(lower, "x-amz-meta-"); ok {
+			v := strings.Join(values, ",")
+			meta[k] = v
+			size += len(k) + len(v)
+		}
+	}
+	if size > MaxMetadataBytes {
+		return nil, errorf(http.StatusBadRequest, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.")
+	}
+	return meta, nil
+}
+
+// objectFor authorizes action on the call's object and returns it. A
+// missing key is NoSuchKey to a caller allowed s3:ListBucket, and
+// AccessDenied to one that is not, as S3 answers (note 38).
+func (s *Service) objectFor(ctx context.Context, c *Call, action string) (*trustgate.Bucket, *trustgate.Object, *Error) {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, nil); err != nil {
+		return nil, nil, err
+	}
+	o, serr := s.store.Object(ctx, b.Name, c.key)
+	if errors.Is(serr, trustgate.ErrNotFound) {
+		if err := s.authorize(ctx, c, "s3:ListBucket", b.ARN(), b, nil); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, noSuchKey(c.key)
+	}
+	if serr != nil {
+		return nil, nil, internal(serr)
+	}
+	return b, o, nil
+}
+
+func (s *Service) headObject(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	return s.serveObject(ctx, w, c, false)
+}
+
+func (s *Service) getObject(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	return s.serveObject(ctx, w, c, true)
+}
+
+// serveObject answers GetObject (withBody) and HeadObject: conditional
+// headers, a single byte range, the stored headers and metadata.
+func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Call, withBody bool) *Error {
+	_, o, err := s.objectFor(ctx, c, "s3:GetObject")
+	if err != nil {
+		return err
+	}
+	if status := preconditions(c.Request.Header, o); status != 0 {
+		if status == http.StatusNotModified {
+			w.Header().Set("ETag", o.ETag)
+			w.Header().Set("Last-Modified", httpTime(o.LastModified))
+			return writeEmpty(w, c, status)
+		}
+		return errorf(status, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", "If-Match")
+	}
+	start, length, ranged, rerr := byteRange(c.Request.Header.Get("Range"), o.Size)
+	if rerr != nil {
+		return rerr
+	}
+	h := w.Header()
+	h.Set("x-amz-request-id", c.RequestID)
+	h.Set("x-amz-id-2", hostID(c.RequestID))
+	h.Set("ETag", o.ETag)
+	h.Set("Last-Modified", httpTime(o.LastModified))
+	h.Set("Accept-Ranges", "bytes")
+	contentType := o.ContentType
+	if contentType == "" {
+		contentType = "binary/octet-stream"
+	}
+	h.Set("Content-Type", contentType)
+	for k, v := range o.Headers {
+		if strings.HasPrefix(k, "x-amz-checksum-") {
+			if !ranged && strings.EqualFold(c.Request.Header.Get("x-amz-checksum-mode"), "ENABLED") {
+				h.Set(k, v)
+				h.Set("x-amz-checksum-type", "FULL_OBJECT")
+			}
+			continue
+		}
+		h.Set(k, v)
+	}
+	for k, v := range o.Metadata {
+		h["X-Amz-Meta-"+k] = []string{v}
+	}
+	if c.Signed != nil {
+		for param, header := range map[string]string{"response-content-type": "Content-Type", "response-content-language": "Content-Language",
+			"response-expires": "Expires", "response-cache-control": "Cache-Control", "response-content-disposition": "Content-Disposition",
+			"response-content-encoding": "Content-Encoding"} {
+			if v := c.query.Get(param); v != "" {
+				h.Set(header, v)
+			}
+		}
+	}
+	h.Set("Content-Length", strconv.FormatInt(length, 10))
+	status := http.StatusOK
+	if ranged {
+		h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, start+length-1, o.Size))
+		status = http.StatusPartialContent
+	}
+	if !withBody {
+		w.WriteHeader(status)
+		return nil
+	}
+	f, ferr := s.blobs.Open(o.Blob)
+	if ferr != nil {
+		return internal(ferr)
+	}
+	defer f.Close()
+	w.WriteHeader(status)
+	// A failure now can only cut the body short, which the client sees.
+	io.Copy(w, io.NewSectionReader(f, start, length))
+	return nil
+}
+
+// preconditions evaluates If-Match, If-None-Match, If-Modified-Since and
+// If-Unmodified-Since as S3 does; 0 when the request may proceed.
+func preconditions(h http.Header, o *trustgate.Object) int {
+	etagMatches := func(list string) bool {
+		for _, v := range strings.Split(list, ",") {
+			v = strings.TrimSpace(v)
+			if v == "*" || v == o.ETag || `"`+v+`"` == o.ETag {
+				return true
+			}
+		}
+		return false
+	}
+	modified := o.LastModified.Truncate(time.Second)
+	since := func(name string) (time.Time, bool) {
+		t, err := http.ParseTime(h.Get(name))
+		return t, err == nil
+	}
+	if v := h.Get("If-Match"); v != "" {
+		if !etagMatches(v) {
+			return http.StatusPreconditionFailed
+		}
+	} else if t, ok := since("If-Unmodified-Since"); ok && modified.After(t) {
+		return http.StatusPreconditionFailed
+	}
+	if v := h.Get("If-None-Match"); v != "" {
+		if etagMatches(v) {
+			return http.StatusNotModified
+		}
+	} else if t, ok := since("If-Modified-Since"); ok && !modified.After(t) {
+		return http.StatusNotModified
+	}
+	return 0
+}
+
+// byteRange reads a Range header of one range: bytes=a-b, bytes=a- or
+// bytes=-n. A header S3 would ignore is ignored; one past the end is
+// InvalidRange.
+func byteRange(header string, size int64) (start, length int64, ranged bool, err *Error) {
+	spec, ok := strings.CutPrefix(header, "bytes=")
+	if !ok || strings.Contains(spec, ",") {
+		return 0, size, false, nil
+	}
+	first, last, ok := strings.Cut(spec, "-")
+	if !ok {
+		return 0, size, false, nil
+	}
+	invalid := errorf(http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable").
+		with("RangeRequested", header).with("ActualObjectSize", strconv.FormatInt(size, 10))
+	switch {
+	case first == "":
+		n, perr := strconv.ParseInt(last, 10, 64)
+		if perr != nil || n < 0 {
+			return 0, size, false, nil
+		}
+		if n == 0 {
+			return 0, 0, false, invalid
+		}
+		n = min(n, size)
+		return size - n, n, true, nil
+	default:
+		a, perr := strconv.ParseInt(first, 10, 64)
+		if perr != nil || a < 0 {
+			return 0, size, false, nil
+		}
+		if a >= size {
+			return 0, 0, false, invalid
+		}
+		end := size - 1
+		if last != "" {
+			b, perr := strconv.ParseInt(last, 10, 64)
+			if perr != nil || b < a {
+				return 0, size, false, nil
+			}
+			end = min(b, size-1)
+		}
+		return a, end - a + 1, true, nil
+	}
+}
+
+func (s *Service) deleteObject(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:DeleteObject", b.ARN()+"/"+c.key, b, nil); err != nil {
+		return err
+	}
+	if err := s.removeObject(ctx, b.Name, c.key); err != nil {
+		return err
+	}
+	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+// removeObject deletes an object and its blob; deleting a missing key
+// succeeds, as in S3.
+func (s *Service) removeObject(ctx context.Context, bucket, key string) *Error {
+	o, err := s.store.DeleteObject(ctx, bucket, key)
+	switch {
+	case errors.Is(err, trustgate.ErrNotFound):
+		return nil
+	case err != nil:
+		return internal(err)
+	}
+	s.blobs.Remove(o.Blob)
+	return nil
+}
+
+// MaxDeleteObjects is DeleteObjects' limit of keys per request.
+const MaxDeleteObjects = 1000
+
+func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Quiet  bool
+		Object []struct{ Key string }
+	}
+	if err := readXML(c, &req); err != nil {
+		return err
+	}
+	if len(req.Object) == 0 || len(req.Object) > MaxDeleteObjects {
+		return errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+	}
+	type deleted struct{ Key string }
+	type failed struct{ Key, Code, Message string }
+	out := struct {
+		XMLName xml.Name `xml:"DeleteResult"`
+		Xmlns   string   `xml:"xmlns,attr"`
+		Deleted []deleted
+		Error   []failed
+	}{Xmlns: Namespace}
+	for _, o := range req.Object {
+		e := s.authorize(ctx, c, "s3:DeleteObject", b.ARN()+"/"+o.Key, b, nil)
+		if e == nil {
+			e = s.removeObject(ctx, b.Name, o.Key)
+		}
+		switch {
+		case e != nil:
+			out.Error = append(out.Error, failed{Key: o.Key, Code: e.Code, Message: e.Message})
+		case !req.Quiet:
+			out.Deleted = append(out.Deleted, deleted{Key: o.Key})
+		}
+	}
+	return writeXML(w, c, http.StatusOK, out)
+}
+
+// copyObject copies an object, within or across buckets and accounts: the
+// caller needs s3:GetObject on the source and s3:PutObject on the
+// destination, each decided with its bucket's policy.
+func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	srcBucket, srcKey, perr := copySource(c.Request.Header.Get("x-amz-copy-source"))
+	if perr != nil {
+		return perr
+	}
+	dst, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if len(c.key) > MaxKeyBytes {
+		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long")
+	}
+	srcCall := *c
+	srcCall.bucket, srcCall.key = srcBucket, srcKey
+	_, src, err := s.objectFor(ctx, &srcCall, "s3:GetObject")
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:PutObject", dst.ARN()+"/"+c.key, dst, nil); err != nil {
+		return err
+	}
+	if status := preconditions(copyConditions(c.Request.Header), src); status != 0 {
+		return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", "x-amz-copy-source-If-Match")
+	}
+	replace := strings.EqualFold(c.Request.Header.Get("x-amz-metadata-directive"), "REPLACE")
+	if srcBucket == dst.Name && srcKey == c.key && !replace {
+		return errorf(http.StatusBadRequest, "InvalidRequest",
+			"This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+	}
+	o := &trustgate.Object{Bucket: dst.Name, Key: c.key, ContentType: src.ContentType, Metadata: src.Metadata, Headers: map[string]string{}}
+	for k, v := range src.Headers {
+		o.Headers[k] = v
+	}
+	if replace {
+		meta, merr := userMetadata(c.Request.Header)
+		if merr != nil {
+			return merr
+		}
+		o.Metadata, o.ContentType = meta, c.Request.Header.Get("Content-Type")
+		o.Headers = map[string]string{}
+		for _, h := range storedHeaders {
+			if v := c.Request.Header.Get(h); v != "" {
+				o.Headers[h] = v
+			}
+		}
+	}
+	f, ferr := s.blobs.Open(src.Blob)
+	if ferr != nil {
+		return internal(ferr)
+	}
+	blob, berr := s.blobs.Put(f)
+	f.Close()
+	if berr != nil {
+		return internal(berr)
+	}
+	o.Blob, o.Size, o.ETag = blob.ID, blob.Size, src.ETag
+	o.LastModified = s.now()
+	replaced, serr := s.store.PutObject(ctx, o)
+	if serr != nil {
+		s.blobs.Remove(blob.ID)
+		return storeError(serr, c)
+	}
+	if replaced != nil {
+		s.blobs.Remove(replaced.Blob)
+	}
+	out := struct {
+		XMLName      xml.Name `xml:"CopyObjectResult"`
+		Xmlns        string   `xml:"xmlns,attr"`
+		LastModified string
+		ETag         string
+	}{Xmlns: Namespace, LastModified: isoTime(o.LastModified), ETag: o.ETag}
+	return writeXML(w, c, http.StatusOK, out)
+}
+
+// copySource reads x-amz-copy-source: [/]BUCKET/KEY, URL-encoded.
+func copySource(v string) (bucket, key string, err *Error) {
+	decoded, derr := url.PathUnescape(v)
+	if derr != nil {
+		decoded = v
+	}
+	decoded, _, _ = strings.Cut(decoded, "?versionId=")
+	bucket, key, ok := strings.Cut(strings.TrimPrefix(decoded, "/"), "/")
+	if !ok || bucket == "" || key == "" {
+		return "", "", errorf(http.StatusBadRequest, "InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey").
+			with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", v)
+	}
+	return bucket, key, nil
+}
+
+// copyConditions maps CopyObject's x-amz-copy-source-if-* headers to the
+// plain conditional headers.
+func copyConditions(h http.Header) http.Header {
+	out := http.Header{}
+	for _, name := range []string{"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"} {
+		if v := h.Get("x-amz-copy-source-" + name); v != "" {
+			out.Set(name, v)
+		}
+	}
+	return out
+}

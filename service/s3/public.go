@@ -1,0 +1,88 @@
+package s3api
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/trustgate/trustgate/policy"
+)
+
+// Whether a bucket policy is public, as S3 defines it for Block Public
+// Access and GetBucketPolicyStatus (note 38): it is public when an Allow
+// statement grants a wildcard principal ("*", {"AWS": "*"}) without a
+// condition that fixes the caller or the request's origin to known
+// values. The keys that fix them, and the operators that fix a value
+// (exact matches, no wildcards).
+var (
+	fixingKeys = map[string]bool{
+		"aws:sourcearn": true, "aws:sourceowner": true, "aws:sourceaccount": true,
+		"aws:sourcevpc": true, "aws:sourcevpce": true,
+		"aws:principalorgid": true, "aws:principalaccount": true, "aws:principalarn": true,
+		"aws:userid": true, "aws:sourceip": true,
+		"s3:x-amz-server-side-encryption-aws-kms-key-id": true,
+	}
+	fixingOperators = map[string]bool{
+		"stringequals": true, "stringequalsignorecase": true, "arnequals": true, "arnlike": true, "ipaddress": true,
+	}
+)
+
+// isPublic reports whether a bucket policy grants public access.
+func isPublic(p *policy.Policy) bool {
+	for _, st := range p.Statements {
+		if st.Effect != policy.Allow || st.Principal == nil {
+			continue
+		}
+		if !st.NotPrincipal && !st.Principal.Any {
+			continue
+		}
+		if !fixed(st.Conditions) {
+			return true
+		}
+	}
+	return false
+}
+
+// fixed reports whether one of the conditions pins the caller or the
+// origin to known values.
+func fixed(conds []policy.Condition) bool {
+	for _, c := range conds {
+		key := strings.ToLower(c.Key)
+		op := strings.TrimSuffix(strings.ToLower(c.Operator), "ifexists")
+		if strings.Contains(op, ":") || !fixingKeys[key] || !fixingOperators[op] || len(c.Values) == 0 {
+			continue
+		}
+		if allFixed(key, op, c.Values) {
+			return true
+		}
+	}
+	return false
+}
+
+// allFixed reports whether every value is a fixed one: no wildcard, an
+// ArnLike only with wildcards outside the account, and source addresses
+// no broader than /8 (IPv4) or /32 (IPv6).
+func allFixed(key, op string, values []string) bool {
+	for _, v := range values {
+		switch {
+		case key == "aws:sourceip":
+			prefix, err := netip.ParsePrefix(v)
+			if err != nil {
+				if _, err := netip.ParseAddr(v); err != nil {
+					return false
+				}
+				continue
+			}
+			if (prefix.Addr().Is4() && prefix.Bits() < 8) || (prefix.Addr().Is6() && prefix.Bits() < 32) {
+				return false
+			}
+		case op == "arnlike":
+			parts := strings.SplitN(v, ":", 6)
+			if len(parts) < 5 || strings.ContainsAny(parts[4], "*?") || parts[4] == "" {
+				return false
+			}
+		case strings.ContainsAny(v, "*?") || v == "":
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,302 @@
+// Package s3api serves Amazon S3's REST API: buckets, their policies and
+// objects, with bodies in a blob store. Every request is authorized with
+// the full evaluation: the caller's identity policies, the bucket policy,
+// and the cross-account rule, the bucket's owner being the resource
+// account.
+package s3api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/access"
+	"github.com/trustgate/trustgate/authmsg"
+	"github.com/trustgate/trustgate/authz"
+	"github.com/trustgate/trustgate/blobs"
+	"github.com/trustgate/trustgate/policy"
+	"github.com/trustgate/trustgate/sigv4"
+	"github.com/trustgate/trustgate/store"
+)
+
+// Namespace is the XML namespace of S3's documents.
+const Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+// Service answers S3 requests.
+type Service struct {
+	store  store.Store
+	blobs  *blobs.Store
+	access *access.Checker
+	now    func() time.Time
+}
+
+// New returns the S3 service.
+func New(st store.Store, bl *blobs.Store, checker *access.Checker, now func() time.Time) *Service {
+	return &Service{store: st, blobs: bl, access: checker, now: now}
+}
+
+// Call is one S3 request: its caller (anonymous for an unsigned request),
+// what authenticated it (nil when unsigned), and where it came from.
+type Call struct {
+	Principal *trustgate.Principal
+	Signed    *sigv4.Signed
+	Request   *http.Request
+	RequestID string
+	access.Origin
+
+	bucket, key string
+	query       url.Values
+}
+
+// Serve answers the call on w. It returns the error it answered with,
+// nil on success, for the request log.
+func (s *Service) Serve(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	c.bucket, c.key = address(c.Request)
+	c.query = c.Request.URL.Query()
+	c.query.Del("x-id") // the SDKs name the operation; the route finds it
+	h, err := s.route(c)
+	if err == nil {
+		err = h(ctx, w, c)
+	}
+	if err != nil {
+		err.write(w, c)
+	}
+	return err
+}
+
+type handler func(ctx context.Context, w http.ResponseWriter, c *Call) *Error
+
+// route picks the operation from the method, the address and the
+// subresource in the query.
+func (s *Service) route(c *Call) (handler, *Error) {
+	r, q := c.Request, c.query
+	has := func(sub string) bool { _, ok := q[sub]; return ok }
+	switch {
+	case c.bucket == "":
+		if r.Method == http.MethodGet {
+			return s.listBuckets, nil
+		}
+	case c.key == "":
+		switch r.Method {
+		case http.MethodPut:
+			switch {
+			case has("policy"):
+				return s.putBucketPolicy, nil
+			case has("publicAccessBlock"):
+				return s.putPublicAccessBlock, nil
+			case has("tagging"):
+				return s.putBucketTagging, nil
+			case len(q) == 0:
+				return s.createBucket, nil
+			}
+		case http.MethodGet:
+			switch {
+			case has("policy"):
+				return s.getBucketPolicy, nil
+			case has("policyStatus"):
+				return s.getBucketPolicyStatus, nil
+			case has("publicAccessBlock"):
+				return s.getPublicAccessBlock, nil
+			case has("tagging"):
+				return s.getBucketTagging, nil
+			case has("location"):
+				return s.getBucketLocation, nil
+			case has("ownershipControls"):
+				return s.getOwnershipControls, nil
+			case has("acl"):
+				return s.getBucketACL, nil
+			case q.Get("list-type") == "2":
+				return s.listObjectsV2, nil
+			case !has("uploads") && !has("versions") && !has("versioning"):
+				return s.listObjects, nil
+			}
+		case http.MethodHead:
+			return s.headBucket, nil
+		case http.MethodDelete:
+			switch {
+			case has("policy"):
+				return s.deleteBucketPolicy, nil
+			case has("publicAccessBlock"):
+				return s.deletePublicAccessBlock, nil
+			case has("tagging"):
+				return s.deleteBucketTagging, nil
+			case len(q) == 0:
+				return s.deleteBucket, nil
+			}
+		case http.MethodPost:
+			if has("delete") {
+				return s.deleteObjects, nil
+			}
+		}
+	default:
+		switch r.Method {
+		case http.MethodPut:
+			if len(q) == 0 || presignedOnly(q) {
+				if r.Header.Get("x-amz-copy-source") != "" {
+					return s.copyObject, nil
+				}
+				return s.putObject, nil
+			}
+		case http.MethodGet:
+			if len(q) == 0 || presignedOnly(q) || onlyResponseOverrides(q) {
+				return s.getObject, nil
+			}
+		case http.MethodHead:
+			return s.headObject, nil
+		case http.MethodDelete:
+			if len(q) == 0 || presignedOnly(q) {
+				return s.deleteObject, nil
+			}
+		}
+	}
+	return nil, errorf(http.StatusNotImplemented, "NotImplemented", "trustgate does not implement %s %s with %s yet", r.Method, r.URL.Path, queryNames(q))
+}
+
+// presignedOnly reports whether the query holds nothing but a presigned
+// URL's signature parameters.
+func presignedOnly(q url.Values) bool {
+	for k := range q {
+		if !strings.HasPrefix(k, "X-Amz-") && !strings.HasPrefix(k, "x-amz-") {
+			return false
+		}
+	}
+	return true
+}
+
+// onlyResponseOverrides reports whether the query holds only GetObject's
+// response-* overrides, partNumber or signature parameters.
+func onlyResponseOverrides(q url.Values) bool {
+	for k := range q {
+		if !strings.HasPrefix(k, "response-") && !strings.HasPrefix(k, "X-Amz-") && !strings.HasPrefix(k, "x-amz-") {
+			return false
+		}
+	}
+	return true
+}
+
+func queryNames(q url.Values) string {
+	var names []string
+	for k := range q {
+		names = append(names, k)
+	}
+	if len(names) == 0 {
+		return "no subresource"
+	}
+	return "?" + strings.Join(names, "&")
+}
+
+// address finds the bucket and key of a request. Virtual-hosted style
+// names the bucket in the host: BUCKET.localhost or BUCKET.s3...; path
+// style in the first path segment (note 37).
+func address(r *http.Request) (bucket, key string) {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	path := r.URL.Path
+	if b, ok := virtualHostBucket(host); ok {
+		return b, strings.TrimPrefix(path, "/")
+	}
+	path = strings.TrimPrefix(path, "/")
+	bucket, key, _ = strings.Cut(path, "/")
+	return bucket, key
+}
+
+func virtualHostBucket(host string) (string, bool) {
+	host = strings.ToLower(host)
+	if b, ok := strings.CutSuffix(host, ".localhost"); ok && b != "" {
+		return b, true
+	}
+	if i := strings.Index(host, ".s3."); i > 0 {
+		return host[:i], true
+	}
+	if i := strings.Index(host, ".s3-"); i > 0 {
+		return host[:i], true
+	}
+	return "", false
+}
+
+// authorize decides action on resource for the caller, with the bucket's
+// policy and its owner as the resource account (the caller's account when
+// bucket is nil), and keys as the request's own condition keys.
+func (s *Service) authorize(ctx context.Context, c *Call, action, resource string, bucket *trustgate.Bucket, keys *policy.Context) *Error {
+	if keys == nil {
+		keys = policy.NewContext()
+	}
+	req := &access.Request{Principal: c.Principal, Action: action, Resource: resource, ResourceAccount: c.Principal.Account,
+		Context: keys, Origin: c.Origin}
+	if bucket != nil {
+		req.ResourceAccount = bucket.Account
+		req.ResourcePolicy, req.ResourceKind = bucket.Policy, policy.Resource
+		keys.Set("s3:ResourceAccount", bucket.Account)
+	}
+	if c.Signed != nil {
+		keys.Set("s3:signatureversion", "AWS4-HMAC-SHA256")
+		keys.Set("s3:authType", map[bool]string{true: "REST-QUERY-STRING", false: "REST-HEADER"}[c.Signed.Presigned])
+		if c.Signed.Presigned {
+			keys.Set("s3:signatureAge", itoa(c.Signed.Time.Sub(s.now()).Abs().Milliseconds()))
+		}
+	}
+	r, err := s.access.Check(ctx, req)
+	if err != nil {
+		return internal(err)
+	}
+	if r.Decision == authz.Allow && bucket != nil && c.Principal.Account != bucket.Account && restrictedPublic(bucket) {
+		// RestrictPublicBuckets: a bucket with a public policy serves only
+		// its own account (note 38).
+		r = authz.Result{Decision: authz.ImplicitDeny, Type: authz.ResourcePolicy}
+	}
+	if r.Decision == authz.Allow {
+		return nil
+	}
+	msg := "Access Denied"
+	if c.Principal.Kind != policy.Anonymous && (bucket == nil || bucket.Account == c.Principal.Account) {
+		msg = access.DeniedMessage(c.Principal, action, resource, r)
+	}
+	e := errorf(http.StatusForbidden, "AccessDenied", "%s", msg)
+	e.denial = authmsg.New(c.Principal, action, resource, r, keys)
+	return e
+}
+
+// bucketFor looks up the call's bucket; a bucket that does not exist is
+// NoSuchBucket before any authorization, as S3 answers.
+func (s *Service) bucketFor(ctx context.Context, c *Call) (*trustgate.Bucket, *Error) {
+	b, err := s.store.Bucket(ctx, c.bucket)
+	if errors.Is(err, trustgate.ErrNotFound) {
+		return nil, noSuchBucket(c.bucket)
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	return b, nil
+}
+
+// CanonicalUserID is the 64-hex-digit canonical user id S3 shows for an
+// account (Owner ID).
+func CanonicalUserID(account string) string {
+	sum := sha256.Sum256([]byte("trustgate canonical user " + account))
+	return hex.EncodeToString(sum[:])
+}
+
+// isoTime formats a time as S3's XML documents do.
+func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// httpTime formats a time as S3's headers do.
+func httpTime(t time.Time) string { return t.UTC().Format(http.TimeFormat) }
+
+// restrictedPublic reports whether Block Public Access keeps a bucket to
+// its own account: RestrictPublicBuckets is on and its policy is public.
+func restrictedPublic(b *trustgate.Bucket) bool {
+	if !b.PublicAccessBlock.RestrictPublicBuckets || b.Policy == "" {
+		return false
+	}
+	p, err := policy.Parse(b.Policy, policy.Resource)
+	return err == nil && isPublic(p)
+}
