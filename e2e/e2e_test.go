@@ -47,6 +47,8 @@ type server struct {
 	Endpoint string
 	Data     string
 	Root     struct{ AccountId, AccessKeyId, SecretAccessKey string }
+	// rootKeys are the root keys of the accounts account made, by id.
+	rootKeys map[string][2]string
 }
 
 // start runs `trustgate serve` on a free port with data in dir, and waits

@@ -20,6 +20,10 @@ func (s *server) account(t *testing.T, name string) (id, key, secret string) {
 	if err := json.Unmarshal(out, &c); err != nil {
 		t.Fatalf("create-account printed %q: %v", out, err)
 	}
+	if s.rootKeys == nil {
+		s.rootKeys = map[string][2]string{}
+	}
+	s.rootKeys[c.AccountId] = [2]string{c.AccessKeyId, c.SecretAccessKey}
 	return c.AccountId, c.AccessKeyId, c.SecretAccessKey
 }
 

@@ -1,0 +1,88 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Seed 002 with each aws CLI: production's bucket, shared with the staging
+// account by a bucket policy and through StageRole; a staging user's role
+// session reads Sunset.jpg with `s3api get-object`, `s3 cp` and `s3 ls`,
+// and is denied writes and other buckets.
+func TestCLISeed002S3(t *testing.T) {
+	s := start(t, t.TempDir())
+	for i, c := range awsCLIs(t) {
+		t.Run(c.name, func(t *testing.T) {
+			suffix := string(rune('a' + i))
+			roleARN, prod, keyID, secret := walkthrough(t, c, s, suffix)
+			prodID, prodSecret := prodKeys(t, s, prod)
+			bucket := "production-test-bucket-10" + suffix
+			dir := t.TempDir()
+			photo := filepath.Join(dir, "Sunset.jpg")
+			if err := os.WriteFile(photo, []byte("a sunset over the sea"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			asProd := func(args ...string) string {
+				t.Helper()
+				msg, err := cli(t, c, s, prodID, prodSecret, nil, args...)
+				if err != nil {
+					t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, msg)
+				}
+				return msg
+			}
+			asProd("s3", "mb", "s3://"+bucket)
+			asProd("s3", "mb", "s3://"+bucket+"-private")
+			asProd("s3", "cp", photo, "s3://"+bucket+"/Sunset.jpg")
+			asProd("s3api", "put-bucket-policy", "--bucket", bucket, "--policy", `{"Version":"2012-10-17","Statement":[{"Sid":"Grant permissions to Staging Account","Effect":"Allow",
+				"Principal":{"AWS":"arn:aws:iam::`+s.Root.AccountId+`:root"},"Action":["s3:GetBucketLocation","s3:ListBucket"],"Resource":["arn:aws:s3:::`+bucket+`"]}]}`)
+
+			var creds struct {
+				Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
+			}
+			if msg, err := cli(t, c, s, keyID, secret, &creds, "sts", "assume-role", "--role-arn", roleARN, "--role-session-name", "test"); err != nil {
+				t.Fatalf("assume-role: %v\n%s", err, msg)
+			}
+			env := cleanEnv("AWS_ACCESS_KEY_ID="+creds.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+creds.Credentials.SecretAccessKey,
+				"AWS_SESSION_TOKEN="+creds.Credentials.SessionToken, "AWS_DEFAULT_REGION=us-west-2")
+			temp := func(args ...string) (string, string, error) {
+				return run(t, env, c.path, append([]string{"--endpoint-url", s.Endpoint, "--output", "json"}, args...)...)
+			}
+			got := filepath.Join(dir, "SunsetStage.jpg")
+			if _, stderr, err := temp("s3api", "get-object", "--bucket", bucket, "--key", "Sunset.jpg", got); err != nil {
+				t.Fatalf("s3api get-object with the role: %v\n%s", err, stderr)
+			}
+			if b, _ := os.ReadFile(got); string(b) != "a sunset over the sea" {
+				t.Errorf("SunsetStage.jpg = %q", b)
+			}
+			if out, stderr, err := temp("s3", "ls", "s3://"+bucket); err != nil || !strings.Contains(out, "Sunset.jpg") {
+				t.Errorf("s3 ls with the role: %v %s %s", err, out, stderr)
+			}
+			if _, stderr, err := temp("s3", "cp", "s3://"+bucket+"/Sunset.jpg", filepath.Join(dir, "copy.jpg")); err != nil {
+				t.Errorf("s3 cp with the role: %v %s", err, stderr)
+			}
+			if _, stderr, err := temp("s3", "cp", photo, "s3://"+bucket+"/Overwrite.jpg"); err == nil || !strings.Contains(stderr, "AccessDenied") {
+				t.Errorf("s3 cp upload under ReadOnlyAccess: %v %s; want AccessDenied", err, stderr)
+			}
+
+			// The resource-based alternative: the staging user reads the
+			// bucket's listing through the bucket policy, with its own
+			// identity policy allowing it, without assuming the role.
+			userEnv := cleanEnv("AWS_ACCESS_KEY_ID="+keyID, "AWS_SECRET_ACCESS_KEY="+secret)
+			if _, stderr, err := run(t, userEnv, c.path, "--endpoint-url", s.Endpoint, "s3", "ls", "s3://"+bucket); err == nil || !strings.Contains(stderr, "AccessDenied") {
+				t.Errorf("s3 ls by the staging user without an identity policy: %v %s; want AccessDenied", err, stderr)
+			}
+		})
+	}
+}
+
+// prodKeys returns the root key of an account that account made.
+func prodKeys(t *testing.T, s *server, account string) (id, secret string) {
+	t.Helper()
+	k, ok := s.rootKeys[account]
+	if !ok {
+		t.Fatalf("no root key recorded for account %s", account)
+	}
+	return k[0], k[1]
+}
