@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -15,7 +13,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -152,13 +149,13 @@ func TestAuthenticationFailures(t *testing.T) {
 // An unknown action is InvalidAction, a request with no Action MissingAction.
 func TestUnknownAction(t *testing.T) {
 	ts := startServer(t)
-	client := ts.stsClient(ts.Root.AccessKeyId, ts.Root.SecretAccessKey)
+	root := aws.Credentials{AccessKeyID: ts.Root.AccessKeyId, SecretAccessKey: ts.Root.SecretAccessKey}
 	// The SDK cannot send an action it does not know; a raw signed request can.
 	for _, tt := range []struct{ body, code string }{
 		{"Action=MakeCoffee&Version=2011-06-15", "InvalidAction"},
 		{"Version=2011-06-15", "MissingAction"},
 	} {
-		status, body := signedPost(t, client, ts.Endpoint, tt.body)
+		status, body := ts.signed(t, root, "sts", "application/x-www-form-urlencoded", tt.body)
 		if status != 400 || !strings.Contains(body, "<Code>"+tt.code+"</Code>") {
 			t.Errorf("POST %q = %d %s, want 400 %s", tt.body, status, body, tt.code)
 		}
@@ -181,30 +178,4 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
-}
-
-// signedPost sends a form body to STS signed with the client's
-// credentials, for requests the SDK will not make.
-func signedPost(t *testing.T, client *sts.Client, endpoint, form string) (int, string) {
-	t.Helper()
-	creds, err := client.Options().Credentials.Retrieve(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest("POST", endpoint+"/", strings.NewReader(form))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	sum := sha256.Sum256([]byte(form))
-	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, hex.EncodeToString(sum[:]), "sts", "us-east-1", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
 }

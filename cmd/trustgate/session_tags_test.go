@@ -46,6 +46,16 @@ func seesTeam(t *testing.T, c *iam.Client, team string) bool {
 	return err == nil || strings.Contains(err.Error(), "NoSuchEntity")
 }
 
+// userAllowed creates a user with an inline policy of doc.
+func (ts *testServer) userAllowed(t *testing.T, name, doc string) {
+	t.Helper()
+	ts.newUser(t, name)
+	mustDo(t, "PutUserPolicy", func() error {
+		_, err := ts.rootIAM().PutUserPolicy(t.Context(), &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("allowed"), PolicyDocument: aws.String(doc)})
+		return err
+	})
+}
+
 func tag(k, v string) ststypes.Tag { return ststypes.Tag{Key: aws.String(k), Value: aws.String(v)} }
 
 // Session tags need sts:TagSession in the trust policy, meet its
@@ -55,12 +65,7 @@ func TestAssumeRoleSessionTags(t *testing.T) {
 	ts := startServer(t)
 	ctx := t.Context()
 	acct := ts.Root.AccountId
-	ts.newUser(t, "dev")
-	mustDo(t, "PutUserPolicy", func() error {
-		_, err := ts.rootIAM().PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("dev"), PolicyName: aws.String("assume"),
-			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession"],"Resource":"*"}]}`)})
-		return err
-	})
+	ts.userAllowed(t, "dev", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession"],"Resource":"*"}]}`)
 	dev := `"Principal":{"AWS":"arn:aws:iam::` + acct + `:user/dev"}`
 	untaggable := ts.tagRole(t, "Untaggable", `{"Effect":"Allow",`+dev+`,"Action":"sts:AssumeRole"}`)
 	taggable := ts.tagRole(t, "Taggable", `{"Effect":"Allow",`+dev+`,"Action":"sts:AssumeRole"},
@@ -130,12 +135,7 @@ func TestTransitiveSessionTags(t *testing.T) {
 	ts := startServer(t)
 	ctx := t.Context()
 	acct := ts.Root.AccountId
-	ts.newUser(t, "dev")
-	mustDo(t, "PutUserPolicy", func() error {
-		_, err := ts.rootIAM().PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("dev"), PolicyName: aws.String("assume"),
-			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession"],"Resource":"*"}]}`)})
-		return err
-	})
+	ts.userAllowed(t, "dev", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession"],"Resource":"*"}]}`)
 	trustAll := `{"Effect":"Allow","Principal":{"AWS":"` + acct + `"},"Action":["sts:AssumeRole","sts:TagSession"]}`
 	first := ts.tagRole(t, "First", trustAll)
 	second := ts.tagRole(t, "Second", trustAll)
@@ -171,13 +171,8 @@ func TestSourceIdentity(t *testing.T) {
 	ts := startServer(t)
 	ctx := t.Context()
 	acct := ts.Root.AccountId
-	ts.newUser(t, "dev")
-	mustDo(t, "PutUserPolicy", func() error {
-		_, err := ts.rootIAM().PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("dev"), PolicyName: aws.String("assume"),
-			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"},
-				{"Effect":"Allow","Action":"sts:SetSourceIdentity","Resource":"*","Condition":{"StringEquals":{"sts:SourceIdentity":"${aws:username}"}}}]}`)})
-		return err
-	})
+	ts.userAllowed(t, "dev", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"},
+		{"Effect":"Allow","Action":"sts:SetSourceIdentity","Resource":"*","Condition":{"StringEquals":{"sts:SourceIdentity":"${aws:username}"}}}]}`)
 	anyone := `"Principal":{"AWS":"` + acct + `"}`
 	plain := ts.tagRole(t, "Plain", `{"Effect":"Allow",`+anyone+`,"Action":"sts:AssumeRole"}`)
 	audited := ts.tagRole(t, "Audited", `{"Effect":"Allow",`+anyone+`,"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}`)
