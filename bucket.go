@@ -51,3 +51,27 @@ type Object struct {
 
 // ARN is the object's ARN.
 func (o *Object) ARN() string { return "arn:aws:s3:::" + o.Bucket + "/" + o.Key }
+
+// Upload is a multipart upload in progress: the object it will make, and
+// its parts until it completes or is aborted.
+type Upload struct {
+	ID          string
+	Bucket      string
+	Key         string
+	Account     string // the initiator's account
+	Initiator   string // the initiator's ARN
+	Initiated   time.Time
+	ContentType string
+	Metadata    map[string]string
+	Headers     map[string]string
+}
+
+// Part is one uploaded part of a multipart upload.
+type Part struct {
+	UploadID     string
+	Number       int // 1 to 10,000
+	Size         int64
+	ETag         string // quoted MD5 of the part
+	Blob         string
+	LastModified time.Time
+}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,4 +86,34 @@ func prodKeys(t *testing.T, s *server, account string) (id, secret string) {
 		t.Fatalf("no root key recorded for account %s", account)
 	}
 	return k[0], k[1]
+}
+
+// Files over the CLI's 8 MB threshold travel as multipart uploads and
+// ranged downloads, with each aws CLI.
+func TestCLIMultipartCopy(t *testing.T) {
+	s := start(t, t.TempDir())
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.bin")
+	body := make([]byte, 9<<20+123)
+	for i := range body {
+		body[i] = byte(i * 7)
+	}
+	if err := os.WriteFile(big, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range awsCLIs(t) {
+		t.Run(c.name, func(t *testing.T) {
+			bucket := "multipart-" + string(rune('a'+i))
+			for _, args := range [][]string{{"s3", "mb", "s3://" + bucket}, {"s3", "cp", big, "s3://" + bucket + "/big.bin"},
+				{"s3", "cp", "s3://" + bucket + "/big.bin", filepath.Join(dir, bucket+".bin")}} {
+				if msg, err := cli(t, c, s, s.Root.AccessKeyId, s.Root.SecretAccessKey, nil, args...); err != nil {
+					t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, msg)
+				}
+			}
+			got, err := os.ReadFile(filepath.Join(dir, bucket+".bin"))
+			if err != nil || !bytes.Equal(got, body) {
+				t.Errorf("the downloaded copy has %d bytes (%v), want the %d uploaded", len(got), err, len(body))
+			}
+		})
+	}
 }

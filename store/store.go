@@ -130,7 +130,7 @@ type Store interface {
 	// tags. Returns ErrNotFound.
 	UpdateBucket(ctx context.Context, b *trustgate.Bucket) error
 	// DeleteBucket removes a bucket. Returns ErrNotFound, or ErrConflict
-	// while it holds objects.
+	// while it holds objects or multipart uploads.
 	DeleteBucket(ctx context.Context, name string) error
 	// PutObject adds or replaces an object and returns the one it
 	// replaced, nil if none, whose blob the caller may then remove.
@@ -144,6 +144,29 @@ type Store interface {
 	// Objects lists up to limit objects of a bucket whose keys start with
 	// prefix and sort after after, in key order (byte-wise, as S3).
 	Objects(ctx context.Context, bucket, prefix, after string, limit int) ([]*trustgate.Object, error)
+
+	// Multipart uploads.
+
+	// CreateUpload starts a multipart upload. Returns ErrNotFound when the
+	// bucket does not exist.
+	CreateUpload(ctx context.Context, u *trustgate.Upload) error
+	// Upload returns an upload of a bucket. Returns ErrNotFound.
+	Upload(ctx context.Context, bucket, id string) (*trustgate.Upload, error)
+	// Uploads lists a bucket's uploads in progress, by key then start.
+	Uploads(ctx context.Context, bucket string) ([]*trustgate.Upload, error)
+	// PutPart adds or replaces a part and returns the part it replaced,
+	// nil if none, for its blob. Returns ErrNotFound for an unknown upload.
+	PutPart(ctx context.Context, p *trustgate.Part) (replaced *trustgate.Part, err error)
+	// Parts lists an upload's parts by number.
+	Parts(ctx context.Context, uploadID string) ([]*trustgate.Part, error)
+	// CompleteUpload ends an upload by recording its object, all at once,
+	// and returns the object it replaced and the upload's parts, whose
+	// blobs the caller may then remove. Returns ErrNotFound for an unknown
+	// upload.
+	CompleteUpload(ctx context.Context, uploadID string, o *trustgate.Object) (replaced *trustgate.Object, parts []*trustgate.Part, err error)
+	// AbortUpload ends an upload without an object and returns its parts.
+	// Returns ErrNotFound.
+	AbortUpload(ctx context.Context, uploadID string) ([]*trustgate.Part, error)
 
 	// Virtual MFA devices.
 

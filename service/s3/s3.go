@@ -112,6 +112,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getOwnershipControls, nil
 			case has("acl"):
 				return s.getBucketACL, nil
+			case has("uploads"):
+				return s.listMultipartUploads, nil
 			case q.Get("list-type") == "2":
 				return s.listObjectsV2, nil
 			case !has("uploads") && !has("versions") && !has("versioning"):
@@ -134,6 +136,21 @@ func (s *Service) route(c *Call) (handler, *Error) {
 			if has("delete") {
 				return s.deleteObjects, nil
 			}
+		}
+	case has("uploads") && r.Method == http.MethodPost:
+		return s.createMultipartUpload, nil
+	case has("uploadId"):
+		switch r.Method {
+		case http.MethodPut:
+			if r.Header.Get("x-amz-copy-source") == "" {
+				return s.uploadPart, nil
+			}
+		case http.MethodPost:
+			return s.completeMultipartUpload, nil
+		case http.MethodDelete:
+			return s.abortMultipartUpload, nil
+		case http.MethodGet:
+			return s.listParts, nil
 		}
 	default:
 		switch r.Method {

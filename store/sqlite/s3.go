@@ -85,6 +85,9 @@ func (s *DB) DeleteBucket(ctx context.Context, name string) error {
 		if err := noDependents(ctx, tx, "bucket "+name, "objects", `SELECT count(*) FROM (SELECT 1 FROM objects WHERE bucket = ? LIMIT 1)`, name); err != nil {
 			return err
 		}
+		if err := noDependents(ctx, tx, "bucket "+name, "multipart uploads", `SELECT count(*) FROM uploads WHERE bucket = ?`, name); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM buckets WHERE name = ?`, name)
 		return affected(res, err, "bucket "+name)
 	})

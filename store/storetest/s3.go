@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -121,4 +122,67 @@ func testObjects(t *testing.T, s store.Store) {
 	}
 	_, err = s.DeleteObject(ctx, "photos", "readme")
 	wantErr(t, "DeleteObject twice", err, trustgate.ErrNotFound)
+}
+
+func testMultipart(t *testing.T, s store.Store) {
+	seed(t, s)
+	if err := s.CreateBucket(ctx, &trustgate.Bucket{Name: "videos", Account: mgmt, Region: "us-east-1", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	u := &trustgate.Upload{ID: "up-1", Bucket: "videos", Key: "film.mp4", Account: mgmt, Initiator: "arn:aws:iam::" + mgmt + ":root",
+		Initiated: t0, ContentType: "video/mp4", Metadata: map[string]string{"take": "3"}, Headers: map[string]string{}}
+	if err := s.CreateUpload(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "CreateUpload in an unknown bucket", s.CreateUpload(ctx, &trustgate.Upload{ID: "up-x", Bucket: "nothing", Initiated: t0}), trustgate.ErrNotFound)
+	if got, err := s.Upload(ctx, "videos", "up-1"); err != nil || !reflect.DeepEqual(got, u) {
+		t.Errorf("Upload = %+v, %v; want %+v", got, err, u)
+	}
+	_, err := s.Upload(ctx, "other", "up-1")
+	wantErr(t, "Upload of another bucket", err, trustgate.ErrNotFound)
+	for _, n := range []int{2, 1} {
+		if _, err := s.PutPart(ctx, &trustgate.Part{UploadID: "up-1", Number: n, Size: 5, ETag: `"e"`, Blob: fmt.Sprintf("p%d", n), LastModified: t0}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	replaced, err := s.PutPart(ctx, &trustgate.Part{UploadID: "up-1", Number: 2, Size: 6, ETag: `"f"`, Blob: "p2b", LastModified: t0})
+	if err != nil || replaced == nil || replaced.Blob != "p2" {
+		t.Errorf("PutPart over part 2 = %+v, %v; want the first, for its blob", replaced, err)
+	}
+	_, err = s.PutPart(ctx, &trustgate.Part{UploadID: "nothing", Number: 1})
+	wantErr(t, "PutPart of an unknown upload", err, trustgate.ErrNotFound)
+	parts, err := s.Parts(ctx, "up-1")
+	if err != nil || len(parts) != 2 || parts[0].Number != 1 || parts[1].Blob != "p2b" {
+		t.Errorf("Parts = %+v, %v", parts, err)
+	}
+	wantErr(t, "DeleteBucket with an upload in progress", s.DeleteBucket(ctx, "videos"), trustgate.ErrConflict)
+
+	_, ended, err := s.CompleteUpload(ctx, "up-1", &trustgate.Object{Bucket: "videos", Key: "film.mp4", Size: 11, Blob: "whole", LastModified: t0})
+	if err != nil || len(ended) != 2 {
+		t.Fatalf("CompleteUpload = %v parts, %v", len(ended), err)
+	}
+	if o, err := s.Object(ctx, "videos", "film.mp4"); err != nil || o.Blob != "whole" {
+		t.Errorf("the completed object = %+v, %v", o, err)
+	}
+	_, _, err = s.CompleteUpload(ctx, "up-1", &trustgate.Object{Bucket: "videos", Key: "film.mp4", Blob: "again"})
+	wantErr(t, "CompleteUpload twice", err, trustgate.ErrNotFound)
+	if o, _ := s.Object(ctx, "videos", "film.mp4"); o == nil || o.Blob != "whole" {
+		t.Errorf("a failed CompleteUpload changed the object: %+v", o)
+	}
+
+	if err := s.CreateUpload(ctx, &trustgate.Upload{ID: "up-2", Bucket: "videos", Key: "k", Initiated: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutPart(ctx, &trustgate.Part{UploadID: "up-2", Number: 1, Blob: "q1", LastModified: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if list, err := s.Uploads(ctx, "videos"); err != nil || len(list) != 1 || list[0].ID != "up-2" {
+		t.Errorf("Uploads = %v, %v", list, err)
+	}
+	aborted, err := s.AbortUpload(ctx, "up-2")
+	if err != nil || len(aborted) != 1 || aborted[0].Blob != "q1" {
+		t.Errorf("AbortUpload = %+v, %v", aborted, err)
+	}
+	_, err = s.AbortUpload(ctx, "up-2")
+	wantErr(t, "AbortUpload twice", err, trustgate.ErrNotFound)
 }

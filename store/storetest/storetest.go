@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MFA", func(t *testing.T) { testMFA(t, open(t)) })
 	t.Run("Buckets", func(t *testing.T) { testBuckets(t, open(t)) })
 	t.Run("Objects", func(t *testing.T) { testObjects(t, open(t)) })
+	t.Run("Multipart", func(t *testing.T) { testMultipart(t, open(t)) })
 }
 
 var (

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// A 12 MiB object through the SDK's transfer manager, in 5 MiB parts:
+// the body comes back whole with S3's multipart ETag.
+func TestS3MultipartTransferManager(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("videos")}); err != nil {
+		t.Fatal(err)
+	}
+	body := make([]byte, 12<<20)
+	rand.Read(body)
+	tm := transfermanager.New(c, func(o *transfermanager.Options) { o.PartSizeBytes, o.MultipartUploadThreshold = 5<<20, 5<<20 })
+	if _, err := tm.UploadObject(ctx, &transfermanager.UploadObjectInput{Bucket: aws.String("videos"), Key: aws.String("film.mp4"), Body: bytes.NewReader(body)}); err != nil {
+		t.Fatalf("UploadObject: %v", err)
+	}
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("videos"), Key: aws.String("film.mp4")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(out.Body)
+	out.Body.Close()
+	if !bytes.Equal(got, body) || !strings.HasSuffix(aws.ToString(out.ETag), `-3"`) {
+		t.Errorf("GetObject = %d bytes (want %d), ETag %s (want a 3-part ETag)", len(got), len(body), aws.ToString(out.ETag))
+	}
+}
+
+// The multipart calls one by one, and their mistakes as S3 answers them.
+func TestS3MultipartErrors(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("videos")}); err != nil {
+		t.Fatal(err)
+	}
+	create := func() *string {
+		t.Helper()
+		out, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("videos"), Key: aws.String("clip.mp4")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.UploadId
+	}
+	part := func(id *string, n int32, size int) *string {
+		t.Helper()
+		out, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("videos"), Key: aws.String("clip.mp4"), UploadId: id, PartNumber: aws.Int32(n),
+			Body: bytes.NewReader(bytes.Repeat([]byte{byte(n)}, size))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.ETag
+	}
+	complete := func(id *string, parts ...s3types.CompletedPart) error {
+		_, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("videos"), Key: aws.String("clip.mp4"), UploadId: id,
+			MultipartUpload: &s3types.CompletedMultipartUpload{Parts: parts}})
+		return err
+	}
+	id := create()
+	small1, small2 := part(id, 1, 1024), part(id, 2, 1024)
+	wantAPIError(t, "CompleteMultipartUpload with a small first part", complete(id, s3types.CompletedPart{PartNumber: aws.Int32(1), ETag: small1},
+		s3types.CompletedPart{PartNumber: aws.Int32(2), ETag: small2}), "EntityTooSmall", "")
+	wantAPIError(t, "CompleteMultipartUpload out of order", complete(id, s3types.CompletedPart{PartNumber: aws.Int32(2), ETag: small2},
+		s3types.CompletedPart{PartNumber: aws.Int32(1), ETag: small1}), "InvalidPartOrder", "")
+	wantAPIError(t, "CompleteMultipartUpload with a wrong ETag", complete(id, s3types.CompletedPart{PartNumber: aws.Int32(1), ETag: aws.String(`"0123"`)}), "InvalidPart", "")
+	parts, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("videos"), Key: aws.String("clip.mp4"), UploadId: id})
+	if err != nil || len(parts.Parts) != 2 || aws.ToInt64(parts.Parts[1].Size) != 1024 {
+		t.Errorf("ListParts = %+v, %v", parts, err)
+	}
+	uploads, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("videos")})
+	if err != nil || len(uploads.Uploads) != 1 || aws.ToString(uploads.Uploads[0].UploadId) != aws.ToString(id) {
+		t.Errorf("ListMultipartUploads = %+v, %v", uploads, err)
+	}
+	_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("videos")})
+	wantAPIError(t, "DeleteBucket with an upload in progress", err, "BucketNotEmpty", "")
+	if _, err := c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("videos"), Key: aws.String("clip.mp4"), UploadId: id}); err != nil {
+		t.Fatal(err)
+	}
+	wantAPIError(t, "CompleteMultipartUpload after abort", complete(id, s3types.CompletedPart{PartNumber: aws.Int32(1), ETag: small1}), "NoSuchUpload", "")
+
+	// One part alone may be small.
+	id = create()
+	only := part(id, 1, 10)
+	if err := complete(id, s3types.CompletedPart{PartNumber: aws.Int32(1), ETag: only}); err != nil {
+		t.Errorf("CompleteMultipartUpload of one small part: %v", err)
+	}
+	_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("videos"), Key: aws.String("clip.mp4"), UploadId: id, PartNumber: aws.Int32(10001), Body: strings.NewReader("x")})
+	wantAPIError(t, "UploadPart number 10001", err, "InvalidArgument", "")
+}

@@ -1,0 +1,352 @@
+package s3api
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/trustgate/trustgate"
+)
+
+// Multipart upload limits of S3.
+const (
+	MaxParts    = 10000
+	MinPartSize = 5 << 20 // every part but the last
+)
+
+func noSuchUpload(id string) *Error {
+	return errorf(http.StatusNotFound, "NoSuchUpload",
+		"The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.").with("UploadId", id)
+}
+
+func newUploadID() string {
+	var b [24]byte
+	rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if len(c.key) > MaxKeyBytes {
+		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long")
+	}
+	if err := s.authorize(ctx, c, "s3:PutObject", b.ARN()+"/"+c.key, b, nil); err != nil {
+		return err
+	}
+	meta, merr := userMetadata(c.Request.Header)
+	if merr != nil {
+		return merr
+	}
+	u := &trustgate.Upload{ID: newUploadID(), Bucket: b.Name, Key: c.key, Account: c.Principal.Account, Initiator: c.Principal.ARN,
+		Initiated: s.now(), ContentType: c.Request.Header.Get("Content-Type"), Metadata: meta, Headers: map[string]string{}}
+	for _, h := range storedHeaders {
+		if v := c.Request.Header.Get(h); v != "" {
+			u.Headers[h] = v
+		}
+	}
+	if err := s.store.CreateUpload(ctx, u); err != nil {
+		return storeError(err, &Call{bucket: b.Name})
+	}
+	if alg := c.Request.Header.Get("x-amz-checksum-algorithm"); alg != "" {
+		w.Header().Set("x-amz-checksum-algorithm", alg)
+	}
+	return writeXML(w, c, http.StatusOK, struct {
+		XMLName  xml.Name `xml:"InitiateMultipartUploadResult"`
+		Xmlns    string   `xml:"xmlns,attr"`
+		Bucket   string
+		Key      string
+		UploadId string
+	}{Xmlns: Namespace, Bucket: b.Name, Key: c.key, UploadId: u.ID})
+}
+
+// uploadFor authorizes action on the call's object and finds its upload.
+func (s *Service) uploadFor(ctx context.Context, c *Call, action string) (*trustgate.Bucket, *trustgate.Upload, *Error) {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, nil); err != nil {
+		return nil, nil, err
+	}
+	id := c.query.Get("uploadId")
+	u, serr := s.store.Upload(ctx, b.Name, id)
+	if errors.Is(serr, trustgate.ErrNotFound) || (serr == nil && u.Key != c.key) {
+		return nil, nil, noSuchUpload(id)
+	}
+	if serr != nil {
+		return nil, nil, internal(serr)
+	}
+	return b, u, nil
+}
+
+func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	number, perr := strconv.Atoi(c.query.Get("partNumber"))
+	if perr != nil || number < 1 || number > MaxParts {
+		return errorf(http.StatusBadRequest, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive").
+			with("ArgumentName", "partNumber").with("ArgumentValue", c.query.Get("partNumber"))
+	}
+	_, u, err := s.uploadFor(ctx, c, "s3:PutObject")
+	if err != nil {
+		return err
+	}
+	sums, serr := requestChecksums(c.Request.Header)
+	if serr != nil {
+		return serr
+	}
+	o := &trustgate.Object{Headers: map[string]string{}}
+	checked, werr := s.writeBody(c, o, sums)
+	if werr != nil {
+		return werr
+	}
+	replaced, ierr := s.store.PutPart(ctx, &trustgate.Part{UploadID: u.ID, Number: number, Size: o.Size, ETag: o.ETag, Blob: o.Blob, LastModified: s.now()})
+	if ierr != nil {
+		s.blobs.Remove(o.Blob)
+		if errors.Is(ierr, trustgate.ErrNotFound) {
+			return noSuchUpload(u.ID) // aborted meanwhile
+		}
+		return internal(ierr)
+	}
+	if replaced != nil {
+		s.blobs.Remove(replaced.Blob)
+	}
+	h := w.Header()
+	h.Set("ETag", o.ETag)
+	for k, v := range checked {
+		h.Set(k, v)
+	}
+	return writeEmpty(w, c, http.StatusOK)
+}
+
+// completeMultipartUpload joins the listed parts, in order, into the
+// object: each must exist with the ETag given, and all but the last be
+// at least 5 MiB. The ETag is S3's: the MD5 of the parts' MD5s, then "-"
+// and their count.
+func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, u, err := s.uploadFor(ctx, c, "s3:PutObject")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Part []struct {
+			PartNumber int
+			ETag       string
+		}
+	}
+	if err := readXML(c, &req); err != nil {
+		return err
+	}
+	if len(req.Part) == 0 {
+		return errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+	}
+	stored, serr := s.store.Parts(ctx, u.ID)
+	if serr != nil {
+		return internal(serr)
+	}
+	byNumber := map[int]*trustgate.Part{}
+	for _, p := range stored {
+		byNumber[p.Number] = p
+	}
+	var chosen []*trustgate.Part
+	digests := md5.New()
+	var size int64
+	for i := 1; i < len(req.Part); i++ {
+		if req.Part[i].PartNumber <= req.Part[i-1].PartNumber {
+			return errorf(http.StatusBadRequest, "InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.").with("UploadId", u.ID)
+		}
+	}
+	for i, want := range req.Part {
+		p, ok := byNumber[want.PartNumber]
+		if !ok || strings.Trim(want.ETag, `"`) != strings.Trim(p.ETag, `"`) {
+			return errorf(http.StatusBadRequest, "InvalidPart",
+				"One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.").
+				with("UploadId", u.ID).with("PartNumber", strconv.Itoa(want.PartNumber)).with("ETag", want.ETag)
+		}
+		if i < len(req.Part)-1 && p.Size < MinPartSize {
+			return errorf(http.StatusBadRequest, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.").
+				with("ProposedSize", strconv.FormatInt(p.Size, 10)).with("MinSizeAllowed", strconv.Itoa(MinPartSize)).with("PartNumber", strconv.Itoa(p.Number))
+		}
+		sum, _ := hex.DecodeString(strings.Trim(p.ETag, `"`))
+		digests.Write(sum)
+		size += p.Size
+		chosen = append(chosen, p)
+	}
+	blob, jerr := s.join(chosen)
+	if jerr != nil {
+		return internal(jerr)
+	}
+	o := &trustgate.Object{Bucket: b.Name, Key: u.Key, Size: size, ContentType: u.ContentType, Metadata: u.Metadata, Headers: u.Headers,
+		ETag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(digests.Sum(nil)), len(chosen)), Blob: blob, LastModified: s.now()}
+	replaced, parts, cerr := s.store.CompleteUpload(ctx, u.ID, o)
+	if cerr != nil {
+		s.blobs.Remove(blob)
+		if errors.Is(cerr, trustgate.ErrNotFound) {
+			return noSuchUpload(u.ID)
+		}
+		return internal(cerr)
+	}
+	for _, p := range parts {
+		s.blobs.Remove(p.Blob)
+	}
+	if replaced != nil {
+		s.blobs.Remove(replaced.Blob)
+	}
+	return writeXML(w, c, http.StatusOK, struct {
+		XMLName  xml.Name `xml:"CompleteMultipartUploadResult"`
+		Xmlns    string   `xml:"xmlns,attr"`
+		Location string
+		Bucket   string
+		Key      string
+		ETag     string
+	}{Xmlns: Namespace, Location: "/" + b.Name + "/" + u.Key, Bucket: b.Name, Key: u.Key, ETag: o.ETag})
+}
+
+// join writes the parts' bodies, in order, to one new blob.
+func (s *Service) join(parts []*trustgate.Part) (string, error) {
+	var readers []io.Reader
+	for _, p := range parts {
+		f, err := s.blobs.Open(p.Blob)
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		readers = append(readers, f)
+	}
+	w, err := s.blobs.Put(io.MultiReader(readers...))
+	if err != nil {
+		return "", err
+	}
+	return w.ID, nil
+}
+
+func (s *Service) abortMultipartUpload(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	_, u, err := s.uploadFor(ctx, c, "s3:AbortMultipartUpload")
+	if err != nil {
+		return err
+	}
+	parts, aerr := s.store.AbortUpload(ctx, u.ID)
+	if aerr != nil {
+		if errors.Is(aerr, trustgate.ErrNotFound) {
+			return noSuchUpload(u.ID)
+		}
+		return internal(aerr)
+	}
+	for _, p := range parts {
+		s.blobs.Remove(p.Blob)
+	}
+	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+type initiator struct {
+	ID          string
+	DisplayName string
+}
+
+func (s *Service) listParts(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, u, err := s.uploadFor(ctx, c, "s3:ListMultipartUploadParts")
+	if err != nil {
+		return err
+	}
+	parts, serr := s.store.Parts(ctx, u.ID)
+	if serr != nil {
+		return internal(serr)
+	}
+	maxParts := 1000
+	if v := c.query.Get("max-parts"); v != "" {
+		n, perr := strconv.Atoi(v)
+		if perr != nil || n < 0 {
+			return errorf(http.StatusBadRequest, "InvalidArgument", "Provided max-parts not an integer or within integer range").with("ArgumentName", "max-parts")
+		}
+		maxParts = min(n, 1000)
+	}
+	marker, _ := strconv.Atoi(c.query.Get("part-number-marker"))
+	type part struct {
+		PartNumber   int
+		LastModified string
+		ETag         string
+		Size         int64
+	}
+	out := struct {
+		XMLName              xml.Name `xml:"ListPartsResult"`
+		Xmlns                string   `xml:"xmlns,attr"`
+		Bucket               string
+		Key                  string
+		UploadId             string
+		Initiator            initiator
+		Owner                owner
+		StorageClass         string
+		PartNumberMarker     int
+		NextPartNumberMarker int
+		MaxParts             int
+		IsTruncated          bool
+		Part                 []part
+	}{Xmlns: Namespace, Bucket: b.Name, Key: u.Key, UploadId: u.ID, Initiator: initiator{ID: u.Initiator, DisplayName: u.Initiator},
+		Owner: owner{ID: CanonicalUserID(b.Account)}, StorageClass: "STANDARD", PartNumberMarker: marker, MaxParts: maxParts}
+	for _, p := range parts {
+		if p.Number <= marker {
+			continue
+		}
+		if len(out.Part) == maxParts {
+			out.IsTruncated = true
+			break
+		}
+		out.Part = append(out.Part, part{PartNumber: p.Number, LastModified: isoTime(p.LastModified), ETag: p.ETag, Size: p.Size})
+		out.NextPartNumberMarker = p.Number
+	}
+	return writeXML(w, c, http.StatusOK, out)
+}
+
+func (s *Service) listMultipartUploads(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:ListBucketMultipartUploads", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	uploads, serr := s.store.Uploads(ctx, b.Name)
+	if serr != nil {
+		return internal(serr)
+	}
+	prefix := c.query.Get("prefix")
+	type upload struct {
+		Key          string
+		UploadId     string
+		Initiator    initiator
+		Owner        owner
+		StorageClass string
+		Initiated    string
+	}
+	out := struct {
+		XMLName     xml.Name `xml:"ListMultipartUploadsResult"`
+		Xmlns       string   `xml:"xmlns,attr"`
+		Bucket      string
+		Prefix      string
+		MaxUploads  int
+		IsTruncated bool
+		Upload      []upload
+	}{Xmlns: Namespace, Bucket: b.Name, Prefix: prefix, MaxUploads: 1000}
+	for _, u := range uploads {
+		if !strings.HasPrefix(u.Key, prefix) {
+			continue
+		}
+		if len(out.Upload) == out.MaxUploads {
+			out.IsTruncated = true
+			break
+		}
+		out.Upload = append(out.Upload, upload{Key: u.Key, UploadId: u.ID, Initiator: initiator{ID: u.Initiator, DisplayName: u.Initiator},
+			Owner: owner{ID: CanonicalUserID(b.Account)}, StorageClass: "STANDARD", Initiated: isoTime(u.Initiated)})
+	}
+	return writeXML(w, c, http.StatusOK, out)
+}
