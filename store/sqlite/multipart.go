@@ -131,21 +131,11 @@ func endUpload(ctx context.Context, tx *sql.Tx, uploadID string) ([]*trustgate.P
 
 // CompleteUpload implements store.Store.
 func (s *DB) CompleteUpload(ctx context.Context, uploadID string, o *trustgate.Object) (replaced *trustgate.Object, parts []*trustgate.Part, err error) {
-	metadata, _ := json.Marshal(nonNil(o.Metadata))
-	headers, _ := json.Marshal(nonNil(o.Headers))
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if parts, err = endUpload(ctx, tx, uploadID); err != nil {
 			return err
 		}
-		old, err := objectByKey(ctx, tx, o.Bucket, o.Key)
-		switch {
-		case err == nil:
-			replaced = old
-		case !errors.Is(err, trustgate.ErrNotFound):
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob)
+		replaced, err = putObject(ctx, tx, o)
 		return err
 	})
 	return replaced, parts, err

@@ -121,27 +121,29 @@ func objectByKey(ctx context.Context, q interface {
 
 // PutObject implements store.Store.
 func (s *DB) PutObject(ctx context.Context, o *trustgate.Object) (replaced *trustgate.Object, err error) {
-	metadata, _ := json.Marshal(nonNil(o.Metadata))
-	headers, _ := json.Marshal(nonNil(o.Headers))
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM buckets WHERE name = ?`, o.Bucket).Scan(&n); err != nil {
+		if err := requireBucket(ctx, tx, o.Bucket); err != nil {
 			return err
 		}
-		if n == 0 {
-			return fmt.Errorf("bucket %s: %w", o.Bucket, trustgate.ErrNotFound)
-		}
-		old, err := objectByKey(ctx, tx, o.Bucket, o.Key)
-		switch {
-		case err == nil:
-			replaced = old
-		case !errors.Is(err, trustgate.ErrNotFound):
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob)
+		replaced, err = putObject(ctx, tx, o)
 		return err
 	})
+	return replaced, err
+}
+
+// putObject records o within tx and returns the object it replaced.
+func putObject(ctx context.Context, tx *sql.Tx, o *trustgate.Object) (replaced *trustgate.Object, err error) {
+	old, err := objectByKey(ctx, tx, o.Bucket, o.Key)
+	switch {
+	case err == nil:
+		replaced = old
+	case !errors.Is(err, trustgate.ErrNotFound):
+		return nil, err
+	}
+	metadata, _ := json.Marshal(nonNil(o.Metadata))
+	headers, _ := json.Marshal(nonNil(o.Headers))
+	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob)
 	return replaced, err
 }
 
