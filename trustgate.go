@@ -21,6 +21,9 @@ import (
 var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("already exists")
+	// ErrLimit is a quota the store enforces where only it can count
+	// without a race, such as the five versions of a managed policy.
+	ErrLimit = errors.New("limit exceeded")
 )
 
 // Organization is the AWS Organization that holds every account.
@@ -137,6 +140,47 @@ type Entity struct {
 type InlinePolicy struct {
 	Name     string
 	Document string
+}
+
+// ManagedPolicy is a customer managed policy: a standalone identity
+// policy of an account, attachable to its users, groups and roles and
+// usable as a permissions boundary. Its document is kept in versions, of
+// which the default one is in force.
+type ManagedPolicy struct {
+	Account        string
+	Name           string
+	ID             string // ANPA...
+	Path           string
+	Description    string
+	DefaultVersion string // v1, v2, ...
+	Tags           []Tag
+	CreatedAt      time.Time
+	// UpdatedAt is when the newest version was created; CreatedAt while
+	// there is one version.
+	UpdatedAt time.Time
+}
+
+// ARN is the policy's ARN.
+func (p *ManagedPolicy) ARN() string {
+	return "arn:aws:iam::" + p.Account + ":policy" + p.Path + p.Name
+}
+
+// PolicyVersion is one version of a managed policy's document.
+type PolicyVersion struct {
+	ID        string // v1, v2, ...: never reused within a policy
+	Document  string
+	Default   bool
+	CreatedAt time.Time
+}
+
+// LoginProfile is an IAM user's console password, kept only as a hash.
+type LoginProfile struct {
+	Account  string
+	UserName string
+	// PasswordHash is a bcrypt hash of the password.
+	PasswordHash  string
+	ResetRequired bool
+	CreatedAt     time.Time
 }
 
 // Principal is an authenticated caller: who it is to the policies, and

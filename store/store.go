@@ -50,10 +50,39 @@ type Store interface {
 	// Users lists an account's users whose path starts with pathPrefix,
 	// ordered by name.
 	Users(ctx context.Context, account, pathPrefix string) ([]*trustgate.User, error)
+	// UpdateUser replaces the name, path, boundary and tags of the user
+	// named name with u's. A new name carries the user's keys,
+	// memberships, policies, MFA devices and login profile with it.
+	// Returns ErrNotFound, or ErrConflict when u's name is another user's.
+	UpdateUser(ctx context.Context, name string, u *trustgate.User) error
 	// DeleteUser removes a user. Returns ErrNotFound, or ErrConflict
-	// while the user still has access keys, group memberships, policies
-	// or an enabled MFA device.
+	// while the user still has access keys, group memberships, policies,
+	// an enabled MFA device or a login profile.
 	DeleteUser(ctx context.Context, account, name string) error
+
+	// Login profiles.
+
+	// PutLoginProfile creates a user's login profile, or replaces it when
+	// replace is set. Returns ErrNotFound for an unknown user (or, with
+	// replace, a user without a profile), ErrConflict when creating a
+	// profile the user has.
+	PutLoginProfile(ctx context.Context, p *trustgate.LoginProfile, replace bool) error
+	// LoginProfile returns a user's login profile. Returns ErrNotFound.
+	LoginProfile(ctx context.Context, account, userName string) (*trustgate.LoginProfile, error)
+	// DeleteLoginProfile removes a user's login profile. Returns ErrNotFound.
+	DeleteLoginProfile(ctx context.Context, account, userName string) error
+
+	// Account aliases: at most one per account, each unique everywhere.
+
+	// AccountAlias returns the account's alias, "" when it has none.
+	AccountAlias(ctx context.Context, account string) (string, error)
+	// SetAccountAlias gives an account its alias, replacing any it had.
+	// Returns ErrConflict when another account has the alias, ErrNotFound
+	// for an unknown account.
+	SetAccountAlias(ctx context.Context, account, alias string) error
+	// DeleteAccountAlias removes the account's alias if it is alias.
+	// Returns ErrNotFound otherwise.
+	DeleteAccountAlias(ctx context.Context, account, alias string) error
 
 	// Groups.
 
@@ -113,6 +142,47 @@ type Store interface {
 	DetachPolicy(ctx context.Context, e trustgate.Entity, policyARN string) error
 	// AttachedPolicies lists the ARNs attached to an entity, sorted.
 	AttachedPolicies(ctx context.Context, e trustgate.Entity) ([]string, error)
+
+	// Customer managed policies, named by ARN.
+
+	// CreateManagedPolicy adds a customer managed policy with document as
+	// its first version, v1, the default. Returns ErrConflict when the
+	// name is taken in the account in any case, ErrNotFound for an unknown
+	// account.
+	CreateManagedPolicy(ctx context.Context, p *trustgate.ManagedPolicy, document string) error
+	// ManagedPolicy returns a customer managed policy. Returns ErrNotFound.
+	ManagedPolicy(ctx context.Context, arn string) (*trustgate.ManagedPolicy, error)
+	// ManagedPolicies lists an account's customer managed policies whose
+	// path starts with pathPrefix, ordered by name.
+	ManagedPolicies(ctx context.Context, account, pathPrefix string) ([]*trustgate.ManagedPolicy, error)
+	// SetManagedPolicyTags replaces a policy's tags. Returns ErrNotFound.
+	SetManagedPolicyTags(ctx context.Context, arn string, tags []trustgate.Tag) error
+	// DeleteManagedPolicy removes a policy with its default version.
+	// Returns ErrNotFound, or ErrConflict while the policy is attached to
+	// an entity, is an entity's permissions boundary, or has versions
+	// besides the default.
+	DeleteManagedPolicy(ctx context.Context, arn string) error
+	// CreatePolicyVersion adds a version to a policy, numbered after every
+	// version it ever had, and makes it the default when v.Default is
+	// set; it sets v.ID. Returns ErrNotFound, or ErrLimit when the policy
+	// has maxVersions versions already.
+	CreatePolicyVersion(ctx context.Context, arn string, v *trustgate.PolicyVersion, maxVersions int) error
+	// PolicyVersion returns one version of a policy, the default one when
+	// id is "". Returns ErrNotFound.
+	PolicyVersion(ctx context.Context, arn, id string) (*trustgate.PolicyVersion, error)
+	// PolicyVersions lists a policy's versions, newest first. Returns
+	// ErrNotFound for an unknown policy.
+	PolicyVersions(ctx context.Context, arn string) ([]*trustgate.PolicyVersion, error)
+	// SetDefaultPolicyVersion makes a version the default. Returns
+	// ErrNotFound for an unknown policy or version.
+	SetDefaultPolicyVersion(ctx context.Context, arn, id string) error
+	// DeletePolicyVersion removes a version. Returns ErrNotFound, or
+	// ErrConflict for the default version.
+	DeletePolicyVersion(ctx context.Context, arn, id string) error
+	// PolicyUses lists the entities of an account a managed policy (AWS
+	// or customer) is attached to, and the users and roles whose
+	// permissions boundary it is, each ordered by kind and name.
+	PolicyUses(ctx context.Context, account, arn string) (attached, boundaryOf []trustgate.Entity, err error)
 
 	// Close releases the store.
 	Close() error

@@ -7,6 +7,7 @@ package cache
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 
@@ -61,6 +62,7 @@ func (s *Store) User(ctx context.Context, account, name string) (*trustgate.User
 	u, ok := s.users[key]
 	s.mu.RUnlock()
 	if ok {
+		u.Tags = slices.Clone(u.Tags) // the caller may change its copy
 		return &u, nil
 	}
 	found, err := s.Store.User(ctx, account, name)
@@ -71,7 +73,9 @@ func (s *Store) User(ctx context.Context, account, name string) (*trustgate.User
 	if len(s.users) >= maxEntries {
 		clear(s.users)
 	}
-	s.users[key] = *found
+	cached := *found
+	cached.Tags = slices.Clone(found.Tags)
+	s.users[key] = cached
 	s.mu.Unlock()
 	return found, nil
 }
@@ -104,4 +108,21 @@ func (s *Store) DeleteAccessKey(ctx context.Context, account, id string) error {
 func (s *Store) DeleteUser(ctx context.Context, account, name string) error {
 	defer s.forgetUser(account, name)
 	return s.Store.DeleteUser(ctx, account, name)
+}
+
+// UpdateUser implements store.Store. The user's cached keys name it, so a
+// rename drops them too.
+func (s *Store) UpdateUser(ctx context.Context, name string, u *trustgate.User) error {
+	defer func() {
+		s.mu.Lock()
+		delete(s.users, userKey{u.Account, strings.ToLower(name)})
+		delete(s.users, userKey{u.Account, strings.ToLower(u.Name)})
+		for id, k := range s.keys {
+			if k.Account == u.Account && strings.EqualFold(k.UserName, name) {
+				delete(s.keys, id)
+			}
+		}
+		s.mu.Unlock()
+	}()
+	return s.Store.UpdateUser(ctx, name, u)
 }

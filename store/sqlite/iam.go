@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/trustgate/trustgate"
 )
@@ -239,6 +240,15 @@ func (s *DB) AttachPolicy(ctx context.Context, e trustgate.Entity, policyARN str
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := requireEntity(ctx, tx, e); err != nil {
 			return err
+		}
+		if !strings.HasPrefix(policyARN, "arn:aws:iam::aws:policy/") {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM managed_policies WHERE arn = ?`, policyARN).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return fmt.Errorf("policy %s: %w", policyARN, trustgate.ErrNotFound)
+			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO attached_policies (account_id, entity_kind, entity_name, policy_arn) VALUES (?, ?, ?, ?)`,
 			e.Account, string(e.Kind), e.Name, policyARN)

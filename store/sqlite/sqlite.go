@@ -359,6 +359,38 @@ func (s *DB) Users(ctx context.Context, account, pathPrefix string) ([]*trustgat
 		`SELECT `+userColumns+` FROM users WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name`, account, pathPrefix, pathPrefix)
 }
 
+// UpdateUser implements store.Store.
+func (s *DB) UpdateUser(ctx context.Context, name string, u *trustgate.User) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		// The rows that name the user follow it within the transaction;
+		// their foreign keys are checked when it commits.
+		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, path = ?, boundary = ?, tags = ? WHERE account_id = ? AND name = ?`,
+			u.Name, u.Path, u.Boundary, tagsJSON(u.Tags), u.Account, name)
+		if isConstraint(err) {
+			return fmt.Errorf("user %s: %w", u.Name, trustgate.ErrConflict)
+		}
+		if err := affected(res, err, "user "+name); err != nil {
+			return err
+		}
+		for _, q := range []string{
+			`UPDATE access_keys SET user_name = ? WHERE account_id = ? AND user_name = ?`,
+			`UPDATE group_members SET user_name = ? WHERE account_id = ? AND user_name = ?`,
+			`UPDATE inline_policies SET entity_name = ? WHERE account_id = ? AND entity_kind = 'user' AND entity_name = ?`,
+			`UPDATE attached_policies SET entity_name = ? WHERE account_id = ? AND entity_kind = 'user' AND entity_name = ?`,
+			`UPDATE mfa_devices SET user_name = ? WHERE account_id = ? AND user_name = ?`,
+			`UPDATE login_profiles SET user_name = ? WHERE account_id = ? AND user_name = ?`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, u.Name, u.Account, name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // DeleteUser implements store.Store.
 func (s *DB) DeleteUser(ctx context.Context, account, name string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
@@ -368,6 +400,7 @@ func (s *DB) DeleteUser(ctx context.Context, account, name string) error {
 			{"inline policies", `SELECT count(*) FROM inline_policies WHERE account_id = ? AND entity_kind = 'user' AND entity_name = ?`},
 			{"attached policies", `SELECT count(*) FROM attached_policies WHERE account_id = ? AND entity_kind = 'user' AND entity_name = ?`},
 			{"MFA devices", `SELECT count(*) FROM mfa_devices WHERE account_id = ? AND user_name = ?`},
+			{"login profile", `SELECT count(*) FROM login_profiles WHERE account_id = ? AND user_name = ?`},
 		} {
 			if err := noDependents(ctx, tx, "user "+name, dep.what, dep.query, account, name); err != nil {
 				return err
