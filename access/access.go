@@ -7,6 +7,7 @@ package access
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -18,14 +19,10 @@ import (
 	"github.com/trustgate/trustgate/store"
 )
 
-// ManagedPolicies finds AWS managed policies by ARN.
-type ManagedPolicies func(arn string) (*policy.Policy, bool)
-
 // Checker decides requests against the store's policies.
 type Checker struct {
-	store   store.Store
-	managed ManagedPolicies
-	now     func() time.Time
+	store store.Store
+	now   func() time.Time
 
 	mu       sync.Mutex
 	compiled map[compileKey]*policy.Policy // guarded by mu; documents are immutable by content
@@ -42,8 +39,8 @@ type compileKey struct {
 const maxCompiled = 10000
 
 // NewChecker returns a Checker over st.
-func NewChecker(st store.Store, managed ManagedPolicies, now func() time.Time) *Checker {
-	return &Checker{store: st, managed: managed, now: now, compiled: map[compileKey]*policy.Policy{}}
+func NewChecker(st store.Store, now func() time.Time) *Checker {
+	return &Checker{store: st, now: now, compiled: map[compileKey]*policy.Policy{}}
 }
 
 // Request is one action to authorize.
@@ -130,6 +127,9 @@ func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, 
 	switch p.Kind {
 	case policy.User:
 		u, err := c.store.User(ctx, p.Account, p.UserName)
+		if errors.Is(err, trustgate.ErrNotFound) {
+			return nil, nil // deleted or renamed under a live session: no policies allow anything
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -144,6 +144,9 @@ func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, 
 		}
 	case policy.AssumedRole:
 		role, err := c.store.Role(ctx, p.Account, p.RoleName)
+		if errors.Is(err, trustgate.ErrNotFound) {
+			return nil, nil // the session's role is gone, and its permissions with it
+		}
 		if err != nil {
 			return nil, fmt.Errorf("the session's role: %w", err)
 		}
@@ -169,7 +172,7 @@ func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, 
 			return nil, err
 		}
 		for _, a := range arns {
-			pol, err := c.managedPolicy(a)
+			pol, err := c.ManagedPolicy(ctx, a)
 			if err != nil {
 				return nil, err
 			}
@@ -177,7 +180,7 @@ func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, 
 		}
 	}
 	if boundary != "" {
-		pol, err := c.managedPolicy(boundary)
+		pol, err := c.ManagedPolicy(ctx, boundary)
 		if err != nil {
 			return nil, err
 		}
@@ -191,22 +194,13 @@ func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, 
 		req.Session = append(req.Session, pol)
 	}
 	for _, a := range p.SessionPolicyARNs {
-		pol, err := c.managedPolicy(a)
+		pol, err := c.ManagedPolicy(ctx, a)
 		if err != nil {
 			return nil, err
 		}
 		req.Session = append(req.Session, pol)
 	}
 	return tags, nil
-}
-
-func (c *Checker) managedPolicy(arn string) (*policy.Policy, error) {
-	if strings.HasPrefix(arn, "arn:aws:iam::aws:policy/") && c.managed != nil {
-		if p, ok := c.managed(arn); ok {
-			return p, nil
-		}
-	}
-	return nil, fmt.Errorf("managed policy %s: %w", arn, trustgate.ErrNotFound)
 }
 
 // compile returns the compiled form of a stored document, compiling it at

@@ -2,12 +2,38 @@ package access
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/managed"
 	"github.com/trustgate/trustgate/policy"
 )
 
-// ManagedPolicy returns a managed policy, compiled, by ARN: what IAM's
-// policy simulator evaluates for the policies attached to an entity.
+// ManagedPolicy returns a managed policy by ARN, compiled: an AWS managed
+// policy, or the default version of a customer managed one. A policy that
+// no longer exists (a managed session policy deleted after the session
+// began) grants nothing, as in AWS, so a session it limited stays limited.
 func (c *Checker) ManagedPolicy(ctx context.Context, arn string) (*policy.Policy, error) {
-	return c.managedPolicy(arn)
+	if strings.HasPrefix(arn, managed.IAMPrefix) {
+		if p, ok := managed.Lookup(arn); ok && p.Kind == policy.Identity {
+			return p.Compiled, nil
+		}
+		return grantsNothing(arn), nil
+	}
+	v, err := c.store.PolicyVersion(ctx, arn, "")
+	if errors.Is(err, trustgate.ErrNotFound) {
+		return grantsNothing(arn), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.compile(v.Document, policy.Identity, arn)
+}
+
+// grantsNothing stands for a missing managed policy: it allows no action.
+func grantsNothing(arn string) *policy.Policy {
+	return policy.MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"*","Resource":"*"}]}`,
+		policy.Identity, fmt.Sprintf("%s (which does not exist)", arn))
 }

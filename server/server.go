@@ -52,7 +52,6 @@ type Config struct {
 	Log     *slog.Logger
 	Region  string
 	Blobs   *blobs.Store           // the bodies of S3 objects
-	Managed access.ManagedPolicies // AWS managed policies by ARN
 	Now     func() time.Time
 	// Key is the deployment key, which seals session tokens.
 	Key []byte
@@ -63,11 +62,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Managed == nil {
-		cfg.Managed = func(string) (*policy.Policy, bool) { return nil, false }
-	}
-	checker := access.NewChecker(cfg.Store, cfg.Managed, cfg.Now)
-	exists := func(arn string) bool { _, ok := cfg.Managed(arn); return ok }
+	checker := access.NewChecker(cfg.Store, cfg.Now)
 	issuer, err := session.NewIssuer(cfg.Key)
 	if err != nil {
 		return nil, err
@@ -84,7 +79,7 @@ func New(cfg Config) (*Server, error) {
 		messages: messages,
 		now:      cfg.Now,
 		sts:      stsapi.New(cfg.Store, checker, issuer, messages, cfg.Now),
-		iam:      iamapi.New(cfg.Store, checker, exists, cfg.Now),
+		iam:      iamapi.New(cfg.Store, checker, cfg.Now),
 		s3:       s3api.New(cfg.Store, cfg.Blobs, checker, cfg.Now),
 	}
 	s.verifier = sigv4.NewVerifier(sigv4.KeysFunc(s.secret))

@@ -16,8 +16,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trustgate/trustgate/datadir"
-	"github.com/trustgate/trustgate/managed"
-	"github.com/trustgate/trustgate/policy"
 	"github.com/trustgate/trustgate/server"
 	"github.com/trustgate/trustgate/store/cache"
 )
@@ -63,7 +61,7 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w (is another trustgate running? choose another --listen)", o.Listen, err)
 	}
-	handler, err := server.New(server.Config{Store: cache.New(dir.Store), Blobs: dir.Blobs, Log: log, Region: o.Region, Managed: identityPolicy, Key: dir.Key})
+	handler, err := server.New(server.Config{Store: cache.New(dir.Store), Blobs: dir.Blobs, Log: log, Region: o.Region, Key: dir.Key})
 	if err != nil {
 		return err
 	}
@@ -90,15 +88,6 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 		return err
 	}
 	return nil
-}
-
-// identityPolicy finds the AWS managed policies IAM identities can use.
-func identityPolicy(arn string) (*policy.Policy, bool) {
-	p, ok := managed.Lookup(arn)
-	if !ok || p.Kind != policy.Identity {
-		return nil, false
-	}
-	return p.Compiled, true
 }
 
 func printBanner(w io.Writer, o serveOptions, dir *datadir.Dir, endpoint string) {

@@ -25,20 +25,16 @@ import (
 // Namespace is the XML namespace of IAM's responses.
 const Namespace = "https://iam.amazonaws.com/doc/2010-05-08/"
 
-// ManagedPolicyExists reports whether an AWS managed policy ARN exists.
-type ManagedPolicyExists func(arn string) bool
-
 // Service answers IAM actions.
 type Service struct {
-	store   store.Store
-	access  *access.Checker
-	managed ManagedPolicyExists
-	now     func() time.Time
+	store  store.Store
+	access *access.Checker
+	now    func() time.Time
 }
 
 // New returns the IAM service.
-func New(st store.Store, checker *access.Checker, managed ManagedPolicyExists, now func() time.Time) *Service {
-	return &Service{store: st, access: checker, managed: managed, now: now}
+func New(st store.Store, checker *access.Checker, now func() time.Time) *Service {
+	return &Service{store: st, access: checker, now: now}
 }
 
 // Call is one IAM request from an authenticated caller.
@@ -57,6 +53,12 @@ var actions = map[string]handler{
 	"GetUser":                       (*Service).getUser,
 	"ListUsers":                     (*Service).listUsers,
 	"DeleteUser":                    (*Service).deleteUser,
+	"UpdateUser":                    (*Service).updateUser,
+	"PutUserPermissionsBoundary":    (*Service).putUserPermissionsBoundary,
+	"DeleteUserPermissionsBoundary": (*Service).deleteUserPermissionsBoundary,
+	"TagUser":                       (*Service).tagUser,
+	"UntagUser":                     (*Service).untagUser,
+	"ListUserTags":                  (*Service).listUserTags,
 	"CreateAccessKey":               (*Service).createAccessKey,
 	"ListAccessKeys":                (*Service).listAccessKeys,
 	"UpdateAccessKey":               (*Service).updateAccessKey,
@@ -100,6 +102,19 @@ var actions = map[string]handler{
 	"AttachRolePolicy":              attached(trustgate.RoleEntity).attach,
 	"DetachRolePolicy":              attached(trustgate.RoleEntity).detach,
 	"ListAttachedRolePolicies":      attached(trustgate.RoleEntity).list,
+	"CreatePolicy":                  (*Service).createPolicy,
+	"GetPolicy":                     (*Service).getPolicy,
+	"DeletePolicy":                  (*Service).deletePolicy,
+	"ListPolicies":                  (*Service).listPolicies,
+	"CreatePolicyVersion":           (*Service).createPolicyVersion,
+	"GetPolicyVersion":              (*Service).getPolicyVersion,
+	"ListPolicyVersions":            (*Service).listPolicyVersions,
+	"DeletePolicyVersion":           (*Service).deletePolicyVersion,
+	"SetDefaultPolicyVersion":       (*Service).setDefaultPolicyVersion,
+	"ListEntitiesForPolicy":         (*Service).listEntitiesForPolicy,
+	"TagPolicy":                     (*Service).tagPolicy,
+	"UntagPolicy":                   (*Service).untagPolicy,
+	"ListPolicyTags":                (*Service).listPolicyTags,
 	"CreateVirtualMFADevice":        (*Service).createVirtualMFADevice,
 	"EnableMFADevice":               (*Service).enableMFADevice,
 	"DeactivateMFADevice":           (*Service).deactivateMFADevice,
@@ -127,9 +142,16 @@ func (s *Service) Serve(ctx context.Context, c *Call) (any, *query.Error) {
 // authorize asks the caller's policies whether it may perform action on
 // resource, an ARN in the caller's account.
 func (s *Service) authorize(ctx context.Context, c *Call, action, resource string) *query.Error {
+	return s.authorizeIn(ctx, c, action, resource, c.Principal.Account)
+}
+
+// authorizeIn asks whether the caller may perform action on resource, an
+// ARN of resourceAccount. IAM resources have no resource policies, so
+// another account's are out of reach, as in AWS.
+func (s *Service) authorizeIn(ctx context.Context, c *Call, action, resource, resourceAccount string) *query.Error {
 	keys := policy.NewContext()
 	r, err := s.access.Check(ctx, &access.Request{
-		Principal: c.Principal, Action: action, Resource: resource, ResourceAccount: c.Principal.Account,
+		Principal: c.Principal, Action: action, Resource: resource, ResourceAccount: resourceAccount,
 		Context: keys, Origin: c.Origin,
 	})
 	if err != nil {

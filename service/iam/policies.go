@@ -168,19 +168,23 @@ type attached trustgate.EntityKind
 
 func (k attached) kind() trustgate.EntityKind { return trustgate.EntityKind(k) }
 
-func (k attached) policyARN(s *Service, c *Call) (string, *query.Error) {
-	a := c.Request.Get("PolicyArn")
-	if a == "" {
-		return "", query.MissingParameter("PolicyArn")
+func (k attached) policyARN(s *Service, ctx context.Context, c *Call) (string, *query.Error) {
+	a, _, err := policyARNParam(c, "PolicyArn")
+	if err != nil {
+		return "", err
 	}
-	if !s.managed(a) {
-		return "", query.Errorf(http.StatusNotFound, "NoSuchEntity", "Policy %s does not exist or is not attachable.", a)
+	ok, err := s.attachable(ctx, c, a)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", notAttachable(a)
 	}
 	return a, nil
 }
 
 func (k attached) attach(s *Service, ctx context.Context, c *Call) (any, *query.Error) {
-	a, err := k.policyARN(s, c)
+	a, err := k.policyARN(s, ctx, c)
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,8 @@ type role struct {
 	AssumeRolePolicyDocument string
 	Description              string `xml:",omitempty"`
 	MaxSessionDuration       int
-	Tags                     *tagList `xml:"Tags,omitempty"`
+	PermissionsBoundary      *boundaryElement `xml:",omitempty"`
+	Tags                     *tagList         `xml:"Tags,omitempty"`
 }
 
 func roleOf(r *trustgate.Role) role {
@@ -65,7 +66,7 @@ func (s *Service) createRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	tg, err := tags(c)
+	tg, err := tags(c, "TagsPerRole")
 	if err != nil {
 		return nil, err
 	}
@@ -78,11 +79,8 @@ func (s *Service) createRole(ctx context.Context, c *Call) (any, *query.Error) {
 	}
 	r := &trustgate.Role{Account: c.Principal.Account, Name: n, ID: ids.Unique(ids.Role), Path: p, TrustPolicy: trust,
 		Description: description, MaxSessionDuration: maxDuration, Tags: tg, CreatedAt: s.now()}
-	if b := c.Request.Get("PermissionsBoundary"); b != "" {
-		if !s.managed(b) {
-			return nil, query.Errorf(http.StatusBadRequest, "InvalidInput", "ARN %s is not valid.", b)
-		}
-		r.Boundary = b
+	if r.Boundary, err = s.boundaryParam(ctx, c, false); err != nil {
+		return nil, err
 	}
 	if e := s.store.CreateRole(ctx, r); e != nil {
 		if errors.Is(e, trustgate.ErrConflict) {
@@ -107,7 +105,9 @@ func (s *Service) getRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct{ Role role }{roleOf(r)}, nil
+	out := roleOf(r)
+	out.PermissionsBoundary = boundaryOf(r.Boundary)
+	return struct{ Role role }{out}, nil
 }
 
 func (s *Service) listRoles(ctx context.Context, c *Call) (any, *query.Error) {
@@ -197,18 +197,13 @@ func (s *Service) saveRole(ctx context.Context, r *trustgate.Role) *query.Error 
 }
 
 func (s *Service) putRolePermissionsBoundary(ctx context.Context, c *Call) (any, *query.Error) {
-	b := c.Request.Get("PermissionsBoundary")
-	if b == "" {
-		return nil, query.MissingParameter("PermissionsBoundary")
-	}
 	r, err := s.targetRole(ctx, c, "iam:PutRolePermissionsBoundary")
 	if err != nil {
 		return nil, err
 	}
-	if !s.managed(b) {
-		return nil, query.Errorf(http.StatusBadRequest, "InvalidInput", "ARN %s is not valid.", b)
+	if r.Boundary, err = s.boundaryParam(ctx, c, true); err != nil {
+		return nil, err
 	}
-	r.Boundary = b
 	return nil, s.saveRole(ctx, r)
 }
 
@@ -225,7 +220,7 @@ func (s *Service) deleteRolePermissionsBoundary(ctx context.Context, c *Call) (a
 }
 
 func (s *Service) tagRole(ctx context.Context, c *Call) (any, *query.Error) {
-	added, err := tags(c)
+	added, err := tags(c, "TagsPerRole")
 	if err != nil {
 		return nil, err
 	}
@@ -236,19 +231,8 @@ func (s *Service) tagRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range added {
-		replaced := false
-		for i := range r.Tags {
-			if r.Tags[i].Key == t.Key {
-				r.Tags[i].Value, replaced = t.Value, true
-			}
-		}
-		if !replaced {
-			r.Tags = append(r.Tags, t)
-		}
-	}
-	if len(r.Tags) > 50 {
-		return nil, query.Errorf(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for TagsPerRole: 50")
+	if r.Tags, err = mergeTags(r.Tags, added, "TagsPerRole"); err != nil {
+		return nil, err
 	}
 	return nil, s.saveRole(ctx, r)
 }
@@ -262,13 +246,7 @@ func (s *Service) untagRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	kept := r.Tags[:0]
-	for _, t := range r.Tags {
-		if !contains(keys, t.Key) {
-			kept = append(kept, t)
-		}
-	}
-	r.Tags = kept
+	r.Tags = withoutTags(r.Tags, keys)
 	return nil, s.saveRole(ctx, r)
 }
 
@@ -277,16 +255,5 @@ func (s *Service) listRoleTags(ctx context.Context, c *Call) (any, *query.Error)
 	if err != nil {
 		return nil, err
 	}
-	all, pg, err := paginate(c, r.Tags)
-	if err != nil {
-		return nil, err
-	}
-	return struct {
-		Tags struct {
-			Member []trustgate.Tag `xml:"member"`
-		}
-		page
-	}{Tags: struct {
-		Member []trustgate.Tag `xml:"member"`
-	}{all}, page: pg}, nil
+	return tagPage(c, r.Tags)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/trustgate/trustgate"
@@ -20,42 +19,26 @@ type user struct {
 	UserId     string
 	Arn        string
 	CreateDate string
-	Tags       *tagList `xml:"Tags,omitempty"`
+	// PermissionsBoundary is in GetUser's answer only, as in IAM.
+	PermissionsBoundary *boundaryElement `xml:",omitempty"`
+	Tags                *tagList         `xml:"Tags,omitempty"`
 }
 
-type tagList struct {
-	Member []trustgate.Tag `xml:"member"`
+// boundaryElement is the PermissionsBoundary element of a user or role.
+type boundaryElement struct {
+	PermissionsBoundaryType string
+	PermissionsBoundaryArn  string
 }
 
-func tagsOf(tags []trustgate.Tag) *tagList {
-	if len(tags) == 0 {
+func boundaryOf(arn string) *boundaryElement {
+	if arn == "" {
 		return nil
 	}
-	return &tagList{Member: tags}
+	return &boundaryElement{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: arn}
 }
 
 func userOf(u *trustgate.User) user {
 	return user{Path: u.Path, UserName: u.Name, UserId: u.ID, Arn: u.ARN(), CreateDate: isoTime(u.CreatedAt), Tags: tagsOf(u.Tags)}
-}
-
-// tags reads Tags.member.N.Key / .Value.
-func tags(c *Call) ([]trustgate.Tag, *query.Error) {
-	var out []trustgate.Tag
-	for i := 1; ; i++ {
-		prefix := "Tags.member." + strconv.Itoa(i)
-		if !c.Request.Has(prefix + ".Key") {
-			break
-		}
-		t := trustgate.Tag{Key: c.Request.Get(prefix + ".Key"), Value: c.Request.Get(prefix + ".Value")}
-		if len(t.Key) < 1 || len(t.Key) > 128 || len(t.Value) > 256 {
-			return nil, validationError(t.Key, "tags."+strconv.Itoa(i)+".member.key", "Member must have length between 1 and 128, and values at most 256")
-		}
-		out = append(out, t)
-	}
-	if len(out) > 50 {
-		return nil, query.Errorf(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for TagsPerUser: 50")
-	}
-	return out, nil
 }
 
 func (s *Service) createUser(ctx context.Context, c *Call) (any, *query.Error) {
@@ -67,7 +50,7 @@ func (s *Service) createUser(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	tg, err := tags(c)
+	tg, err := tags(c, "TagsPerUser")
 	if err != nil {
 		return nil, err
 	}
@@ -75,11 +58,8 @@ func (s *Service) createUser(ctx context.Context, c *Call) (any, *query.Error) {
 		return nil, err
 	}
 	u := &trustgate.User{Account: c.Principal.Account, Name: n, ID: ids.Unique(ids.User), Path: p, Tags: tg, CreatedAt: s.now()}
-	if b := c.Request.Get("PermissionsBoundary"); b != "" {
-		if !s.managed(b) {
-			return nil, query.Errorf(http.StatusBadRequest, "InvalidInput", "ARN %s is not valid.", b)
-		}
-		u.Boundary = b
+	if u.Boundary, err = s.boundaryParam(ctx, c, false); err != nil {
+		return nil, err
 	}
 	if e := s.store.CreateUser(ctx, u); e != nil {
 		if errors.Is(e, trustgate.ErrConflict) {
@@ -115,7 +95,9 @@ func (s *Service) getUser(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct{ User user }{userOf(u)}, nil
+	out := userOf(u)
+	out.PermissionsBoundary = boundaryOf(u.Boundary)
+	return struct{ User user }{out}, nil
 }
 
 func (s *Service) listUsers(ctx context.Context, c *Call) (any, *query.Error) {
@@ -155,4 +137,105 @@ func (s *Service) deleteUser(ctx context.Context, c *Call) (any, *query.Error) {
 		return nil, storeError(e, "user with name "+u.Name)
 	}
 	return nil, nil
+}
+
+// updateUser renames a user or moves it to another path. As in IAM, the
+// caller needs iam:UpdateUser on the user as it is and as it will be.
+func (s *Service) updateUser(ctx context.Context, c *Call) (any, *query.Error) {
+	u, err := s.targetUser(ctx, c, "iam:UpdateUser", false)
+	if err != nil {
+		return nil, err
+	}
+	old := u.Name
+	if c.Request.Has("NewUserName") {
+		if u.Name, err = name(c, "NewUserName", 64); err != nil {
+			return nil, err
+		}
+	}
+	if c.Request.Has("NewPath") {
+		p := c.Request.Get("NewPath")
+		if len(p) < 1 || len(p) > 512 || !pathPattern.MatchString(p) {
+			return nil, validationError(p, "newPath", `Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`)
+		}
+		u.Path = p
+	}
+	if u.Name != old || c.Request.Has("NewPath") {
+		if err := s.authorize(ctx, c, "iam:UpdateUser", u.ARN()); err != nil {
+			return nil, err
+		}
+	}
+	if e := s.store.UpdateUser(ctx, old, u); e != nil {
+		if errors.Is(e, trustgate.ErrConflict) {
+			return nil, query.Errorf(http.StatusConflict, "EntityAlreadyExists", "User with name %s already exists.", u.Name)
+		}
+		return nil, storeError(e, "user with name "+old)
+	}
+	return nil, nil
+}
+
+// saveUser stores a change to a user's boundary or tags.
+func (s *Service) saveUser(ctx context.Context, u *trustgate.User) *query.Error {
+	return storeErrorOr(s.store.UpdateUser(ctx, u.Name, u), "user with name "+u.Name)
+}
+
+func (s *Service) putUserPermissionsBoundary(ctx context.Context, c *Call) (any, *query.Error) {
+	u, err := s.targetUser(ctx, c, "iam:PutUserPermissionsBoundary", false)
+	if err != nil {
+		return nil, err
+	}
+	if u.Boundary, err = s.boundaryParam(ctx, c, true); err != nil {
+		return nil, err
+	}
+	return nil, s.saveUser(ctx, u)
+}
+
+func (s *Service) deleteUserPermissionsBoundary(ctx context.Context, c *Call) (any, *query.Error) {
+	u, err := s.targetUser(ctx, c, "iam:DeleteUserPermissionsBoundary", false)
+	if err != nil {
+		return nil, err
+	}
+	if u.Boundary == "" {
+		return nil, query.Errorf(http.StatusNotFound, "NoSuchEntity", "The user %s has no permissions boundary.", u.Name)
+	}
+	u.Boundary = ""
+	return nil, s.saveUser(ctx, u)
+}
+
+func (s *Service) tagUser(ctx context.Context, c *Call) (any, *query.Error) {
+	added, err := tags(c, "TagsPerUser")
+	if err != nil {
+		return nil, err
+	}
+	if len(added) == 0 {
+		return nil, query.MissingParameter("Tags")
+	}
+	u, err := s.targetUser(ctx, c, "iam:TagUser", false)
+	if err != nil {
+		return nil, err
+	}
+	if u.Tags, err = mergeTags(u.Tags, added, "TagsPerUser"); err != nil {
+		return nil, err
+	}
+	return nil, s.saveUser(ctx, u)
+}
+
+func (s *Service) untagUser(ctx context.Context, c *Call) (any, *query.Error) {
+	keys := c.Request.Members("TagKeys")
+	if len(keys) == 0 {
+		return nil, query.MissingParameter("TagKeys")
+	}
+	u, err := s.targetUser(ctx, c, "iam:UntagUser", false)
+	if err != nil {
+		return nil, err
+	}
+	u.Tags = withoutTags(u.Tags, keys)
+	return nil, s.saveUser(ctx, u)
+}
+
+func (s *Service) listUserTags(ctx context.Context, c *Call) (any, *query.Error) {
+	u, err := s.targetUser(ctx, c, "iam:ListUserTags", false)
+	if err != nil {
+		return nil, err
+	}
+	return tagPage(c, u.Tags)
 }

@@ -1,0 +1,99 @@
+package iamapi
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/protocol/query"
+)
+
+// MaxTags is IAM's quota of tags per user, role or policy.
+const MaxTags = 50
+
+type tagList struct {
+	Member []trustgate.Tag `xml:"member"`
+}
+
+func tagsOf(tags []trustgate.Tag) *tagList {
+	if len(tags) == 0 {
+		return nil
+	}
+	return &tagList{Member: tags}
+}
+
+// tags reads Tags.member.N.Key / .Value; quota names IAM's quota in the
+// error for too many (TagsPerUser, TagsPerRole, TagsPerPolicy).
+func tags(c *Call, quota string) ([]trustgate.Tag, *query.Error) {
+	var out []trustgate.Tag
+	for i := 1; ; i++ {
+		prefix := "Tags.member." + strconv.Itoa(i)
+		if !c.Request.Has(prefix + ".Key") {
+			break
+		}
+		t := trustgate.Tag{Key: c.Request.Get(prefix + ".Key"), Value: c.Request.Get(prefix + ".Value")}
+		if len(t.Key) < 1 || len(t.Key) > 128 || len(t.Value) > 256 {
+			return nil, validationError(t.Key, "tags."+strconv.Itoa(i)+".member.key", "Member must have length between 1 and 128, and values at most 256")
+		}
+		out = append(out, t)
+	}
+	if len(out) > MaxTags {
+		return nil, query.Errorf(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for %s: %d", quota, MaxTags)
+	}
+	return out, nil
+}
+
+// mergeTags adds tags to existing ones, a new tag replacing the one whose
+// key differs at most in case: IAM tag keys are case-insensitive. The
+// result is a new slice.
+func mergeTags(existing, added []trustgate.Tag, quota string) ([]trustgate.Tag, *query.Error) {
+	merged := append([]trustgate.Tag(nil), existing...)
+	for _, t := range added {
+		replaced := false
+		for i := range merged {
+			if strings.EqualFold(merged[i].Key, t.Key) {
+				merged[i], replaced = t, true
+			}
+		}
+		if !replaced {
+			merged = append(merged, t)
+		}
+	}
+	if len(merged) > MaxTags {
+		return nil, query.Errorf(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for %s: %d", quota, MaxTags)
+	}
+	return merged, nil
+}
+
+// withoutTags returns the tags whose keys are not among keys, as a new
+// slice.
+func withoutTags(tags []trustgate.Tag, keys []string) []trustgate.Tag {
+	var kept []trustgate.Tag
+	for _, t := range tags {
+		drop := false
+		for _, k := range keys {
+			drop = drop || strings.EqualFold(k, t.Key)
+		}
+		if !drop {
+			kept = append(kept, t)
+		}
+	}
+	return kept
+}
+
+// tagPage answers a List...Tags action with one page of tags.
+func tagPage(c *Call, tags []trustgate.Tag) (any, *query.Error) {
+	items, pg, err := paginate(c, tags)
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		Tags struct {
+			Member []trustgate.Tag `xml:"member"`
+		}
+		page
+	}{page: pg}
+	out.Tags.Member = items
+	return out, nil
+}
