@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
 
 const (
@@ -342,4 +344,32 @@ func TestUserTags(t *testing.T) {
 	if users, _ := can(t, alice); users {
 		t.Error("ListUsers still allowed after UntagUser")
 	}
+}
+
+// A session limited by a customer managed session policy stays limited
+// when the policy is deleted (note 44).
+func TestDeletedSessionPolicy(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	roleARN, prod := crossAccount(t, ts)
+	prodIAM := ts.iamClient(prod.AccessKeyId, prod.SecretAccessKey)
+	created, err := prodIAM.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("OnlyListRoles"), PolicyDocument: aws.String(listRolesDoc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := ts.userSTS(t, "tester").AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("limited"),
+		PolicyArns: []ststypes.PolicyDescriptorType{{Arn: created.Policy.Arn}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, session := ts.sessionClients(out.Credentials)
+	if users, roles := can(t, session); users || !roles {
+		t.Fatalf("ReadOnlyAccess within the session policy: ListUsers %v, ListRoles %v; want only ListRoles", users, roles)
+	}
+	mustDo(t, "DeletePolicy", func() error {
+		_, err := prodIAM.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: created.Policy.Arn})
+		return err
+	})
+	_, err = session.ListRoles(ctx, &iam.ListRolesInput{})
+	wantAPIError(t, "ListRoles once the session policy is deleted", err, "AccessDenied", "session policy")
 }
