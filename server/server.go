@@ -48,11 +48,11 @@ type Server struct {
 
 // Config is what a Server is made of.
 type Config struct {
-	Store   store.Store
-	Log     *slog.Logger
-	Region  string
-	Blobs   *blobs.Store           // the bodies of S3 objects
-	Now     func() time.Time
+	Store  store.Store
+	Log    *slog.Logger
+	Region string
+	Blobs  *blobs.Store // the bodies of S3 objects
+	Now    func() time.Time
 	// Key is the deployment key, which seals session tokens.
 	Key []byte
 }
