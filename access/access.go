@@ -7,8 +7,8 @@ package access
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -24,8 +24,13 @@ type Checker struct {
 	store store.Store
 	now   func() time.Time
 
+	// changes, when the store counts its changes, lets policy sets and
+	// customer managed policies be kept until the next one.
+	changes store.Changes
+
 	mu       sync.Mutex
 	compiled map[compileKey]*policy.Policy // guarded by mu; documents are immutable by content
+	memo                                   // guarded by mu
 }
 
 type compileKey struct {
@@ -40,7 +45,8 @@ const maxCompiled = 10000
 
 // NewChecker returns a Checker over st.
 func NewChecker(st store.Store, now func() time.Time) *Checker {
-	return &Checker{store: st, now: now, compiled: map[compileKey]*policy.Policy{}}
+	changes, _ := st.(store.Changes)
+	return &Checker{store: st, now: now, changes: changes, compiled: map[compileKey]*policy.Policy{}}
 }
 
 // Request is one action to authorize.
@@ -122,70 +128,21 @@ func (c *Checker) Check(ctx context.Context, r *Request) (authz.Result, error) {
 // identityPolicies gathers the principal's identity policies, boundary and
 // session policies into req, and returns the tags of its user or role.
 func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, req *authz.Request) (tags []trustgate.Tag, err error) {
-	var entities []trustgate.Entity
-	var boundary string
+	var e trustgate.Entity
 	switch p.Kind {
 	case policy.User:
-		u, err := c.store.User(ctx, p.Account, p.UserName)
-		if errors.Is(err, trustgate.ErrNotFound) {
-			return nil, nil // deleted or renamed under a live session: no policies allow anything
-		}
-		if err != nil {
-			return nil, err
-		}
-		boundary, tags = u.Boundary, u.Tags
-		entities = append(entities, trustgate.Entity{Account: p.Account, Kind: trustgate.UserEntity, Name: u.Name})
-		groups, err := c.store.GroupsForUser(ctx, p.Account, u.Name)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range groups {
-			entities = append(entities, trustgate.Entity{Account: p.Account, Kind: trustgate.GroupEntity, Name: g.Name})
-		}
+		e = trustgate.Entity{Account: p.Account, Kind: trustgate.UserEntity, Name: p.UserName}
 	case policy.AssumedRole:
-		role, err := c.store.Role(ctx, p.Account, p.RoleName)
-		if errors.Is(err, trustgate.ErrNotFound) {
-			return nil, nil // the session's role is gone, and its permissions with it
-		}
-		if err != nil {
-			return nil, fmt.Errorf("the session's role: %w", err)
-		}
-		boundary, tags = role.Boundary, role.Tags
-		entities = append(entities, trustgate.Entity{Account: p.Account, Kind: trustgate.RoleEntity, Name: role.Name})
+		e = trustgate.Entity{Account: p.Account, Kind: trustgate.RoleEntity, Name: p.RoleName}
 	default:
 		return nil, nil // root, anonymous and services have no identity policies
 	}
-	for _, e := range entities {
-		inline, err := c.store.InlinePolicies(ctx, e)
-		if err != nil {
-			return nil, err
-		}
-		for _, ip := range inline {
-			pol, err := c.compile(ip.Document, policy.Identity, fmt.Sprintf("inline policy %s of %s %s", ip.Name, e.Kind, e.Name))
-			if err != nil {
-				return nil, err
-			}
-			req.Identity = append(req.Identity, pol)
-		}
-		arns, err := c.store.AttachedPolicies(ctx, e)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range arns {
-			pol, err := c.ManagedPolicy(ctx, a)
-			if err != nil {
-				return nil, err
-			}
-			req.Identity = append(req.Identity, pol)
-		}
+	set, err := c.policySet(ctx, e)
+	if err != nil || !set.found {
+		return nil, err
 	}
-	if boundary != "" {
-		pol, err := c.ManagedPolicy(ctx, boundary)
-		if err != nil {
-			return nil, err
-		}
-		req.Boundary = pol
-	}
+	// The set is shared: clip it, so that an append copies.
+	req.Identity, req.Boundary = slices.Clip(set.identity), set.boundary
 	for i, doc := range p.SessionPolicies {
 		pol, err := c.compile(doc, policy.Session, fmt.Sprintf("session policy %d", i+1))
 		if err != nil {
@@ -200,7 +157,7 @@ func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, 
 		}
 		req.Session = append(req.Session, pol)
 	}
-	return tags, nil
+	return set.tags, nil
 }
 
 // compile returns the compiled form of a stored document, compiling it at

@@ -22,14 +22,25 @@ func (c *Checker) ManagedPolicy(ctx context.Context, arn string) (*policy.Policy
 		}
 		return grantsNothing(arn), nil
 	}
+	p, hit, generation, counts := cached(c, managedPolicies, arn)
+	if hit {
+		return p, nil
+	}
 	v, err := c.store.PolicyVersion(ctx, arn, "")
-	if errors.Is(err, trustgate.ErrNotFound) {
-		return grantsNothing(arn), nil
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, trustgate.ErrNotFound):
+		p = grantsNothing(arn)
+	case err != nil:
 		return nil, err
+	default:
+		if p, err = c.compile(v.Document, policy.Identity, arn); err != nil {
+			return nil, err
+		}
 	}
-	return c.compile(v.Document, policy.Identity, arn)
+	if counts {
+		remember(c, managedPolicies, arn, p, generation)
+	}
+	return p, nil
 }
 
 // grantsNothing stands for a missing managed policy: it allows no action.

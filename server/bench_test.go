@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -38,6 +39,23 @@ func BenchmarkDeniedIAMCall(b *testing.B) {
 	body := do(b, h, root, "iam", "Action=CreateAccessKey&Version=2010-05-08&UserName=bench")
 	user := aws.Credentials{AccessKeyID: between(body, "<AccessKeyId>", "<"), SecretAccessKey: between(body, "<SecretAccessKey>", "<")}
 	benchmarkRequest(b, h, user, "iam", "Action=ListUsers&Version=2010-05-08")
+}
+
+// BenchmarkAssumeRole measures a user's AssumeRole of a role its account
+// trusts: both sides' policies (kept compiled between requests), the
+// decision, and the sealed session token.
+func BenchmarkAssumeRole(b *testing.B) {
+	h, root := newServer(b)
+	account := between(do(b, h, root, "sts", "Action=GetCallerIdentity&Version=2011-06-15"), "<Account>", "<")
+	do(b, h, root, "iam", "Action=CreateUser&Version=2010-05-08&UserName=bench")
+	do(b, h, root, "iam", "Action=PutUserPolicy&Version=2010-05-08&UserName=bench&PolicyName=assume&PolicyDocument="+
+		url.QueryEscape(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`))
+	do(b, h, root, "iam", "Action=CreateRole&Version=2010-05-08&RoleName=BenchRole&AssumeRolePolicyDocument="+
+		url.QueryEscape(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+account+`:root"},"Action":"sts:AssumeRole"}]}`))
+	body := do(b, h, root, "iam", "Action=CreateAccessKey&Version=2010-05-08&UserName=bench")
+	user := aws.Credentials{AccessKeyID: between(body, "<AccessKeyId>", "<"), SecretAccessKey: between(body, "<SecretAccessKey>", "<")}
+	benchmarkRequest(b, h, user, "sts", "Action=AssumeRole&Version=2011-06-15&RoleSessionName=bench&RoleArn="+
+		url.QueryEscape("arn:aws:iam::"+account+":role/BenchRole"))
 }
 
 func newServer(b *testing.B) (http.Handler, aws.Credentials) {

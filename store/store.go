@@ -10,6 +10,18 @@ import (
 	"github.com/trustgate/trustgate"
 )
 
+// Changes is implemented by stores that count their writes, so that what
+// is derived from them (a principal's compiled policies) can be kept until
+// the next change.
+type Changes interface {
+	// Generation returns a number that grows after every write that can
+	// change a principal's policies: its user or role, group memberships,
+	// inline and attached policies, boundary, tags, and managed policies
+	// and their versions. What was read while it stayed the same is
+	// current.
+	Generation() uint64
+}
+
 // Store keeps the organization, its accounts and their IAM entities.
 // Every method is atomic and durable once it returns: nothing acknowledged
 // is lost when the process dies.

@@ -1,0 +1,120 @@
+package cache
+
+import (
+	"context"
+
+	"github.com/trustgate/trustgate"
+)
+
+// Generation implements store.Changes: every write through the cache that
+// can change a principal's policies adds one, once the write is done.
+func (s *Store) Generation() uint64 { return s.generation.Load() }
+
+// changed marks a write that can change a principal's policies.
+func (s *Store) changed() { s.generation.Add(1) }
+
+// CreateUser implements store.Store; a user of a deleted one's name has
+// none of its policies.
+func (s *Store) CreateUser(ctx context.Context, u *trustgate.User) error {
+	defer s.changed()
+	return s.Store.CreateUser(ctx, u)
+}
+
+// CreateGroup implements store.Store.
+func (s *Store) CreateGroup(ctx context.Context, g *trustgate.Group) error {
+	defer s.changed()
+	return s.Store.CreateGroup(ctx, g)
+}
+
+// DeleteGroup implements store.Store.
+func (s *Store) DeleteGroup(ctx context.Context, account, name string) error {
+	defer s.changed()
+	return s.Store.DeleteGroup(ctx, account, name)
+}
+
+// AddUserToGroup implements store.Store.
+func (s *Store) AddUserToGroup(ctx context.Context, account, group, user string) error {
+	defer s.changed()
+	return s.Store.AddUserToGroup(ctx, account, group, user)
+}
+
+// RemoveUserFromGroup implements store.Store.
+func (s *Store) RemoveUserFromGroup(ctx context.Context, account, group, user string) error {
+	defer s.changed()
+	return s.Store.RemoveUserFromGroup(ctx, account, group, user)
+}
+
+// CreateRole implements store.Store.
+func (s *Store) CreateRole(ctx context.Context, r *trustgate.Role) error {
+	defer s.changed()
+	return s.Store.CreateRole(ctx, r)
+}
+
+// UpdateRole implements store.Store.
+func (s *Store) UpdateRole(ctx context.Context, r *trustgate.Role) error {
+	defer s.changed()
+	defer s.forgetRole(r.Account, r.Name)
+	return s.Store.UpdateRole(ctx, r)
+}
+
+// DeleteRole implements store.Store.
+func (s *Store) DeleteRole(ctx context.Context, account, name string) error {
+	defer s.changed()
+	defer s.forgetRole(account, name)
+	return s.Store.DeleteRole(ctx, account, name)
+}
+
+// PutInlinePolicy implements store.Store.
+func (s *Store) PutInlinePolicy(ctx context.Context, e trustgate.Entity, p trustgate.InlinePolicy) error {
+	defer s.changed()
+	return s.Store.PutInlinePolicy(ctx, e, p)
+}
+
+// DeleteInlinePolicy implements store.Store.
+func (s *Store) DeleteInlinePolicy(ctx context.Context, e trustgate.Entity, name string) error {
+	defer s.changed()
+	return s.Store.DeleteInlinePolicy(ctx, e, name)
+}
+
+// AttachPolicy implements store.Store.
+func (s *Store) AttachPolicy(ctx context.Context, e trustgate.Entity, policyARN string) error {
+	defer s.changed()
+	return s.Store.AttachPolicy(ctx, e, policyARN)
+}
+
+// DetachPolicy implements store.Store.
+func (s *Store) DetachPolicy(ctx context.Context, e trustgate.Entity, policyARN string) error {
+	defer s.changed()
+	return s.Store.DetachPolicy(ctx, e, policyARN)
+}
+
+// CreateManagedPolicy implements store.Store; a session may name the
+// policy before it exists.
+func (s *Store) CreateManagedPolicy(ctx context.Context, p *trustgate.ManagedPolicy, document string) error {
+	defer s.changed()
+	return s.Store.CreateManagedPolicy(ctx, p, document)
+}
+
+// DeleteManagedPolicy implements store.Store.
+func (s *Store) DeleteManagedPolicy(ctx context.Context, arn string) error {
+	defer s.changed()
+	return s.Store.DeleteManagedPolicy(ctx, arn)
+}
+
+// CreatePolicyVersion implements store.Store.
+func (s *Store) CreatePolicyVersion(ctx context.Context, arn string, v *trustgate.PolicyVersion, maxVersions int) error {
+	defer s.changed()
+	return s.Store.CreatePolicyVersion(ctx, arn, v, maxVersions)
+}
+
+// SetDefaultPolicyVersion implements store.Store.
+func (s *Store) SetDefaultPolicyVersion(ctx context.Context, arn, id string) error {
+	defer s.changed()
+	return s.Store.SetDefaultPolicyVersion(ctx, arn, id)
+}
+
+// DeletePolicyVersion implements store.Store.
+func (s *Store) DeletePolicyVersion(ctx context.Context, arn, id string) error {
+	defer s.changed()
+	return s.Store.DeletePolicyVersion(ctx, arn, id)
+}
