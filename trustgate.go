@@ -62,6 +62,13 @@ type AccessKey struct {
 	CreatedAt time.Time
 }
 
+// KeyUse is when an access key was last used, and for what.
+type KeyUse struct {
+	At      time.Time // zero if never
+	Service string    // the signing name: iam, sts, s3, ...
+	Region  string
+}
+
 // IsRoot reports whether the key belongs to the account's root user.
 func (k *AccessKey) IsRoot() bool { return k.UserName == "" }
 

@@ -53,6 +53,11 @@ type Store interface {
 	UpdateAccessKeyStatus(ctx context.Context, account, id, status string) error
 	// DeleteAccessKey removes a key. Returns ErrNotFound.
 	DeleteAccessKey(ctx context.Context, account, id string) error
+	// RecordAccessKeyUse records a key's latest use. Returns ErrNotFound.
+	RecordAccessKeyUse(ctx context.Context, id string, use trustgate.KeyUse) error
+	// AccessKeyLastUsed returns a key's latest recorded use, zero if none.
+	// Returns ErrNotFound.
+	AccessKeyLastUsed(ctx context.Context, id string) (trustgate.KeyUse, error)
 
 	// User returns a user; names are case-insensitive. Returns ErrNotFound.
 	User(ctx context.Context, account, name string) (*trustgate.User, error)
@@ -105,6 +110,10 @@ type Store interface {
 	CreateGroup(ctx context.Context, g *trustgate.Group) error
 	// Groups lists an account's groups under pathPrefix, ordered by name.
 	Groups(ctx context.Context, account, pathPrefix string) ([]*trustgate.Group, error)
+	// UpdateGroup replaces the name and path of the group named name with
+	// g's; its members and policies follow a new name. Returns
+	// ErrNotFound, or ErrConflict when g's name is another group's.
+	UpdateGroup(ctx context.Context, name string, g *trustgate.Group) error
 	// DeleteGroup removes a group. Returns ErrNotFound, or ErrConflict
 	// while it has members or policies.
 	DeleteGroup(ctx context.Context, account, name string) error

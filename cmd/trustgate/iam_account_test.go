@@ -170,3 +170,89 @@ func TestAccountAuthorizationDetails(t *testing.T) {
 	_, err = root.GetAccountAuthorizationDetails(ctx, &iam.GetAccountAuthorizationDetailsInput{Filter: []iamtypes.EntityType{"Bucket"}})
 	wantAPIError(t, "GetAccountAuthorizationDetails(Bucket)", err, "ValidationError", "enum value set")
 }
+
+// GetAccessKeyLastUsed reports a key's last service and region, N/A
+// before its first use.
+func TestAccessKeyLastUsed(t *testing.T) {
+	ts := startServer(t)
+	root := ts.rootIAM()
+	ctx := t.Context()
+	mustDo(t, "CreateUser", func() error {
+		_, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice")})
+		return err
+	})
+	key, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("alice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := key.AccessKey.AccessKeyId
+	lastUsed := func() *iamtypes.AccessKeyLastUsed {
+		t.Helper()
+		out, err := root.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: id})
+		if err != nil || aws.ToString(out.UserName) != "alice" {
+			t.Fatalf("GetAccessKeyLastUsed = %+v, %v", out, err)
+		}
+		return out.AccessKeyLastUsed
+	}
+	if u := lastUsed(); aws.ToString(u.ServiceName) != "N/A" || aws.ToString(u.Region) != "N/A" || u.LastUsedDate != nil {
+		t.Errorf("before any use: %+v; want N/A", u)
+	}
+	if _, err := ts.stsClient(aws.ToString(id), aws.ToString(key.AccessKey.SecretAccessKey)).GetCallerIdentity(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if u := lastUsed(); aws.ToString(u.ServiceName) != "sts" || aws.ToString(u.Region) != "us-east-1" || u.LastUsedDate == nil {
+		t.Errorf("after GetCallerIdentity: %+v; want sts in us-east-1", u)
+	}
+	ts.iamClient(aws.ToString(id), aws.ToString(key.AccessKey.SecretAccessKey)).ListUsers(ctx, &iam.ListUsersInput{})
+	if u := lastUsed(); aws.ToString(u.ServiceName) != "iam" {
+		t.Errorf("after a denied ListUsers: %+v; want iam, a denied call is a use too", u)
+	}
+	_, err = root.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: aws.String("AKIAAAAAAAAAAAAAAAAA")})
+	wantAPIError(t, "GetAccessKeyLastUsed(unknown key)", err, "NoSuchEntity", "The Access Key with id AKIAAAAAAAAAAAAAAAAA cannot be found.")
+}
+
+// A renamed group keeps its members and policies (note 40).
+func TestUpdateGroup(t *testing.T) {
+	ts := startServer(t)
+	root := ts.rootIAM()
+	ctx := t.Context()
+	alice := ts.newUser(t, "alice")
+	for i, step := range []func() error{
+		func() error {
+			_, err := root.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("Dev")})
+			return err
+		},
+		func() error {
+			_, err := root.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("Ops")})
+			return err
+		},
+		func() error {
+			_, err := root.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String("Dev"), UserName: aws.String("alice")})
+			return err
+		},
+		func() error {
+			_, err := root.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("Dev"), PolicyName: aws.String("list"), PolicyDocument: aws.String(listUsersDoc)})
+			return err
+		},
+	} {
+		mustDo(t, "setup step "+string(rune('1'+i)), step)
+	}
+	if users, _ := can(t, alice); !users {
+		t.Fatal("ListUsers denied through the group's policy")
+	}
+	_, err := root.UpdateGroup(ctx, &iam.UpdateGroupInput{GroupName: aws.String("Dev"), NewGroupName: aws.String("ops")})
+	wantAPIError(t, "UpdateGroup to a taken name", err, "EntityAlreadyExists", "Group with name ops already exists.")
+	mustDo(t, "UpdateGroup", func() error {
+		_, err := root.UpdateGroup(ctx, &iam.UpdateGroupInput{GroupName: aws.String("Dev"), NewGroupName: aws.String("Engineering"), NewPath: aws.String("/eng/")})
+		return err
+	})
+	if users, _ := can(t, alice); !users {
+		t.Error("ListUsers denied after the group's rename")
+	}
+	got, err := root.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String("Engineering")})
+	if err != nil || aws.ToString(got.Group.Path) != "/eng/" || len(got.Users) != 1 {
+		t.Errorf("GetGroup(Engineering) = %+v, %v", got, err)
+	}
+	_, err = root.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String("Dev")})
+	wantAPIError(t, "GetGroup(the old name)", err, "NoSuchEntity", "Dev")
+}

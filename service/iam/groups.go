@@ -178,3 +178,35 @@ func (s *Service) listGroups(ctx context.Context, c *Call) (any, *query.Error) {
 	}
 	return out, nil
 }
+
+// updateGroup renames a group or moves it to another path, with
+// iam:UpdateGroup on the group as it is and as it will be (note 40).
+func (s *Service) updateGroup(ctx context.Context, c *Call) (any, *query.Error) {
+	g, err := s.targetGroup(ctx, c, "iam:UpdateGroup")
+	if err != nil {
+		return nil, err
+	}
+	old := g.Name
+	if c.Request.Has("NewGroupName") {
+		if g.Name, err = name(c, "NewGroupName", 128); err != nil {
+			return nil, err
+		}
+	}
+	if c.Request.Has("NewPath") {
+		if g.Path, err = newPath(c); err != nil {
+			return nil, err
+		}
+	}
+	if g.Name != old || c.Request.Has("NewPath") {
+		if err := s.authorize(ctx, c, "iam:UpdateGroup", g.ARN()); err != nil {
+			return nil, err
+		}
+	}
+	if e := s.store.UpdateGroup(ctx, old, g); e != nil {
+		if errors.Is(e, trustgate.ErrConflict) {
+			return nil, query.Errorf(http.StatusConflict, "EntityAlreadyExists", "Group with name %s already exists.", g.Name)
+		}
+		return nil, storeError(e, "group with name "+old)
+	}
+	return nil, nil
+}

@@ -2,6 +2,7 @@ package iamapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/trustgate/trustgate"
@@ -123,4 +124,52 @@ func (s *Service) deleteAccessKey(ctx context.Context, c *Call) (any, *query.Err
 		return nil, storeError(e, "Access Key with id "+k.ID)
 	}
 	return nil, nil
+}
+
+// getAccessKeyLastUsed tells when a key was last used, and for which
+// service and region ("N/A" before its first use), as IAM does. The use is
+// recorded at most once a minute per key and service.
+func (s *Service) getAccessKeyLastUsed(ctx context.Context, c *Call) (any, *query.Error) {
+	id := c.Request.Get("AccessKeyId")
+	if id == "" {
+		return nil, query.MissingParameter("AccessKeyId")
+	}
+	notFound := query.Errorf(http.StatusNotFound, "NoSuchEntity", "The Access Key with id %s cannot be found.", id)
+	k, e := s.store.AccessKey(ctx, id)
+	if errors.Is(e, trustgate.ErrNotFound) || (e == nil && k.Account != c.Principal.Account) {
+		return nil, notFound
+	}
+	if e != nil {
+		return nil, internal(e)
+	}
+	owner := c.Principal.ARN
+	if !k.IsRoot() {
+		owner = arnOf(c, trustgate.UserEntity, "/", k.UserName)
+		if u, e := s.store.User(ctx, k.Account, k.UserName); e == nil {
+			owner = u.ARN()
+		}
+	}
+	if err := s.authorize(ctx, c, "iam:GetAccessKeyLastUsed", owner); err != nil {
+		return nil, err
+	}
+	use, e := s.store.AccessKeyLastUsed(ctx, id)
+	if errors.Is(e, trustgate.ErrNotFound) {
+		return nil, notFound
+	}
+	if e != nil {
+		return nil, internal(e)
+	}
+	type lastUsed struct {
+		LastUsedDate string `xml:",omitempty"`
+		ServiceName  string
+		Region       string
+	}
+	out := struct {
+		UserName          string `xml:",omitempty"`
+		AccessKeyLastUsed lastUsed
+	}{UserName: k.UserName, AccessKeyLastUsed: lastUsed{ServiceName: "N/A", Region: "N/A"}}
+	if !use.At.IsZero() {
+		out.AccessKeyLastUsed = lastUsed{LastUsedDate: isoTime(use.At), ServiceName: use.Service, Region: use.Region}
+	}
+	return out, nil
 }

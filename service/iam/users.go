@@ -153,11 +153,9 @@ func (s *Service) updateUser(ctx context.Context, c *Call) (any, *query.Error) {
 		}
 	}
 	if c.Request.Has("NewPath") {
-		p := c.Request.Get("NewPath")
-		if len(p) < 1 || len(p) > 512 || !pathPattern.MatchString(p) {
-			return nil, validationError(p, "newPath", `Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`)
+		if u.Path, err = newPath(c); err != nil {
+			return nil, err
 		}
-		u.Path = p
 	}
 	if u.Name != old || c.Request.Has("NewPath") {
 		if err := s.authorize(ctx, c, "iam:UpdateUser", u.ARN()); err != nil {
@@ -238,4 +236,13 @@ func (s *Service) listUserTags(ctx context.Context, c *Call) (any, *query.Error)
 		return nil, err
 	}
 	return tagPage(c, u.Tags)
+}
+
+// newPath reads the NewPath parameter of UpdateUser and UpdateGroup.
+func newPath(c *Call) (string, *query.Error) {
+	p := c.Request.Get("NewPath")
+	if len(p) < 1 || len(p) > 512 || !pathPattern.MatchString(p) {
+		return "", validationError(p, "newPath", `Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`)
+	}
+	return p, nil
 }

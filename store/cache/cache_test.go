@@ -37,11 +37,11 @@ func TestConformanceThroughCache(t *testing.T) {
 // method of store.Store that is not a read must count as a change, or
 // access would keep policies a write has replaced.
 var (
-	reads = words(`Organization Account Accounts AccessKey AccessKeys User Users LoginProfile AccountAlias
+	reads = words(`Organization Account Accounts AccessKey AccessKeys AccessKeyLastUsed User Users LoginProfile AccountAlias
 		Group Groups GroupsForUser GroupMembers Role Roles InlinePolicy InlinePolicies AttachedPolicies
 		ManagedPolicy ManagedPolicies PolicyVersion PolicyVersions PolicyUses Bucket Buckets Object Objects
 		Upload Uploads Parts MFADevice MFADevices Close`)
-	policyNeutral = words(`CreateOrganization CreateAccount CreateAccessKey UpdateAccessKeyStatus DeleteAccessKey
+	policyNeutral = words(`CreateOrganization CreateAccount CreateAccessKey UpdateAccessKeyStatus DeleteAccessKey RecordAccessKeyUse
 		PutLoginProfile DeleteLoginProfile SetAccountAlias DeleteAccountAlias SetManagedPolicyTags
 		CreateBucket UpdateBucket DeleteBucket PutObject DeleteObject CreateUpload PutPart CompleteUpload AbortUpload
 		CreateMFADevice EnableMFADevice DeactivateMFADevice DeleteMFADevice UseMFACode`)

@@ -26,6 +26,12 @@ func (s *Store) CreateGroup(ctx context.Context, g *trustgate.Group) error {
 	return s.Store.CreateGroup(ctx, g)
 }
 
+// UpdateGroup implements store.Store.
+func (s *Store) UpdateGroup(ctx context.Context, name string, g *trustgate.Group) error {
+	defer s.changed()
+	return s.Store.UpdateGroup(ctx, name, g)
+}
+
 // DeleteGroup implements store.Store.
 func (s *Store) DeleteGroup(ctx context.Context, account, name string) error {
 	defer s.changed()

@@ -53,6 +53,34 @@ func (s *DB) Groups(ctx context.Context, account, pathPrefix string) ([]*trustga
 		`SELECT `+groupColumns+` FROM groups WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name`, account, pathPrefix, pathPrefix)
 }
 
+// UpdateGroup implements store.Store.
+func (s *DB) UpdateGroup(ctx context.Context, name string, g *trustgate.Group) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		// Memberships follow the group within the transaction; their
+		// foreign keys are checked when it commits.
+		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE groups SET name = ?, path = ? WHERE account_id = ? AND name = ?`, g.Name, g.Path, g.Account, name)
+		if isConstraint(err) {
+			return fmt.Errorf("group %s: %w", g.Name, trustgate.ErrConflict)
+		}
+		if err := affected(res, err, "group "+name); err != nil {
+			return err
+		}
+		for _, q := range []string{
+			`UPDATE group_members SET group_name = ? WHERE account_id = ? AND group_name = ?`,
+			`UPDATE inline_policies SET entity_name = ? WHERE account_id = ? AND entity_kind = 'group' AND entity_name = ?`,
+			`UPDATE attached_policies SET entity_name = ? WHERE account_id = ? AND entity_kind = 'group' AND entity_name = ?`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, g.Name, g.Account, name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // DeleteGroup implements store.Store.
 func (s *DB) DeleteGroup(ctx context.Context, account, name string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {

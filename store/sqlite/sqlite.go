@@ -422,3 +422,25 @@ func noDependents(ctx context.Context, tx *sql.Tx, entity, what, query string, a
 	}
 	return nil
 }
+
+// RecordAccessKeyUse implements store.Store.
+func (s *DB) RecordAccessKeyUse(ctx context.Context, id string, use trustgate.KeyUse) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE access_keys SET last_used_at = ?, last_used_service = ?, last_used_region = ? WHERE id = ?`,
+		unix(use.At), use.Service, use.Region, id)
+	return affected(res, err, "access key "+id)
+}
+
+// AccessKeyLastUsed implements store.Store.
+func (s *DB) AccessKeyLastUsed(ctx context.Context, id string) (trustgate.KeyUse, error) {
+	var use trustgate.KeyUse
+	var at int64
+	err := s.db.QueryRowContext(ctx, `SELECT last_used_at, last_used_service, last_used_region FROM access_keys WHERE id = ?`, id).
+		Scan(&at, &use.Service, &use.Region)
+	if errors.Is(err, sql.ErrNoRows) {
+		return use, fmt.Errorf("access key %s: %w", id, trustgate.ErrNotFound)
+	}
+	if at != 0 {
+		use.At = fromUnix(at)
+	}
+	return use, err
+}

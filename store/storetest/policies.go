@@ -185,6 +185,47 @@ func testUserUpdate(t *testing.T, s store.Store) {
 	}
 }
 
+// testGroupUpdate: a renamed group keeps its members and policies.
+func testGroupUpdate(t *testing.T, s store.Store) {
+	seed(t, s)
+	mustUser(t, s, "alice")
+	for _, name := range []string{"Dev", "Ops"} {
+		if err := s.CreateGroup(ctx, &trustgate.Group{Account: mgmt, Name: name, ID: "AGPA" + name, Path: "/", CreatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dev := trustgate.Entity{Account: mgmt, Kind: trustgate.GroupEntity, Name: "Dev"}
+	for _, err := range []error{
+		s.AddUserToGroup(ctx, mgmt, "Dev", "alice"),
+		s.PutInlinePolicy(ctx, dev, trustgate.InlinePolicy{Name: "p", Document: "d"}),
+		s.AttachPolicy(ctx, dev, "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	g := &trustgate.Group{Account: mgmt, Name: "ops", Path: "/"}
+	wantErr(t, "UpdateGroup(to another group's name)", s.UpdateGroup(ctx, "Dev", g), trustgate.ErrConflict)
+	g.Name, g.Path = "Engineering", "/eng/"
+	if err := s.UpdateGroup(ctx, "dev", g); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "UpdateGroup(unknown)", s.UpdateGroup(ctx, "Dev", g), trustgate.ErrNotFound)
+	if got, err := s.Group(ctx, mgmt, "engineering"); err != nil || got.ID != "AGPADev" || got.Path != "/eng/" {
+		t.Errorf("Group(engineering) = %+v, %v", got, err)
+	}
+	eng := trustgate.Entity{Account: mgmt, Kind: trustgate.GroupEntity, Name: "Engineering"}
+	if gs, _ := s.GroupsForUser(ctx, mgmt, "alice"); len(gs) != 1 || gs[0].Name != "Engineering" {
+		t.Errorf("alice's groups after the rename = %v", gs)
+	}
+	if ps, _ := s.InlinePolicies(ctx, eng); len(ps) != 1 {
+		t.Errorf("inline policies after the rename = %v", ps)
+	}
+	if as, _ := s.AttachedPolicies(ctx, eng); len(as) != 1 {
+		t.Errorf("attached policies after the rename = %v", as)
+	}
+}
+
 func testLoginProfiles(t *testing.T, s store.Store) {
 	seed(t, s)
 	mustUser(t, s, "alice")

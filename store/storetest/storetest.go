@@ -27,6 +27,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Policies", func(t *testing.T) { testPolicies(t, open(t)) })
 	t.Run("ManagedPolicies", func(t *testing.T) { testManagedPolicies(t, open(t)) })
 	t.Run("UserUpdate", func(t *testing.T) { testUserUpdate(t, open(t)) })
+	t.Run("GroupUpdate", func(t *testing.T) { testGroupUpdate(t, open(t)) })
 	t.Run("LoginProfiles", func(t *testing.T) { testLoginProfiles(t, open(t)) })
 	t.Run("AccountAliases", func(t *testing.T) { testAccountAliases(t, open(t)) })
 	t.Run("MFA", func(t *testing.T) { testMFA(t, open(t)) })
@@ -133,6 +134,19 @@ func testAccessKeys(t *testing.T, s store.Store) {
 		}
 	}
 	wantErr(t, "DeleteAccessKey twice", s.DeleteAccessKey(ctx, mgmt, "AKIAALICE1"), trustgate.ErrNotFound)
+	if use, err := s.AccessKeyLastUsed(ctx, SeedKeyID); err != nil || !use.At.IsZero() || use.Service != "" {
+		t.Errorf("AccessKeyLastUsed before any use = %+v, %v", use, err)
+	}
+	use := trustgate.KeyUse{At: t0, Service: "sts", Region: "eu-west-1"}
+	if err := s.RecordAccessKeyUse(ctx, SeedKeyID, use); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.AccessKeyLastUsed(ctx, SeedKeyID); err != nil || !got.At.Equal(t0) || got.Service != "sts" || got.Region != "eu-west-1" {
+		t.Errorf("AccessKeyLastUsed = %+v, %v; want %+v", got, err, use)
+	}
+	wantErr(t, "RecordAccessKeyUse(deleted key)", s.RecordAccessKeyUse(ctx, "AKIAALICE1", use), trustgate.ErrNotFound)
+	_, err = s.AccessKeyLastUsed(ctx, "AKIAALICE1")
+	wantErr(t, "AccessKeyLastUsed(deleted key)", err, trustgate.ErrNotFound)
 	_, err = s.AccessKey(ctx, "AKIAALICE1")
 	wantErr(t, "AccessKey(deleted)", err, trustgate.ErrNotFound)
 	if err := s.DeleteUser(ctx, mgmt, "alice"); err != nil {
