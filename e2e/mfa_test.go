@@ -23,6 +23,31 @@ func totpCode(t *testing.T, seed string, step int64) string {
 	return code
 }
 
+// enableMFA creates a virtual MFA device for user with the aws CLI run by
+// root (the CLI writes its seed to a file) and enables it with two codes
+// computed here; it returns the device's serial number, its seed and the
+// time step of the second code.
+func enableMFA(t *testing.T, root func(out any, args ...string), account, user string) (serial, seed string, step int64) {
+	t.Helper()
+	seedFile := filepath.Join(t.TempDir(), "seed.txt")
+	var device struct{ VirtualMFADevice struct{ SerialNumber string } }
+	root(&device, "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", user,
+		"--outfile", seedFile, "--bootstrap-method", "Base32StringSeed")
+	b, err := os.ReadFile(seedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, seed = device.VirtualMFADevice.SerialNumber, string(b)
+	if serial != "arn:aws:iam::"+account+":mfa/"+user || len(seed) != 64 {
+		t.Fatalf("create-virtual-mfa-device = %s with a %d-character seed; want arn:aws:iam::%s:mfa/%s, 64 characters",
+			serial, len(seed), account, user)
+	}
+	step = time.Now().Unix() / 30
+	root(nil, "iam", "enable-mfa-device", "--user-name", user, "--serial-number", serial,
+		"--authentication-code1", totpCode(t, seed, step-1), "--authentication-code2", totpCode(t, seed, step))
+	return serial, seed, step
+}
+
 // Seed 004's script: assume the role with SerialNumber and TokenCode,
 // then use the temporary credentials.
 const boto3AssumeRoleWithMFA = `
@@ -82,25 +107,9 @@ func TestBoto3AssumeRoleWithMFA(t *testing.T) {
 				AccessKey struct{ AccessKeyId, SecretAccessKey string }
 			}
 			root(&key, "iam", "create-access-key", "--user-name", user)
-			seedFile := filepath.Join(t.TempDir(), "seed.txt")
-			var device struct{ VirtualMFADevice struct{ SerialNumber string } }
-			root(&device, "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", user,
-				"--outfile", seedFile, "--bootstrap-method", "Base32StringSeed")
-			seed, err := os.ReadFile(seedFile)
-			if err != nil {
-				t.Fatal(err)
-			}
-			serial := device.VirtualMFADevice.SerialNumber
-			if serial != "arn:aws:iam::"+s.Root.AccountId+":mfa/"+user || len(seed) != 64 {
-				t.Fatalf("create-virtual-mfa-device = %s with a %d-character seed; want arn:aws:iam::%s:mfa/%s, 64 characters",
-					serial, len(seed), s.Root.AccountId, user)
-			}
-			step := time.Now().Unix() / 30
-			root(nil, "iam", "enable-mfa-device", "--user-name", user, "--serial-number", serial,
-				"--authentication-code1", totpCode(t, string(seed), step-1), "--authentication-code2", totpCode(t, string(seed), step))
-
+			serial, seed, step := enableMFA(t, func(out any, args ...string) { root(out, args...) }, s.Root.AccountId, user)
 			out, stderr, err := run(t, cleanEnv(), py.path, "-c", boto3AssumeRoleWithMFA, s.Endpoint, role.Role.Arn, serial,
-				totpCode(t, string(seed), step+1), key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey)
+				totpCode(t, seed, step+1), key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey)
 			if err != nil {
 				t.Fatalf("boto3: %v\n%s", err, stderr)
 			}

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -129,6 +130,51 @@ func TestBoto3AssumeRole(t *testing.T) {
 	}
 }
 
+// profileWithMFA: a profile with role_arn, source_profile and mfa_serial
+// for a role whose trust policy requires MFA. The CLI asks for the code
+// and sends it with the AssumeRole of the profile; with no terminal (its
+// own session) it reads the code from standard input.
+func profileWithMFA(t *testing.T, s *server, c client) {
+	must := func(id, secret string, out any, args ...string) {
+		t.Helper()
+		if msg, err := cli(t, c, s, id, secret, out, args...); err != nil {
+			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, msg)
+		}
+	}
+	root := func(out any, args ...string) { must(s.Root.AccessKeyId, s.Root.SecretAccessKey, out, args...) }
+	prod, prodKey, prodSecret := s.account(t, "ProductionMFA")
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + s.Root.AccountId + `"},` +
+		`"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":true}}}]}`
+	var role struct{ Role struct{ Arn string } }
+	must(prodKey, prodSecret, &role, "iam", "create-role", "--role-name", "DevReadOnly-CrossAccount", "--assume-role-policy-document", trust)
+	user := "Tyler-Dev"
+	root(nil, "iam", "create-user", "--user-name", user)
+	root(nil, "iam", "put-user-policy", "--user-name", user, "--policy-name", "assume",
+		"--policy-document", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole"],"Resource":"`+role.Role.Arn+`"}]}`)
+	var key struct {
+		AccessKey struct{ AccessKeyId, SecretAccessKey string }
+	}
+	root(&key, "iam", "create-access-key", "--user-name", user)
+	serial, seed, step := enableMFA(t, root, s.Root.AccountId, user)
+
+	home := t.TempDir()
+	config := "[profile dev]\nregion = us-east-1\n\n[profile prod-read-only]\nrole_arn = " + role.Role.Arn +
+		"\nsource_profile = dev\nmfa_serial = " + serial + "\nregion = us-east-1\n"
+	creds := "[dev]\naws_access_key_id = " + key.AccessKey.AccessKeyId + "\naws_secret_access_key = " + key.AccessKey.SecretAccessKey + "\n"
+	os.WriteFile(filepath.Join(home, "config"), []byte(config), 0o600)
+	os.WriteFile(filepath.Join(home, "credentials"), []byte(creds), 0o600)
+	env := append(cleanEnv(), "HOME="+home, "AWS_CONFIG_FILE="+filepath.Join(home, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, "credentials"), "AWS_ENDPOINT_URL="+s.Endpoint)
+	cmd := exec.Command(c.path, "--profile", "prod-read-only", "--output", "json", "sts", "get-caller-identity")
+	cmd.Env, cmd.Stdin = env, strings.NewReader(totpCode(t, seed, step+1)+"\n")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // no terminal: the prompt reads standard input
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil || !strings.Contains(stdout.String(), "arn:aws:sts::"+prod+":assumed-role/DevReadOnly-CrossAccount/") {
+		t.Errorf("get-caller-identity --profile prod-read-only with mfa_serial: %v %s %s", err, stdout.String(), stderr.String())
+	}
+}
+
 // A CLI profile with role_arn and source_profile: the client assumes the
 // role itself. Only clients that honour AWS_ENDPOINT_URL send that STS
 // call to trustgate (CLI v1, newer boto3); Debian's CLI v2.9 does not.
@@ -144,6 +190,7 @@ func TestProfileWithRoleARN(t *testing.T) {
 	if len(v1) == 0 {
 		t.Skip("no aws CLI v1 on this machine; Debian's v2.9 ignores AWS_ENDPOINT_URL for the profile's STS call")
 	}
+	t.Run("mfa_serial", func(t *testing.T) { profileWithMFA(t, s, v1[0]) })
 	for _, c := range v1 {
 		t.Run(c.name, func(t *testing.T) {
 			roleARN, prod, keyID, secret := walkthrough(t, c, s, "v")
