@@ -47,6 +47,8 @@ type Object struct {
 	Headers map[string]string
 	// Blob names the body in the blob store.
 	Blob string
+	// Tags are the object's tags, ten at most.
+	Tags []Tag
 }
 
 // ARN is the object's ARN.
@@ -64,6 +66,7 @@ type Upload struct {
 	ContentType string
 	Metadata    map[string]string
 	Headers     map[string]string
+	Tags        []Tag // the object's tags, from x-amz-tagging
 }
 
 // Part is one uploaded part of a multipart upload.

@@ -227,6 +227,8 @@ type Store interface {
 	// replaced, nil if none, whose blob the caller may then remove.
 	// Returns ErrNotFound when the bucket does not exist.
 	PutObject(ctx context.Context, o *trustgate.Object) (replaced *trustgate.Object, err error)
+	// SetObjectTags replaces an object's tags. Returns ErrNotFound.
+	SetObjectTags(ctx context.Context, bucket, key string, tags []trustgate.Tag) error
 	// Object returns an object's metadata. Returns ErrNotFound.
 	Object(ctx context.Context, bucket, key string) (*trustgate.Object, error)
 	// DeleteObject removes an object and returns it, for its blob.

@@ -372,14 +372,6 @@ func (s *Service) deletePublicAccessBlock(ctx context.Context, w http.ResponseWr
 	return writeEmpty(w, c, http.StatusNoContent)
 }
 
-type tagging struct {
-	XMLName xml.Name `xml:"Tagging"`
-	Xmlns   string   `xml:"xmlns,attr,omitempty"`
-	TagSet  struct {
-		Tag []trustgate.Tag
-	}
-}
-
 func (s *Service) putBucketTagging(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
 	b, err := s.bucketFor(ctx, c)
 	if err != nil {
@@ -392,20 +384,8 @@ func (s *Service) putBucketTagging(ctx context.Context, w http.ResponseWriter, c
 	if err := readXML(c, &t); err != nil {
 		return err
 	}
-	seen := map[string]bool{}
-	for _, tag := range t.TagSet.Tag {
-		switch {
-		case len(tag.Key) < 1 || len(tag.Key) > 128 || len(tag.Value) > 256:
-			return errorf(http.StatusBadRequest, "InvalidTag", "The TagKey you have provided is invalid")
-		case strings.HasPrefix(tag.Key, "aws:"):
-			return errorf(http.StatusBadRequest, "InvalidTag", "System tags cannot be added/updated by requester")
-		case seen[tag.Key]:
-			return errorf(http.StatusBadRequest, "InvalidTag", "Cannot provide multiple Tags with the same key")
-		}
-		seen[tag.Key] = true
-	}
-	if len(t.TagSet.Tag) > 50 {
-		return errorf(http.StatusBadRequest, "BadRequest", "Bucket tag count cannot be greater than 50")
+	if err := checkTags(t.TagSet.Tag, MaxBucketTags, "Bucket"); err != nil {
+		return err
 	}
 	b.Tags = t.TagSet.Tag
 	if err := s.store.UpdateBucket(ctx, b); err != nil {

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/policy"
 )
 
 // Multipart upload limits of S3.
@@ -42,7 +43,13 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 	if len(c.key) > MaxKeyBytes {
 		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long")
 	}
-	if err := s.authorize(ctx, c, "s3:PutObject", b.ARN()+"/"+c.key, b, nil); err != nil {
+	tags, terr := headerTags(c.Request.Header)
+	if terr != nil {
+		return terr
+	}
+	keys := policy.NewContext()
+	setRequestTags(keys, tags)
+	if err := s.authorizeWrite(ctx, c, b, c.key, keys, len(tags) > 0); err != nil {
 		return err
 	}
 	meta, merr := userMetadata(c.Request.Header)
@@ -50,7 +57,7 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 		return merr
 	}
 	u := &trustgate.Upload{ID: newUploadID(), Bucket: b.Name, Key: c.key, Account: c.Principal.Account, Initiator: c.Principal.ARN,
-		Initiated: s.now(), ContentType: c.Request.Header.Get("Content-Type"), Metadata: meta, Headers: map[string]string{}}
+		Initiated: s.now(), ContentType: c.Request.Header.Get("Content-Type"), Metadata: meta, Headers: map[string]string{}, Tags: tags}
 	for _, h := range storedHeaders {
 		if v := c.Request.Header.Get(h); v != "" {
 			u.Headers[h] = v
@@ -186,7 +193,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 	if jerr != nil {
 		return internal(jerr)
 	}
-	o := &trustgate.Object{Bucket: b.Name, Key: u.Key, Size: size, ContentType: u.ContentType, Metadata: u.Metadata, Headers: u.Headers,
+	o := &trustgate.Object{Bucket: b.Name, Key: u.Key, Size: size, ContentType: u.ContentType, Metadata: u.Metadata, Headers: u.Headers, Tags: u.Tags,
 		ETag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(digests.Sum(nil)), len(chosen)), Blob: blob, LastModified: s.now()}
 	replaced, parts, cerr := s.store.CompleteUpload(ctx, u.ID, o)
 	if cerr != nil {

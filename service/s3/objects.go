@@ -35,11 +35,16 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	if len(c.key) > MaxKeyBytes {
 		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long")
 	}
+	tags, terr := headerTags(c.Request.Header)
+	if terr != nil {
+		return terr
+	}
 	keys := policy.NewContext()
 	if acl := c.Request.Header.Get("x-amz-acl"); acl != "" {
 		keys.Set("s3:x-amz-acl", acl)
 	}
-	if err := s.authorize(ctx, c, "s3:PutObject", b.ARN()+"/"+c.key, b, keys); err != nil {
+	setRequestTags(keys, tags)
+	if err := s.authorizeWrite(ctx, c, b, c.key, keys, len(tags) > 0); err != nil {
 		return err
 	}
 	if acl := c.Request.Header.Get("x-amz-acl"); acl != "" && acl != "bucket-owner-full-control" && acl != "private" {
@@ -53,7 +58,7 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	if serr != nil {
 		return serr
 	}
-	o := &trustgate.Object{Bucket: b.Name, Key: c.key, ContentType: c.Request.Header.Get("Content-Type"), Metadata: meta, Headers: map[string]string{}}
+	o := &trustgate.Object{Bucket: b.Name, Key: c.key, ContentType: c.Request.Header.Get("Content-Type"), Metadata: meta, Headers: map[string]string{}, Tags: tags}
 	for _, h := range storedHeaders {
 		if v := c.Request.Header.Get(h); v != "" {
 			o.Headers[h] = v
@@ -152,26 +157,45 @@ func userMetadata(h http.Header) (map[string]string, *Error) {
 	return meta, nil
 }
 
-// objectFor authorizes action on the call's object and returns it. A
+// authorizeWrite authorizes s3:PutObject of key, and s3:PutObjectTagging
+// too when the request tags the object, as S3 requires (note 45).
+func (s *Service) authorizeWrite(ctx context.Context, c *Call, b *trustgate.Bucket, key string, keys *policy.Context, tagged bool) *Error {
+	if err := s.authorize(ctx, c, "s3:PutObject", b.ARN()+"/"+key, b, keys.Clone()); err != nil {
+		return err
+	}
+	if tagged {
+		return s.authorize(ctx, c, "s3:PutObjectTagging", b.ARN()+"/"+key, b, keys)
+	}
+	return nil
+}
+
+// objectFor authorizes action on the call's object and returns it; the
+// object's tags are s3:ExistingObjectTag/* (note 45).
+func (s *Service) objectFor(ctx context.Context, c *Call, action string) (*trustgate.Bucket, *trustgate.Object, *Error) {
+	return s.objectWith(ctx, c, action, objectKeys)
+}
+
+// objectWith authorizes action on the call's object, with the condition
+// keys keys gives for it (nil when it does not exist), and returns it. A
 // missing key is NoSuchKey to a caller allowed s3:ListBucket, and
 // AccessDenied to one that is not, as S3 answers (note 38).
-func (s *Service) objectFor(ctx context.Context, c *Call, action string) (*trustgate.Bucket, *trustgate.Object, *Error) {
+func (s *Service) objectWith(ctx context.Context, c *Call, action string, keys func(*trustgate.Object) *policy.Context) (*trustgate.Bucket, *trustgate.Object, *Error) {
 	b, err := s.bucketFor(ctx, c)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, nil); err != nil {
+	o, serr := s.store.Object(ctx, b.Name, c.key)
+	if serr != nil && !errors.Is(serr, trustgate.ErrNotFound) {
+		return nil, nil, internal(serr)
+	}
+	if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, keys(o)); err != nil {
 		return nil, nil, err
 	}
-	o, serr := s.store.Object(ctx, b.Name, c.key)
-	if errors.Is(serr, trustgate.ErrNotFound) {
+	if o == nil {
 		if err := s.authorize(ctx, c, "s3:ListBucket", b.ARN(), b, nil); err != nil {
 			return nil, nil, err
 		}
 		return nil, nil, noSuchKey(c.key)
-	}
-	if serr != nil {
-		return nil, nil, internal(serr)
 	}
 	return b, o, nil
 }
@@ -209,6 +233,7 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 	h.Set("ETag", o.ETag)
 	h.Set("Last-Modified", httpTime(o.LastModified))
 	h.Set("Accept-Ranges", "bytes")
+	setTagCount(h, o)
 	contentType := o.ContentType
 	if contentType == "" {
 		contentType = "binary/octet-stream"
@@ -426,18 +451,28 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if err != nil {
 		return err
 	}
-	if err := s.authorize(ctx, c, "s3:PutObject", dst.ARN()+"/"+c.key, dst, nil); err != nil {
+	tags := src.Tags
+	replaceTags := strings.EqualFold(c.Request.Header.Get("x-amz-tagging-directive"), "REPLACE")
+	if replaceTags {
+		var terr *Error
+		if tags, terr = headerTags(c.Request.Header); terr != nil {
+			return terr
+		}
+	}
+	keys := policy.NewContext()
+	setRequestTags(keys, tags)
+	if err := s.authorizeWrite(ctx, c, dst, c.key, keys, replaceTags && len(tags) > 0); err != nil {
 		return err
 	}
 	if status := preconditions(copyConditions(c.Request.Header), src); status != 0 {
 		return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", "x-amz-copy-source-If-Match")
 	}
 	replace := strings.EqualFold(c.Request.Header.Get("x-amz-metadata-directive"), "REPLACE")
-	if srcBucket == dst.Name && srcKey == c.key && !replace {
+	if srcBucket == dst.Name && srcKey == c.key && !replace && !replaceTags {
 		return errorf(http.StatusBadRequest, "InvalidRequest",
 			"This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
-	o := &trustgate.Object{Bucket: dst.Name, Key: c.key, ContentType: src.ContentType, Metadata: src.Metadata, Headers: map[string]string{}}
+	o := &trustgate.Object{Bucket: dst.Name, Key: c.key, ContentType: src.ContentType, Metadata: src.Metadata, Headers: map[string]string{}, Tags: tags}
 	for k, v := range src.Headers {
 		o.Headers[k] = v
 	}

@@ -152,6 +152,15 @@ func (s *Service) route(c *Call) (handler, *Error) {
 		case http.MethodGet:
 			return s.listParts, nil
 		}
+	case has("tagging"):
+		switch r.Method {
+		case http.MethodPut:
+			return s.putObjectTagging, nil
+		case http.MethodGet:
+			return s.getObjectTagging, nil
+		case http.MethodDelete:
+			return s.deleteObjectTagging, nil
+		}
 	default:
 		switch r.Method {
 		case http.MethodPut:

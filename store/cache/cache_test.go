@@ -43,7 +43,7 @@ var (
 		Upload Uploads Parts MFADevice MFADevices Close`)
 	policyNeutral = words(`CreateOrganization CreateAccount CreateAccessKey UpdateAccessKeyStatus DeleteAccessKey RecordAccessKeyUse
 		PutLoginProfile DeleteLoginProfile SetAccountAlias DeleteAccountAlias SetManagedPolicyTags
-		CreateBucket UpdateBucket DeleteBucket PutObject DeleteObject CreateUpload PutPart CompleteUpload AbortUpload
+		CreateBucket UpdateBucket DeleteBucket PutObject SetObjectTags DeleteObject CreateUpload PutPart CompleteUpload AbortUpload
 		CreateMFADevice EnableMFADevice DeactivateMFADevice DeleteMFADevice UseMFACode`)
 )
 

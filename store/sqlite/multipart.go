@@ -10,16 +10,20 @@ import (
 	"github.com/trustgate/trustgate"
 )
 
-const uploadColumns = `id, bucket, key, account_id, initiator, initiated, content_type, metadata, headers`
+const uploadColumns = `id, bucket, key, account_id, initiator, initiated, content_type, metadata, headers, tags`
 
 func scanUpload(row interface{ Scan(...any) error }) (*trustgate.Upload, error) {
 	var u trustgate.Upload
 	var initiated int64
-	var metadata, headers string
-	if err := row.Scan(&u.ID, &u.Bucket, &u.Key, &u.Account, &u.Initiator, &initiated, &u.ContentType, &metadata, &headers); err != nil {
+	var metadata, headers, tags string
+	if err := row.Scan(&u.ID, &u.Bucket, &u.Key, &u.Account, &u.Initiator, &initiated, &u.ContentType, &metadata, &headers, &tags); err != nil {
 		return nil, err
 	}
 	u.Initiated = fromUnix(initiated)
+	var err error
+	if u.Tags, err = parseTags(tags); err != nil {
+		return nil, fmt.Errorf("upload %s: %w", u.ID, err)
+	}
 	if err := json.Unmarshal([]byte(metadata), &u.Metadata); err != nil {
 		return nil, fmt.Errorf("upload %s: metadata: %w", u.ID, err)
 	}
@@ -34,8 +38,8 @@ func (s *DB) CreateUpload(ctx context.Context, u *trustgate.Upload) error {
 		if err := requireBucket(ctx, tx, u.Bucket); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO uploads (`+uploadColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.ID, u.Bucket, u.Key, u.Account, u.Initiator, unix(u.Initiated), u.ContentType, string(metadata), string(headers))
+		_, err := tx.ExecContext(ctx, `INSERT INTO uploads (`+uploadColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.ID, u.Bucket, u.Key, u.Account, u.Initiator, unix(u.Initiated), u.ContentType, string(metadata), string(headers), tagsJSON(u.Tags))
 		return err
 	})
 }

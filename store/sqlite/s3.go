@@ -93,16 +93,20 @@ func (s *DB) DeleteBucket(ctx context.Context, name string) error {
 	})
 }
 
-const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob`
+const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob, tags`
 
 func scanObject(row interface{ Scan(...any) error }) (*trustgate.Object, error) {
 	var o trustgate.Object
 	var modified int64
-	var metadata, headers string
-	if err := row.Scan(&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob); err != nil {
+	var metadata, headers, tags string
+	if err := row.Scan(&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob, &tags); err != nil {
 		return nil, err
 	}
 	o.LastModified = fromUnix(modified)
+	var err error
+	if o.Tags, err = parseTags(tags); err != nil {
+		return nil, fmt.Errorf("object %s/%s: %w", o.Bucket, o.Key, err)
+	}
 	if err := json.Unmarshal([]byte(metadata), &o.Metadata); err != nil {
 		return nil, fmt.Errorf("object %s/%s: metadata: %w", o.Bucket, o.Key, err)
 	}
@@ -142,8 +146,8 @@ func putObject(ctx context.Context, tx *sql.Tx, o *trustgate.Object) (replaced *
 	}
 	metadata, _ := json.Marshal(nonNil(o.Metadata))
 	headers, _ := json.Marshal(nonNil(o.Headers))
-	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob)
+	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob, tagsJSON(o.Tags))
 	return replaced, err
 }
 
@@ -152,6 +156,12 @@ func nonNil(m map[string]string) map[string]string {
 		return map[string]string{}
 	}
 	return m
+}
+
+// SetObjectTags implements store.Store.
+func (s *DB) SetObjectTags(ctx context.Context, bucket, key string, tags []trustgate.Tag) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?`, tagsJSON(tags), bucket, key)
+	return affected(res, err, "object "+bucket+"/"+key)
 }
 
 // Object implements store.Store.
@@ -197,4 +207,16 @@ func prefixEnd(prefix string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// parseTags reads a tags column; no tags is nil.
+func parseTags(column string) ([]trustgate.Tag, error) {
+	var tags []trustgate.Tag
+	if err := json.Unmarshal([]byte(column), &tags); err != nil {
+		return nil, fmt.Errorf("tags: %w", err)
+	}
+	if len(tags) == 0 {
+		return nil, nil
+	}
+	return tags, nil
 }

@@ -62,7 +62,8 @@ func testObjects(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	o := &trustgate.Object{Bucket: "photos", Key: "2026/Sunset.jpg", Size: 5, ETag: `"abc"`, ContentType: "image/jpeg", LastModified: t0,
-		Metadata: map[string]string{"camera": "x100"}, Headers: map[string]string{"Cache-Control": "no-cache"}, Blob: "blob-1"}
+		Metadata: map[string]string{"camera": "x100"}, Headers: map[string]string{"Cache-Control": "no-cache"}, Blob: "blob-1",
+		Tags: []trustgate.Tag{{Key: "project", Value: "x"}}}
 	replaced, err := s.PutObject(ctx, o)
 	if err != nil || replaced != nil {
 		t.Fatalf("PutObject = %v, %v; want no replaced object", replaced, err)
@@ -71,6 +72,14 @@ func testObjects(t *testing.T, s store.Store) {
 	if err != nil || !reflect.DeepEqual(got, o) {
 		t.Errorf("Object = %+v, %v; want %+v", got, err, o)
 	}
+	tags := []trustgate.Tag{{Key: "classification", Value: "public"}, {Key: "project", Value: "y"}}
+	if err := s.SetObjectTags(ctx, "photos", "2026/Sunset.jpg", tags); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Object(ctx, "photos", "2026/Sunset.jpg"); got == nil || !reflect.DeepEqual(got.Tags, tags) {
+		t.Errorf("tags after SetObjectTags = %+v; want %+v", got, tags)
+	}
+	wantErr(t, "SetObjectTags(unknown key)", s.SetObjectTags(ctx, "photos", "nope", tags), trustgate.ErrNotFound)
 	second := *o
 	second.Blob, second.Size = "blob-2", 7
 	replaced, err = s.PutObject(ctx, &second)

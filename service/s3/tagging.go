@@ -1,0 +1,153 @@
+package s3api
+
+import (
+	"context"
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/policy"
+)
+
+// Tag quotas of S3.
+const (
+	MaxBucketTags = 50
+	MaxObjectTags = 10
+)
+
+type tagging struct {
+	XMLName xml.Name `xml:"Tagging"`
+	Xmlns   string   `xml:"xmlns,attr,omitempty"`
+	TagSet  struct {
+		Tag []trustgate.Tag
+	}
+}
+
+// checkTags applies S3's rules to a tag set of at most max tags; what
+// names the resource in the error for too many ("Bucket", "Object").
+func checkTags(tags []trustgate.Tag, max int, what string) *Error {
+	seen := map[string]bool{}
+	for _, tag := range tags {
+		switch {
+		case len(tag.Key) < 1 || len(tag.Key) > 128:
+			return errorf(http.StatusBadRequest, "InvalidTag", "The TagKey you have provided is invalid")
+		case len(tag.Value) > 256:
+			return errorf(http.StatusBadRequest, "InvalidTag", "The TagValue you have provided is invalid")
+		case strings.HasPrefix(tag.Key, "aws:"):
+			return errorf(http.StatusBadRequest, "InvalidTag", "System tags cannot be added/updated by requester")
+		case seen[tag.Key]:
+			return errorf(http.StatusBadRequest, "InvalidTag", "Cannot provide multiple Tags with the same key")
+		}
+		seen[tag.Key] = true
+	}
+	if len(tags) > max {
+		return errorf(http.StatusBadRequest, "BadRequest", "%s tags cannot be greater than %d", what, max)
+	}
+	return nil
+}
+
+// headerTags reads the x-amz-tagging header of PutObject, CopyObject and
+// CreateMultipartUpload: tags as a URL-encoded query string.
+func headerTags(h http.Header) ([]trustgate.Tag, *Error) {
+	v := h.Get("x-amz-tagging")
+	if v == "" {
+		return nil, nil
+	}
+	bad := errorf(http.StatusBadRequest, "InvalidArgument",
+		"The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.").
+		with("ArgumentName", "x-amz-tagging").with("ArgumentValue", v)
+	var tags []trustgate.Tag
+	seen := map[string]bool{}
+	for _, pair := range strings.Split(v, "&") {
+		k, val, _ := strings.Cut(pair, "=")
+		key, err1 := url.QueryUnescape(k)
+		value, err2 := url.QueryUnescape(val)
+		if err1 != nil || err2 != nil || seen[key] {
+			return nil, bad
+		}
+		seen[key] = true
+		tags = append(tags, trustgate.Tag{Key: key, Value: value})
+	}
+	return tags, checkTags(tags, MaxObjectTags, "Object")
+}
+
+// setRequestTags puts the tags a request gives an object into its
+// condition keys: s3:RequestObjectTag/KEY and s3:RequestObjectTagKeys.
+func setRequestTags(keys *policy.Context, tags []trustgate.Tag) {
+	if len(tags) == 0 {
+		return
+	}
+	var names []string
+	for _, t := range tags {
+		keys.Set("s3:RequestObjectTag/"+t.Key, t.Value)
+		names = append(names, t.Key)
+	}
+	keys.Set("s3:RequestObjectTagKeys", names...)
+}
+
+// objectKeys are the condition keys of an action on an existing object:
+// s3:ExistingObjectTag/KEY for each of its tags.
+func objectKeys(o *trustgate.Object) *policy.Context {
+	keys := policy.NewContext()
+	if o != nil {
+		for _, t := range o.Tags {
+			keys.Set("s3:ExistingObjectTag/"+t.Key, t.Value)
+		}
+	}
+	return keys
+}
+
+func (s *Service) putObjectTagging(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	var t tagging
+	if err := readXML(c, &t); err != nil {
+		return err
+	}
+	if err := checkTags(t.TagSet.Tag, MaxObjectTags, "Object"); err != nil {
+		return err
+	}
+	keys := func(o *trustgate.Object) *policy.Context {
+		k := objectKeys(o)
+		setRequestTags(k, t.TagSet.Tag)
+		return k
+	}
+	b, o, err := s.objectWith(ctx, c, "s3:PutObjectTagging", keys)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetObjectTags(ctx, b.Name, o.Key, t.TagSet.Tag); err != nil {
+		return storeError(err, c)
+	}
+	return writeEmpty(w, c, http.StatusOK)
+}
+
+func (s *Service) getObjectTagging(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	_, o, err := s.objectWith(ctx, c, "s3:GetObjectTagging", objectKeys)
+	if err != nil {
+		return err
+	}
+	out := tagging{Xmlns: Namespace}
+	out.TagSet.Tag = o.Tags
+	return writeXML(w, c, http.StatusOK, out)
+}
+
+func (s *Service) deleteObjectTagging(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, o, err := s.objectWith(ctx, c, "s3:DeleteObjectTagging", objectKeys)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetObjectTags(ctx, b.Name, o.Key, nil); err != nil {
+		return storeError(err, c)
+	}
+	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+// setTagCount sets x-amz-tagging-count, which GetObject and HeadObject
+// answer for a tagged object.
+func setTagCount(h http.Header, o *trustgate.Object) {
+	if len(o.Tags) > 0 {
+		h.Set("x-amz-tagging-count", strconv.Itoa(len(o.Tags)))
+	}
+}
