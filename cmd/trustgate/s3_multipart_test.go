@@ -100,3 +100,58 @@ func TestS3MultipartErrors(t *testing.T) {
 	_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("videos"), Key: aws.String("clip.mp4"), UploadId: id, PartNumber: aws.Int32(10001), Body: strings.NewReader("x")})
 	wantAPIError(t, "UploadPart number 10001", err, "InvalidArgument", "")
 }
+
+// UploadPartCopy builds an object from ranges of others; the source must
+// be readable by the caller, and the range within it.
+func TestS3UploadPartCopy(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	for _, b := range []string{"sources", "joined"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := make([]byte, 7<<20)
+	rand.Read(body)
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sources"), Key: aws.String("raw.bin"), Body: bytes.NewReader(body)}); err != nil {
+		t.Fatal(err)
+	}
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("joined"), Key: aws.String("copy.bin")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyPart := func(c *s3.Client, n int32, byteRange string) (*s3.UploadPartCopyOutput, error) {
+		in := &s3.UploadPartCopyInput{Bucket: aws.String("joined"), Key: aws.String("copy.bin"), UploadId: up.UploadId, PartNumber: aws.Int32(n),
+			CopySource: aws.String("sources/raw.bin")}
+		if byteRange != "" {
+			in.CopySourceRange = aws.String(byteRange)
+		}
+		return c.UploadPartCopy(ctx, in)
+	}
+	var parts []s3types.CompletedPart
+	for i, r := range []string{"bytes=0-5242879", "bytes=5242880-7340031"} {
+		out, err := copyPart(c, int32(i+1), r)
+		if err != nil || out.CopyPartResult == nil || aws.ToString(out.CopyPartResult.ETag) == "" {
+			t.Fatalf("UploadPartCopy(%s) = %+v, %v", r, out, err)
+		}
+		parts = append(parts, s3types.CompletedPart{PartNumber: aws.Int32(int32(i + 1)), ETag: out.CopyPartResult.ETag})
+	}
+	_, err = copyPart(c, 3, "bytes=7340032-7340033")
+	wantAPIError(t, "UploadPartCopy past the source's end", err, "InvalidRange", "")
+	_, err = copyPart(c, 3, "5-9")
+	wantAPIError(t, "UploadPartCopy with a malformed range", err, "InvalidArgument", "bytes=first-last")
+
+	ts.userAllowed(t, "joiner", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::joined/*"}]}`)
+	_, err = copyPart(ts.userS3(t, "joiner"), 3, "")
+	wantAPIError(t, "UploadPartCopy without s3:GetObject on the source", err, "AccessDenied", "s3:GetObject on resource: arn:aws:s3:::sources/raw.bin")
+
+	if _, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("joined"), Key: aws.String("copy.bin"), UploadId: up.UploadId,
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: parts}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := get(t, c, "joined", "copy.bin")
+	if err != nil || got != string(body) {
+		t.Errorf("the joined object = %d bytes, %v; want the source's %d bytes", len(got), err, len(body))
+	}
+}

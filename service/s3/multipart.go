@@ -98,11 +98,21 @@ func (s *Service) uploadFor(ctx context.Context, c *Call, action string) (*trust
 	return b, u, nil
 }
 
-func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	number, perr := strconv.Atoi(c.query.Get("partNumber"))
-	if perr != nil || number < 1 || number > MaxParts {
-		return errorf(http.StatusBadRequest, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive").
+// partNumber reads the partNumber parameter of UploadPart and
+// UploadPartCopy.
+func partNumber(c *Call) (int, *Error) {
+	number, err := strconv.Atoi(c.query.Get("partNumber"))
+	if err != nil || number < 1 || number > MaxParts {
+		return 0, errorf(http.StatusBadRequest, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive").
 			with("ArgumentName", "partNumber").with("ArgumentValue", c.query.Get("partNumber"))
+	}
+	return number, nil
+}
+
+func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	number, err := partNumber(c)
+	if err != nil {
+		return err
 	}
 	_, u, err := s.uploadFor(ctx, c, "s3:PutObject")
 	if err != nil {
@@ -117,16 +127,8 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 	if werr != nil {
 		return werr
 	}
-	replaced, ierr := s.store.PutPart(ctx, &trustgate.Part{UploadID: u.ID, Number: number, Size: o.Size, ETag: o.ETag, Blob: o.Blob, LastModified: s.now()})
-	if ierr != nil {
-		s.blobs.Remove(o.Blob)
-		if errors.Is(ierr, trustgate.ErrNotFound) {
-			return noSuchUpload(u.ID) // aborted meanwhile
-		}
-		return internal(ierr)
-	}
-	if replaced != nil {
-		s.blobs.Remove(replaced.Blob)
+	if err := s.recordPart(ctx, &trustgate.Part{UploadID: u.ID, Number: number, Size: o.Size, ETag: o.ETag, Blob: o.Blob, LastModified: s.now()}); err != nil {
+		return err
 	}
 	h := w.Header()
 	h.Set("ETag", o.ETag)
@@ -134,6 +136,94 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 		h.Set(k, v)
 	}
 	return writeEmpty(w, c, http.StatusOK)
+}
+
+// recordPart records a part whose blob is written, and removes the blob
+// of the part it replaces.
+func (s *Service) recordPart(ctx context.Context, p *trustgate.Part) *Error {
+	replaced, err := s.store.PutPart(ctx, p)
+	if err != nil {
+		s.blobs.Remove(p.Blob)
+		if errors.Is(err, trustgate.ErrNotFound) {
+			return noSuchUpload(p.UploadID) // aborted meanwhile
+		}
+		return internal(err)
+	}
+	if replaced != nil {
+		s.blobs.Remove(replaced.Blob)
+	}
+	return nil
+}
+
+// uploadPartCopy makes a part of a byte range of another object (all of
+// it when x-amz-copy-source-range is absent): the caller needs
+// s3:GetObject on the source and s3:PutObject on the upload's object,
+// each decided with its bucket's policy, as for CopyObject.
+func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	number, err := partNumber(c)
+	if err != nil {
+		return err
+	}
+	srcBucket, srcKey, err := copySource(c.Request.Header.Get("x-amz-copy-source"))
+	if err != nil {
+		return err
+	}
+	srcCall := *c
+	srcCall.bucket, srcCall.key = srcBucket, srcKey
+	_, src, err := s.objectFor(ctx, &srcCall, "s3:GetObject")
+	if err != nil {
+		return err
+	}
+	_, u, err := s.uploadFor(ctx, c, "s3:PutObject")
+	if err != nil {
+		return err
+	}
+	if status := preconditions(copyConditions(c.Request.Header), src); status != 0 {
+		return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", "x-amz-copy-source-If-Match")
+	}
+	start, length, err := copyRange(c.Request.Header.Get("x-amz-copy-source-range"), src.Size)
+	if err != nil {
+		return err
+	}
+	f, ferr := s.blobs.Open(src.Blob)
+	if ferr != nil {
+		return internal(ferr)
+	}
+	blob, berr := s.blobs.Put(io.NewSectionReader(f, start, length))
+	f.Close()
+	if berr != nil {
+		return internal(berr)
+	}
+	p := &trustgate.Part{UploadID: u.ID, Number: number, Size: blob.Size, ETag: `"` + hex.EncodeToString(blob.MD5) + `"`, Blob: blob.ID, LastModified: s.now()}
+	if err := s.recordPart(ctx, p); err != nil {
+		return err
+	}
+	return writeXML(w, c, http.StatusOK, struct {
+		XMLName      xml.Name `xml:"CopyPartResult"`
+		Xmlns        string   `xml:"xmlns,attr"`
+		LastModified string
+		ETag         string
+	}{Xmlns: Namespace, LastModified: isoTime(p.LastModified), ETag: p.ETag})
+}
+
+// copyRange reads x-amz-copy-source-range, bytes=FIRST-LAST within a
+// source of size bytes; the whole source when it is empty.
+func copyRange(v string, size int64) (start, length int64, err *Error) {
+	if v == "" {
+		return 0, size, nil
+	}
+	first, last, ok := strings.Cut(strings.TrimPrefix(v, "bytes="), "-")
+	a, err1 := strconv.ParseInt(first, 10, 64)
+	b, err2 := strconv.ParseInt(last, 10, 64)
+	if !strings.HasPrefix(v, "bytes=") || !ok || err1 != nil || err2 != nil || a < 0 || b < a {
+		return 0, 0, errorf(http.StatusBadRequest, "InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy").
+			with("ArgumentName", "x-amz-copy-source-range").with("ArgumentValue", v)
+	}
+	if b >= size {
+		return 0, 0, errorf(http.StatusBadRequest, "InvalidRange", "The requested range is not satisfiable").with("RangeRequested", v).
+			with("ActualObjectSize", strconv.FormatInt(size, 10))
+	}
+	return a, b - a + 1, nil
 }
 
 // completeMultipartUpload joins the listed parts, in order, into the

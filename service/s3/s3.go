@@ -142,9 +142,10 @@ func (s *Service) route(c *Call) (handler, *Error) {
 	case has("uploadId"):
 		switch r.Method {
 		case http.MethodPut:
-			if r.Header.Get("x-amz-copy-source") == "" {
-				return s.uploadPart, nil
+			if r.Header.Get("x-amz-copy-source") != "" {
+				return s.uploadPartCopy, nil
 			}
+			return s.uploadPart, nil
 		case http.MethodPost:
 			return s.completeMultipartUpload, nil
 		case http.MethodDelete:
