@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // Store is a directory of blobs.
@@ -120,4 +121,46 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// Sweep removes what a crash can leave behind: temporary files, and blobs
+// that no object or part names (written, but the store never recorded
+// them). Only files older than minAge go, so that a write in progress, not
+// yet recorded, is never taken for an orphan. It returns how many files it
+// removed.
+func (s *Store) Sweep(inUse func(id string) bool, minAge time.Duration, now time.Time) (int, error) {
+	removed := 0
+	old := func(path string) bool {
+		fi, err := os.Stat(path)
+		return err == nil && now.Sub(fi.ModTime()) >= minAge
+	}
+	tmps, err := os.ReadDir(filepath.Join(s.dir, "tmp"))
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range tmps {
+		if p := filepath.Join(s.dir, "tmp", e.Name()); old(p) && os.Remove(p) == nil {
+			removed++
+		}
+	}
+	dirs, err := os.ReadDir(s.dir)
+	if err != nil {
+		return removed, err
+	}
+	for _, d := range dirs {
+		if !d.IsDir() || len(d.Name()) != 2 {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(s.dir, d.Name()))
+		if err != nil {
+			return removed, err
+		}
+		for _, f := range files {
+			id := f.Name()
+			if validID(id) && !inUse(id) && old(s.path(id)) && os.Remove(s.path(id)) == nil {
+				removed++
+			}
+		}
+	}
+	return removed, nil
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trustgate/trustgate/blobs"
 )
@@ -82,5 +83,41 @@ func TestPutFailureLeavesNothing(t *testing.T) {
 	})
 	if len(files) != 0 {
 		t.Errorf("a failed Put left %v", files)
+	}
+}
+
+// Sweep removes old temporary files and blobs no one names, never a blob
+// in use nor one younger than the age given.
+func TestSweep(t *testing.T) {
+	dir := t.TempDir()
+	s, err := blobs.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := s.Put(strings.NewReader("named by an object"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orphan, err := s.Put(strings.NewReader("written, never recorded"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tmp", "put-123"), []byte("torn"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	inUse := func(id string) bool { return id == kept.ID }
+	if n, err := s.Sweep(inUse, time.Hour, time.Now()); err != nil || n != 0 {
+		t.Errorf("Sweep of young files = %d, %v; want none removed", n, err)
+	}
+	if n, err := s.Sweep(inUse, time.Hour, time.Now().Add(2*time.Hour)); err != nil || n != 2 {
+		t.Errorf("Sweep two hours on = %d, %v; want the orphan and the temporary file", n, err)
+	}
+	if f, err := s.Open(kept.ID); err != nil {
+		t.Errorf("the blob in use is gone: %v", err)
+	} else {
+		f.Close()
+	}
+	if _, err := s.Open(orphan.ID); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the orphan survived the sweep: %v", err)
 	}
 }

@@ -238,6 +238,9 @@ type Store interface {
 	// prefix and sort after after, in key order (byte-wise, as S3).
 	Objects(ctx context.Context, bucket, prefix, after string, limit int) ([]*trustgate.Object, error)
 
+	// BlobsInUse lists the blobs that objects and parts name.
+	BlobsInUse(ctx context.Context) (map[string]bool, error)
+
 	// Multipart uploads.
 
 	// CreateUpload starts a multipart upload. Returns ErrNotFound when the

@@ -61,6 +61,7 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w (is another trustgate running? choose another --listen)", o.Listen, err)
 	}
+	go sweepBlobs(ctx, dir, log)
 	handler, err := server.New(server.Config{Store: cache.New(dir.Store), Blobs: dir.Blobs, Log: log, Region: o.Region, Key: dir.Key})
 	if err != nil {
 		return err
@@ -88,6 +89,27 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// orphanAge is how old a blob no object names must be before a start
+// removes it: younger ones may be writes in progress.
+const orphanAge = time.Hour
+
+// sweepBlobs removes, in the background, the object bodies a crash left
+// behind: written but never recorded, or half written.
+func sweepBlobs(ctx context.Context, dir *datadir.Dir, log *slog.Logger) {
+	inUse, err := dir.Store.BlobsInUse(ctx)
+	if err != nil {
+		log.Error("sweeping orphaned object bodies", "err", err)
+		return
+	}
+	n, err := dir.Blobs.Sweep(func(id string) bool { return inUse[id] }, orphanAge, time.Now())
+	if err != nil {
+		log.Error("sweeping orphaned object bodies", "err", err)
+	}
+	if n > 0 {
+		log.Info("removed orphaned object bodies", "count", n)
+	}
 }
 
 func printBanner(w io.Writer, o serveOptions, dir *datadir.Dir, endpoint string) {

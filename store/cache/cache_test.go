@@ -40,7 +40,7 @@ var (
 	reads = words(`Organization Account Accounts AccessKey AccessKeys AccessKeyLastUsed User Users LoginProfile AccountAlias
 		Group Groups GroupsForUser GroupMembers Role Roles InlinePolicy InlinePolicies AttachedPolicies
 		ManagedPolicy ManagedPolicies PolicyVersion PolicyVersions PolicyUses Bucket Buckets Object Objects
-		Upload Uploads Parts MFADevice MFADevices Close`)
+		Upload Uploads Parts BlobsInUse MFADevice MFADevices Close`)
 	policyNeutral = words(`CreateOrganization CreateAccount CreateAccessKey UpdateAccessKeyStatus DeleteAccessKey RecordAccessKeyUse
 		PutLoginProfile DeleteLoginProfile SetAccountAlias DeleteAccountAlias SetManagedPolicyTags
 		CreateBucket UpdateBucket DeleteBucket PutObject SetObjectTags DeleteObject CreateUpload PutPart CompleteUpload AbortUpload

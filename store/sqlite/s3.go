@@ -220,3 +220,19 @@ func parseTags(column string) ([]trustgate.Tag, error) {
 	}
 	return tags, nil
 }
+
+// BlobsInUse implements store.Store.
+func (s *DB) BlobsInUse(ctx context.Context) (map[string]bool, error) {
+	ids, err := queryAll(ctx, s.db, func(row interface{ Scan(...any) error }) (string, error) {
+		var id string
+		return id, row.Scan(&id)
+	}, `SELECT blob FROM objects UNION SELECT blob FROM parts`)
+	if err != nil {
+		return nil, err
+	}
+	in := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		in[id] = true
+	}
+	return in, nil
+}

@@ -125,6 +125,9 @@ func testObjects(t *testing.T, s store.Store) {
 		}
 	}
 
+	if in, err := s.BlobsInUse(ctx); err != nil || !in["blob-2"] || !in["b-readme"] || in["blob-1"] {
+		t.Errorf("BlobsInUse = %v, %v; want blob-2 and b-readme, not the replaced blob-1", in, err)
+	}
 	deleted, err := s.DeleteObject(ctx, "photos", "readme")
 	if err != nil || deleted.Blob != "b-readme" {
 		t.Errorf("DeleteObject = %+v, %v", deleted, err)
