@@ -138,8 +138,14 @@ func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, 
 		return nil, nil // root, anonymous and services have no identity policies
 	}
 	set, err := c.policySet(ctx, e)
-	if err != nil || !set.found {
+	if err != nil {
 		return nil, err
+	}
+	if !set.found {
+		// The user or role is gone: no policy, not even a resource policy
+		// naming it, lets its remaining sessions act (note 44).
+		req.Identity = []*policy.Policy{deniesAll(fmt.Sprintf("%s %s, which no longer exists", e.Kind, e.Name))}
+		return nil, nil
 	}
 	// The set is shared: clip it, so that an append copies.
 	req.Identity, req.Boundary = slices.Clip(set.identity), set.boundary

@@ -48,3 +48,9 @@ func grantsNothing(arn string) *policy.Policy {
 	return policy.MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"*","Resource":"*"}]}`,
 		policy.Identity, fmt.Sprintf("%s (which does not exist)", arn))
 }
+
+// deniesAll stands for a principal that no longer exists: it denies every
+// action explicitly, which no allow anywhere overrides.
+func deniesAll(name string) *policy.Policy {
+	return policy.MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`, policy.Identity, name)
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
@@ -372,4 +373,42 @@ func TestDeletedSessionPolicy(t *testing.T) {
 	})
 	_, err = session.ListRoles(ctx, &iam.ListRolesInput{})
 	wantAPIError(t, "ListRoles once the session policy is deleted", err, "AccessDenied", "session policy")
+}
+
+// A session of a deleted role is denied, even where a resource policy of
+// the role's account names the role (note 44).
+func TestDeletedRoleSession(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	roleARN, prod := crossAccount(t, ts)
+	prodS3 := ts.s3Client(prod.AccessKeyId, prod.SecretAccessKey, "")
+	if _, err := prodS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("stage-drop")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prodS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("stage-drop"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + roleARN + `"},"Action":"s3:*","Resource":["arn:aws:s3:::stage-drop","arn:aws:s3:::stage-drop/*"]}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := ts.userSTS(t, "tester").AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("doomed")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	session := ts.sessionS3(out.Credentials)
+	putObject := func() error {
+		_, err := session.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("stage-drop"), Key: aws.String("k"), Body: strings.NewReader("x")})
+		return err
+	}
+	if err := putObject(); err != nil {
+		t.Fatalf("PutObject granted to the role by the bucket policy: %v", err)
+	}
+	prodIAM := ts.iamClient(prod.AccessKeyId, prod.SecretAccessKey)
+	mustDo(t, "DetachRolePolicy", func() error {
+		_, err := prodIAM.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String("StageRole"), PolicyArn: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")})
+		return err
+	})
+	mustDo(t, "DeleteRole", func() error {
+		_, err := prodIAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("StageRole")})
+		return err
+	})
+	wantAPIError(t, "PutObject by a session of the deleted role", putObject(), "AccessDenied", "")
 }

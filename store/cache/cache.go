@@ -28,6 +28,10 @@ type Store struct {
 	keys  map[string]trustgate.AccessKey // guarded by mu; by access key id
 	users map[userKey]trustgate.User     // guarded by mu
 	roles map[userKey]trustgate.Role     // guarded by mu; AssumeRole reads the role's trust policy
+	// forgets counts what the cache has dropped for a write, guarded by
+	// mu: a value read from the store while it changed may predate that
+	// write, and is not kept.
+	forgets uint64
 
 	generation atomic.Uint64 // see Generation
 }
@@ -41,62 +45,79 @@ func New(st store.Store) *Store {
 	return &Store{Store: st, keys: map[string]trustgate.AccessKey{}, users: map[userKey]trustgate.User{}, roles: map[userKey]trustgate.Role{}}
 }
 
-// AccessKey implements store.Store.
-func (s *Store) AccessKey(ctx context.Context, id string) (*trustgate.AccessKey, error) {
+// lookup returns a copy of m's entry for key, or reads it with load and
+// keeps it, unless the cache dropped anything while it read.
+func lookup[K comparable, V any](s *Store, m map[K]V, key K, copyOf func(V) V, load func() (*V, error)) (*V, error) {
 	s.mu.RLock()
-	k, ok := s.keys[id]
+	v, ok := m[key]
+	forgets := s.forgets
 	s.mu.RUnlock()
 	if ok {
-		return &k, nil
+		v = copyOf(v) // the caller may change its copy
+		return &v, nil
 	}
-	found, err := s.Store.AccessKey(ctx, id)
+	found, err := load()
 	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
-	if len(s.keys) >= maxEntries {
-		clear(s.keys)
+	if s.forgets == forgets {
+		if len(m) >= maxEntries {
+			clear(m)
+		}
+		m[key] = copyOf(*found)
 	}
-	s.keys[id] = *found
 	s.mu.Unlock()
 	return found, nil
+}
+
+// forget drops cached entries after a write, under the lock.
+func (s *Store) forget(drop func()) {
+	s.mu.Lock()
+	drop()
+	s.forgets++
+	s.mu.Unlock()
+}
+
+func sameKey(k trustgate.AccessKey) trustgate.AccessKey { return k }
+
+func userCopy(u trustgate.User) trustgate.User {
+	u.Tags = slices.Clone(u.Tags)
+	return u
+}
+
+func roleCopy(r trustgate.Role) trustgate.Role {
+	r.Tags = slices.Clone(r.Tags)
+	return r
+}
+
+// AccessKey implements store.Store.
+func (s *Store) AccessKey(ctx context.Context, id string) (*trustgate.AccessKey, error) {
+	return lookup(s, s.keys, id, sameKey, func() (*trustgate.AccessKey, error) { return s.Store.AccessKey(ctx, id) })
 }
 
 // User implements store.Store.
 func (s *Store) User(ctx context.Context, account, name string) (*trustgate.User, error) {
-	key := userKey{account, strings.ToLower(name)}
-	s.mu.RLock()
-	u, ok := s.users[key]
-	s.mu.RUnlock()
-	if ok {
-		u.Tags = slices.Clone(u.Tags) // the caller may change its copy
-		return &u, nil
-	}
-	found, err := s.Store.User(ctx, account, name)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	if len(s.users) >= maxEntries {
-		clear(s.users)
-	}
-	cached := *found
-	cached.Tags = slices.Clone(found.Tags)
-	s.users[key] = cached
-	s.mu.Unlock()
-	return found, nil
+	return lookup(s, s.users, userKey{account, strings.ToLower(name)}, userCopy,
+		func() (*trustgate.User, error) { return s.Store.User(ctx, account, name) })
+}
+
+// Role implements store.Store.
+func (s *Store) Role(ctx context.Context, account, name string) (*trustgate.Role, error) {
+	return lookup(s, s.roles, userKey{account, strings.ToLower(name)}, roleCopy,
+		func() (*trustgate.Role, error) { return s.Store.Role(ctx, account, name) })
 }
 
 func (s *Store) forgetKey(id string) {
-	s.mu.Lock()
-	delete(s.keys, id)
-	s.mu.Unlock()
+	s.forget(func() { delete(s.keys, id) })
 }
 
 func (s *Store) forgetUser(account, name string) {
-	s.mu.Lock()
-	delete(s.users, userKey{account, strings.ToLower(name)})
-	s.mu.Unlock()
+	s.forget(func() { delete(s.users, userKey{account, strings.ToLower(name)}) })
+}
+
+func (s *Store) forgetRole(account, name string) {
+	s.forget(func() { delete(s.roles, userKey{account, strings.ToLower(name)}) })
 }
 
 // UpdateAccessKeyStatus implements store.Store.
@@ -122,8 +143,7 @@ func (s *Store) DeleteUser(ctx context.Context, account, name string) error {
 // rename drops them too.
 func (s *Store) UpdateUser(ctx context.Context, name string, u *trustgate.User) error {
 	defer s.changed()
-	defer func() {
-		s.mu.Lock()
+	defer s.forget(func() {
 		delete(s.users, userKey{u.Account, strings.ToLower(name)})
 		delete(s.users, userKey{u.Account, strings.ToLower(u.Name)})
 		for id, k := range s.keys {
@@ -131,38 +151,6 @@ func (s *Store) UpdateUser(ctx context.Context, name string, u *trustgate.User) 
 				delete(s.keys, id)
 			}
 		}
-		s.mu.Unlock()
-	}()
+	})
 	return s.Store.UpdateUser(ctx, name, u)
-}
-
-// Role implements store.Store.
-func (s *Store) Role(ctx context.Context, account, name string) (*trustgate.Role, error) {
-	key := userKey{account, strings.ToLower(name)}
-	s.mu.RLock()
-	r, ok := s.roles[key]
-	s.mu.RUnlock()
-	if ok {
-		r.Tags = slices.Clone(r.Tags) // the caller may change its copy
-		return &r, nil
-	}
-	found, err := s.Store.Role(ctx, account, name)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	if len(s.roles) >= maxEntries {
-		clear(s.roles)
-	}
-	cached := *found
-	cached.Tags = slices.Clone(found.Tags)
-	s.roles[key] = cached
-	s.mu.Unlock()
-	return found, nil
-}
-
-func (s *Store) forgetRole(account, name string) {
-	s.mu.Lock()
-	delete(s.roles, userKey{account, strings.ToLower(name)})
-	s.mu.Unlock()
 }

@@ -2,6 +2,7 @@ package cache_test
 
 import (
 	"bytes"
+	"context"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -105,4 +106,60 @@ func TestGenerationGrowsWithPolicyWrites(t *testing.T) {
 	if c.Generation() == mid {
 		t.Errorf("PutInlinePolicy left the generation at %d", mid)
 	}
+}
+
+// pausingStore holds a Role read between reading it and returning it.
+type pausingStore struct {
+	store.Store
+	read, resume chan struct{}
+}
+
+func (p *pausingStore) Role(ctx context.Context, account, name string) (*trustgate.Role, error) {
+	r, err := p.Store.Role(ctx, account, name)
+	p.read <- struct{}{}
+	<-p.resume
+	return r, err
+}
+
+// A read that raced a write is not kept: the write's change is what the
+// next read sees.
+func TestReadRacingWriteIsNotKept(t *testing.T) {
+	sealer, err := secret.NewSealer(bytes.Repeat([]byte{1}, secret.KeySize), "access keys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "trustgate.db"), sealer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.SeedForTest(t, db, "secret")
+	ctx := t.Context()
+	role := &trustgate.Role{Account: "111111111111", Name: "Ops", ID: "AROAOPS", Path: "/", TrustPolicy: "old", MaxSessionDuration: 3600}
+	if err := db.CreateRole(ctx, role); err != nil {
+		t.Fatal(err)
+	}
+	p := &pausingStore{Store: db, read: make(chan struct{}), resume: make(chan struct{})}
+	c := cache.New(p)
+	done := make(chan struct{})
+	go func() {
+		c.Role(ctx, "111111111111", "Ops") // reads "old", then waits
+		close(done)
+	}()
+	<-p.read
+	role.TrustPolicy = "new"
+	if err := c.UpdateRole(ctx, role); err != nil {
+		t.Fatal(err)
+	}
+	close(p.resume)
+	<-done
+	go func() {
+		for range p.read {
+		}
+	}()
+	got, err := c.Role(ctx, "111111111111", "Ops")
+	if err != nil || got.TrustPolicy != "new" {
+		t.Errorf("Role after an acknowledged UpdateRole = %+v, %v; want the new trust policy, not the read that raced it", got, err)
+	}
+	close(p.read)
 }
