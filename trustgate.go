@@ -184,7 +184,7 @@ type PolicyVersion struct {
 type LoginProfile struct {
 	Account  string
 	UserName string
-	// PasswordHash is a bcrypt hash of the password.
+	// PasswordHash is a bcrypt hash of the password's SHA-256 (base64).
 	PasswordHash  string
 	ResetRequired bool
 	CreatedAt     time.Time

@@ -40,7 +40,6 @@ type Server struct {
 	region   string
 	issuer   *session.Issuer
 	messages *authmsg.Codec // authorization messages of denials, in the log
-	keyUses  *keyUses
 	now      func() time.Time
 	sts      *stsapi.Service
 	iam      *iamapi.Service
@@ -78,7 +77,6 @@ func New(cfg Config) (*Server, error) {
 		region:   cfg.Region,
 		issuer:   issuer,
 		messages: messages,
-		keyUses:  &keyUses{store: cfg.Store},
 		now:      cfg.Now,
 		sts:      stsapi.New(cfg.Store, checker, issuer, messages, cfg.Now),
 		iam:      iamapi.New(cfg.Store, checker, cfg.Now),
@@ -218,7 +216,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	line.caller = principal.ARN
 	if !principal.Temporary {
 		use := trustgate.KeyUse{At: s.now(), Service: signed.Service, Region: signed.Region}
-		if err := s.keyUses.record(r.Context(), signed.AccessKeyID, use); err != nil && !errors.Is(err, trustgate.ErrNotFound) {
+		if err := s.store.RecordAccessKeyUse(r.Context(), signed.AccessKeyID, use); err != nil && !errors.Is(err, trustgate.ErrNotFound) {
 			s.log.Error("recording an access key's use", "id", id, "err", err)
 		}
 	}

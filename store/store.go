@@ -68,9 +68,10 @@ type Store interface {
 	// ordered by name.
 	Users(ctx context.Context, account, pathPrefix string) ([]*trustgate.User, error)
 	// UpdateUser replaces the name, path, boundary and tags of the user
-	// named name with u's. A new name carries the user's keys,
-	// memberships, policies, MFA devices and login profile with it.
-	// Returns ErrNotFound, or ErrConflict when u's name is another user's.
+	// named name, whose id is u's, with u's. A new name carries the
+	// user's keys, memberships, policies, MFA devices and login profile
+	// with it. Returns ErrNotFound (also when a user of another id has
+	// the name by now), or ErrConflict when u's name is another user's.
 	UpdateUser(ctx context.Context, name string, u *trustgate.User) error
 	// DeleteUser removes a user. Returns ErrNotFound, or ErrConflict
 	// while the user still has access keys, group memberships, policies,

@@ -39,6 +39,11 @@ func TestLoginProfiles(t *testing.T) {
 	if err != nil || got.LoginProfile.PasswordResetRequired || aws.ToString(got.LoginProfile.UserName) != "alice" {
 		t.Errorf("GetLoginProfile after the update = %+v, %v", got, err)
 	}
+	long := strings.Repeat("Aa1-é", 25) // 125 characters, 150 bytes: past bcrypt's 72
+	mustDo(t, "UpdateLoginProfile(a 125-character password)", func() error {
+		_, err := root.UpdateLoginProfile(ctx, &iam.UpdateLoginProfileInput{UserName: aws.String("alice"), Password: aws.String(long)})
+		return err
+	})
 	_, err = root.UpdateLoginProfile(ctx, &iam.UpdateLoginProfileInput{UserName: aws.String("alice"), Password: aws.String("weak")})
 	wantAPIError(t, "UpdateLoginProfile(weak)", err, "PasswordPolicyViolation", "password policy")
 	if strings.Contains(ts.Logs.String(), "Battery-Staple-9") || strings.Contains(ts.Logs.String(), "Correct-Horse-7") {

@@ -412,3 +412,67 @@ func TestDeletedRoleSession(t *testing.T) {
 	})
 	wantAPIError(t, "PutObject by a session of the deleted role", putObject(), "AccessDenied", "")
 }
+
+// IAM's own condition keys: the delegated-administrator patterns AWS
+// documents work, and fail where AWS fails them (note 46).
+func TestIAMConditionKeys(t *testing.T) {
+	ts := startServer(t)
+	root := ts.rootIAM()
+	ctx := t.Context()
+	acct := ts.Root.AccountId
+	boundary := "arn:aws:iam::" + acct + ":policy/DeveloperBoundary"
+	mustDo(t, "CreatePolicy(DeveloperBoundary)", func() error {
+		_, err := root.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("DeveloperBoundary"), PolicyDocument: aws.String(listUsersDoc)})
+		return err
+	})
+	admin := ts.newUser(t, "delegate")
+	mustDo(t, "PutUserPolicy(delegate)", func() error {
+		_, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("delegate"), PolicyName: aws.String("delegated-admin"), PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[
+			{"Sid":"CreateBoundedUsers","Effect":"Allow","Action":["iam:CreateUser","iam:PutUserPermissionsBoundary"],"Resource":"*","Condition":{"StringEquals":{"iam:PermissionsBoundary":"` + boundary + `"}}},
+			{"Sid":"ManageUsers","Effect":"Allow","Action":["iam:DeleteUser","iam:TagUser","iam:UntagUser"],"Resource":"*"},
+			{"Sid":"AttachOnlyReadOnly","Effect":"Allow","Action":"iam:AttachUserPolicy","Resource":"*","Condition":{"ArnEquals":{"iam:PolicyARN":"arn:aws:iam::aws:policy/ReadOnlyAccess"}}},
+			{"Sid":"KeepProtected","Effect":"Deny","Action":["iam:DeleteUser","iam:UntagUser"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/protected":"true"}}},
+			{"Sid":"NoProtectedTag","Effect":"Deny","Action":["iam:TagUser","iam:UntagUser"],"Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":"protected"}}}]}`)})
+		return err
+	})
+	createUser := func(name, withBoundary string, tags ...iamtypes.Tag) error {
+		in := &iam.CreateUserInput{UserName: aws.String(name), Tags: tags}
+		if withBoundary != "" {
+			in.PermissionsBoundary = aws.String(withBoundary)
+		}
+		_, err := admin.CreateUser(ctx, in)
+		return err
+	}
+	wantAPIError(t, "CreateUser without a boundary", createUser("dev1", ""), "AccessDenied", "iam:CreateUser")
+	wantAPIError(t, "CreateUser with another boundary", createUser("dev1", "arn:aws:iam::aws:policy/AdministratorAccess"), "AccessDenied", "iam:CreateUser")
+	if err := createUser("dev1", boundary); err != nil {
+		t.Fatalf("CreateUser with the required boundary: %v", err)
+	}
+	wantAPIError(t, "CreateUser with tags, not allowed iam:TagUser there", createUser("dev2", boundary, iamtypes.Tag{Key: aws.String("protected"), Value: aws.String("true")}),
+		"AccessDenied", "iam:TagUser")
+
+	attach := func(policyARN string) error {
+		_, err := admin.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("dev1"), PolicyArn: aws.String(policyARN)})
+		return err
+	}
+	if err := attach("arn:aws:iam::aws:policy/ReadOnlyAccess"); err != nil {
+		t.Errorf("AttachUserPolicy(ReadOnlyAccess), which iam:PolicyARN allows: %v", err)
+	}
+	wantAPIError(t, "AttachUserPolicy(AdministratorAccess)", attach("arn:aws:iam::aws:policy/AdministratorAccess"), "AccessDenied", "iam:AttachUserPolicy")
+
+	mustDo(t, "CreateUser(keeper) by root", func() error {
+		_, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("keeper"), Tags: []iamtypes.Tag{{Key: aws.String("protected"), Value: aws.String("true")}}})
+		return err
+	})
+	_, err := admin.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("keeper")})
+	wantAPIError(t, "DeleteUser of a protected user", err, "AccessDenied", "explicit deny")
+	_, err = admin.UntagUser(ctx, &iam.UntagUserInput{UserName: aws.String("keeper"), TagKeys: []string{"protected"}})
+	wantAPIError(t, "UntagUser(protected)", err, "AccessDenied", "explicit deny")
+	_, err = admin.TagUser(ctx, &iam.TagUserInput{UserName: aws.String("dev1"), Tags: []iamtypes.Tag{{Key: aws.String("protected"), Value: aws.String("true")}}})
+	wantAPIError(t, "TagUser(protected=true)", err, "AccessDenied", "explicit deny")
+	if _, err := admin.TagUser(ctx, &iam.TagUserInput{UserName: aws.String("dev1"), Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("web")}}}); err != nil {
+		t.Errorf("TagUser(team=web): %v", err)
+	}
+	_, err = root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("twice"), Tags: []iamtypes.Tag{{Key: aws.String("Env"), Value: aws.String("a")}, {Key: aws.String("env"), Value: aws.String("b")}}})
+	wantAPIError(t, "CreateUser with tag keys differing in case", err, "InvalidInput", "Duplicate tag keys found.")
+}

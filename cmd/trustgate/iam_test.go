@@ -142,8 +142,8 @@ func TestIAMErrors(t *testing.T) {
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::` +
 			strings.Repeat("b", 2100) + `"}]}`)})
 	wantAPIError(t, "PutUserPolicy over 2,048 characters", err, "LimitExceeded", "2048")
-	_, err = root.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("nope"), PolicyArn: aws.String("arn:aws:iam::aws:policy/NoSuchPolicy")})
-	wantAPIError(t, "AttachRolePolicy of an unknown policy", err, "NoSuchEntity", "does not exist or is not attachable")
+	_, err = root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("bob"), PolicyArn: aws.String("arn:aws:iam::aws:policy/NoSuchPolicy")})
+	wantAPIError(t, "AttachUserPolicy of an unknown policy", err, "NoSuchEntity", "Policy arn:aws:iam::aws:policy/NoSuchPolicy does not exist or is not attachable.")
 }
 
 // A role keeps its trust policy as written, returned URL-encoded as IAM

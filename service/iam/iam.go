@@ -43,6 +43,19 @@ type Call struct {
 	Request   *query.Request
 	// Facts about the connection, for condition keys.
 	access.Origin
+
+	// requestKeys are the condition keys of the request itself
+	// (aws:RequestTag/*, aws:TagKeys, iam:PermissionsBoundary,
+	// iam:PolicyARN), which handlers set before authorizing.
+	requestKeys *policy.Context
+}
+
+// setKey sets a condition key of the request.
+func (c *Call) setKey(key string, values ...string) {
+	if c.requestKeys == nil {
+		c.requestKeys = policy.NewContext()
+	}
+	c.requestKeys.Set(key, values...)
 }
 
 type handler func(s *Service, ctx context.Context, c *Call) (any, *query.Error)
@@ -152,14 +165,30 @@ func (s *Service) Serve(ctx context.Context, c *Call) (any, *query.Error) {
 // authorize asks the caller's policies whether it may perform action on
 // resource, an ARN in the caller's account.
 func (s *Service) authorize(ctx context.Context, c *Call, action, resource string) *query.Error {
-	return s.authorizeIn(ctx, c, action, resource, c.Principal.Account)
+	return s.authorizeOn(ctx, c, action, resource, c.Principal.Account, nil)
 }
 
 // authorizeIn asks whether the caller may perform action on resource, an
 // ARN of resourceAccount. IAM resources have no resource policies, so
 // another account's are out of reach, as in AWS.
 func (s *Service) authorizeIn(ctx context.Context, c *Call, action, resource, resourceAccount string) *query.Error {
+	return s.authorizeOn(ctx, c, action, resource, resourceAccount, nil)
+}
+
+// authorizeOn asks whether the caller may perform action on resource, an
+// ARN of resourceAccount, with resourceKeys (the resource's tags and
+// boundary) and the request's own keys as condition keys.
+func (s *Service) authorizeOn(ctx context.Context, c *Call, action, resource, resourceAccount string, resourceKeys *policy.Context) *query.Error {
 	keys := policy.NewContext()
+	for _, from := range []*policy.Context{resourceKeys, c.requestKeys} {
+		if from == nil {
+			continue
+		}
+		for _, k := range from.Keys() {
+			v, _ := from.Get(k)
+			keys.Set(k, v...)
+		}
+	}
 	r, err := s.access.Check(ctx, &access.Request{
 		Principal: c.Principal, Action: action, Resource: resource, ResourceAccount: resourceAccount,
 		Context: keys, Origin: c.Origin,
@@ -175,6 +204,42 @@ func (s *Service) authorizeIn(ctx context.Context, c *Call, action, resource, re
 	return nil
 }
 
+// boundaryActions are the actions whose condition keys name the target
+// user's or role's permissions boundary, iam:PermissionsBoundary (note 46).
+var boundaryActions = map[string]bool{}
+
+func init() {
+	for _, kind := range []string{"User", "Role"} {
+		for _, verb := range []string{"Attach%sPolicy", "Detach%sPolicy", "Put%sPolicy", "Delete%sPolicy", "Delete%sPermissionsBoundary", "Put%sPermissionsBoundary"} {
+			boundaryActions["iam:"+fmt.Sprintf(verb, kind)] = true
+		}
+	}
+}
+
+// resourceKeys are the condition keys an action on an entity or managed
+// policy takes from it: aws:ResourceTag/* of its tags, and, for the
+// actions that have it, iam:PermissionsBoundary of its boundary.
+func resourceKeys(action string, v any) *policy.Context {
+	keys := policy.NewContext()
+	var tags []trustgate.Tag
+	var boundary string
+	switch e := v.(type) {
+	case *trustgate.User:
+		tags, boundary = e.Tags, e.Boundary
+	case *trustgate.Role:
+		tags, boundary = e.Tags, e.Boundary
+	case *trustgate.ManagedPolicy:
+		tags = e.Tags
+	}
+	for _, t := range tags {
+		keys.Set("aws:ResourceTag/"+t.Key, t.Value)
+	}
+	if boundary != "" && boundaryActions[action] {
+		keys.Set("iam:PermissionsBoundary", boundary)
+	}
+	return keys
+}
+
 // resolve looks up the user, group or role an action is about and
 // authorizes the action on it. The action is authorized before the
 // entity's absence is reported, on the ARN it would have, as IAM does.
@@ -182,10 +247,11 @@ func resolve[T interface{ ARN() string }](s *Service, ctx context.Context, c *Ca
 	kind trustgate.EntityKind, name string, lookup func(ctx context.Context, account, name string) (T, error)) (T, *query.Error) {
 	v, e := lookup(ctx, c.Principal.Account, name)
 	resource := arnOf(c, kind, "/", name)
+	var keys *policy.Context
 	if e == nil {
-		resource = v.ARN()
+		resource, keys = v.ARN(), resourceKeys(action, v)
 	}
-	if err := s.authorize(ctx, c, action, resource); err != nil {
+	if err := s.authorizeOn(ctx, c, action, resource, c.Principal.Account, keys); err != nil {
 		return v, err
 	}
 	if e != nil {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/arn"
 	"github.com/trustgate/trustgate/ids"
 	"github.com/trustgate/trustgate/policy"
 	"github.com/trustgate/trustgate/protocol/query"
@@ -142,7 +143,7 @@ func (s *Service) getAccessKeyLastUsed(ctx context.Context, c *Call) (any, *quer
 	if e != nil {
 		return nil, internal(e)
 	}
-	owner := c.Principal.ARN
+	owner := arn.Root("aws", k.Account)
 	if !k.IsRoot() {
 		owner = arnOf(c, trustgate.UserEntity, "/", k.UserName)
 		if u, e := s.store.User(ctx, k.Account, k.UserName); e == nil {

@@ -2,10 +2,13 @@ package iamapi
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -31,7 +34,7 @@ const passwordSymbols = "!@#$%^&*()_+-=[]{}|'"
 // characters, of at least three kinds among upper case, lower case,
 // digits and symbols, and not the user's name.
 func checkPassword(password, userName string) *query.Error {
-	if len(password) < 1 || len(password) > 128 {
+	if n := utf8.RuneCountInString(password); n < 1 || n > 128 {
 		return validationError("*****", "password", "Member must have length between 1 and 128")
 	}
 	for _, r := range password {
@@ -52,15 +55,18 @@ func checkPassword(password, userName string) *query.Error {
 			symbol = 1
 		}
 	}
-	if len(password) < 8 || upper+lower+digit+symbol < 3 || strings.EqualFold(password, userName) {
+	if utf8.RuneCountInString(password) < 8 || upper+lower+digit+symbol < 3 || strings.EqualFold(password, userName) {
 		return query.Errorf(http.StatusBadRequest, "PasswordPolicyViolation", "Password does not conform to the account password policy.")
 	}
 	return nil
 }
 
-// hashPassword keeps a password only as its bcrypt hash.
+// hashPassword keeps a password only as a bcrypt hash of its SHA-256:
+// bcrypt reads 72 bytes at most, and IAM passwords may have 128
+// characters, some of two bytes.
 func hashPassword(password string) (string, *query.Error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	sum := sha256.Sum256([]byte(password))
+	h, err := bcrypt.GenerateFromPassword([]byte(base64.StdEncoding.EncodeToString(sum[:])), bcrypt.DefaultCost)
 	if err != nil {
 		return "", internal(err)
 	}
@@ -114,7 +120,7 @@ func (s *Service) getLoginProfile(ctx context.Context, c *Call) (any, *query.Err
 }
 
 func (s *Service) updateLoginProfile(ctx context.Context, c *Call) (any, *query.Error) {
-	u, err := s.targetUser(ctx, c, "iam:UpdateLoginProfile", true)
+	u, err := s.targetUser(ctx, c, "iam:UpdateLoginProfile", false)
 	if err != nil {
 		return nil, err
 	}

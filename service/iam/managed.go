@@ -123,15 +123,25 @@ func (s *Service) targetPolicy(ctx context.Context, c *Call, action string, chan
 	if owner == awsAccount && !changes {
 		owner = c.Principal.Account
 	}
-	if err := s.authorizeIn(ctx, c, action, arn, owner); err != nil {
+	var p *trustgate.ManagedPolicy
+	var e error
+	if owner == c.Principal.Account || owner == awsAccount {
+		p, e = s.lookupPolicy(ctx, arn) // another account's is not the caller's to look up
+	} else {
+		e = trustgate.ErrNotFound
+	}
+	if e != nil && !errors.Is(e, trustgate.ErrNotFound) {
+		return nil, internal(e)
+	}
+	var keys *policy.Context
+	if p != nil {
+		keys = resourceKeys(action, p)
+	}
+	if err := s.authorizeOn(ctx, c, action, arn, owner, keys); err != nil {
 		return nil, err
 	}
-	p, e := s.lookupPolicy(ctx, arn)
-	if errors.Is(e, trustgate.ErrNotFound) {
+	if p == nil {
 		return nil, query.Errorf(http.StatusNotFound, "NoSuchEntity", "Policy %s was not found.", arn)
-	}
-	if e != nil {
-		return nil, internal(e)
 	}
 	return p, nil
 }
@@ -158,9 +168,11 @@ func notAttachable(arn string) *query.Error {
 	return query.Errorf(http.StatusNotFound, "NoSuchEntity", "Policy %s does not exist or is not attachable.", arn)
 }
 
-// boundaryParam reads the PermissionsBoundary parameter: "" when absent
-// (unless required), else a policy the account may use as a boundary.
-func (s *Service) boundaryParam(ctx context.Context, c *Call, required bool) (string, *query.Error) {
+// boundaryParam reads the PermissionsBoundary parameter, "" when it is
+// absent (unless required), and makes it the request's
+// iam:PermissionsBoundary. Whether the policy may be a boundary is for
+// checkBoundary to say, once the action is authorized.
+func boundaryParam(c *Call, required bool) (string, *query.Error) {
 	if !c.Request.Has("PermissionsBoundary") && !required {
 		return "", nil
 	}
@@ -168,14 +180,24 @@ func (s *Service) boundaryParam(ctx context.Context, c *Call, required bool) (st
 	if err != nil {
 		return "", err
 	}
+	c.setKey("iam:PermissionsBoundary", arn)
+	return arn, nil
+}
+
+// checkBoundary says whether a policy may be the account's entities'
+// permissions boundary ("" is no boundary).
+func (s *Service) checkBoundary(ctx context.Context, c *Call, arn string) *query.Error {
+	if arn == "" {
+		return nil
+	}
 	ok, err := s.attachable(ctx, c, arn)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if !ok {
-		return "", notAttachable(arn)
+		return notAttachable(arn)
 	}
-	return arn, nil
+	return nil
 }
 
 // element describes a policy as IAM does, with its use in the caller's
@@ -217,7 +239,7 @@ func (s *Service) createPolicy(ctx context.Context, c *Call) (any, *query.Error)
 	}
 	mp := &trustgate.ManagedPolicy{Account: c.Principal.Account, Name: n, ID: ids.Unique(ids.Policy), Path: p,
 		Description: description, Tags: tg, CreatedAt: s.now()}
-	if err := s.authorize(ctx, c, "iam:CreatePolicy", mp.ARN()); err != nil {
+	if err := s.authorizeCreate(ctx, c, "iam:CreatePolicy", "iam:TagPolicy", mp.ARN(), tg); err != nil {
 		return nil, err
 	}
 	if e := s.store.CreateManagedPolicy(ctx, mp, doc); e != nil {
@@ -590,6 +612,7 @@ func (s *Service) tagPolicy(ctx context.Context, c *Call) (any, *query.Error) {
 	if len(added) == 0 {
 		return nil, query.MissingParameter("Tags")
 	}
+	setRequestTags(c, added)
 	p, err := s.targetPolicy(ctx, c, "iam:TagPolicy", true)
 	if err != nil {
 		return nil, err
@@ -606,6 +629,7 @@ func (s *Service) untagPolicy(ctx context.Context, c *Call) (any, *query.Error) 
 	if len(keys) == 0 {
 		return nil, query.MissingParameter("TagKeys")
 	}
+	c.setKey("aws:TagKeys", keys...)
 	p, err := s.targetPolicy(ctx, c, "iam:UntagPolicy", true)
 	if err != nil {
 		return nil, err

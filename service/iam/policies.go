@@ -184,11 +184,16 @@ func (k attached) policyARN(s *Service, ctx context.Context, c *Call) (string, *
 }
 
 func (k attached) attach(s *Service, ctx context.Context, c *Call) (any, *query.Error) {
-	a, err := k.policyARN(s, ctx, c)
+	arn, _, err := policyARNParam(c, "PolicyArn")
 	if err != nil {
 		return nil, err
 	}
+	c.setKey("iam:PolicyARN", arn)
 	e, err := s.target(ctx, c, k.kind(), "iam:Attach"+entityKinds[k.kind()].title+"Policy")
+	if err != nil {
+		return nil, err
+	}
+	a, err := k.policyARN(s, ctx, c) // whether it exists is told only to those allowed to attach
 	if err != nil {
 		return nil, err
 	}
@@ -210,6 +215,7 @@ func (k attached) detach(s *Service, ctx context.Context, c *Call) (any, *query.
 	if a == "" {
 		return nil, query.MissingParameter("PolicyArn")
 	}
+	c.setKey("iam:PolicyARN", a)
 	e, err := s.target(ctx, c, k.kind(), "iam:Detach"+entityKinds[k.kind()].title+"Policy")
 	if err != nil {
 		return nil, err

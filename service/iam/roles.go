@@ -74,12 +74,15 @@ func (s *Service) createRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if len(description) > 1000 {
 		return nil, validationError(description, "description", "Member must have length less than or equal to 1000")
 	}
-	if err := s.authorize(ctx, c, "iam:CreateRole", arnOf(c, trustgate.RoleEntity, p, n)); err != nil {
-		return nil, err
-	}
 	r := &trustgate.Role{Account: c.Principal.Account, Name: n, ID: ids.Unique(ids.Role), Path: p, TrustPolicy: trust,
 		Description: description, MaxSessionDuration: maxDuration, Tags: tg, CreatedAt: s.now()}
-	if r.Boundary, err = s.boundaryParam(ctx, c, false); err != nil {
+	if r.Boundary, err = boundaryParam(c, false); err != nil {
+		return nil, err
+	}
+	if err := s.authorizeCreate(ctx, c, "iam:CreateRole", "iam:TagRole", r.ARN(), tg); err != nil {
+		return nil, err
+	}
+	if err := s.checkBoundary(ctx, c, r.Boundary); err != nil {
 		return nil, err
 	}
 	if e := s.store.CreateRole(ctx, r); e != nil {
@@ -197,13 +200,18 @@ func (s *Service) saveRole(ctx context.Context, r *trustgate.Role) *query.Error 
 }
 
 func (s *Service) putRolePermissionsBoundary(ctx context.Context, c *Call) (any, *query.Error) {
+	boundary, err := boundaryParam(c, true)
+	if err != nil {
+		return nil, err
+	}
 	r, err := s.targetRole(ctx, c, "iam:PutRolePermissionsBoundary")
 	if err != nil {
 		return nil, err
 	}
-	if r.Boundary, err = s.boundaryParam(ctx, c, true); err != nil {
+	if err := s.checkBoundary(ctx, c, boundary); err != nil {
 		return nil, err
 	}
+	r.Boundary = boundary
 	return nil, s.saveRole(ctx, r)
 }
 
@@ -227,6 +235,7 @@ func (s *Service) tagRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if len(added) == 0 {
 		return nil, query.MissingParameter("Tags")
 	}
+	setRequestTags(c, added)
 	r, err := s.targetRole(ctx, c, "iam:TagRole")
 	if err != nil {
 		return nil, err
@@ -242,6 +251,7 @@ func (s *Service) untagRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if len(keys) == 0 {
 		return nil, query.MissingParameter("TagKeys")
 	}
+	c.setKey("aws:TagKeys", keys...)
 	r, err := s.targetRole(ctx, c, "iam:UntagRole")
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package iamapi
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,6 +36,11 @@ func tags(c *Call, quota string) ([]trustgate.Tag, *query.Error) {
 		t := trustgate.Tag{Key: c.Request.Get(prefix + ".Key"), Value: c.Request.Get(prefix + ".Value")}
 		if len(t.Key) < 1 || len(t.Key) > 128 || len(t.Value) > 256 {
 			return nil, validationError(t.Key, "tags."+strconv.Itoa(i)+".member.key", "Member must have length between 1 and 128, and values at most 256")
+		}
+		for _, seen := range out {
+			if strings.EqualFold(seen.Key, t.Key) {
+				return nil, query.Errorf(http.StatusBadRequest, "InvalidInput", "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+			}
 		}
 		out = append(out, t)
 	}
@@ -96,4 +102,32 @@ func tagPage(c *Call, tags []trustgate.Tag) (any, *query.Error) {
 	}{page: pg}
 	out.Tags.Member = items
 	return out, nil
+}
+
+// setRequestTags makes the tags a request adds its aws:RequestTag/* and
+// aws:TagKeys.
+func setRequestTags(c *Call, tags []trustgate.Tag) {
+	if len(tags) == 0 {
+		return
+	}
+	var keys []string
+	for _, t := range tags {
+		c.setKey("aws:RequestTag/"+t.Key, t.Value)
+		keys = append(keys, t.Key)
+	}
+	c.setKey("aws:TagKeys", keys...)
+}
+
+// authorizeCreate authorizes the creation of resource, and, when the
+// request tags it, the tagging too (the action tagAction), as IAM
+// requires; both with the tags as aws:RequestTag/* and aws:TagKeys.
+func (s *Service) authorizeCreate(ctx context.Context, c *Call, action, tagAction, resource string, tags []trustgate.Tag) *query.Error {
+	setRequestTags(c, tags)
+	if err := s.authorize(ctx, c, action, resource); err != nil {
+		return err
+	}
+	if len(tags) > 0 {
+		return s.authorize(ctx, c, tagAction, resource)
+	}
+	return nil
 }

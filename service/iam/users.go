@@ -54,11 +54,14 @@ func (s *Service) createUser(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.authorize(ctx, c, "iam:CreateUser", arnOf(c, trustgate.UserEntity, p, n)); err != nil {
+	u := &trustgate.User{Account: c.Principal.Account, Name: n, ID: ids.Unique(ids.User), Path: p, Tags: tg, CreatedAt: s.now()}
+	if u.Boundary, err = boundaryParam(c, false); err != nil {
 		return nil, err
 	}
-	u := &trustgate.User{Account: c.Principal.Account, Name: n, ID: ids.Unique(ids.User), Path: p, Tags: tg, CreatedAt: s.now()}
-	if u.Boundary, err = s.boundaryParam(ctx, c, false); err != nil {
+	if err := s.authorizeCreate(ctx, c, "iam:CreateUser", "iam:TagUser", u.ARN(), tg); err != nil {
+		return nil, err
+	}
+	if err := s.checkBoundary(ctx, c, u.Boundary); err != nil {
 		return nil, err
 	}
 	if e := s.store.CreateUser(ctx, u); e != nil {
@@ -177,13 +180,18 @@ func (s *Service) saveUser(ctx context.Context, u *trustgate.User) *query.Error 
 }
 
 func (s *Service) putUserPermissionsBoundary(ctx context.Context, c *Call) (any, *query.Error) {
+	boundary, err := boundaryParam(c, true)
+	if err != nil {
+		return nil, err
+	}
 	u, err := s.targetUser(ctx, c, "iam:PutUserPermissionsBoundary", false)
 	if err != nil {
 		return nil, err
 	}
-	if u.Boundary, err = s.boundaryParam(ctx, c, true); err != nil {
+	if err := s.checkBoundary(ctx, c, boundary); err != nil {
 		return nil, err
 	}
+	u.Boundary = boundary
 	return nil, s.saveUser(ctx, u)
 }
 
@@ -207,6 +215,7 @@ func (s *Service) tagUser(ctx context.Context, c *Call) (any, *query.Error) {
 	if len(added) == 0 {
 		return nil, query.MissingParameter("Tags")
 	}
+	setRequestTags(c, added)
 	u, err := s.targetUser(ctx, c, "iam:TagUser", false)
 	if err != nil {
 		return nil, err
@@ -222,6 +231,7 @@ func (s *Service) untagUser(ctx context.Context, c *Call) (any, *query.Error) {
 	if len(keys) == 0 {
 		return nil, query.MissingParameter("TagKeys")
 	}
+	c.setKey("aws:TagKeys", keys...)
 	u, err := s.targetUser(ctx, c, "iam:UntagUser", false)
 	if err != nil {
 		return nil, err

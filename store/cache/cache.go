@@ -28,6 +28,7 @@ type Store struct {
 	keys  map[string]trustgate.AccessKey // guarded by mu; by access key id
 	users map[userKey]trustgate.User     // guarded by mu
 	roles map[userKey]trustgate.Role     // guarded by mu; AssumeRole reads the role's trust policy
+	uses  map[string]*keyUse             // guarded by mu; by access key id
 	// forgets counts what the cache has dropped for a write, guarded by
 	// mu: a value read from the store while it changed may predate that
 	// write, and is not kept.
@@ -42,7 +43,7 @@ type userKey struct{ account, name string } // name lower-cased: IAM names are c
 
 // New caches in front of st.
 func New(st store.Store) *Store {
-	return &Store{Store: st, keys: map[string]trustgate.AccessKey{}, users: map[userKey]trustgate.User{}, roles: map[userKey]trustgate.Role{}}
+	return &Store{Store: st, keys: map[string]trustgate.AccessKey{}, users: map[userKey]trustgate.User{}, roles: map[userKey]trustgate.Role{}, uses: map[string]*keyUse{}}
 }
 
 // lookup returns a copy of m's entry for key, or reads it with load and
@@ -128,7 +129,7 @@ func (s *Store) UpdateAccessKeyStatus(ctx context.Context, account, id, status s
 
 // DeleteAccessKey implements store.Store.
 func (s *Store) DeleteAccessKey(ctx context.Context, account, id string) error {
-	defer s.forgetKey(id)
+	defer s.forget(func() { delete(s.keys, id); delete(s.uses, id) })
 	return s.Store.DeleteAccessKey(ctx, account, id)
 }
 

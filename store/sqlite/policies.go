@@ -145,53 +145,55 @@ func (s *DB) CreatePolicyVersion(ctx context.Context, arn string, v *trustgate.P
 	})
 }
 
-func scanVersion(defaultVersion int) func(row interface{ Scan(...any) error }) (*trustgate.PolicyVersion, error) {
-	return func(row interface{ Scan(...any) error }) (*trustgate.PolicyVersion, error) {
-		var v trustgate.PolicyVersion
-		var n int
-		var created int64
-		if err := row.Scan(&n, &v.Document, &created); err != nil {
-			return nil, err
-		}
-		v.ID, v.Default, v.CreatedAt = versionID(n), n == defaultVersion, fromUnix(created)
-		return &v, nil
-	}
-}
-
-// defaultVersionNumber is the number of a policy's default version.
-func (s *DB) defaultVersionNumber(ctx context.Context, arn string) (int, error) {
-	var def string
-	err := s.db.QueryRowContext(ctx, `SELECT default_version FROM managed_policies WHERE arn = ?`, arn).Scan(&def)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("policy %s: %w", arn, trustgate.ErrNotFound)
-	}
-	return versionNumber(def), err
-}
-
-// PolicyVersion implements store.Store.
+// PolicyVersion implements store.Store. One query reads the version and
+// which one is the default, so that a concurrent change of the default
+// cannot fall between them.
 func (s *DB) PolicyVersion(ctx context.Context, arn, id string) (*trustgate.PolicyVersion, error) {
-	def, err := s.defaultVersionNumber(ctx, arn)
+	var v trustgate.PolicyVersion
+	var n int
+	var def string
+	var created int64
+	err := s.db.QueryRowContext(ctx, `SELECT v.number, v.document, v.created_at, p.default_version
+		FROM managed_policies p JOIN policy_versions v ON v.policy_arn = p.arn
+		WHERE p.arn = ? AND v.number = CASE WHEN ? = '' THEN CAST(substr(p.default_version, 2) AS INTEGER) ELSE ? END`,
+		arn, id, versionNumber(id)).Scan(&n, &v.Document, &created, &def)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("version %q of policy %s: %w", id, arn, trustgate.ErrNotFound)
+	}
 	if err != nil {
 		return nil, err
 	}
-	n := def
-	if id != "" {
-		n = versionNumber(id)
-	}
-	v, err := scanVersion(def)(s.db.QueryRowContext(ctx, `SELECT number, document, created_at FROM policy_versions WHERE policy_arn = ? AND number = ?`, arn, n))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("version %s of policy %s: %w", id, arn, trustgate.ErrNotFound)
-	}
-	return v, err
+	v.ID, v.Default, v.CreatedAt = versionID(n), versionID(n) == def, fromUnix(created)
+	return &v, nil
 }
 
 // PolicyVersions implements store.Store.
 func (s *DB) PolicyVersions(ctx context.Context, arn string) ([]*trustgate.PolicyVersion, error) {
-	def, err := s.defaultVersionNumber(ctx, arn)
+	type row struct {
+		v   trustgate.PolicyVersion
+		def string
+	}
+	rows, err := queryAll(ctx, s.db, func(r interface{ Scan(...any) error }) (row, error) {
+		var x row
+		var n int
+		var created int64
+		err := r.Scan(&n, &x.v.Document, &created, &x.def)
+		x.v.ID, x.v.CreatedAt = versionID(n), fromUnix(created)
+		return x, err
+	}, `SELECT v.number, v.document, v.created_at, p.default_version
+		FROM managed_policies p JOIN policy_versions v ON v.policy_arn = p.arn WHERE p.arn = ? ORDER BY v.number DESC`, arn)
 	if err != nil {
 		return nil, err
 	}
-	return queryAll(ctx, s.db, scanVersion(def), `SELECT number, document, created_at FROM policy_versions WHERE policy_arn = ? ORDER BY number DESC`, arn)
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("policy %s: %w", arn, trustgate.ErrNotFound) // a policy has its default version at least
+	}
+	out := make([]*trustgate.PolicyVersion, len(rows))
+	for i := range rows {
+		rows[i].v.Default = rows[i].v.ID == rows[i].def
+		out[i] = &rows[i].v
+	}
+	return out, nil
 }
 
 // SetDefaultPolicyVersion implements store.Store.

@@ -367,8 +367,8 @@ func (s *DB) UpdateUser(ctx context.Context, name string, u *trustgate.User) err
 		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, path = ?, boundary = ?, tags = ? WHERE account_id = ? AND name = ?`,
-			u.Name, u.Path, u.Boundary, tagsJSON(u.Tags), u.Account, name)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, path = ?, boundary = ?, tags = ? WHERE account_id = ? AND name = ? AND id = ?`,
+			u.Name, u.Path, u.Boundary, tagsJSON(u.Tags), u.Account, name, u.ID)
 		if isConstraint(err) {
 			return fmt.Errorf("user %s: %w", u.Name, trustgate.ErrConflict)
 		}

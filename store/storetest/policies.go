@@ -183,6 +183,12 @@ func testUserUpdate(t *testing.T, s store.Store) {
 	if _, err := s.LoginProfile(ctx, mgmt, "alicia"); err != nil {
 		t.Errorf("login profile after the rename: %v", err)
 	}
+	if err := s.CreateUser(ctx, &trustgate.User{Account: mgmt, Name: "alice", ID: "AIDANEWALICE", Path: "/", CreatedAt: t0}); err != nil {
+		t.Fatal(err) // a new user of the old name
+	}
+	stale := *u
+	stale.Name = "alice"
+	wantErr(t, "UpdateUser(a new user of the name, with the old one's id)", s.UpdateUser(ctx, "alice", &stale), trustgate.ErrNotFound)
 }
 
 // testGroupUpdate: a renamed group keeps its members and policies.
