@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/trustgate/trustgate/internal/measure"
 )
 
 func iamClient(s *server) *iam.Client {
@@ -188,54 +187,6 @@ func TestKillDuringS3Writes(t *testing.T) {
 	t.Logf("%d acknowledged objects (%d listed) all survived SIGKILL whole", len(acknowledged), listed)
 }
 
-// pattern is a seekable body of size bytes that holds nothing in memory:
-// byte i is a function of i.
-type pattern struct {
-	size, off int64
-}
-
-func (p *pattern) Read(b []byte) (int, error) {
-	if p.off >= p.size {
-		return 0, io.EOF
-	}
-	n := min(int64(len(b)), p.size-p.off)
-	for i := range n {
-		x := p.off + i
-		b[i] = byte(x*31 + x>>17)
-	}
-	p.off += n
-	return int(n), nil
-}
-
-func (p *pattern) Seek(offset int64, whence int) (int64, error) {
-	switch whence {
-	case io.SeekStart:
-		p.off = offset
-	case io.SeekCurrent:
-		p.off += offset
-	case io.SeekEnd:
-		p.off = p.size + offset
-	}
-	return p.off, nil
-}
-
-// peakRSS is the most memory the process has held, from /proc.
-func peakRSS(t *testing.T, pid int) int64 {
-	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	t.Fatal("no VmHWM in /proc status")
-	return 0
-}
-
 // A large object streams through the server both ways: its memory stays
 // far below the object's size.
 func TestStreamingMemory(t *testing.T) {
@@ -246,7 +197,7 @@ func TestStreamingMemory(t *testing.T) {
 	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("large")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("large"), Key: aws.String("disk.img"), Body: &pattern{size: size},
+	if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("large"), Key: aws.String("disk.img"), Body: &measure.Pattern{Size: size},
 		ContentLength: aws.Int64(size)}); err != nil {
 		t.Fatal(err)
 	}
@@ -257,11 +208,15 @@ func TestStreamingMemory(t *testing.T) {
 	got, want := sha256.New(), sha256.New()
 	n, err := io.Copy(got, out.Body)
 	out.Body.Close()
-	io.Copy(want, &pattern{size: size})
+	io.Copy(want, &measure.Pattern{Size: size})
 	if err != nil || n != size || !bytes.Equal(got.Sum(nil), want.Sum(nil)) {
 		t.Fatalf("GetObject read %d bytes, %v; want the %d bytes put", n, err, size)
 	}
-	if peak := peakRSS(t, s.cmd.Process.Pid); peak > 128<<20 {
+	peak, err := measure.PeakRSS(s.cmd.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if peak > 128<<20 {
 		t.Errorf("the server's memory peaked at %d MiB for a %d MiB object; it must stream", peak>>20, size>>20)
 	} else {
 		t.Logf("the server's memory peaked at %d MiB for a %d MiB object", peak>>20, size>>20)

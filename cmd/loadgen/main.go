@@ -1,27 +1,37 @@
-// Command loadgen measures an STS endpoint with the real aws-sdk-go-v2
-// client: a fixed number of concurrent workers call GetCallerIdentity or
-// AssumeRole for a while, and it reports requests per second, p50 and p99
-// latency, and the server's CPU time per call (from /proc/PID/stat).
+// Command loadgen measures an endpoint with the real aws-sdk-go-v2
+// clients: a fixed number of concurrent workers call one operation for a
+// while (STS GetCallerIdentity or AssumeRole, S3 PutObject or GetObject
+// of small objects), and it reports requests per second, p50 and p99
+// latency, and the server's CPU time per call (from /proc/PID/stat). With
+// -op Stream it puts and gets one large object instead and reports the
+// throughput both ways and the server's peak memory.
 //
 //	loadgen -endpoint http://127.0.0.1:4600 -key AKIA... -secret ... -op GetCallerIdentity -pid 1234
+//	loadgen -endpoint ... -op PutObject -bucket bench -size 4096 -pid 1234
+//	loadgen -endpoint ... -op Stream -bucket bench -size 1073741824 -pid 1234
 //	loadgen -bare 127.0.0.1:4700   # a bare handler answering a fixed GetCallerIdentity, for comparison
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"sort"
-	"strconv"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/trustgate/trustgate/internal/measure"
 )
 
 func main() {
@@ -29,13 +39,15 @@ func main() {
 		endpoint    = flag.String("endpoint", "http://127.0.0.1:4600", "STS endpoint")
 		key         = flag.String("key", "", "access key id")
 		secret      = flag.String("secret", "", "secret access key")
-		op          = flag.String("op", "GetCallerIdentity", "GetCallerIdentity or AssumeRole")
+		op          = flag.String("op", "GetCallerIdentity", "GetCallerIdentity, AssumeRole, PutObject, GetObject or Stream")
 		roleARN     = flag.String("role", "", "role ARN, for AssumeRole")
 		concurrency = flag.Int("c", 32, "concurrent workers")
 		duration    = flag.Duration("d", 10*time.Second, "how long to run")
 		pid         = flag.Int("pid", 0, "server process id, to report its CPU time per call")
 		label       = flag.String("label", "", "name of the target in the report")
 		bare        = flag.String("bare", "", "serve a bare GetCallerIdentity handler on this address instead")
+		bucket      = flag.String("bucket", "bench", "bucket, for the S3 operations")
+		size        = flag.Int64("size", 4096, "object size in bytes, for the S3 operations")
 	)
 	flag.Parse()
 	if *bare != "" {
@@ -45,22 +57,54 @@ func main() {
 	if *label == "" {
 		*label = *endpoint
 	}
-	client := sts.New(sts.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(*endpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider(*key, *secret, ""),
-		HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-			MaxIdleConns: *concurrency * 2, MaxIdleConnsPerHost: *concurrency * 2,
-		}},
-		RetryMaxAttempts: 1,
-	})
-	call := func(ctx context.Context) error {
-		if *op == "AssumeRole" {
-			_, err := client.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: roleARN, RoleSessionName: aws.String("loadgen")})
+	httpClient := &http.Client{Timeout: 10 * time.Minute, Transport: &http.Transport{
+		MaxIdleConns: *concurrency * 2, MaxIdleConnsPerHost: *concurrency * 2,
+	}}
+	creds := credentials.NewStaticCredentialsProvider(*key, *secret, "")
+	stsClient := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(*endpoint), Credentials: creds,
+		HTTPClient: httpClient, RetryMaxAttempts: 1})
+	s3Client := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(*endpoint), Credentials: creds, UsePathStyle: true,
+		HTTPClient: httpClient, RetryMaxAttempts: 1})
+	if *op == "Stream" {
+		stream(s3Client, *bucket, *size, *pid, *label)
+		return
+	}
+	body := bytes.Repeat([]byte("x"), int(*size))
+	var seq atomic.Int64
+	calls := map[string]func(ctx context.Context) error{
+		"GetCallerIdentity": func(ctx context.Context) error {
+			_, err := stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 			return err
+		},
+		"AssumeRole": func(ctx context.Context) error {
+			_, err := stsClient.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: roleARN, RoleSessionName: aws.String("loadgen")})
+			return err
+		},
+		"PutObject": func(ctx context.Context) error {
+			_, err := s3Client.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String(fmt.Sprintf("put/%d", seq.Add(1))),
+				Body: bytes.NewReader(body)})
+			return err
+		},
+		"GetObject": func(ctx context.Context) error {
+			out, err := s3Client.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("get/object")})
+			if err != nil {
+				return err
+			}
+			defer out.Body.Close()
+			_, err = io.Copy(io.Discard, out.Body)
+			return err
+		},
+	}
+	call, ok := calls[*op]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "loadgen: unknown -op %q: GetCallerIdentity, AssumeRole, PutObject, GetObject or Stream\n", *op)
+		os.Exit(2)
+	}
+	if *op == "GetObject" {
+		if _, err := s3Client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: bucket, Key: aws.String("get/object"), Body: bytes.NewReader(body)}); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen: putting the object to get:", err)
+			os.Exit(1)
 		}
-		_, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		return err
 	}
 	// Warm up connections and caches.
 	for range *concurrency {
@@ -116,24 +160,18 @@ func main() {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// cpuTime is the user+system CPU time of a process so far.
+// cpuTime is the user and system CPU time of a process so far, 0 for no
+// process.
 func cpuTime(pid int) time.Duration {
 	if pid == 0 {
 		return 0
 	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	t, err := measure.CPUTime(pid)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
-	// Fields after the ")" closing the command name: utime and stime are
-	// the 14th and 15th fields of the whole line.
-	rest := string(b[strings.LastIndexByte(string(b), ')')+2:])
-	fields := strings.Fields(rest)
-	utime, _ := strconv.ParseInt(fields[11], 10, 64)
-	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	const ticks = 100 // USER_HZ on Linux
-	return time.Duration(utime+stime) * time.Second / ticks
+	return t
 }
 
 // serveBare answers every request with a fixed GetCallerIdentity document,
@@ -149,4 +187,38 @@ func serveBare(addr string) {
 	}))
 	fmt.Fprintln(os.Stderr, "loadgen:", err)
 	os.Exit(1)
+}
+
+// stream puts one object of size bytes, generated as it is sent, then
+// gets it back, and reports MB/s both ways and the server's peak memory.
+func stream(c *s3.Client, bucket string, size int64, pid int, label string) {
+	ctx := context.Background()
+	start := time.Now()
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("stream/large"),
+		Body: &measure.Pattern{Size: size}, ContentLength: aws.Int64(size)}); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen: PutObject:", err)
+		os.Exit(1)
+	}
+	put := time.Since(start)
+	start = time.Now()
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("stream/large")})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen: GetObject:", err)
+		os.Exit(1)
+	}
+	got, want := sha256.New(), sha256.New()
+	n, err := io.Copy(got, out.Body)
+	out.Body.Close()
+	get := time.Since(start)
+	io.Copy(want, &measure.Pattern{Size: size})
+	if err != nil || n != size || !bytes.Equal(got.Sum(nil), want.Sum(nil)) {
+		fmt.Fprintf(os.Stderr, "loadgen: GetObject read %d bytes (%v), not the %d put\n", n, err, size)
+		os.Exit(1)
+	}
+	peak := "-"
+	if rss, err := measure.PeakRSS(pid); pid != 0 && err == nil {
+		peak = fmt.Sprintf("%d MiB", rss>>20)
+	}
+	mb := float64(size) / (1 << 20)
+	fmt.Printf("| %s | %d MiB | %.0f MiB/s | %.0f MiB/s | %s |\n", label, size>>20, mb/put.Seconds(), mb/get.Seconds(), peak)
 }
