@@ -225,6 +225,11 @@ func (s *Service) putBucketPolicy(ctx context.Context, w http.ResponseWriter, c 
 	if qerr := policy.BucketPolicyQuota.Check(doc); qerr != nil {
 		return errorf(http.StatusBadRequest, "PolicyTooLarge", "Policy exceeds the maximum allowed document size.")
 	}
+	if !strings.HasPrefix(doc, "{") {
+		// S3's own check comes first; a document that starts well but is
+		// no JSON gets the policy parser's "This policy contains invalid Json".
+		return errorf(http.StatusBadRequest, "MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'")
+	}
 	p, perr := policy.Parse(doc, policy.Resource)
 	if perr != nil {
 		return errorf(http.StatusBadRequest, "MalformedPolicy", "%s", perr.Error())
