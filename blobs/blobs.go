@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -39,9 +40,16 @@ type Written struct {
 }
 
 // Put writes r to a new blob, hashing it with MD5 and with each of also.
-// Nothing is left behind when it fails.
+// Nothing is left behind when it fails. The temporary file is made in the
+// blob's own directory, one of 256, so that concurrent writers do not all
+// contend for one directory.
 func (s *Store) Put(r io.Reader, also ...hash.Hash) (*Written, error) {
-	tmp, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "put-*")
+	id := newID()
+	path := s.path(id)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), tmpPrefix+"*")
 	if err != nil {
 		return nil, err
 	}
@@ -61,11 +69,6 @@ func (s *Store) Put(r io.Reader, also ...hash.Hash) (*Written, error) {
 	if err != nil {
 		return nil, err
 	}
-	id := newID()
-	path := s.path(id)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
-	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return nil, err
 	}
@@ -74,6 +77,9 @@ func (s *Store) Put(r io.Reader, also ...hash.Hash) (*Written, error) {
 	}
 	return &Written{ID: id, Size: n, MD5: sum.Sum(nil)}, nil
 }
+
+// tmpPrefix starts the names of blobs being written.
+const tmpPrefix = "tmp-"
 
 // Open opens a blob for reading.
 func (s *Store) Open(id string) (*os.File, error) {
@@ -123,7 +129,8 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// Sweep removes what a crash can leave behind: temporary files, and blobs
+// Sweep removes what a crash can leave behind: temporary files (in the
+// blob directories, or in tmp/ where earlier versions wrote them), and blobs
 // that no object or part names (written, but the store never recorded
 // them). Only files older than minAge go, so that a write in progress, not
 // yet recorded, is never taken for an orphan. It returns how many files it
@@ -156,8 +163,10 @@ func (s *Store) Sweep(inUse func(id string) bool, minAge time.Duration, now time
 			return removed, err
 		}
 		for _, f := range files {
-			id := f.Name()
-			if validID(id) && !inUse(id) && old(s.path(id)) && os.Remove(s.path(id)) == nil {
+			name := f.Name()
+			p := filepath.Join(s.dir, d.Name(), name)
+			orphan := validID(name) && !inUse(name)
+			if (orphan || strings.HasPrefix(name, tmpPrefix)) && old(p) && os.Remove(p) == nil {
 				removed++
 			}
 		}

@@ -102,15 +102,17 @@ func TestSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "tmp", "put-123"), []byte("torn"), 0o600); err != nil {
-		t.Fatal(err)
+	for _, torn := range []string{filepath.Join(dir, "tmp", "put-123"), filepath.Join(dir, kept.ID[:2], "tmp-456")} {
+		if err := os.WriteFile(torn, []byte("torn"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	inUse := func(id string) bool { return id == kept.ID }
 	if n, err := s.Sweep(inUse, time.Hour, time.Now()); err != nil || n != 0 {
 		t.Errorf("Sweep of young files = %d, %v; want none removed", n, err)
 	}
-	if n, err := s.Sweep(inUse, time.Hour, time.Now().Add(2*time.Hour)); err != nil || n != 2 {
-		t.Errorf("Sweep two hours on = %d, %v; want the orphan and the temporary file", n, err)
+	if n, err := s.Sweep(inUse, time.Hour, time.Now().Add(2*time.Hour)); err != nil || n != 3 {
+		t.Errorf("Sweep two hours on = %d, %v; want the orphan and the two temporary files", n, err)
 	}
 	if f, err := s.Open(kept.ID); err != nil {
 		t.Errorf("the blob in use is gone: %v", err)

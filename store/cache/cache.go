@@ -20,7 +20,7 @@ import (
 // maxEntries bounds each map; a full map is cleared.
 const maxEntries = 50000
 
-// Store is a store.Store that caches AccessKey, User and Role.
+// Store is a store.Store that caches AccessKey, User, Role and Bucket.
 type Store struct {
 	store.Store
 
@@ -29,6 +29,8 @@ type Store struct {
 	users map[userKey]trustgate.User     // guarded by mu
 	roles map[userKey]trustgate.Role     // guarded by mu; AssumeRole reads the role's trust policy
 	uses  map[string]*keyUse             // guarded by mu; by access key id
+	// buckets are S3 buckets by name, guarded by mu.
+	buckets map[string]trustgate.Bucket
 	// forgets counts what the cache has dropped for a write, guarded by
 	// mu: a value read from the store while it changed may predate that
 	// write, and is not kept.
@@ -43,7 +45,7 @@ type userKey struct{ account, name string } // name lower-cased: IAM names are c
 
 // New caches in front of st.
 func New(st store.Store) *Store {
-	return &Store{Store: st, keys: map[string]trustgate.AccessKey{}, users: map[userKey]trustgate.User{}, roles: map[userKey]trustgate.Role{}, uses: map[string]*keyUse{}}
+	return &Store{Store: st, keys: map[string]trustgate.AccessKey{}, users: map[userKey]trustgate.User{}, roles: map[userKey]trustgate.Role{}, uses: map[string]*keyUse{}, buckets: map[string]trustgate.Bucket{}}
 }
 
 // lookup returns a copy of m's entry for key, or reads it with load and
@@ -154,4 +156,27 @@ func (s *Store) UpdateUser(ctx context.Context, name string, u *trustgate.User) 
 		}
 	})
 	return s.Store.UpdateUser(ctx, name, u)
+}
+
+func bucketCopy(b trustgate.Bucket) trustgate.Bucket {
+	b.Tags = slices.Clone(b.Tags)
+	return b
+}
+
+// Bucket implements store.Store: every S3 request reads its bucket, for
+// the owner and the policy.
+func (s *Store) Bucket(ctx context.Context, name string) (*trustgate.Bucket, error) {
+	return lookup(s, s.buckets, name, bucketCopy, func() (*trustgate.Bucket, error) { return s.Store.Bucket(ctx, name) })
+}
+
+// UpdateBucket implements store.Store.
+func (s *Store) UpdateBucket(ctx context.Context, b *trustgate.Bucket) error {
+	defer s.forget(func() { delete(s.buckets, b.Name) })
+	return s.Store.UpdateBucket(ctx, b)
+}
+
+// DeleteBucket implements store.Store.
+func (s *Store) DeleteBucket(ctx context.Context, name string) error {
+	defer s.forget(func() { delete(s.buckets, name) })
+	return s.Store.DeleteBucket(ctx, name)
 }

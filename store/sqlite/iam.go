@@ -25,7 +25,7 @@ func scanGroup(row interface{ Scan(...any) error }) (*trustgate.Group, error) {
 
 // Group implements store.Store.
 func (s *DB) Group(ctx context.Context, account, name string) (*trustgate.Group, error) {
-	g, err := scanGroup(s.db.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM groups WHERE account_id = ? AND name = ?`, account, name))
+	g, err := scanGroup(s.q.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM groups WHERE account_id = ? AND name = ?`, account, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("group %s: %w", name, trustgate.ErrNotFound)
 	}
@@ -34,7 +34,7 @@ func (s *DB) Group(ctx context.Context, account, name string) (*trustgate.Group,
 
 // CreateGroup implements store.Store.
 func (s *DB) CreateGroup(ctx context.Context, g *trustgate.Group) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := requireAccount(ctx, tx, g.Account); err != nil {
 			return err
 		}
@@ -49,13 +49,13 @@ func (s *DB) CreateGroup(ctx context.Context, g *trustgate.Group) error {
 
 // Groups implements store.Store.
 func (s *DB) Groups(ctx context.Context, account, pathPrefix string) ([]*trustgate.Group, error) {
-	return queryAll(ctx, s.db, scanGroup,
+	return queryAll(ctx, s.q, scanGroup,
 		`SELECT `+groupColumns+` FROM groups WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name`, account, pathPrefix, pathPrefix)
 }
 
 // UpdateGroup implements store.Store.
 func (s *DB) UpdateGroup(ctx context.Context, name string, g *trustgate.Group) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		// Memberships follow the group within the transaction; their
 		// foreign keys are checked when it commits.
 		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
@@ -83,7 +83,7 @@ func (s *DB) UpdateGroup(ctx context.Context, name string, g *trustgate.Group) e
 
 // DeleteGroup implements store.Store.
 func (s *DB) DeleteGroup(ctx context.Context, account, name string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		for _, dep := range []struct{ what, query string }{
 			{"members", `SELECT count(*) FROM group_members WHERE account_id = ? AND group_name = ?`},
 			{"inline policies", `SELECT count(*) FROM inline_policies WHERE account_id = ? AND entity_kind = 'group' AND entity_name = ?`},
@@ -100,7 +100,7 @@ func (s *DB) DeleteGroup(ctx context.Context, account, name string) error {
 
 // AddUserToGroup implements store.Store.
 func (s *DB) AddUserToGroup(ctx context.Context, account, group, user string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := requireEntity(ctx, tx, trustgate.Entity{Account: account, Kind: trustgate.GroupEntity, Name: group}); err != nil {
 			return err
 		}
@@ -114,20 +114,20 @@ func (s *DB) AddUserToGroup(ctx context.Context, account, group, user string) er
 
 // RemoveUserFromGroup implements store.Store.
 func (s *DB) RemoveUserFromGroup(ctx context.Context, account, group, user string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM group_members WHERE account_id = ? AND group_name = ? AND user_name = ?`, account, group, user)
+	res, err := s.q.ExecContext(ctx, `DELETE FROM group_members WHERE account_id = ? AND group_name = ? AND user_name = ?`, account, group, user)
 	return affected(res, err, "user "+user+" in group "+group)
 }
 
 // GroupsForUser implements store.Store.
 func (s *DB) GroupsForUser(ctx context.Context, account, user string) ([]*trustgate.Group, error) {
-	return queryAll(ctx, s.db, scanGroup, `SELECT g.account_id, g.name, g.id, g.path, g.created_at FROM groups g
+	return queryAll(ctx, s.q, scanGroup, `SELECT g.account_id, g.name, g.id, g.path, g.created_at FROM groups g
 		JOIN group_members m ON m.account_id = g.account_id AND m.group_name = g.name
 		WHERE m.account_id = ? AND m.user_name = ? ORDER BY g.name`, account, user)
 }
 
 // GroupMembers implements store.Store.
 func (s *DB) GroupMembers(ctx context.Context, account, group string) ([]*trustgate.User, error) {
-	return queryAll(ctx, s.db, scanUser, `SELECT u.account_id, u.name, u.id, u.path, u.boundary, u.tags, u.created_at FROM users u
+	return queryAll(ctx, s.q, scanUser, `SELECT u.account_id, u.name, u.id, u.path, u.boundary, u.tags, u.created_at FROM users u
 		JOIN group_members m ON m.account_id = u.account_id AND m.user_name = u.name
 		WHERE m.account_id = ? AND m.group_name = ? ORDER BY u.name`, account, group)
 }
@@ -147,7 +147,7 @@ func scanRole(row interface{ Scan(...any) error }) (*trustgate.Role, error) {
 
 // Role implements store.Store.
 func (s *DB) Role(ctx context.Context, account, name string) (*trustgate.Role, error) {
-	r, err := scanRole(s.db.QueryRowContext(ctx, `SELECT `+roleColumns+` FROM roles WHERE account_id = ? AND name = ?`, account, name))
+	r, err := scanRole(s.q.QueryRowContext(ctx, `SELECT `+roleColumns+` FROM roles WHERE account_id = ? AND name = ?`, account, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("role %s: %w", name, trustgate.ErrNotFound)
 	}
@@ -156,7 +156,7 @@ func (s *DB) Role(ctx context.Context, account, name string) (*trustgate.Role, e
 
 // CreateRole implements store.Store.
 func (s *DB) CreateRole(ctx context.Context, r *trustgate.Role) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := requireAccount(ctx, tx, r.Account); err != nil {
 			return err
 		}
@@ -171,20 +171,20 @@ func (s *DB) CreateRole(ctx context.Context, r *trustgate.Role) error {
 
 // UpdateRole implements store.Store.
 func (s *DB) UpdateRole(ctx context.Context, r *trustgate.Role) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE roles SET trust_policy = ?, description = ?, max_session_duration = ?, boundary = ?, tags = ?
+	res, err := s.q.ExecContext(ctx, `UPDATE roles SET trust_policy = ?, description = ?, max_session_duration = ?, boundary = ?, tags = ?
 		WHERE account_id = ? AND name = ?`, r.TrustPolicy, r.Description, r.MaxSessionDuration, r.Boundary, tagsJSON(r.Tags), r.Account, r.Name)
 	return affected(res, err, "role "+r.Name)
 }
 
 // Roles implements store.Store.
 func (s *DB) Roles(ctx context.Context, account, pathPrefix string) ([]*trustgate.Role, error) {
-	return queryAll(ctx, s.db, scanRole,
+	return queryAll(ctx, s.q, scanRole,
 		`SELECT `+roleColumns+` FROM roles WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name`, account, pathPrefix, pathPrefix)
 }
 
 // DeleteRole implements store.Store.
 func (s *DB) DeleteRole(ctx context.Context, account, name string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		for _, dep := range []struct{ what, query string }{
 			{"inline policies", `SELECT count(*) FROM inline_policies WHERE account_id = ? AND entity_kind = 'role' AND entity_name = ?`},
 			{"attached policies", `SELECT count(*) FROM attached_policies WHERE account_id = ? AND entity_kind = 'role' AND entity_name = ?`},
@@ -206,7 +206,7 @@ var entityTables = map[trustgate.EntityKind]string{
 }
 
 // requireEntity fails with ErrNotFound unless the user, group or role exists.
-func requireEntity(ctx context.Context, tx *sql.Tx, e trustgate.Entity) error {
+func requireEntity(ctx context.Context, tx conn, e trustgate.Entity) error {
 	table, ok := entityTables[e.Kind]
 	if !ok {
 		return fmt.Errorf("unknown entity kind %q", e.Kind)
@@ -223,7 +223,7 @@ func requireEntity(ctx context.Context, tx *sql.Tx, e trustgate.Entity) error {
 
 // PutInlinePolicy implements store.Store.
 func (s *DB) PutInlinePolicy(ctx context.Context, e trustgate.Entity, p trustgate.InlinePolicy) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := requireEntity(ctx, tx, e); err != nil {
 			return err
 		}
@@ -242,7 +242,7 @@ func scanInline(row interface{ Scan(...any) error }) (trustgate.InlinePolicy, er
 
 // InlinePolicy implements store.Store.
 func (s *DB) InlinePolicy(ctx context.Context, e trustgate.Entity, name string) (*trustgate.InlinePolicy, error) {
-	p, err := scanInline(s.db.QueryRowContext(ctx, `SELECT name, document FROM inline_policies
+	p, err := scanInline(s.q.QueryRowContext(ctx, `SELECT name, document FROM inline_policies
 		WHERE account_id = ? AND entity_kind = ? AND entity_name = ? AND name = ?`, e.Account, string(e.Kind), e.Name, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("policy %s of %s %s: %w", name, e.Kind, e.Name, trustgate.ErrNotFound)
@@ -252,20 +252,20 @@ func (s *DB) InlinePolicy(ctx context.Context, e trustgate.Entity, name string) 
 
 // InlinePolicies implements store.Store.
 func (s *DB) InlinePolicies(ctx context.Context, e trustgate.Entity) ([]trustgate.InlinePolicy, error) {
-	return queryAll(ctx, s.db, scanInline, `SELECT name, document FROM inline_policies
+	return queryAll(ctx, s.q, scanInline, `SELECT name, document FROM inline_policies
 		WHERE account_id = ? AND entity_kind = ? AND entity_name = ? ORDER BY name`, e.Account, string(e.Kind), e.Name)
 }
 
 // DeleteInlinePolicy implements store.Store.
 func (s *DB) DeleteInlinePolicy(ctx context.Context, e trustgate.Entity, name string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM inline_policies WHERE account_id = ? AND entity_kind = ? AND entity_name = ? AND name = ?`,
+	res, err := s.q.ExecContext(ctx, `DELETE FROM inline_policies WHERE account_id = ? AND entity_kind = ? AND entity_name = ? AND name = ?`,
 		e.Account, string(e.Kind), e.Name, name)
 	return affected(res, err, "policy "+name)
 }
 
 // AttachPolicy implements store.Store.
 func (s *DB) AttachPolicy(ctx context.Context, e trustgate.Entity, policyARN string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := requireEntity(ctx, tx, e); err != nil {
 			return err
 		}
@@ -286,14 +286,14 @@ func (s *DB) AttachPolicy(ctx context.Context, e trustgate.Entity, policyARN str
 
 // DetachPolicy implements store.Store.
 func (s *DB) DetachPolicy(ctx context.Context, e trustgate.Entity, policyARN string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM attached_policies WHERE account_id = ? AND entity_kind = ? AND entity_name = ? AND policy_arn = ?`,
+	res, err := s.q.ExecContext(ctx, `DELETE FROM attached_policies WHERE account_id = ? AND entity_kind = ? AND entity_name = ? AND policy_arn = ?`,
 		e.Account, string(e.Kind), e.Name, policyARN)
 	return affected(res, err, "policy "+policyARN)
 }
 
 // AttachedPolicies implements store.Store.
 func (s *DB) AttachedPolicies(ctx context.Context, e trustgate.Entity) ([]string, error) {
-	return queryAll(ctx, s.db, func(row interface{ Scan(...any) error }) (string, error) {
+	return queryAll(ctx, s.q, func(row interface{ Scan(...any) error }) (string, error) {
 		var a string
 		return a, row.Scan(&a)
 	}, `SELECT policy_arn FROM attached_policies WHERE account_id = ? AND entity_kind = ? AND entity_name = ? ORDER BY policy_arn`,

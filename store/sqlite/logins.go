@@ -12,11 +12,11 @@ import (
 // PutLoginProfile implements store.Store.
 func (s *DB) PutLoginProfile(ctx context.Context, p *trustgate.LoginProfile, replace bool) error {
 	if replace {
-		res, err := s.db.ExecContext(ctx, `UPDATE login_profiles SET password_hash = ?, reset_required = ? WHERE account_id = ? AND user_name = ?`,
+		res, err := s.q.ExecContext(ctx, `UPDATE login_profiles SET password_hash = ?, reset_required = ? WHERE account_id = ? AND user_name = ?`,
 			p.PasswordHash, p.ResetRequired, p.Account, p.UserName)
 		return affected(res, err, "login profile of user "+p.UserName)
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := requireEntity(ctx, tx, trustgate.Entity{Account: p.Account, Kind: trustgate.UserEntity, Name: p.UserName}); err != nil {
 			return err
 		}
@@ -33,7 +33,7 @@ func (s *DB) PutLoginProfile(ctx context.Context, p *trustgate.LoginProfile, rep
 func (s *DB) LoginProfile(ctx context.Context, account, userName string) (*trustgate.LoginProfile, error) {
 	p := trustgate.LoginProfile{Account: account}
 	var created int64
-	err := s.db.QueryRowContext(ctx, `SELECT user_name, password_hash, reset_required, created_at FROM login_profiles WHERE account_id = ? AND user_name = ?`,
+	err := s.q.QueryRowContext(ctx, `SELECT user_name, password_hash, reset_required, created_at FROM login_profiles WHERE account_id = ? AND user_name = ?`,
 		account, userName).Scan(&p.UserName, &p.PasswordHash, &p.ResetRequired, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("login profile of user %s: %w", userName, trustgate.ErrNotFound)
@@ -44,14 +44,14 @@ func (s *DB) LoginProfile(ctx context.Context, account, userName string) (*trust
 
 // DeleteLoginProfile implements store.Store.
 func (s *DB) DeleteLoginProfile(ctx context.Context, account, userName string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM login_profiles WHERE account_id = ? AND user_name = ?`, account, userName)
+	res, err := s.q.ExecContext(ctx, `DELETE FROM login_profiles WHERE account_id = ? AND user_name = ?`, account, userName)
 	return affected(res, err, "login profile of user "+userName)
 }
 
 // AccountAlias implements store.Store.
 func (s *DB) AccountAlias(ctx context.Context, account string) (string, error) {
 	var alias string
-	err := s.db.QueryRowContext(ctx, `SELECT alias FROM account_aliases WHERE account_id = ?`, account).Scan(&alias)
+	err := s.q.QueryRowContext(ctx, `SELECT alias FROM account_aliases WHERE account_id = ?`, account).Scan(&alias)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -60,7 +60,7 @@ func (s *DB) AccountAlias(ctx context.Context, account string) (string, error) {
 
 // SetAccountAlias implements store.Store.
 func (s *DB) SetAccountAlias(ctx context.Context, account, alias string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := requireAccount(ctx, tx, account); err != nil {
 			return err
 		}
@@ -82,6 +82,6 @@ func (s *DB) SetAccountAlias(ctx context.Context, account, alias string) error {
 
 // DeleteAccountAlias implements store.Store.
 func (s *DB) DeleteAccountAlias(ctx context.Context, account, alias string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM account_aliases WHERE account_id = ? AND alias = ?`, account, alias)
+	res, err := s.q.ExecContext(ctx, `DELETE FROM account_aliases WHERE account_id = ? AND alias = ?`, account, alias)
 	return affected(res, err, "account alias "+alias)
 }

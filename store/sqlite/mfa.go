@@ -32,7 +32,7 @@ func (s *DB) scanMFADevice(row interface{ Scan(...any) error }) (*trustgate.MFAD
 
 // CreateMFADevice implements store.Store.
 func (s *DB) CreateMFADevice(ctx context.Context, d *trustgate.MFADevice) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := requireAccount(ctx, tx, d.Account); err != nil {
 			return err
 		}
@@ -47,7 +47,7 @@ func (s *DB) CreateMFADevice(ctx context.Context, d *trustgate.MFADevice) error 
 
 // MFADevice implements store.Store.
 func (s *DB) MFADevice(ctx context.Context, account, serial string) (*trustgate.MFADevice, error) {
-	d, err := s.scanMFADevice(s.db.QueryRowContext(ctx, `SELECT `+mfaColumns+` FROM mfa_devices WHERE account_id = ? AND serial_number = ?`, account, serial))
+	d, err := s.scanMFADevice(s.q.QueryRowContext(ctx, `SELECT `+mfaColumns+` FROM mfa_devices WHERE account_id = ? AND serial_number = ?`, account, serial))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("MFA device %s: %w", serial, trustgate.ErrNotFound)
 	}
@@ -57,16 +57,16 @@ func (s *DB) MFADevice(ctx context.Context, account, serial string) (*trustgate.
 // MFADevices implements store.Store.
 func (s *DB) MFADevices(ctx context.Context, account, userName string) ([]*trustgate.MFADevice, error) {
 	if userName == "" {
-		return queryAll(ctx, s.db, s.scanMFADevice,
+		return queryAll(ctx, s.q, s.scanMFADevice,
 			`SELECT `+mfaColumns+` FROM mfa_devices WHERE account_id = ? ORDER BY serial_number`, account)
 	}
-	return queryAll(ctx, s.db, s.scanMFADevice,
+	return queryAll(ctx, s.q, s.scanMFADevice,
 		`SELECT `+mfaColumns+` FROM mfa_devices WHERE account_id = ? AND user_name = ? ORDER BY serial_number`, account, userName)
 }
 
 // EnableMFADevice implements store.Store.
 func (s *DB) EnableMFADevice(ctx context.Context, account, serial, userName string, enabled time.Time, lastStep int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := requireEntity(ctx, tx, trustgate.Entity{Account: account, Kind: trustgate.UserEntity, Name: userName}); err != nil {
 			return err
 		}
@@ -90,14 +90,14 @@ func (s *DB) EnableMFADevice(ctx context.Context, account, serial, userName stri
 
 // DeactivateMFADevice implements store.Store.
 func (s *DB) DeactivateMFADevice(ctx context.Context, account, serial, userName string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE mfa_devices SET user_name = '', enable_date = 0
+	res, err := s.q.ExecContext(ctx, `UPDATE mfa_devices SET user_name = '', enable_date = 0
 		WHERE account_id = ? AND serial_number = ? AND user_name = ? AND user_name != ''`, account, serial, userName)
 	return affected(res, err, "MFA device "+serial+" of user "+userName)
 }
 
 // DeleteMFADevice implements store.Store.
 func (s *DB) DeleteMFADevice(ctx context.Context, account, serial string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := noDependents(ctx, tx, "MFA device "+serial, "enabled users",
 			`SELECT count(*) FROM mfa_devices WHERE account_id = ? AND serial_number = ? AND user_name != ''`, account, serial); err != nil {
 			return err
@@ -109,7 +109,7 @@ func (s *DB) DeleteMFADevice(ctx context.Context, account, serial string) error 
 
 // UseMFACode implements store.Store.
 func (s *DB) UseMFACode(ctx context.Context, account, serial string, step int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE mfa_devices SET last_used_step = ?
 			WHERE account_id = ? AND serial_number = ? AND last_used_step < ?`, step, account, serial, step)
 		if err != nil {

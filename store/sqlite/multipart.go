@@ -34,7 +34,7 @@ func scanUpload(row interface{ Scan(...any) error }) (*trustgate.Upload, error) 
 func (s *DB) CreateUpload(ctx context.Context, u *trustgate.Upload) error {
 	metadata, _ := json.Marshal(nonNil(u.Metadata))
 	headers, _ := json.Marshal(nonNil(u.Headers))
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := requireBucket(ctx, tx, u.Bucket); err != nil {
 			return err
 		}
@@ -44,7 +44,7 @@ func (s *DB) CreateUpload(ctx context.Context, u *trustgate.Upload) error {
 	})
 }
 
-func requireBucket(ctx context.Context, tx *sql.Tx, name string) error {
+func requireBucket(ctx context.Context, tx conn, name string) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM buckets WHERE name = ?`, name).Scan(&n); err != nil {
 		return err
@@ -57,7 +57,7 @@ func requireBucket(ctx context.Context, tx *sql.Tx, name string) error {
 
 // Upload implements store.Store.
 func (s *DB) Upload(ctx context.Context, bucket, id string) (*trustgate.Upload, error) {
-	u, err := scanUpload(s.db.QueryRowContext(ctx, `SELECT `+uploadColumns+` FROM uploads WHERE bucket = ? AND id = ?`, bucket, id))
+	u, err := scanUpload(s.q.QueryRowContext(ctx, `SELECT `+uploadColumns+` FROM uploads WHERE bucket = ? AND id = ?`, bucket, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("upload %s: %w", id, trustgate.ErrNotFound)
 	}
@@ -66,7 +66,7 @@ func (s *DB) Upload(ctx context.Context, bucket, id string) (*trustgate.Upload, 
 
 // Uploads implements store.Store.
 func (s *DB) Uploads(ctx context.Context, bucket string) ([]*trustgate.Upload, error) {
-	return queryAll(ctx, s.db, scanUpload, `SELECT `+uploadColumns+` FROM uploads WHERE bucket = ? ORDER BY key, initiated`, bucket)
+	return queryAll(ctx, s.q, scanUpload, `SELECT `+uploadColumns+` FROM uploads WHERE bucket = ? ORDER BY key, initiated`, bucket)
 }
 
 const partColumns = `upload_id, number, size, etag, blob, last_modified`
@@ -83,7 +83,7 @@ func scanPart(row interface{ Scan(...any) error }) (*trustgate.Part, error) {
 
 // PutPart implements store.Store.
 func (s *DB) PutPart(ctx context.Context, p *trustgate.Part) (replaced *trustgate.Part, err error) {
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx conn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM uploads WHERE id = ?`, p.UploadID).Scan(&n); err != nil {
 			return err
@@ -107,11 +107,11 @@ func (s *DB) PutPart(ctx context.Context, p *trustgate.Part) (replaced *trustgat
 
 // Parts implements store.Store.
 func (s *DB) Parts(ctx context.Context, uploadID string) ([]*trustgate.Part, error) {
-	return queryAll(ctx, s.db, scanPart, `SELECT `+partColumns+` FROM parts WHERE upload_id = ? ORDER BY number`, uploadID)
+	return queryAll(ctx, s.q, scanPart, `SELECT `+partColumns+` FROM parts WHERE upload_id = ? ORDER BY number`, uploadID)
 }
 
 // endUpload removes an upload and its parts within tx and returns the parts.
-func endUpload(ctx context.Context, tx *sql.Tx, uploadID string) ([]*trustgate.Part, error) {
+func endUpload(ctx context.Context, tx conn, uploadID string) ([]*trustgate.Part, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+partColumns+` FROM parts WHERE upload_id = ? ORDER BY number`, uploadID)
 	if err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func endUpload(ctx context.Context, tx *sql.Tx, uploadID string) ([]*trustgate.P
 
 // CompleteUpload implements store.Store.
 func (s *DB) CompleteUpload(ctx context.Context, uploadID string, o *trustgate.Object) (replaced *trustgate.Object, parts []*trustgate.Part, err error) {
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx conn) error {
 		if parts, err = endUpload(ctx, tx, uploadID); err != nil {
 			return err
 		}
@@ -147,7 +147,7 @@ func (s *DB) CompleteUpload(ctx context.Context, uploadID string, o *trustgate.O
 
 // AbortUpload implements store.Store.
 func (s *DB) AbortUpload(ctx context.Context, uploadID string) (parts []*trustgate.Part, err error) {
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx conn) error {
 		parts, err = endUpload(ctx, tx, uploadID)
 		return err
 	})

@@ -40,7 +40,7 @@ func versionNumber(id string) int {
 
 // CreateManagedPolicy implements store.Store.
 func (s *DB) CreateManagedPolicy(ctx context.Context, p *trustgate.ManagedPolicy, document string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := requireAccount(ctx, tx, p.Account); err != nil {
 			return err
 		}
@@ -62,7 +62,7 @@ func (s *DB) CreateManagedPolicy(ctx context.Context, p *trustgate.ManagedPolicy
 
 // ManagedPolicy implements store.Store.
 func (s *DB) ManagedPolicy(ctx context.Context, arn string) (*trustgate.ManagedPolicy, error) {
-	p, err := scanManagedPolicy(s.db.QueryRowContext(ctx, `SELECT `+managedPolicyColumns+` FROM managed_policies WHERE arn = ?`, arn))
+	p, err := scanManagedPolicy(s.q.QueryRowContext(ctx, `SELECT `+managedPolicyColumns+` FROM managed_policies WHERE arn = ?`, arn))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("policy %s: %w", arn, trustgate.ErrNotFound)
 	}
@@ -71,19 +71,19 @@ func (s *DB) ManagedPolicy(ctx context.Context, arn string) (*trustgate.ManagedP
 
 // ManagedPolicies implements store.Store.
 func (s *DB) ManagedPolicies(ctx context.Context, account, pathPrefix string) ([]*trustgate.ManagedPolicy, error) {
-	return queryAll(ctx, s.db, scanManagedPolicy, `SELECT `+managedPolicyColumns+` FROM managed_policies
+	return queryAll(ctx, s.q, scanManagedPolicy, `SELECT `+managedPolicyColumns+` FROM managed_policies
 		WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name`, account, pathPrefix, pathPrefix)
 }
 
 // SetManagedPolicyTags implements store.Store.
 func (s *DB) SetManagedPolicyTags(ctx context.Context, arn string, tags []trustgate.Tag) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE managed_policies SET tags = ? WHERE arn = ?`, tagsJSON(tags), arn)
+	res, err := s.q.ExecContext(ctx, `UPDATE managed_policies SET tags = ? WHERE arn = ?`, tagsJSON(tags), arn)
 	return affected(res, err, "policy "+arn)
 }
 
 // DeleteManagedPolicy implements store.Store.
 func (s *DB) DeleteManagedPolicy(ctx context.Context, arn string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if _, err := policyForUpdate(ctx, tx, arn); err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func (s *DB) DeleteManagedPolicy(ctx context.Context, arn string) error {
 
 // policyForUpdate reads what a change to a policy's versions needs: its
 // default version's number and the number of its newest version ever.
-func policyForUpdate(ctx context.Context, tx *sql.Tx, arn string) (struct{ defaultVersion, last int }, error) {
+func policyForUpdate(ctx context.Context, tx conn, arn string) (struct{ defaultVersion, last int }, error) {
 	var v struct{ defaultVersion, last int }
 	var def string
 	err := tx.QueryRowContext(ctx, `SELECT default_version, last_version FROM managed_policies WHERE arn = ?`, arn).Scan(&def, &v.last)
@@ -117,7 +117,7 @@ func policyForUpdate(ctx context.Context, tx *sql.Tx, arn string) (struct{ defau
 
 // CreatePolicyVersion implements store.Store.
 func (s *DB) CreatePolicyVersion(ctx context.Context, arn string, v *trustgate.PolicyVersion, maxVersions int) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		p, err := policyForUpdate(ctx, tx, arn)
 		if err != nil {
 			return err
@@ -153,7 +153,7 @@ func (s *DB) PolicyVersion(ctx context.Context, arn, id string) (*trustgate.Poli
 	var n int
 	var def string
 	var created int64
-	err := s.db.QueryRowContext(ctx, `SELECT v.number, v.document, v.created_at, p.default_version
+	err := s.q.QueryRowContext(ctx, `SELECT v.number, v.document, v.created_at, p.default_version
 		FROM managed_policies p JOIN policy_versions v ON v.policy_arn = p.arn
 		WHERE p.arn = ? AND v.number = CASE WHEN ? = '' THEN CAST(substr(p.default_version, 2) AS INTEGER) ELSE ? END`,
 		arn, id, versionNumber(id)).Scan(&n, &v.Document, &created, &def)
@@ -173,7 +173,7 @@ func (s *DB) PolicyVersions(ctx context.Context, arn string) ([]*trustgate.Polic
 		v   trustgate.PolicyVersion
 		def string
 	}
-	rows, err := queryAll(ctx, s.db, func(r interface{ Scan(...any) error }) (row, error) {
+	rows, err := queryAll(ctx, s.q, func(r interface{ Scan(...any) error }) (row, error) {
 		var x row
 		var n int
 		var created int64
@@ -198,7 +198,7 @@ func (s *DB) PolicyVersions(ctx context.Context, arn string) ([]*trustgate.Polic
 
 // SetDefaultPolicyVersion implements store.Store.
 func (s *DB) SetDefaultPolicyVersion(ctx context.Context, arn, id string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if _, err := policyForUpdate(ctx, tx, arn); err != nil {
 			return err
 		}
@@ -216,7 +216,7 @@ func (s *DB) SetDefaultPolicyVersion(ctx context.Context, arn, id string) error 
 
 // DeletePolicyVersion implements store.Store.
 func (s *DB) DeletePolicyVersion(ctx context.Context, arn, id string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		p, err := policyForUpdate(ctx, tx, arn)
 		if err != nil {
 			return err
@@ -236,12 +236,12 @@ func (s *DB) PolicyUses(ctx context.Context, account, arn string) (attached, bou
 		e := trustgate.Entity{Account: account}
 		return e, row.Scan(&e.Kind, &e.Name)
 	}
-	attached, err = queryAll(ctx, s.db, scan, `SELECT entity_kind, entity_name FROM attached_policies
+	attached, err = queryAll(ctx, s.q, scan, `SELECT entity_kind, entity_name FROM attached_policies
 		WHERE account_id = ? AND policy_arn = ? ORDER BY entity_kind, entity_name`, account, arn)
 	if err != nil {
 		return nil, nil, err
 	}
-	boundaryOf, err = queryAll(ctx, s.db, scan, `SELECT 'role', name FROM roles WHERE account_id = ? AND boundary = ?
+	boundaryOf, err = queryAll(ctx, s.q, scan, `SELECT 'role', name FROM roles WHERE account_id = ? AND boundary = ?
 		UNION ALL SELECT 'user', name FROM users WHERE account_id = ? AND boundary = ? ORDER BY 1, 2`, account, arn, account, arn)
 	return attached, boundaryOf, err
 }

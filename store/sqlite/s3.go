@@ -44,7 +44,7 @@ func bucketJSON(b *trustgate.Bucket) (pab, tags string) {
 
 // CreateBucket implements store.Store.
 func (s *DB) CreateBucket(ctx context.Context, b *trustgate.Bucket) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := requireAccount(ctx, tx, b.Account); err != nil {
 			return err
 		}
@@ -60,7 +60,7 @@ func (s *DB) CreateBucket(ctx context.Context, b *trustgate.Bucket) error {
 
 // Bucket implements store.Store.
 func (s *DB) Bucket(ctx context.Context, name string) (*trustgate.Bucket, error) {
-	b, err := scanBucket(s.db.QueryRowContext(ctx, `SELECT `+bucketColumns+` FROM buckets WHERE name = ?`, name))
+	b, err := scanBucket(s.q.QueryRowContext(ctx, `SELECT `+bucketColumns+` FROM buckets WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("bucket %s: %w", name, trustgate.ErrNotFound)
 	}
@@ -69,19 +69,19 @@ func (s *DB) Bucket(ctx context.Context, name string) (*trustgate.Bucket, error)
 
 // Buckets implements store.Store.
 func (s *DB) Buckets(ctx context.Context, account string) ([]*trustgate.Bucket, error) {
-	return queryAll(ctx, s.db, scanBucket, `SELECT `+bucketColumns+` FROM buckets WHERE account_id = ? ORDER BY name`, account)
+	return queryAll(ctx, s.q, scanBucket, `SELECT `+bucketColumns+` FROM buckets WHERE account_id = ? ORDER BY name`, account)
 }
 
 // UpdateBucket implements store.Store.
 func (s *DB) UpdateBucket(ctx context.Context, b *trustgate.Bucket) error {
 	pab, tags := bucketJSON(b)
-	res, err := s.db.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ? WHERE name = ?`, b.Policy, pab, tags, b.Name)
+	res, err := s.q.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ? WHERE name = ?`, b.Policy, pab, tags, b.Name)
 	return affected(res, err, "bucket "+b.Name)
 }
 
 // DeleteBucket implements store.Store.
 func (s *DB) DeleteBucket(ctx context.Context, name string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := noDependents(ctx, tx, "bucket "+name, "objects", `SELECT count(*) FROM (SELECT 1 FROM objects WHERE bucket = ? LIMIT 1)`, name); err != nil {
 			return err
 		}
@@ -125,7 +125,7 @@ func objectByKey(ctx context.Context, q interface {
 
 // PutObject implements store.Store.
 func (s *DB) PutObject(ctx context.Context, o *trustgate.Object) (replaced *trustgate.Object, err error) {
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx conn) error {
 		if err := requireBucket(ctx, tx, o.Bucket); err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ func (s *DB) PutObject(ctx context.Context, o *trustgate.Object) (replaced *trus
 }
 
 // putObject records o within tx and returns the object it replaced.
-func putObject(ctx context.Context, tx *sql.Tx, o *trustgate.Object) (replaced *trustgate.Object, err error) {
+func putObject(ctx context.Context, tx conn, o *trustgate.Object) (replaced *trustgate.Object, err error) {
 	old, err := objectByKey(ctx, tx, o.Bucket, o.Key)
 	switch {
 	case err == nil:
@@ -160,18 +160,18 @@ func nonNil(m map[string]string) map[string]string {
 
 // SetObjectTags implements store.Store.
 func (s *DB) SetObjectTags(ctx context.Context, bucket, key string, tags []trustgate.Tag) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?`, tagsJSON(tags), bucket, key)
+	res, err := s.q.ExecContext(ctx, `UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?`, tagsJSON(tags), bucket, key)
 	return affected(res, err, "object "+bucket+"/"+key)
 }
 
 // Object implements store.Store.
 func (s *DB) Object(ctx context.Context, bucket, key string) (*trustgate.Object, error) {
-	return objectByKey(ctx, s.db, bucket, key)
+	return objectByKey(ctx, s.q, bucket, key)
 }
 
 // DeleteObject implements store.Store.
 func (s *DB) DeleteObject(ctx context.Context, bucket, key string) (deleted *trustgate.Object, err error) {
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx conn) error {
 		if deleted, err = objectByKey(ctx, tx, bucket, key); err != nil {
 			return err
 		}
@@ -193,7 +193,7 @@ func (s *DB) Objects(ctx context.Context, bucket, prefix, after string, limit in
 	}
 	query += ` ORDER BY key LIMIT ?`
 	args = append(args, limit)
-	return queryAll(ctx, s.db, scanObject, query, args...)
+	return queryAll(ctx, s.q, scanObject, query, args...)
 }
 
 // prefixEnd is the least string above every string with the prefix, and
@@ -223,7 +223,7 @@ func parseTags(column string) ([]trustgate.Tag, error) {
 
 // BlobsInUse implements store.Store.
 func (s *DB) BlobsInUse(ctx context.Context) (map[string]bool, error) {
-	ids, err := queryAll(ctx, s.db, func(row interface{ Scan(...any) error }) (string, error) {
+	ids, err := queryAll(ctx, s.q, func(row interface{ Scan(...any) error }) (string, error) {
 		var id string
 		return id, row.Scan(&id)
 	}, `SELECT blob FROM objects UNION SELECT blob FROM parts`)

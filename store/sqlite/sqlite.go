@@ -29,6 +29,7 @@ var migrations embed.FS
 // DB is a Store on one SQLite database.
 type DB struct {
 	db      *sql.DB
+	q       conn           // queries outside transactions, prepared once
 	secrets *secret.Sealer // seals access-key secrets at rest
 }
 
@@ -45,7 +46,7 @@ func Open(path string, secrets *secret.Sealer) (*DB, error) {
 	}
 	// One writer at a time is all SQLite allows; readers share WAL.
 	db.SetMaxOpenConns(8)
-	s := &DB{db: db, secrets: secrets}
+	s := &DB{db: db, q: conn{statements: &statements{db: db, prepared: map[string]*sql.Stmt{}}}, secrets: secrets}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrating %s: %w", path, err)
@@ -78,11 +79,12 @@ func (s *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = s.tx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		err = s.tx(ctx, func(tx conn) error {
+			// A migration holds several statements: run it unprepared.
+			if _, err := tx.tx.ExecContext(ctx, string(body)); err != nil {
 				return fmt.Errorf("%s: %w", base, err)
 			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", n))
+			_, err := tx.tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", n))
 			return err
 		})
 		if err != nil {
@@ -93,7 +95,7 @@ func (s *DB) migrate(ctx context.Context) error {
 }
 
 // queryAll runs a query and scans every row with scan.
-func queryAll[T any](ctx context.Context, db *sql.DB, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+func queryAll[T any](ctx context.Context, db conn, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -111,14 +113,18 @@ func queryAll[T any](ctx context.Context, db *sql.DB, scan func(interface{ Scan(
 }
 
 // Close closes the database.
-func (s *DB) Close() error { return s.db.Close() }
+func (s *DB) Close() error {
+	s.q.statements.close()
+	return s.db.Close()
+}
 
-func (s *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+// tx runs fn in a transaction, committed when it returns nil.
+func (s *DB) tx(ctx context.Context, fn func(conn) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(conn{statements: s.q.statements, tx: tx}); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -139,7 +145,7 @@ func isConstraint(err error) bool {
 func (s *DB) Organization(ctx context.Context) (*trustgate.Organization, error) {
 	var o trustgate.Organization
 	var created int64
-	err := s.db.QueryRowContext(ctx, `SELECT id, root_id, management_account, created_at FROM organization`).
+	err := s.q.QueryRowContext(ctx, `SELECT id, root_id, management_account, created_at FROM organization`).
 		Scan(&o.ID, &o.RootID, &o.ManagementAccount, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("organization: %w", trustgate.ErrNotFound)
@@ -153,7 +159,7 @@ func (s *DB) Organization(ctx context.Context) (*trustgate.Organization, error) 
 
 // CreateOrganization implements store.Store.
 func (s *DB) CreateOrganization(ctx context.Context, org *trustgate.Organization, management *trustgate.Account, rootKey *trustgate.AccessKey) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM organization`).Scan(&n); err != nil {
 			return err
@@ -172,7 +178,7 @@ func (s *DB) CreateOrganization(ctx context.Context, org *trustgate.Organization
 	})
 }
 
-func insertAccount(ctx context.Context, tx *sql.Tx, a *trustgate.Account) error {
+func insertAccount(ctx context.Context, tx conn, a *trustgate.Account) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO accounts (id, name, email, parent_id, status, joined_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.Name, a.Email, a.ParentID, a.Status, unix(a.JoinedAt), unix(a.CreatedAt))
 	if isConstraint(err) {
@@ -195,7 +201,7 @@ func scanAccount(row interface{ Scan(...any) error }) (*trustgate.Account, error
 
 // Account implements store.Store.
 func (s *DB) Account(ctx context.Context, id string) (*trustgate.Account, error) {
-	a, err := scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
+	a, err := scanAccount(s.q.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("account %s: %w", id, trustgate.ErrNotFound)
 	}
@@ -204,15 +210,15 @@ func (s *DB) Account(ctx context.Context, id string) (*trustgate.Account, error)
 
 // Accounts implements store.Store.
 func (s *DB) Accounts(ctx context.Context) ([]*trustgate.Account, error) {
-	return queryAll(ctx, s.db, scanAccount, `SELECT `+accountColumns+` FROM accounts ORDER BY id`)
+	return queryAll(ctx, s.q, scanAccount, `SELECT `+accountColumns+` FROM accounts ORDER BY id`)
 }
 
 // CreateAccount implements store.Store.
 func (s *DB) CreateAccount(ctx context.Context, a *trustgate.Account) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return insertAccount(ctx, tx, a) })
+	return s.tx(ctx, func(tx conn) error { return insertAccount(ctx, tx, a) })
 }
 
-func (s *DB) insertAccessKey(ctx context.Context, tx *sql.Tx, k *trustgate.AccessKey) error {
+func (s *DB) insertAccessKey(ctx context.Context, tx conn, k *trustgate.AccessKey) error {
 	if err := requireAccount(ctx, tx, k.Account); err != nil {
 		return err
 	}
@@ -233,7 +239,7 @@ func (s *DB) insertAccessKey(ctx context.Context, tx *sql.Tx, k *trustgate.Acces
 	return err
 }
 
-func requireAccount(ctx context.Context, tx *sql.Tx, id string) error {
+func requireAccount(ctx context.Context, tx conn, id string) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE id = ?`, id).Scan(&n); err != nil {
 		return err
@@ -263,7 +269,7 @@ func (s *DB) scanAccessKey(row interface{ Scan(...any) error }) (*trustgate.Acce
 
 // AccessKey implements store.Store.
 func (s *DB) AccessKey(ctx context.Context, id string) (*trustgate.AccessKey, error) {
-	k, err := s.scanAccessKey(s.db.QueryRowContext(ctx, `SELECT `+accessKeyColumns+` FROM access_keys WHERE id = ?`, id))
+	k, err := s.scanAccessKey(s.q.QueryRowContext(ctx, `SELECT `+accessKeyColumns+` FROM access_keys WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("access key %s: %w", id, trustgate.ErrNotFound)
 	}
@@ -272,24 +278,24 @@ func (s *DB) AccessKey(ctx context.Context, id string) (*trustgate.AccessKey, er
 
 // CreateAccessKey implements store.Store.
 func (s *DB) CreateAccessKey(ctx context.Context, k *trustgate.AccessKey) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return s.insertAccessKey(ctx, tx, k) })
+	return s.tx(ctx, func(tx conn) error { return s.insertAccessKey(ctx, tx, k) })
 }
 
 // AccessKeys implements store.Store.
 func (s *DB) AccessKeys(ctx context.Context, account, userName string) ([]*trustgate.AccessKey, error) {
-	return queryAll(ctx, s.db, s.scanAccessKey,
+	return queryAll(ctx, s.q, s.scanAccessKey,
 		`SELECT `+accessKeyColumns+` FROM access_keys WHERE account_id = ? AND user_name = ? ORDER BY created_at, id`, account, userName)
 }
 
 // UpdateAccessKeyStatus implements store.Store.
 func (s *DB) UpdateAccessKeyStatus(ctx context.Context, account, id, status string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE access_keys SET status = ? WHERE account_id = ? AND id = ?`, status, account, id)
+	res, err := s.q.ExecContext(ctx, `UPDATE access_keys SET status = ? WHERE account_id = ? AND id = ?`, status, account, id)
 	return affected(res, err, "access key "+id)
 }
 
 // DeleteAccessKey implements store.Store.
 func (s *DB) DeleteAccessKey(ctx context.Context, account, id string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM access_keys WHERE account_id = ? AND id = ?`, account, id)
+	res, err := s.q.ExecContext(ctx, `DELETE FROM access_keys WHERE account_id = ? AND id = ?`, account, id)
 	return affected(res, err, "access key "+id)
 }
 
@@ -331,7 +337,7 @@ func tagsJSON(tags []trustgate.Tag) string {
 
 // User implements store.Store.
 func (s *DB) User(ctx context.Context, account, name string) (*trustgate.User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE account_id = ? AND name = ?`, account, name))
+	u, err := scanUser(s.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE account_id = ? AND name = ?`, account, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("user %s: %w", name, trustgate.ErrNotFound)
 	}
@@ -340,7 +346,7 @@ func (s *DB) User(ctx context.Context, account, name string) (*trustgate.User, e
 
 // CreateUser implements store.Store.
 func (s *DB) CreateUser(ctx context.Context, u *trustgate.User) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		if err := requireAccount(ctx, tx, u.Account); err != nil {
 			return err
 		}
@@ -355,13 +361,13 @@ func (s *DB) CreateUser(ctx context.Context, u *trustgate.User) error {
 
 // Users implements store.Store.
 func (s *DB) Users(ctx context.Context, account, pathPrefix string) ([]*trustgate.User, error) {
-	return queryAll(ctx, s.db, scanUser,
+	return queryAll(ctx, s.q, scanUser,
 		`SELECT `+userColumns+` FROM users WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name`, account, pathPrefix, pathPrefix)
 }
 
 // UpdateUser implements store.Store.
 func (s *DB) UpdateUser(ctx context.Context, name string, u *trustgate.User) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		// The rows that name the user follow it within the transaction;
 		// their foreign keys are checked when it commits.
 		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
@@ -393,7 +399,7 @@ func (s *DB) UpdateUser(ctx context.Context, name string, u *trustgate.User) err
 
 // DeleteUser implements store.Store.
 func (s *DB) DeleteUser(ctx context.Context, account, name string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx conn) error {
 		for _, dep := range []struct{ what, query string }{
 			{"access keys", `SELECT count(*) FROM access_keys WHERE account_id = ? AND user_name = ?`},
 			{"group memberships", `SELECT count(*) FROM group_members WHERE account_id = ? AND user_name = ?`},
@@ -412,7 +418,7 @@ func (s *DB) DeleteUser(ctx context.Context, account, name string) error {
 }
 
 // noDependents fails with ErrConflict when query counts any row.
-func noDependents(ctx context.Context, tx *sql.Tx, entity, what, query string, args ...any) error {
+func noDependents(ctx context.Context, tx conn, entity, what, query string, args ...any) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return err
@@ -425,7 +431,7 @@ func noDependents(ctx context.Context, tx *sql.Tx, entity, what, query string, a
 
 // RecordAccessKeyUse implements store.Store.
 func (s *DB) RecordAccessKeyUse(ctx context.Context, id string, use trustgate.KeyUse) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE access_keys SET last_used_at = ?, last_used_service = ?, last_used_region = ? WHERE id = ?`,
+	res, err := s.q.ExecContext(ctx, `UPDATE access_keys SET last_used_at = ?, last_used_service = ?, last_used_region = ? WHERE id = ?`,
 		unix(use.At), use.Service, use.Region, id)
 	return affected(res, err, "access key "+id)
 }
@@ -434,7 +440,7 @@ func (s *DB) RecordAccessKeyUse(ctx context.Context, id string, use trustgate.Ke
 func (s *DB) AccessKeyLastUsed(ctx context.Context, id string) (trustgate.KeyUse, error) {
 	var use trustgate.KeyUse
 	var at int64
-	err := s.db.QueryRowContext(ctx, `SELECT last_used_at, last_used_service, last_used_region FROM access_keys WHERE id = ?`, id).
+	err := s.q.QueryRowContext(ctx, `SELECT last_used_at, last_used_service, last_used_region FROM access_keys WHERE id = ?`, id).
 		Scan(&at, &use.Service, &use.Region)
 	if errors.Is(err, sql.ErrNoRows) {
 		return use, fmt.Errorf("access key %s: %w", id, trustgate.ErrNotFound)
