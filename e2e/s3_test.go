@@ -50,9 +50,24 @@ func TestCLISeed002S3(t *testing.T) {
 			temp := func(args ...string) (string, string, error) {
 				return run(t, env, c.path, append([]string{"--endpoint-url", s.Endpoint, "--output", "json"}, args...)...)
 			}
+			// The page keeps the credentials as a TempCred profile, with the
+			// session token under its old name, aws_security_token.
+			home := t.TempDir()
+			config := "[profile TempCred]\naws_access_key_id = " + creds.Credentials.AccessKeyId + "\naws_secret_access_key = " +
+				creds.Credentials.SecretAccessKey + "\naws_security_token = " + creds.Credentials.SessionToken + "\nregion = us-west-2\n"
+			if err := os.WriteFile(filepath.Join(home, "config"), []byte(config), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			profileEnv := append(cleanEnv(), "AWS_CONFIG_FILE="+filepath.Join(home, "config"))
+			profile := func(args ...string) (string, string, error) {
+				return run(t, profileEnv, c.path, append([]string{"--endpoint-url", s.Endpoint, "--output", "json", "--profile", "TempCred"}, args...)...)
+			}
 			got := filepath.Join(dir, "SunsetStage.jpg")
-			if _, stderr, err := temp("s3api", "get-object", "--bucket", bucket, "--key", "Sunset.jpg", got); err != nil {
-				t.Fatalf("s3api get-object with the role: %v\n%s", err, stderr)
+			if _, stderr, err := profile("s3api", "get-object", "--bucket", bucket, "--key", "Sunset.jpg", got); err != nil {
+				t.Fatalf("s3api get-object --profile TempCred: %v\n%s", err, stderr)
+			}
+			if out, stderr, err := profile("s3api", "head-object", "--bucket", bucket, "--key", "Sunset.jpg"); err != nil || !strings.Contains(out, `"ContentLength": 21`) {
+				t.Errorf("s3api head-object --profile TempCred: %v %s %s", err, out, stderr)
 			}
 			if b, _ := os.ReadFile(got); string(b) != "a sunset over the sea" {
 				t.Errorf("SunsetStage.jpg = %q", b)
@@ -65,6 +80,23 @@ func TestCLISeed002S3(t *testing.T) {
 			}
 			if _, stderr, err := temp("s3", "cp", photo, "s3://"+bucket+"/Overwrite.jpg"); err == nil || !strings.Contains(stderr, "AccessDenied") {
 				t.Errorf("s3 cp upload under ReadOnlyAccess: %v %s; want AccessDenied", err, stderr)
+			}
+
+			// s3 sync up as production's root, down with the role.
+			album := filepath.Join(dir, "album")
+			os.MkdirAll(filepath.Join(album, "2026"), 0o700)
+			for _, f := range []string{"a.jpg", "b.jpg", "2026/c.jpg"} {
+				os.WriteFile(filepath.Join(album, f), []byte("photo "+f), 0o600)
+			}
+			asProd("s3", "sync", album, "s3://"+bucket+"/album/")
+			copyDir := filepath.Join(dir, "album-copy")
+			if _, stderr, err := temp("s3", "sync", "s3://"+bucket+"/album/", copyDir); err != nil {
+				t.Fatalf("s3 sync down with the role: %v %s", err, stderr)
+			}
+			for _, f := range []string{"a.jpg", "b.jpg", "2026/c.jpg"} {
+				if b, err := os.ReadFile(filepath.Join(copyDir, f)); err != nil || string(b) != "photo "+f {
+					t.Errorf("synced %s = %q, %v", f, b, err)
+				}
 			}
 
 			// The resource-based alternative: the staging user reads the
