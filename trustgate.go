@@ -32,6 +32,10 @@ type Organization struct {
 	RootID            string // r-xxxx
 	ManagementAccount string
 	CreatedAt         time.Time
+	// PolicyTypes are the policy types enabled on the root
+	// (ServiceControlPolicy, ResourceControlPolicy); none at first, as in
+	// a new AWS organization.
+	PolicyTypes []string
 }
 
 // Account is an AWS account of the organization.

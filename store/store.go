@@ -40,6 +40,62 @@ type Store interface {
 	Accounts(ctx context.Context) ([]*trustgate.Account, error)
 	// CreateAccount adds an account. Returns ErrConflict for a taken id.
 	CreateAccount(ctx context.Context, a *trustgate.Account) error
+	// CreateMemberAccount adds an account with its administration role
+	// and the record of its creation, all or nothing. Returns ErrConflict
+	// for a taken id.
+	CreateMemberAccount(ctx context.Context, m *trustgate.MemberAccount) error
+	// MoveAccount moves an account from one parent (root or OU) to
+	// another. Returns ErrNotFound when the account is not in from or
+	// to does not exist.
+	MoveAccount(ctx context.Context, id, from, to string) error
+
+	// Organizations: OUs, policies and their attachments.
+
+	// SetPolicyTypes replaces the policy types enabled on the root.
+	SetPolicyTypes(ctx context.Context, types []string) error
+	// CreateOU adds an OU. Returns ErrNotFound for an unknown parent,
+	// ErrConflict when the parent has an OU of that name.
+	CreateOU(ctx context.Context, ou *trustgate.OrganizationalUnit) error
+	// OU returns an OU. Returns ErrNotFound.
+	OU(ctx context.Context, id string) (*trustgate.OrganizationalUnit, error)
+	// OUs lists every OU, ordered by id.
+	OUs(ctx context.Context) ([]*trustgate.OrganizationalUnit, error)
+	// RenameOU renames an OU. Returns ErrNotFound, or ErrConflict when its
+	// parent has another OU of the name.
+	RenameOU(ctx context.Context, id, name string) error
+	// DeleteOU removes an OU and its policy attachments. Returns
+	// ErrNotFound, or ErrConflict while it holds accounts or OUs.
+	DeleteOU(ctx context.Context, id string) error
+	// CreateOrgPolicy adds a policy. Returns ErrConflict for a taken name.
+	CreateOrgPolicy(ctx context.Context, p *trustgate.OrgPolicy) error
+	// OrgPolicy returns a policy created in the organization. Returns
+	// ErrNotFound.
+	OrgPolicy(ctx context.Context, id string) (*trustgate.OrgPolicy, error)
+	// OrgPolicies lists the organization's policies, ordered by name.
+	OrgPolicies(ctx context.Context) ([]*trustgate.OrgPolicy, error)
+	// UpdateOrgPolicy replaces a policy's name, description and document.
+	// Returns ErrNotFound, or ErrConflict for a name another policy has.
+	UpdateOrgPolicy(ctx context.Context, p *trustgate.OrgPolicy) error
+	// DeleteOrgPolicy removes a policy. Returns ErrNotFound, or
+	// ErrConflict while it is attached.
+	DeleteOrgPolicy(ctx context.Context, id string) error
+	// AttachOrgPolicy attaches a policy to a target. Returns ErrConflict
+	// when it is attached there already.
+	AttachOrgPolicy(ctx context.Context, a trustgate.OrgAttachment) error
+	// DetachOrgPolicy detaches a policy. Returns ErrNotFound when it is
+	// not attached there.
+	DetachOrgPolicy(ctx context.Context, a trustgate.OrgAttachment) error
+	// OrgAttachments lists every attachment, ordered by policy then target.
+	OrgAttachments(ctx context.Context) ([]trustgate.OrgAttachment, error)
+	// OrgTags returns the tags of a root, OU, account or policy.
+	OrgTags(ctx context.Context, id string) ([]trustgate.Tag, error)
+	// SetOrgTags replaces the tags of a root, OU, account or policy.
+	SetOrgTags(ctx context.Context, id string, tags []trustgate.Tag) error
+	// CreateAccountStatus returns the record of a CreateAccount request.
+	// Returns ErrNotFound.
+	CreateAccountStatus(ctx context.Context, id string) (*trustgate.CreateAccountStatus, error)
+	// CreateAccountStatuses lists every such record, newest first.
+	CreateAccountStatuses(ctx context.Context) ([]*trustgate.CreateAccountStatus, error)
 
 	// AccessKey returns an access key with its secret. Returns ErrNotFound.
 	AccessKey(ctx context.Context, id string) (*trustgate.AccessKey, error)

@@ -38,11 +38,12 @@ func TestConformanceThroughCache(t *testing.T) {
 // method of store.Store that is not a read must count as a change, or
 // access would keep policies a write has replaced.
 var (
-	reads = words(`Organization Account Accounts AccessKey AccessKeys AccessKeyLastUsed User Users LoginProfile AccountAlias
+	reads = words(`Organization Account Accounts OU OUs OrgPolicy OrgPolicies OrgAttachments OrgTags
+		CreateAccountStatus CreateAccountStatuses AccessKey AccessKeys AccessKeyLastUsed User Users LoginProfile AccountAlias
 		Group Groups GroupsForUser GroupMembers Role Roles InlinePolicy InlinePolicies AttachedPolicies
 		ManagedPolicy ManagedPolicies PolicyVersion PolicyVersions PolicyUses Bucket Buckets Object Objects
 		Upload Uploads Parts BlobsInUse MFADevice MFADevices Close`)
-	policyNeutral = words(`CreateOrganization CreateAccount CreateAccessKey UpdateAccessKeyStatus DeleteAccessKey RecordAccessKeyUse
+	policyNeutral = words(`CreateOrganization RenameOU SetOrgTags CreateAccessKey UpdateAccessKeyStatus DeleteAccessKey RecordAccessKeyUse
 		PutLoginProfile DeleteLoginProfile SetAccountAlias DeleteAccountAlias SetManagedPolicyTags
 		CreateBucket UpdateBucket DeleteBucket PutObject SetObjectTags DeleteObject CreateUpload PutPart CompleteUpload AbortUpload
 		CreateMFADevice EnableMFADevice DeactivateMFADevice DeleteMFADevice UseMFACode`)

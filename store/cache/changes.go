@@ -124,3 +124,72 @@ func (s *Store) DeletePolicyVersion(ctx context.Context, arn, id string) error {
 	defer s.changed()
 	return s.Store.DeletePolicyVersion(ctx, arn, id)
 }
+
+// The organization's structure and policies are in every decision of a
+// member account (SCPs, RCPs, aws:PrincipalOrgPaths).
+
+// CreateAccount implements store.Store.
+func (s *Store) CreateAccount(ctx context.Context, a *trustgate.Account) error {
+	defer s.changed()
+	return s.Store.CreateAccount(ctx, a)
+}
+
+// CreateMemberAccount implements store.Store.
+func (s *Store) CreateMemberAccount(ctx context.Context, m *trustgate.MemberAccount) error {
+	defer s.changed()
+	return s.Store.CreateMemberAccount(ctx, m)
+}
+
+// MoveAccount implements store.Store.
+func (s *Store) MoveAccount(ctx context.Context, id, from, to string) error {
+	defer s.changed()
+	return s.Store.MoveAccount(ctx, id, from, to)
+}
+
+// SetPolicyTypes implements store.Store.
+func (s *Store) SetPolicyTypes(ctx context.Context, types []string) error {
+	defer s.changed()
+	return s.Store.SetPolicyTypes(ctx, types)
+}
+
+// CreateOU implements store.Store.
+func (s *Store) CreateOU(ctx context.Context, ou *trustgate.OrganizationalUnit) error {
+	defer s.changed()
+	return s.Store.CreateOU(ctx, ou)
+}
+
+// DeleteOU implements store.Store.
+func (s *Store) DeleteOU(ctx context.Context, id string) error {
+	defer s.changed()
+	return s.Store.DeleteOU(ctx, id)
+}
+
+// CreateOrgPolicy implements store.Store.
+func (s *Store) CreateOrgPolicy(ctx context.Context, p *trustgate.OrgPolicy) error {
+	defer s.changed()
+	return s.Store.CreateOrgPolicy(ctx, p)
+}
+
+// UpdateOrgPolicy implements store.Store.
+func (s *Store) UpdateOrgPolicy(ctx context.Context, p *trustgate.OrgPolicy) error {
+	defer s.changed()
+	return s.Store.UpdateOrgPolicy(ctx, p)
+}
+
+// DeleteOrgPolicy implements store.Store.
+func (s *Store) DeleteOrgPolicy(ctx context.Context, id string) error {
+	defer s.changed()
+	return s.Store.DeleteOrgPolicy(ctx, id)
+}
+
+// AttachOrgPolicy implements store.Store.
+func (s *Store) AttachOrgPolicy(ctx context.Context, a trustgate.OrgAttachment) error {
+	defer s.changed()
+	return s.Store.AttachOrgPolicy(ctx, a)
+}
+
+// DetachOrgPolicy implements store.Store.
+func (s *Store) DetachOrgPolicy(ctx context.Context, a trustgate.OrgAttachment) error {
+	defer s.changed()
+	return s.Store.DetachOrgPolicy(ctx, a)
+}

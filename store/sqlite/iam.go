@@ -156,17 +156,19 @@ func (s *DB) Role(ctx context.Context, account, name string) (*trustgate.Role, e
 
 // CreateRole implements store.Store.
 func (s *DB) CreateRole(ctx context.Context, r *trustgate.Role) error {
-	return s.tx(ctx, func(tx conn) error {
-		if err := requireAccount(ctx, tx, r.Account); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO roles (`+roleColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.Account, r.Name, r.ID, r.Path, r.TrustPolicy, r.Description, r.MaxSessionDuration, r.Boundary, tagsJSON(r.Tags), unix(r.CreatedAt))
-		if isConstraint(err) {
-			return fmt.Errorf("role %s: %w", r.Name, trustgate.ErrConflict)
-		}
+	return s.tx(ctx, func(tx conn) error { return insertRole(ctx, tx, r) })
+}
+
+func insertRole(ctx context.Context, tx conn, r *trustgate.Role) error {
+	if err := requireAccount(ctx, tx, r.Account); err != nil {
 		return err
-	})
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO roles (`+roleColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Account, r.Name, r.ID, r.Path, r.TrustPolicy, r.Description, r.MaxSessionDuration, r.Boundary, tagsJSON(r.Tags), unix(r.CreatedAt))
+	if isConstraint(err) {
+		return fmt.Errorf("role %s: %w", r.Name, trustgate.ErrConflict)
+	}
+	return err
 }
 
 // UpdateRole implements store.Store.

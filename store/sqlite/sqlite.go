@@ -145,8 +145,9 @@ func isConstraint(err error) bool {
 func (s *DB) Organization(ctx context.Context) (*trustgate.Organization, error) {
 	var o trustgate.Organization
 	var created int64
-	err := s.q.QueryRowContext(ctx, `SELECT id, root_id, management_account, created_at FROM organization`).
-		Scan(&o.ID, &o.RootID, &o.ManagementAccount, &created)
+	var types string
+	err := s.q.QueryRowContext(ctx, `SELECT id, root_id, management_account, created_at, policy_types FROM organization`).
+		Scan(&o.ID, &o.RootID, &o.ManagementAccount, &created, &types)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("organization: %w", trustgate.ErrNotFound)
 	}
@@ -154,7 +155,7 @@ func (s *DB) Organization(ctx context.Context) (*trustgate.Organization, error) 
 		return nil, err
 	}
 	o.CreatedAt = fromUnix(created)
-	return &o, nil
+	return &o, json.Unmarshal([]byte(types), &o.PolicyTypes)
 }
 
 // CreateOrganization implements store.Store.

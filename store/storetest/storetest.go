@@ -20,6 +20,7 @@ type Opener func(t *testing.T) store.Store
 func Run(t *testing.T, open Opener) {
 	t.Run("Organization", func(t *testing.T) { testOrganization(t, open(t)) })
 	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open(t)) })
+	t.Run("Organizations", func(t *testing.T) { testOrganizations(t, open(t)) })
 	t.Run("AccessKeys", func(t *testing.T) { testAccessKeys(t, open(t)) })
 	t.Run("Users", func(t *testing.T) { testUsers(t, open(t)) })
 	t.Run("Groups", func(t *testing.T) { testGroups(t, open(t)) })
