@@ -49,7 +49,7 @@ type CreateAccountStatus struct {
 // role the management account administers it through, the policies
 // attached to that role, and the request's record.
 type MemberAccount struct {
-	Account  *Account
+	Account  *Account // nil for a request that failed
 	Role     *Role
 	Attached []string // managed policy ARNs of the role
 	Status   *CreateAccountStatus

@@ -67,3 +67,17 @@ func Organization() string { return "o-" + random(lowerDigits, 10) }
 
 // OrganizationRoot returns a new root id, as r-ab12.
 func OrganizationRoot() string { return "r-" + random(lowerDigits, 4) }
+
+// OrganizationalUnit returns a new OU id under the root rootID, as
+// ou-ab12-cdefgh34: "ou-", the root id's characters after "r-", "-" and
+// 8 of its own.
+func OrganizationalUnit(rootID string) string {
+	return "ou-" + rootID[len("r-"):] + "-" + random(lowerDigits, 8)
+}
+
+// OrganizationPolicy returns a new Organizations policy id, as p-ab12cd34.
+func OrganizationPolicy() string { return "p-" + random(lowerDigits, 8) }
+
+// CreateAccountRequest returns a new CreateAccount request id, as
+// car-ab12cd34ef56.
+func CreateAccountRequest() string { return "car-" + random(lowerDigits, 12) }

@@ -23,8 +23,10 @@ import (
 	"github.com/trustgate/trustgate/blobs"
 	"github.com/trustgate/trustgate/ids"
 	"github.com/trustgate/trustgate/policy"
+	"github.com/trustgate/trustgate/protocol/jsonrpc"
 	"github.com/trustgate/trustgate/protocol/query"
 	iamapi "github.com/trustgate/trustgate/service/iam"
+	orgapi "github.com/trustgate/trustgate/service/organizations"
 	s3api "github.com/trustgate/trustgate/service/s3"
 	stsapi "github.com/trustgate/trustgate/service/sts"
 	"github.com/trustgate/trustgate/session"
@@ -44,6 +46,7 @@ type Server struct {
 	sts      *stsapi.Service
 	iam      *iamapi.Service
 	s3       *s3api.Service
+	org      *orgapi.Service
 }
 
 // Config is what a Server is made of.
@@ -81,6 +84,7 @@ func New(cfg Config) (*Server, error) {
 		sts:      stsapi.New(cfg.Store, checker, issuer, messages, cfg.Now),
 		iam:      iamapi.New(cfg.Store, checker, cfg.Now),
 		s3:       s3api.New(cfg.Store, cfg.Blobs, checker, cfg.Now),
+		org:      orgapi.New(cfg.Store, checker, cfg.Now),
 	}
 	s.verifier = sigv4.NewVerifier(sigv4.KeysFunc(s.secret))
 	s.verifier.Now = cfg.Now
@@ -236,9 +240,49 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		})
 	case "s3":
 		s.serveS3(w, r, id, signed, principal, line)
+	case "organizations":
+		s.serveJSON(w, r, id, orgapi.TargetPrefix, signed, line, func(req *jsonrpc.Request) (any, *jsonrpc.Error) {
+			return s.org.Serve(r.Context(), &orgapi.Call{Principal: principal, Request: req, Origin: origin})
+		})
 	default:
 		s.writeQueryError(w, id, namespaceOf(signed.Service), line, query.Errorf(http.StatusNotImplemented, "NotImplemented",
-			"trustgate does not serve the %q service yet; it serves sts, iam and s3", signed.Service))
+			"trustgate does not serve the %q service yet; it serves sts, iam, s3 and organizations", signed.Service))
+	}
+}
+
+// serveJSON decodes a JSON-protocol request for the service whose
+// X-Amz-Target prefix is prefix, runs it with serve and writes the answer.
+func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, id, prefix string, signed *sigv4.Signed, line *logLine,
+	serve func(*jsonrpc.Request) (any, *jsonrpc.Error)) {
+	fail := func(err *jsonrpc.Error) {
+		line.status, line.code = err.Status, err.Type
+		if err.Denial != nil {
+			line.authorization = s.messages.Encode(err.Denial)
+		}
+		if err.Cause != nil {
+			s.log.Error("request failed", "id", id, "code", err.Type, "err", err.Cause)
+		}
+		jsonrpc.WriteError(w, id, err)
+	}
+	body, jerr := jsonrpc.ReadBody(signed.Body)
+	if jerr != nil {
+		fail(jerr)
+		return
+	}
+	req, jerr := jsonrpc.Decode(r, body, prefix)
+	if jerr != nil {
+		fail(jerr)
+		return
+	}
+	line.action = req.Operation
+	result, jerr := serve(req)
+	if jerr != nil {
+		fail(jerr)
+		return
+	}
+	if err := jsonrpc.WriteResult(w, id, result); err != nil {
+		s.log.Error("internal error", "id", id, "err", err)
+		fail(jsonrpc.Errorf(http.StatusInternalServerError, "ServiceException", "AWS Organizations can't complete your request because of an internal service error."))
 	}
 }
 

@@ -41,8 +41,8 @@ type Store interface {
 	// CreateAccount adds an account. Returns ErrConflict for a taken id.
 	CreateAccount(ctx context.Context, a *trustgate.Account) error
 	// CreateMemberAccount adds an account with its administration role
-	// and the record of its creation, all or nothing. Returns ErrConflict
-	// for a taken id.
+	// and the record of its creation, all or nothing; with no account, it
+	// records a request that failed. Returns ErrConflict for a taken id.
 	CreateMemberAccount(ctx context.Context, m *trustgate.MemberAccount) error
 	// MoveAccount moves an account from one parent (root or OU) to
 	// another. Returns ErrNotFound when the account is not in from or

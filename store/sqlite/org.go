@@ -13,10 +13,12 @@ import (
 // CreateMemberAccount implements store.Store.
 func (s *DB) CreateMemberAccount(ctx context.Context, m *trustgate.MemberAccount) error {
 	return s.tx(ctx, func(tx conn) error {
-		if err := insertAccount(ctx, tx, m.Account); err != nil {
-			return err
+		if m.Account != nil {
+			if err := insertAccount(ctx, tx, m.Account); err != nil {
+				return err
+			}
 		}
-		if m.Role != nil {
+		if m.Account != nil && m.Role != nil {
 			if err := insertRole(ctx, tx, m.Role); err != nil {
 				return err
 			}
