@@ -106,14 +106,19 @@ func (c *Checker) Check(ctx context.Context, r *Request) (authz.Result, error) {
 		tags[t.Key] = t.Value
 	}
 	now := c.now()
-	authz.SetCallerKeys(req.Context, &authz.CallerFacts{
+	caller := &authz.CallerFacts{
 		Caller: p.Caller, UserID: p.UserID, Username: p.UserName, Tags: tags,
 		Temporary: p.Temporary, MFAAuthenticated: p.MFAAuthenticated, TokenIssued: p.TokenIssued,
 		SourceIdentity: p.SourceIdentity,
-	}, now)
-	authz.SetRequestKeys(req.Context, &authz.RequestFacts{
+	}
+	facts := &authz.RequestFacts{
 		Time: now, SourceIP: r.SourceIP, SecureTransport: r.SecureTransport, Region: r.Region, ResourceAccount: r.ResourceAccount,
-	})
+	}
+	if err := c.applyOrganization(ctx, req, caller, facts); err != nil {
+		return authz.Result{}, err
+	}
+	authz.SetCallerKeys(req.Context, caller, now)
+	authz.SetRequestKeys(req.Context, facts)
 	if r.ResourcePolicy != "" {
 		rp, err := c.compile(r.ResourcePolicy, r.ResourceKind, "resource policy of "+r.Resource)
 		if err != nil {

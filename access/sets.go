@@ -26,6 +26,7 @@ type memo struct {
 	generation uint64
 	sets       map[trustgate.Entity]*policySet // names lower-cased: IAM names are case-insensitive
 	managed    map[string]*policy.Policy       // by ARN
+	org        *orgView
 }
 
 // cached looks up what the memo holds for the store's current generation.

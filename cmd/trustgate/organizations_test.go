@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
@@ -160,5 +162,182 @@ func TestOrganizationStructure(t *testing.T) {
 	wantAPIError(t, "ListAccounts from a member account", err, "AccessDeniedException", "You don't have permissions to access this resource.")
 	if d, err := memberOrg.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{}); err != nil || aws.ToString(d.Organization.Id) != aws.ToString(desc.Organization.Id) {
 		t.Errorf("DescribeOrganization from a member account = %+v, %v", d, err)
+	}
+}
+
+// attach attaches an Organizations policy to a target.
+func attach(t *testing.T, org *organizations.Client, policyID, target string) {
+	t.Helper()
+	if _, err := org.AttachPolicy(t.Context(), &organizations.AttachPolicyInput{PolicyId: aws.String(policyID), TargetId: aws.String(target)}); err != nil {
+		t.Fatalf("AttachPolicy(%s, %s): %v", policyID, target, err)
+	}
+}
+
+func createOrgPolicy(t *testing.T, org *organizations.Client, name string, typ orgtypes.PolicyType, doc string) string {
+	t.Helper()
+	out, err := org.CreatePolicy(t.Context(), &organizations.CreatePolicyInput{Name: aws.String(name), Description: aws.String(name),
+		Type: typ, Content: aws.String(doc)})
+	if err != nil {
+		t.Fatalf("CreatePolicy(%s): %v", name, err)
+	}
+	return aws.ToString(out.Policy.PolicySummary.Id)
+}
+
+// SCPs limit every principal of member accounts at every level of their
+// path, never the management account's (notes 7 and 47).
+func TestServiceControlPolicies(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	org := ts.rootOrg()
+	roots, _ := org.ListRoots(ctx, &organizations.ListRootsInput{})
+	root := aws.ToString(roots.Roots[0].Id)
+	_, err := org.AttachPolicy(ctx, &organizations.AttachPolicyInput{PolicyId: aws.String("p-FullAWSAccess"), TargetId: aws.String(root)})
+	wantAPIError(t, "AttachPolicy before SCPs are enabled", err, "PolicyTypeNotEnabledException", "")
+	if _, err := org.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: aws.String(root), PolicyType: orgtypes.PolicyTypeServiceControlPolicy}); err != nil {
+		t.Fatal(err)
+	}
+	ou, err := org.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{ParentId: aws.String(root), Name: aws.String("Development")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	devOU := aws.ToString(ou.OrganizationalUnit.Id)
+	dev := createAccount(t, org, "Development")
+	if _, err := org.MoveAccount(ctx, &organizations.MoveAccountInput{AccountId: aws.String(dev), SourceParentId: aws.String(root), DestinationParentId: aws.String(devOU)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{root, devOU, dev} {
+		got, err := org.ListPoliciesForTarget(ctx, &organizations.ListPoliciesForTargetInput{TargetId: aws.String(target), Filter: orgtypes.PolicyTypeServiceControlPolicy})
+		if err != nil || len(got.Policies) != 1 || aws.ToString(got.Policies[0].Id) != "p-FullAWSAccess" || !got.Policies[0].AwsManaged {
+			t.Errorf("SCPs of %s = %+v, %v; want FullAWSAccess, attached as SCPs were enabled or the target made", target, got, err)
+		}
+	}
+	creds := intoAccount(t, ts.administrator(t), dev)
+	s3c := ts.sessionS3(creds)
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("dev-data")}); err != nil {
+		t.Fatal(err)
+	}
+	putObject := func(c *s3.Client, bucket string) error {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("k"), Body: strings.NewReader("x")})
+		return err
+	}
+	if err := putObject(s3c, "dev-data"); err != nil {
+		t.Fatalf("PutObject as AdministratorAccess under FullAWSAccess: %v", err)
+	}
+	deny := createOrgPolicy(t, org, "DenyS3Writes", orgtypes.PolicyTypeServiceControlPolicy,
+		`{"Version":"2012-10-17","Statement":[{"Sid":"NoWrites","Effect":"Deny","Action":["s3:PutObject","s3:DeleteObject"],"Resource":"*"}]}`)
+	attach(t, org, deny, devOU)
+	wantAPIError(t, "PutObject under the OU's deny", putObject(s3c, "dev-data"), "AccessDenied", "explicit deny in a service control policy")
+	if _, err := get(t, s3c, "dev-data", "k"); err != nil {
+		t.Errorf("GetObject, which the SCP leaves alone: %v", err)
+	}
+	if _, err := org.DetachPolicy(ctx, &organizations.DetachPolicyInput{PolicyId: aws.String(deny), TargetId: aws.String(devOU)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := putObject(s3c, "dev-data"); err != nil {
+		t.Errorf("PutObject once the SCP is detached: %v", err)
+	}
+
+	// At the root it holds in every member account, never in the management one.
+	attach(t, org, deny, root)
+	wantAPIError(t, "PutObject under the root's deny", putObject(s3c, "dev-data"), "AccessDenied", "service control policy")
+	mgmt := ts.rootS3()
+	if _, err := mgmt.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("mgmt-data")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := putObject(mgmt, "mgmt-data"); err != nil {
+		t.Errorf("PutObject by the management account under the root's SCP: %v", err)
+	}
+	_, err = org.DeletePolicy(ctx, &organizations.DeletePolicyInput{PolicyId: aws.String(deny)})
+	wantAPIError(t, "DeletePolicy while attached", err, "PolicyInUseException", "")
+	if _, err := org.DetachPolicy(ctx, &organizations.DetachPolicyInput{PolicyId: aws.String(deny), TargetId: aws.String(root)}); err != nil {
+		t.Fatal(err)
+	}
+
+	// An allow-list: the account keeps only what its SCPs allow.
+	_, err = org.DetachPolicy(ctx, &organizations.DetachPolicyInput{PolicyId: aws.String("p-FullAWSAccess"), TargetId: aws.String(dev)})
+	wantAPIError(t, "DetachPolicy of the account's only SCP", err, "ConstraintViolationException", "fewer than the minimum")
+	readOnly := createOrgPolicy(t, org, "S3ReadOnly", orgtypes.PolicyTypeServiceControlPolicy,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"*"}]}`)
+	attach(t, org, readOnly, dev)
+	if _, err := org.DetachPolicy(ctx, &organizations.DetachPolicyInput{PolicyId: aws.String("p-FullAWSAccess"), TargetId: aws.String(dev)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := get(t, s3c, "dev-data", "k"); err != nil {
+		t.Errorf("GetObject, which the account's SCP allows: %v", err)
+	}
+	_, devIAM := ts.sessionClients(creds)
+	_, err = devIAM.ListUsers(ctx, &iam.ListUsersInput{})
+	wantAPIError(t, "ListUsers, which no SCP of the account allows", err, "AccessDenied", "service control policy")
+	_, err = org.UpdatePolicy(ctx, &organizations.UpdatePolicyInput{PolicyId: aws.String("p-FullAWSAccess"), Name: aws.String("Mine")})
+	wantAPIError(t, "UpdatePolicy of FullAWSAccess", err, "AccessDeniedException", "AWS managed")
+}
+
+// aws:PrincipalOrgID opens a bucket to the organization; an RCP that
+// denies callers from outside it stops even a public grant (note 47).
+func TestOrganizationKeysAndRCPs(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	org := ts.rootOrg()
+	desc, _ := org.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	orgID := aws.ToString(desc.Organization.Id)
+	roots, _ := org.ListRoots(ctx, &organizations.ListRootsInput{})
+	root := aws.ToString(roots.Roots[0].Id)
+	dev := createAccount(t, org, "Development")
+	creds := intoAccount(t, ts.administrator(t), dev)
+
+	// The management account's bucket, open to its organization.
+	mgmt := ts.rootS3()
+	if _, err := mgmt.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("org-shared")}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, mgmt, "org-shared", "report.csv", "a,b")
+	if _, err := mgmt.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("org-shared"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::org-shared/*",
+		"Condition":{"StringEquals":{"aws:PrincipalOrgID":"` + orgID + `"}}}]}`)}); err != nil {
+		t.Fatalf("PutBucketPolicy for the organization (not public, so Block Public Access lets it be): %v", err)
+	}
+	if got, err := get(t, ts.sessionS3(creds), "org-shared", "report.csv"); err != nil || got != "a,b" {
+		t.Errorf("GetObject from a member account through aws:PrincipalOrgID = %q, %v", got, err)
+	}
+
+	// A member account's public bucket, and an RCP keeping callers from
+	// outside the organization out.
+	dc := ts.sessionS3(creds)
+	if _, err := dc.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("dev-public")}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, dc, "dev-public", "index.html", "hello")
+	if _, err := dc.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("dev-public")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dc.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("dev-public"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::dev-public/*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	anonymous := func() (int, string) {
+		resp, err := http.Get(ts.Endpoint + "/dev-public/index.html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b := new(strings.Builder)
+		io.Copy(b, resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	if code, body := anonymous(); code != http.StatusOK || body != "hello" {
+		t.Fatalf("anonymous GET of the public object = %d %q", code, body)
+	}
+	if _, err := org.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: aws.String(root), PolicyType: orgtypes.PolicyTypeResourceControlPolicy}); err != nil {
+		t.Fatal(err)
+	}
+	rcp := createOrgPolicy(t, org, "OrganizationOnly", orgtypes.PolicyTypeResourceControlPolicy,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*",
+		"Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"`+orgID+`"}}}]}`)
+	attach(t, org, rcp, root)
+	if code, _ := anonymous(); code != http.StatusForbidden {
+		t.Errorf("anonymous GET under the RCP = %d; want 403", code)
+	}
+	if got, err := get(t, dc, "dev-public", "index.html"); err != nil || got != "hello" {
+		t.Errorf("GetObject by the account itself under the RCP = %q, %v", got, err)
 	}
 }

@@ -428,6 +428,10 @@ func (s *Service) detachPolicy(ctx context.Context, c *Call) (any, *jsonrpc.Erro
 	if !attached {
 		return nil, jsonrpc.Errorf(http.StatusBadRequest, "PolicyNotAttachedException", "The policy isn't attached to the specified target in the specified root.")
 	}
+	if p.ID == fullAccess(trustgate.ResourceControlPolicy).ID {
+		return nil, constraintViolation("MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
+			"RCPFullAWSAccess stays attached to every root, OU and account while RCPs are enabled; attach RCPs that deny instead.")
+	}
 	if ofType <= 1 && c.enabled(p.Type) {
 		return nil, constraintViolation("MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
 			"You attempted to detach a policy from an entity that would cause the entity to have fewer than the minimum number of policies of a certain type required.")
