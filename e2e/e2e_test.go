@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // binary is the trustgate binary built once for every test.
@@ -47,8 +49,12 @@ type server struct {
 	Endpoint string
 	Data     string
 	Root     struct{ AccountId, AccessKeyId, SecretAccessKey string }
-	// rootKeys are the root keys of the accounts account made, by id.
-	rootKeys map[string][2]string
+	// adminKeys are the keys of the administrators account made in
+	// member accounts, by account id.
+	adminKeys map[string][2]string
+	// admin is the management account's administrator, who sets member
+	// accounts up through OrganizationAccountAccessRole.
+	admin *sts.Client
 }
 
 // start runs `trustgate serve` on a free port with data in dir, and waits

@@ -125,7 +125,7 @@ func TestBoto3AssumeRoleWithMFA(t *testing.T) {
 				"AccessDenied: User: arn:aws:iam::" + s.Root.AccountId + ":user/" + user + " is not authorized to perform: sts:AssumeRole on resource: " +
 					role.Role.Arn + " because no resource-based policy allows the sts:AssumeRole action",
 				"arn:aws:sts::" + prod + ":assumed-role/DevReadOnlyAccesswithMFA/AssumeRoleSession",
-				float64(1),
+				float64(2), // the role, and OrganizationAccountAccessRole that CreateAccount made
 				"AccessDenied: MultiFactorAuthentication failed with invalid MFA one time pass code. ",
 			}
 			if len(lines) != len(want) {

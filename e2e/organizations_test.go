@@ -53,7 +53,9 @@ func TestCLIOrganizationStructure(t *testing.T) {
 			admin := "admin-" + suffix
 			root(nil, "iam", "create-user", "--user-name", admin)
 			root(nil, "iam", "attach-user-policy", "--user-name", admin, "--policy-arn", "arn:aws:iam::aws:policy/AdministratorAccess")
-			var key struct{ AccessKey struct{ AccessKeyId, SecretAccessKey string } }
+			var key struct {
+				AccessKey struct{ AccessKeyId, SecretAccessKey string }
+			}
 			root(&key, "iam", "create-access-key", "--user-name", admin)
 			var assumed struct {
 				Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
@@ -83,7 +85,9 @@ func TestCLIOrganizationStructure(t *testing.T) {
 			if i == 0 {
 				root(nil, "organizations", "enable-policy-type", "--root-id", rootID, "--policy-type", "SERVICE_CONTROL_POLICY")
 			}
-			var scp struct{ Policy struct{ PolicySummary struct{ Id string } } }
+			var scp struct {
+				Policy struct{ PolicySummary struct{ Id string } }
+			}
 			root(&scp, "organizations", "create-policy", "--name", "DenyS3Writes-"+suffix, "--type", "SERVICE_CONTROL_POLICY",
 				"--description", "no S3 writes", "--content", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:PutObject","Resource":"*"}]}`)
 			root(nil, "organizations", "attach-policy", "--policy-id", scp.Policy.PolicySummary.Id, "--target-id", ous["Development"])

@@ -110,12 +110,13 @@ func TestCLISeed002S3(t *testing.T) {
 	}
 }
 
-// prodKeys returns the root key of an account that account made.
+// prodKeys returns the key of the administrator account made in a
+// member account.
 func prodKeys(t *testing.T, s *server, account string) (id, secret string) {
 	t.Helper()
-	k, ok := s.rootKeys[account]
+	k, ok := s.adminKeys[account]
 	if !ok {
-		t.Fatalf("no root key recorded for account %s", account)
+		t.Fatalf("no administrator key recorded for account %s", account)
 	}
 	return k[0], k[1]
 }

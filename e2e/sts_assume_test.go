@@ -1,31 +1,95 @@
 package e2e
 
 import (
-	"encoding/json"
+	"context"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
 
-// account adds a member account to the running server's data directory.
+// account creates a member account with Organizations CreateAccount, as
+// users do: an administrator of the management account assumes the new
+// account's OrganizationAccountAccessRole and creates there an IAM user
+// with AdministratorAccess, whose access key it returns. (A member
+// account's root user has no access key.)
 func (s *server) account(t *testing.T, name string) (id, key, secret string) {
 	t.Helper()
-	out, err := exec.Command(binary, "create-account", "--data", s.Data, "--name", name).Output()
+	ctx := context.Background()
+	org := organizations.New(organizations.Options{Region: "us-east-1", BaseEndpoint: aws.String(s.Endpoint), HTTPClient: &http.Client{Timeout: time.Minute},
+		Credentials: credentials.NewStaticCredentialsProvider(s.Root.AccessKeyId, s.Root.SecretAccessKey, "")})
+	out, err := org.CreateAccount(ctx, &organizations.CreateAccountInput{AccountName: aws.String(name),
+		Email: aws.String(strings.ToLower(name) + "@example.com")})
+	if err != nil || aws.ToString(out.CreateAccountStatus.AccountId) == "" {
+		t.Fatalf("CreateAccount(%s) = %+v, %v", name, out, err)
+	}
+	id = aws.ToString(out.CreateAccountStatus.AccountId)
+	session := intoAccount(t, s.administrator(t), id)
+	admin := iam.New(iam.Options{Region: "us-east-1", BaseEndpoint: aws.String(s.Endpoint), HTTPClient: &http.Client{Timeout: time.Minute},
+		Credentials: credentials.NewStaticCredentialsProvider(aws.ToString(session.AccessKeyId), aws.ToString(session.SecretAccessKey), aws.ToString(session.SessionToken))})
+	if _, err := admin.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("admin")}); err != nil {
+		t.Fatalf("CreateUser(admin) in %s: %v", id, err)
+	}
+	if _, err := admin.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("admin"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}); err != nil {
+		t.Fatalf("AttachUserPolicy(admin) in %s: %v", id, err)
+	}
+	k, err := admin.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("admin")})
 	if err != nil {
-		t.Fatalf("create-account: %v", err)
+		t.Fatalf("CreateAccessKey(admin) in %s: %v", id, err)
 	}
-	var c struct{ AccountId, AccessKeyId, SecretAccessKey string }
-	if err := json.Unmarshal(out, &c); err != nil {
-		t.Fatalf("create-account printed %q: %v", out, err)
+	if s.adminKeys == nil {
+		s.adminKeys = map[string][2]string{}
 	}
-	if s.rootKeys == nil {
-		s.rootKeys = map[string][2]string{}
+	key, secret = aws.ToString(k.AccessKey.AccessKeyId), aws.ToString(k.AccessKey.SecretAccessKey)
+	s.adminKeys[id] = [2]string{key, secret}
+	return id, key, secret
+}
+
+// administrator is an IAM user of the management account with
+// AdministratorAccess, made once per server: the root user cannot assume
+// roles.
+func (s *server) administrator(t *testing.T) *sts.Client {
+	t.Helper()
+	if s.admin == nil {
+		ctx := context.Background()
+		root := iamClient(s)
+		if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("organization-admin")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("organization-admin"),
+			PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}); err != nil {
+			t.Fatal(err)
+		}
+		k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("organization-admin")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.admin = sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(s.Endpoint), HTTPClient: &http.Client{Timeout: time.Minute},
+			Credentials: credentials.NewStaticCredentialsProvider(aws.ToString(k.AccessKey.AccessKeyId), aws.ToString(k.AccessKey.SecretAccessKey), "")})
 	}
-	s.rootKeys[c.AccountId] = [2]string{c.AccessKeyId, c.SecretAccessKey}
-	return c.AccountId, c.AccessKeyId, c.SecretAccessKey
+	return s.admin
+}
+
+// intoAccount assumes OrganizationAccountAccessRole in a member account.
+func intoAccount(t *testing.T, admin *sts.Client, account string) *ststypes.Credentials {
+	t.Helper()
+	out, err := admin.AssumeRole(context.Background(), &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + account + ":role/OrganizationAccountAccessRole"),
+		RoleSessionName: aws.String("setup")})
+	if err != nil {
+		t.Fatalf("AssumeRole(OrganizationAccountAccessRole in %s): %v", account, err)
+	}
+	return out.Credentials
 }
 
 // walkthrough sets up seed 003 with the given CLI: production's StageRole

@@ -29,6 +29,6 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCommand(), accountCommand(), simulateCommand(), validateCommand())
+	root.AddCommand(serveCommand(), simulateCommand(), validateCommand())
 	return root
 }

@@ -28,6 +28,9 @@ type testServer struct {
 	Root     *datadir.RootCredentials
 	Out      *syncBuffer
 	Logs     *syncBuffer
+	// admin is the management account's administrator, made when a test
+	// first creates a member account.
+	admin *sts.Client
 }
 
 func startServer(t *testing.T) *testServer {

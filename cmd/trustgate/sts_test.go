@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,19 +16,31 @@ import (
 	"github.com/trustgate/trustgate/datadir"
 )
 
-// createAccount adds a member account to the running server's data
-// directory, as `trustgate create-account` does.
+// createAccount creates a member account with Organizations CreateAccount
+// and an IAM user there with AdministratorAccess, made through
+// OrganizationAccountAccessRole, and returns that user's key: a member
+// account's root user has no access key.
 func (ts *testServer) createAccount(t *testing.T, name string) *datadir.RootCredentials {
 	t.Helper()
-	out, err := run(t, "", "create-account", "--data", ts.Data, "--name", name)
+	ctx := t.Context()
+	id := createAccount(t, ts.rootOrg(), name)
+	if ts.admin == nil {
+		ts.admin = ts.administrator(t)
+	}
+	_, admin := ts.sessionClients(intoAccount(t, ts.admin, id))
+	mustDo(t, "CreateUser(admin) in "+name, func() error {
+		_, err := admin.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("admin")})
+		return err
+	})
+	mustDo(t, "AttachUserPolicy(admin) in "+name, func() error {
+		_, err := admin.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("admin"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")})
+		return err
+	})
+	k, err := admin.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("admin")})
 	if err != nil {
-		t.Fatalf("create-account: %v\n%s", err, out)
+		t.Fatal(err)
 	}
-	var creds datadir.RootCredentials
-	if err := json.NewDecoder(bytes.NewReader([]byte(out))).Decode(&creds); err != nil {
-		t.Fatalf("create-account printed %q: %v", out, err)
-	}
-	return &creds
+	return &datadir.RootCredentials{AccountId: id, AccessKeyId: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}
 }
 
 func (ts *testServer) sessionClients(c *ststypes.Credentials) (*sts.Client, *iam.Client) {
