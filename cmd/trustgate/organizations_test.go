@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -340,4 +341,49 @@ func TestOrganizationKeysAndRCPs(t *testing.T) {
 	if got, err := get(t, dc, "dev-public", "index.html"); err != nil || got != "hello" {
 		t.Errorf("GetObject by the account itself under the RCP = %q, %v", got, err)
 	}
+}
+
+// The Organizations mistakes of policy management, with AWS's exceptions
+// and reasons (note 47).
+func TestOrganizationPolicyErrors(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	org := ts.rootOrg()
+	roots, _ := org.ListRoots(ctx, &organizations.ListRootsInput{})
+	root := aws.ToString(roots.Roots[0].Id)
+	_, err := org.CreatePolicy(ctx, &organizations.CreatePolicyInput{Name: aws.String("Bad"), Description: aws.String("x"),
+		Type: orgtypes.PolicyTypeServiceControlPolicy, Content: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*"}]}`)})
+	wantAPIError(t, "CreatePolicy of an SCP without Resource", err, "MalformedPolicyDocumentException", "")
+	for _, typ := range []orgtypes.PolicyType{orgtypes.PolicyTypeServiceControlPolicy, orgtypes.PolicyTypeResourceControlPolicy} {
+		if _, err := org.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: aws.String(root), PolicyType: typ}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = org.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: aws.String(root), PolicyType: orgtypes.PolicyTypeServiceControlPolicy})
+	wantAPIError(t, "EnablePolicyType twice", err, "PolicyTypeAlreadyEnabledException", "")
+	rcpOnly := createOrgPolicy(t, org, "NoDeletes", orgtypes.PolicyTypeResourceControlPolicy,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:DeleteObject","Resource":"*"}]}`)
+	attach(t, org, rcpOnly, root)
+	_, err = org.DetachPolicy(ctx, &organizations.DetachPolicyInput{PolicyId: aws.String("p-RCPFullAWSAccess"), TargetId: aws.String(root)})
+	var reason string
+	var invalid *orgtypes.InvalidInputException
+	if errors.As(err, &invalid) {
+		reason = string(invalid.Reason)
+	}
+	if reason != "NON_DETACHABLE_POLICY" {
+		t.Errorf("DetachPolicy(RCPFullAWSAccess) = %v; want InvalidInputException, NON_DETACHABLE_POLICY", err)
+	}
+	_, err = org.DescribeEffectivePolicy(ctx, &organizations.DescribeEffectivePolicyInput{PolicyType: orgtypes.EffectivePolicyType("SERVICE_CONTROL_POLICY"), TargetId: aws.String(root)})
+	wantAPIError(t, "DescribeEffectivePolicy of SCPs", err, "InvalidInputException", "")
+	if _, err := org.DisablePolicyType(ctx, &organizations.DisablePolicyTypeInput{RootId: aws.String(root), PolicyType: orgtypes.PolicyTypeResourceControlPolicy}); err != nil {
+		t.Fatal(err)
+	}
+	if targets, err := org.ListTargetsForPolicy(ctx, &organizations.ListTargetsForPolicyInput{PolicyId: aws.String(rcpOnly)}); err != nil || len(targets.Targets) != 0 {
+		t.Errorf("targets of an RCP once RCPs are disabled = %+v, %v; want none", targets, err)
+	}
+	if _, err := org.DeletePolicy(ctx, &organizations.DeletePolicyInput{PolicyId: aws.String(rcpOnly)}); err != nil {
+		t.Errorf("DeletePolicy once detached by DisablePolicyType: %v", err)
+	}
+	_, err = org.DescribePolicy(ctx, &organizations.DescribePolicyInput{PolicyId: aws.String(rcpOnly)})
+	wantAPIError(t, "DescribePolicy after delete", err, "PolicyNotFoundException", "")
 }

@@ -51,8 +51,8 @@ func Decode(r *http.Request, body []byte, prefix string) (*Request, *Error) {
 	return &Request{Operation: op, Body: body}, nil
 }
 
-// Params decodes the request's body into v, refusing unknown fields'
-// wrong types as the services do.
+// Params decodes the request's body into v; a body of another shape is a
+// SerializationException, as AWS answers it.
 func (r *Request) Params(v any) *Error {
 	dec := json.NewDecoder(bytes.NewReader(r.Body))
 	if err := dec.Decode(v); err != nil {

@@ -82,6 +82,7 @@ var operations = map[string]handler{
 	"ListPolicies":                     (*Service).listPolicies,
 	"ListPoliciesForTarget":            (*Service).listPoliciesForTarget,
 	"ListTargetsForPolicy":             (*Service).listTargetsForPolicy,
+	"DescribeEffectivePolicy":          (*Service).describeEffectivePolicy,
 }
 
 // Serve runs the call's operation and returns its result, or an AWS error.

@@ -216,7 +216,7 @@ func policyContent(doc, typ string) *jsonrpc.Error {
 
 func policyName(name string) *jsonrpc.Error {
 	if len(name) < 1 || len(name) > 128 || !printable.MatchString(name) {
-		return invalidInput("INVALID_INPUT", "You specified an invalid value for Name: 1 to 128 printable characters.")
+		return invalidInput("INVALID_PATTERN", "You specified an invalid value for Name: 1 to 128 printable characters.")
 	}
 	return nil
 }
@@ -236,7 +236,7 @@ func (s *Service) createPolicy(ctx context.Context, c *Call) (any, *jsonrpc.Erro
 		return nil, err
 	}
 	if len(in.Description) > 512 {
-		return nil, invalidInput("INPUT_REQUIRED", "You specified an invalid value for Description: 512 characters at most.")
+		return nil, invalidInput("MAX_LENGTH_EXCEEDED", "You specified an invalid value for Description: 512 characters at most.")
 	}
 	if err := policyContent(in.Content, in.Type); err != nil {
 		return nil, err
@@ -429,7 +429,7 @@ func (s *Service) detachPolicy(ctx context.Context, c *Call) (any, *jsonrpc.Erro
 		return nil, jsonrpc.Errorf(http.StatusBadRequest, "PolicyNotAttachedException", "The policy isn't attached to the specified target in the specified root.")
 	}
 	if p.ID == fullAccess(trustgate.ResourceControlPolicy).ID {
-		return nil, constraintViolation("MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
+		return nil, invalidInput("NON_DETACHABLE_POLICY",
 			"RCPFullAWSAccess stays attached to every root, OU and account while RCPs are enabled; attach RCPs that deny instead.")
 	}
 	if ofType <= 1 && c.enabled(p.Type) {
@@ -580,4 +580,23 @@ func (s *Service) listTargetsForPolicy(ctx context.Context, c *Call) (any, *json
 		Targets   []targetSummary
 		NextToken string `json:",omitempty"`
 	}{nonNil(items), next}, nil
+}
+
+// describeEffectivePolicy answers as Organizations does for the types
+// trustgate serves: effective policies are those of management policy
+// types (tag, backup, ...), which SCPs and RCPs are not.
+func (s *Service) describeEffectivePolicy(ctx context.Context, c *Call) (any, *jsonrpc.Error) {
+	var in struct{ PolicyType, TargetId string }
+	if err := c.Request.Params(&in); err != nil {
+		return nil, err
+	}
+	if err := s.authorize(ctx, c, "organizations:DescribeEffectivePolicy", "*"); err != nil {
+		return nil, err
+	}
+	if _, ok := policyTypes[in.PolicyType]; ok {
+		return nil, invalidInput("INVALID_ENUM_POLICY_TYPE",
+			"You specified a policy type, %s, that has no effective policy: DescribeEffectivePolicy takes management policy types (TAG_POLICY, BACKUP_POLICY, ...).", in.PolicyType)
+	}
+	return nil, jsonrpc.Errorf(http.StatusBadRequest, "EffectivePolicyNotFoundException",
+		"We can't find an effective policy of type %s: trustgate serves SCPs and RCPs only.", in.PolicyType)
 }

@@ -267,7 +267,7 @@ func (s *Service) createAccount(ctx context.Context, c *Call) (any, *jsonrpc.Err
 	}
 	switch {
 	case len(in.AccountName) < 1 || len(in.AccountName) > 50 || !printable.MatchString(in.AccountName):
-		return nil, invalidInput("INVALID_INPUT", "You specified an invalid value for AccountName: 1 to 50 printable characters.")
+		return nil, invalidInput("INVALID_PATTERN", "You specified an invalid value for AccountName: 1 to 50 printable characters.")
 	case len(in.Email) < 6 || len(in.Email) > 64 || !emailPattern.MatchString(in.Email):
 		return nil, invalidInput("INVALID_EMAIL_ADDRESS_TARGET", "You specified an invalid value for Email: %q is not an email address.", in.Email)
 	case in.RoleName != "" && !roleNamePattern.MatchString(in.RoleName):
@@ -506,7 +506,7 @@ func (s *Service) createOrganizationalUnit(ctx context.Context, c *Call) (any, *
 		return nil, err
 	}
 	if len(in.Name) < 1 || len(in.Name) > 128 || !printable.MatchString(in.Name) {
-		return nil, invalidInput("INVALID_INPUT", "You specified an invalid value for Name: 1 to 128 printable characters.")
+		return nil, invalidInput("INVALID_PATTERN", "You specified an invalid value for Name: 1 to 128 printable characters.")
 	}
 	tags, terr := tagsOf(in.Tags)
 	if terr != nil {
@@ -584,7 +584,7 @@ func (s *Service) updateOrganizationalUnit(ctx context.Context, c *Call) (any, *
 	}
 	if in.Name != "" {
 		if len(in.Name) > 128 || !printable.MatchString(in.Name) {
-			return nil, invalidInput("INVALID_INPUT", "You specified an invalid value for Name: 1 to 128 printable characters.")
+			return nil, invalidInput("INVALID_PATTERN", "You specified an invalid value for Name: 1 to 128 printable characters.")
 		}
 		if e := s.store.RenameOU(ctx, ou.ID, in.Name); e != nil {
 			if errors.Is(e, trustgate.ErrConflict) {
@@ -724,13 +724,13 @@ func (s *Service) listChildren(ctx context.Context, c *Call) (any, *jsonrpc.Erro
 // characters, values of up to 256, no key twice.
 func tagsOf(in []tagElement) ([]trustgate.Tag, *jsonrpc.Error) {
 	if len(in) > 50 {
-		return nil, constraintViolation("TAG_POLICY_VIOLATION", "You have exceeded the number of tags allowed on a resource: 50.")
+		return nil, constraintViolation("MAX_TAG_LIMIT_EXCEEDED", "You have exceeded the number of tags allowed on a resource: 50.")
 	}
 	var out []trustgate.Tag
 	seen := map[string]bool{}
 	for _, t := range in {
 		if len(t.Key) < 1 || len(t.Key) > 128 || len(t.Value) > 256 || seen[t.Key] || strings.HasPrefix(t.Key, "aws:") {
-			return nil, invalidInput("INVALID_INPUT", "You specified an invalid value for a tag: keys of 1 to 128 characters, not twice nor starting aws:, values of 256 at most.")
+			return nil, invalidInput("INVALID_LIST_MEMBER", "You specified an invalid value for a tag: keys of 1 to 128 characters, not twice nor starting aws:, values of 256 at most.")
 		}
 		seen[t.Key] = true
 		out = append(out, trustgate.Tag{Key: t.Key, Value: t.Value})
@@ -787,7 +787,7 @@ func (s *Service) tagResource(ctx context.Context, c *Call) (any, *jsonrpc.Error
 		}
 	}
 	if len(tags) > 50 {
-		return nil, constraintViolation("TAG_POLICY_VIOLATION", "You have exceeded the number of tags allowed on a resource: 50.")
+		return nil, constraintViolation("MAX_TAG_LIMIT_EXCEEDED", "You have exceeded the number of tags allowed on a resource: 50.")
 	}
 	if e := s.store.SetOrgTags(ctx, in.ResourceId, tags); e != nil {
 		return nil, internal(e)
