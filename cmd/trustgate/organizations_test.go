@@ -145,6 +145,20 @@ func TestOrganizationStructure(t *testing.T) {
 	}
 	_, err = org.DeleteOrganizationalUnit(ctx, &organizations.DeleteOrganizationalUnitInput{OrganizationalUnitId: aws.String(ous["Development"])})
 	wantAPIError(t, "DeleteOrganizationalUnit of a non-empty OU", err, "OrganizationalUnitNotEmptyException", "")
+	if _, err := org.UpdateOrganizationalUnit(ctx, &organizations.UpdateOrganizationalUnitInput{OrganizationalUnitId: aws.String(ous["Production"]), Name: aws.String("Prod")}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := org.DescribeOrganizationalUnit(ctx, &organizations.DescribeOrganizationalUnitInput{OrganizationalUnitId: aws.String(ous["Production"])}); err != nil ||
+		aws.ToString(got.OrganizationalUnit.Name) != "Prod" {
+		t.Errorf("DescribeOrganizationalUnit after the rename = %+v, %v", got, err)
+	}
+	top, err := org.ListOrganizationalUnitsForParent(ctx, &organizations.ListOrganizationalUnitsForParentInput{ParentId: aws.String(root), MaxResults: aws.Int32(2)})
+	if err != nil || len(top.OrganizationalUnits) != 2 || top.NextToken == nil {
+		t.Errorf("ListOrganizationalUnitsForParent(root, 2) = %+v, %v; want a first page of two", top, err)
+	}
+	if _, err := org.DeleteOrganizationalUnit(ctx, &organizations.DeleteOrganizationalUnitInput{OrganizationalUnitId: aws.String(ous["Production"])}); err != nil {
+		t.Errorf("DeleteOrganizationalUnit of an empty OU: %v", err)
+	}
 	if _, err := org.TagResource(ctx, &organizations.TagResourceInput{ResourceId: aws.String(dev), Tags: []orgtypes.Tag{{Key: aws.String("env"), Value: aws.String("dev")}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -271,6 +285,24 @@ func TestServiceControlPolicies(t *testing.T) {
 	wantAPIError(t, "ListUsers, which no SCP of the account allows", err, "AccessDenied", "service control policy")
 	_, err = org.UpdatePolicy(ctx, &organizations.UpdatePolicyInput{PolicyId: aws.String("p-FullAWSAccess"), Name: aws.String("Mine")})
 	wantAPIError(t, "UpdatePolicy of FullAWSAccess", err, "AccessDeniedException", "AWS managed")
+
+	// A new document is in force on the next request; an SCP can pin a region.
+	if _, err := org.UpdatePolicy(ctx, &organizations.UpdatePolicyInput{PolicyId: aws.String(readOnly), Content: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+		{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := devIAM.ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
+		t.Errorf("ListUsers in us-east-1 once the SCP allows all there: %v", err)
+	}
+	elsewhere := s3.New(s3.Options{Region: "eu-west-1", BaseEndpoint: aws.String(ts.Endpoint), UsePathStyle: true, HTTPClient: &http.Client{Timeout: 10 * time.Second},
+		Credentials: credentials.NewStaticCredentialsProvider(aws.ToString(creds.AccessKeyId), aws.ToString(creds.SecretAccessKey), aws.ToString(creds.SessionToken))})
+	_, err = get(t, elsewhere, "dev-data", "k")
+	wantAPIError(t, "GetObject signed for eu-west-1 under the region SCP", err, "AccessDenied", "")
+	listed, err := org.ListPolicies(ctx, &organizations.ListPoliciesInput{Filter: orgtypes.PolicyTypeServiceControlPolicy})
+	if err != nil || len(listed.Policies) != 3 {
+		t.Errorf("ListPolicies(SCPs) = %+v, %v; want FullAWSAccess, DenyS3Writes and S3ReadOnly", listed, err)
+	}
 }
 
 // aws:PrincipalOrgID opens a bucket to the organization; an RCP that
