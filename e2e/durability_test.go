@@ -29,16 +29,13 @@ func iamClient(s *server) *iam.Client {
 	})
 }
 
-// Nothing acknowledged is lost when the process is killed: writers create
-// users until the server is killed with SIGKILL mid-stream; after a
-// restart every user whose creation was answered exists.
-func TestKillDuringWrites(t *testing.T) {
-	dir := t.TempDir()
-	s := start(t, dir)
-	client := iamClient(s)
+// killDuringWrites runs four writers, each calling write with names of
+// its own until it fails, kills the server with SIGKILL once want writes
+// are acknowledged, and returns the names whose writes were acknowledged.
+func killDuringWrites(t *testing.T, s *server, want int, write func(ctx context.Context, name string) error) []string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-
 	var mu sync.Mutex
 	var acknowledged []string
 	var wg sync.WaitGroup
@@ -47,8 +44,8 @@ func TestKillDuringWrites(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; ctx.Err() == nil && i < 2000; i++ {
-				name := fmt.Sprintf("user-%d-%d", w, i)
-				if _, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
+				name := fmt.Sprintf("w%d-%d", w, i)
+				if write(ctx, name) != nil {
 					return // the server is gone
 				}
 				mu.Lock()
@@ -57,13 +54,12 @@ func TestKillDuringWrites(t *testing.T) {
 			}
 		}()
 	}
-	// Kill once a good number of writes are acknowledged.
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		mu.Lock()
 		n := len(acknowledged)
 		mu.Unlock()
-		if n >= 200 {
+		if n >= want {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -74,14 +70,28 @@ func TestKillDuringWrites(t *testing.T) {
 	s.cmd.Wait()
 	cancel()
 	wg.Wait()
-	if len(acknowledged) < 50 {
+	if len(acknowledged) < want/4 {
 		t.Fatalf("only %d writes were acknowledged before the kill", len(acknowledged))
 	}
+	return acknowledged
+}
+
+// Nothing acknowledged is lost when the process is killed: writers create
+// users until the server is killed with SIGKILL mid-stream; after a
+// restart every user whose creation was answered exists.
+func TestKillDuringWrites(t *testing.T) {
+	dir := t.TempDir()
+	s := start(t, dir)
+	client := iamClient(s)
+	acknowledged := killDuringWrites(t, s, 200, func(ctx context.Context, name string) error {
+		_, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("user-" + name)})
+		return err
+	})
 
 	restarted := start(t, dir)
 	client = iamClient(restarted)
 	for _, name := range acknowledged {
-		if _, err := client.GetUser(context.Background(), &iam.GetUserInput{UserName: aws.String(name)}); err != nil {
+		if _, err := client.GetUser(context.Background(), &iam.GetUserInput{UserName: aws.String("user-" + name)}); err != nil {
 			t.Fatalf("user %s was acknowledged before SIGKILL but is gone after restart: %v", name, err)
 		}
 	}
@@ -116,46 +126,11 @@ func TestKillDuringS3Writes(t *testing.T) {
 	if _, err := client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("durable")}); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var mu sync.Mutex
-	var acknowledged []string
-	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ctx.Err() == nil && i < 2000; i++ {
-				key := fmt.Sprintf("w%d/object-%d", w, i)
-				if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("durable"), Key: aws.String(key),
-					Body: bytes.NewReader(objectBody(key))}); err != nil {
-					return // the server is gone
-				}
-				mu.Lock()
-				acknowledged = append(acknowledged, key)
-				mu.Unlock()
-			}
-		}()
-	}
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		mu.Lock()
-		n := len(acknowledged)
-		mu.Unlock()
-		if n >= 100 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if err := s.cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	s.cmd.Wait()
-	cancel()
-	wg.Wait()
-	if len(acknowledged) < 30 {
-		t.Fatalf("only %d writes were acknowledged before the kill", len(acknowledged))
-	}
+	acknowledged := killDuringWrites(t, s, 100, func(ctx context.Context, name string) error {
+		key := "objects/" + name
+		_, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("durable"), Key: aws.String(key), Body: bytes.NewReader(objectBody(key))})
+		return err
+	})
 
 	client = s3Client(start(t, dir))
 	read := func(key string) ([]byte, error) {
@@ -166,7 +141,8 @@ func TestKillDuringS3Writes(t *testing.T) {
 		defer out.Body.Close()
 		return io.ReadAll(out.Body)
 	}
-	for _, key := range acknowledged {
+	for _, name := range acknowledged {
+		key := "objects/" + name
 		if b, err := read(key); err != nil || !bytes.Equal(b, objectBody(key)) {
 			t.Fatalf("object %s was acknowledged before SIGKILL but reads back as %d bytes, %v", key, len(b), err)
 		}

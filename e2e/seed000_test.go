@@ -84,15 +84,8 @@ func TestBoto3Seed000(t *testing.T) {
 			suffix := string(rune('a' + i))
 			dev, devKey, devSecret := s.account(t, "Development-"+suffix)
 			bucket := "development-reports-" + suffix
-			out, stderr, err := run(t, cleanEnv(), py.path, "-c", boto3Seed000, s.Endpoint, s.Root.AccountId, s.Root.AccessKeyId, s.Root.SecretAccessKey,
+			got := steps(t, py, boto3Seed000, s.Endpoint, s.Root.AccountId, s.Root.AccessKeyId, s.Root.SecretAccessKey,
 				dev, devKey, devSecret, bucket, suffix)
-			if err != nil {
-				t.Fatalf("boto3: %v\n%s", err, stderr)
-			}
-			var got map[string]string
-			if err := json.Unmarshal([]byte(out), &got); err != nil {
-				t.Fatalf("boto3 printed %q", out)
-			}
 			want := map[string]string{
 				"create-role as the seed writes it":              `MalformedPolicyDocument: Invalid principal in policy: "AWS":"arn:aws:iam::` + s.Root.AccountId + `:Developers"`,
 				"put-group-policy as the seed writes it":         "MalformedPolicyDocument: This policy contains invalid Json",
@@ -106,11 +99,32 @@ func TestBoto3Seed000(t *testing.T) {
 				"user: read an object":                           "ok",
 				"user: write an object":                          "AccessDenied",
 			}
-			for step, w := range want {
-				if g := got[step]; !strings.HasPrefix(g, w) {
-					t.Errorf("%s: %q, want it to start %q", step, g, w)
-				}
-			}
+			wantSteps(t, got, want)
 		})
+	}
+}
+
+// steps runs a boto3 script that prints a JSON object of its steps'
+// outcomes ("ok", or an error's code and message) and returns it.
+func steps(t *testing.T, py client, script string, args ...string) map[string]string {
+	t.Helper()
+	out, stderr, err := run(t, cleanEnv(), py.path, append([]string{"-c", script}, args...)...)
+	if err != nil {
+		t.Fatalf("boto3: %v\n%s", err, stderr)
+	}
+	var got map[string]string
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("boto3 printed %q", out)
+	}
+	return got
+}
+
+// wantSteps checks that each step's outcome starts as want says.
+func wantSteps(t *testing.T, got, want map[string]string) {
+	t.Helper()
+	for step, w := range want {
+		if g := got[step]; !strings.HasPrefix(g, w) {
+			t.Errorf("%s: %q, want it to start %q", step, g, w)
+		}
 	}
 }

@@ -433,22 +433,37 @@ func parentParam(t *tree, id string) *jsonrpc.Error {
 	return nil
 }
 
-func (s *Service) listAccountsForParent(ctx context.Context, c *Call) (any, *jsonrpc.Error) {
-	var in struct {
-		ParentId string
-		paging
-	}
+// listingInput is the input of the operations that list what a root or
+// OU holds.
+type listingInput struct {
+	ParentId  string
+	ChildType string // ListChildren's
+	paging
+}
+
+// parentListing reads a listing's input, authorizes action, and returns
+// the tree with the parent found in it.
+func (s *Service) parentListing(ctx context.Context, c *Call, action string) (*tree, *listingInput, *jsonrpc.Error) {
+	var in listingInput
 	if err := c.Request.Params(&in); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := s.authorize(ctx, c, "organizations:ListAccountsForParent", "*"); err != nil {
-		return nil, err
+	if err := s.authorize(ctx, c, action, "*"); err != nil {
+		return nil, nil, err
 	}
 	t, err := s.tree(ctx, c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := parentParam(t, in.ParentId); err != nil {
+		return nil, nil, err
+	}
+	return t, &in, nil
+}
+
+func (s *Service) listAccountsForParent(ctx context.Context, c *Call) (any, *jsonrpc.Error) {
+	t, in, err := s.parentListing(ctx, c, "organizations:ListAccountsForParent")
+	if err != nil {
 		return nil, err
 	}
 	var accounts []*trustgate.Account
@@ -620,21 +635,8 @@ func (s *Service) deleteOrganizationalUnit(ctx context.Context, c *Call) (any, *
 }
 
 func (s *Service) listOrganizationalUnitsForParent(ctx context.Context, c *Call) (any, *jsonrpc.Error) {
-	var in struct {
-		ParentId string
-		paging
-	}
-	if err := c.Request.Params(&in); err != nil {
-		return nil, err
-	}
-	if err := s.authorize(ctx, c, "organizations:ListOrganizationalUnitsForParent", "*"); err != nil {
-		return nil, err
-	}
-	t, err := s.tree(ctx, c)
+	t, in, err := s.parentListing(ctx, c, "organizations:ListOrganizationalUnitsForParent")
 	if err != nil {
-		return nil, err
-	}
-	if err := parentParam(t, in.ParentId); err != nil {
 		return nil, err
 	}
 	var out []ouElement
@@ -685,26 +687,12 @@ func (s *Service) listParents(ctx context.Context, c *Call) (any, *jsonrpc.Error
 }
 
 func (s *Service) listChildren(ctx context.Context, c *Call) (any, *jsonrpc.Error) {
-	var in struct {
-		ParentId  string
-		ChildType string
-		paging
-	}
-	if err := c.Request.Params(&in); err != nil {
+	t, in, err := s.parentListing(ctx, c, "organizations:ListChildren")
+	if err != nil {
 		return nil, err
 	}
 	if in.ChildType != kindAccount && in.ChildType != kindOU {
 		return nil, invalidInput("INVALID_ENUM", "You specified an invalid value for ChildType: ACCOUNT or ORGANIZATIONAL_UNIT.")
-	}
-	if err := s.authorize(ctx, c, "organizations:ListChildren", "*"); err != nil {
-		return nil, err
-	}
-	t, err := s.tree(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	if err := parentParam(t, in.ParentId); err != nil {
-		return nil, err
 	}
 	var out []idAndType
 	for _, id := range t.children(in.ParentId, in.ChildType) {
