@@ -116,17 +116,9 @@ func (s *Service) attachDefaults(ctx context.Context, c *Call, target string) *j
 	return nil
 }
 
-func (s *Service) rootParam(c *Call, id string) *jsonrpc.Error {
-	if id != c.org.RootID {
-		return jsonrpc.Errorf(http.StatusBadRequest, "RootNotFoundException", "We can't find a root with the RootId that you specified.")
-	}
-	return nil
-}
-
-// enablePolicyType enables a policy type on the root, attaching AWS's
-// full-access policy of the type to the root, every OU and every account,
-// so that nothing changes until policies that deny are attached.
-func (s *Service) enablePolicyType(ctx context.Context, c *Call) (any, *jsonrpc.Error) {
+// policyTypeOnRoot reads the input of Enable/DisablePolicyType, checks
+// it and authorizes action on the root.
+func (s *Service) policyTypeOnRoot(ctx context.Context, c *Call, action string) (*struct{ RootId, PolicyType string }, *jsonrpc.Error) {
 	var in struct{ RootId, PolicyType string }
 	if err := c.Request.Params(&in); err != nil {
 		return nil, err
@@ -134,10 +126,21 @@ func (s *Service) enablePolicyType(ctx context.Context, c *Call) (any, *jsonrpc.
 	if err := policyTypeParam(in.PolicyType); err != nil {
 		return nil, err
 	}
-	if err := s.authorize(ctx, c, "organizations:EnablePolicyType", c.rootARN()); err != nil {
+	if err := s.authorize(ctx, c, action, c.rootARN()); err != nil {
 		return nil, err
 	}
-	if err := s.rootParam(c, in.RootId); err != nil {
+	if in.RootId != c.org.RootID {
+		return nil, jsonrpc.Errorf(http.StatusBadRequest, "RootNotFoundException", "We can't find a root with the RootId that you specified.")
+	}
+	return &in, nil
+}
+
+// enablePolicyType enables a policy type on the root, attaching AWS's
+// full-access policy of the type to the root, every OU and every account,
+// so that nothing changes until policies that deny are attached.
+func (s *Service) enablePolicyType(ctx context.Context, c *Call) (any, *jsonrpc.Error) {
+	in, err := s.policyTypeOnRoot(ctx, c, "organizations:EnablePolicyType")
+	if err != nil {
 		return nil, err
 	}
 	if c.enabled(in.PolicyType) {
@@ -169,17 +172,8 @@ func (s *Service) enablePolicyType(ctx context.Context, c *Call) (any, *jsonrpc.
 
 // disablePolicyType disables a type and detaches every policy of it.
 func (s *Service) disablePolicyType(ctx context.Context, c *Call) (any, *jsonrpc.Error) {
-	var in struct{ RootId, PolicyType string }
-	if err := c.Request.Params(&in); err != nil {
-		return nil, err
-	}
-	if err := policyTypeParam(in.PolicyType); err != nil {
-		return nil, err
-	}
-	if err := s.authorize(ctx, c, "organizations:DisablePolicyType", c.rootARN()); err != nil {
-		return nil, err
-	}
-	if err := s.rootParam(c, in.RootId); err != nil {
+	in, err := s.policyTypeOnRoot(ctx, c, "organizations:DisablePolicyType")
+	if err != nil {
 		return nil, err
 	}
 	if !c.enabled(in.PolicyType) {

@@ -726,6 +726,22 @@ func tagsOf(in []tagElement) ([]trustgate.Tag, *jsonrpc.Error) {
 	return out, nil
 }
 
+// resourceTags authorizes a tagging action and returns the tags of the
+// root, OU, account or policy id.
+func (s *Service) resourceTags(ctx context.Context, c *Call, action, id string) ([]trustgate.Tag, *jsonrpc.Error) {
+	if err := s.authorize(ctx, c, action, "*"); err != nil {
+		return nil, err
+	}
+	if err := s.taggable(ctx, c, id); err != nil {
+		return nil, err
+	}
+	tags, err := s.store.OrgTags(ctx, id)
+	if err != nil {
+		return nil, internal(err)
+	}
+	return tags, nil
+}
+
 // taggable checks that id names a root, OU, account or policy.
 func (s *Service) taggable(ctx context.Context, c *Call, id string) *jsonrpc.Error {
 	t, err := s.tree(ctx, c)
@@ -753,15 +769,9 @@ func (s *Service) tagResource(ctx context.Context, c *Call) (any, *jsonrpc.Error
 	if err != nil {
 		return nil, err
 	}
-	if err := s.authorize(ctx, c, "organizations:TagResource", "*"); err != nil {
+	tags, err := s.resourceTags(ctx, c, "organizations:TagResource", in.ResourceId)
+	if err != nil {
 		return nil, err
-	}
-	if err := s.taggable(ctx, c, in.ResourceId); err != nil {
-		return nil, err
-	}
-	tags, e := s.store.OrgTags(ctx, in.ResourceId)
-	if e != nil {
-		return nil, internal(e)
 	}
 	for _, a := range added {
 		replaced := false
@@ -791,15 +801,9 @@ func (s *Service) untagResource(ctx context.Context, c *Call) (any, *jsonrpc.Err
 	if err := c.Request.Params(&in); err != nil {
 		return nil, err
 	}
-	if err := s.authorize(ctx, c, "organizations:UntagResource", "*"); err != nil {
+	tags, err := s.resourceTags(ctx, c, "organizations:UntagResource", in.ResourceId)
+	if err != nil {
 		return nil, err
-	}
-	if err := s.taggable(ctx, c, in.ResourceId); err != nil {
-		return nil, err
-	}
-	tags, e := s.store.OrgTags(ctx, in.ResourceId)
-	if e != nil {
-		return nil, internal(e)
 	}
 	var kept []trustgate.Tag
 	for _, t := range tags {
@@ -821,15 +825,9 @@ func (s *Service) listTagsForResource(ctx context.Context, c *Call) (any, *jsonr
 	if err := c.Request.Params(&in); err != nil {
 		return nil, err
 	}
-	if err := s.authorize(ctx, c, "organizations:ListTagsForResource", "*"); err != nil {
+	tags, err := s.resourceTags(ctx, c, "organizations:ListTagsForResource", in.ResourceId)
+	if err != nil {
 		return nil, err
-	}
-	if err := s.taggable(ctx, c, in.ResourceId); err != nil {
-		return nil, err
-	}
-	tags, e := s.store.OrgTags(ctx, in.ResourceId)
-	if e != nil {
-		return nil, internal(e)
 	}
 	out := []tagElement{}
 	for _, t := range tags {
