@@ -167,7 +167,8 @@ func TestOrganizationStructure(t *testing.T) {
 	}
 
 	// The management account administers the new account through its role.
-	creds := intoAccount(t, ts.administrator(t), dev)
+	ts.admin = ts.administrator(t)
+	creds := intoAccount(t, ts.admin, dev)
 	_, devIAM := ts.sessionClients(creds)
 	if _, err := devIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("developer")}); err != nil {
 		t.Errorf("CreateUser in the member account as OrganizationAccountAccessRole: %v", err)
@@ -177,6 +178,17 @@ func TestOrganizationStructure(t *testing.T) {
 	wantAPIError(t, "ListAccounts from a member account", err, "AccessDeniedException", "You don't have permissions to access this resource.")
 	if d, err := memberOrg.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{}); err != nil || aws.ToString(d.Organization.Id) != aws.ToString(desc.Organization.Id) {
 		t.Errorf("DescribeOrganization from a member account = %+v, %v", d, err)
+	}
+
+	// CreateAccount's RoleName names the administration role.
+	named, err := org.CreateAccount(ctx, &organizations.CreateAccountInput{AccountName: aws.String("Sandbox"), Email: aws.String("sandbox@example.com"),
+		RoleName: aws.String("SandboxAdmin")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.admin.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + aws.ToString(named.CreateAccountStatus.AccountId) + ":role/SandboxAdmin"),
+		RoleSessionName: aws.String("admin")}); err != nil {
+		t.Errorf("AssumeRole(SandboxAdmin, the RoleName asked for): %v", err)
 	}
 }
 
@@ -299,9 +311,18 @@ func TestServiceControlPolicies(t *testing.T) {
 		Credentials: credentials.NewStaticCredentialsProvider(aws.ToString(creds.AccessKeyId), aws.ToString(creds.SecretAccessKey), aws.ToString(creds.SessionToken))})
 	_, err = get(t, elsewhere, "dev-data", "k")
 	wantAPIError(t, "GetObject signed for eu-west-1 under the region SCP", err, "AccessDenied", "")
+	// The guardrail every organization has: members may not leave.
+	memberOrg := ts.orgClient(aws.ToString(creds.AccessKeyId), aws.ToString(creds.SecretAccessKey), aws.ToString(creds.SessionToken))
+	_, err = memberOrg.LeaveOrganization(ctx, &organizations.LeaveOrganizationInput{})
+	wantAPIError(t, "LeaveOrganization without a guardrail", err, "ConstraintViolationException", "billing details")
+	stay := createOrgPolicy(t, org, "NoLeaving", orgtypes.PolicyTypeServiceControlPolicy,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}`)
+	attach(t, org, stay, root)
+	_, err = memberOrg.LeaveOrganization(ctx, &organizations.LeaveOrganizationInput{})
+	wantAPIError(t, "LeaveOrganization under the guardrail SCP", err, "AccessDeniedException", "")
 	listed, err := org.ListPolicies(ctx, &organizations.ListPoliciesInput{Filter: orgtypes.PolicyTypeServiceControlPolicy})
-	if err != nil || len(listed.Policies) != 3 {
-		t.Errorf("ListPolicies(SCPs) = %+v, %v; want FullAWSAccess, DenyS3Writes and S3ReadOnly", listed, err)
+	if err != nil || len(listed.Policies) != 4 {
+		t.Errorf("ListPolicies(SCPs) = %+v, %v; want FullAWSAccess, DenyS3Writes, S3ReadOnly and NoLeaving", listed, err)
 	}
 }
 
@@ -331,6 +352,14 @@ func TestOrganizationKeysAndRCPs(t *testing.T) {
 	}
 	if got, err := get(t, ts.sessionS3(creds), "org-shared", "report.csv"); err != nil || got != "a,b" {
 		t.Errorf("GetObject from a member account through aws:PrincipalOrgID = %q, %v", got, err)
+	}
+
+	// aws:ResourceOrgID and aws:ResourceOrgPaths on the caller's side: a
+	// management user may read buckets of the organization only.
+	ts.userAllowed(t, "auditor", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+		"Condition":{"StringEquals":{"aws:ResourceOrgID":"`+orgID+`"},"ForAnyValue:StringLike":{"aws:ResourceOrgPaths":"`+orgID+`/`+root+`/*"}}}]}`)
+	if got, err := get(t, ts.userS3(t, "auditor"), "org-shared", "report.csv"); err != nil || got != "a,b" {
+		t.Errorf("GetObject under aws:ResourceOrgID and aws:ResourceOrgPaths conditions = %q, %v", got, err)
 	}
 
 	// A member account's public bucket, and an RCP keeping callers from

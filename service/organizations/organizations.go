@@ -83,6 +83,7 @@ var operations = map[string]handler{
 	"ListPoliciesForTarget":            (*Service).listPoliciesForTarget,
 	"ListTargetsForPolicy":             (*Service).listTargetsForPolicy,
 	"DescribeEffectivePolicy":          (*Service).describeEffectivePolicy,
+	"LeaveOrganization":                (*Service).leaveOrganization,
 }
 
 // Serve runs the call's operation and returns its result, or an AWS error.

@@ -852,3 +852,20 @@ func nonNil[T any](items []T) []T {
 	}
 	return items
 }
+
+// leaveOrganization is asked by a member account of itself, and decided
+// with its own policies and its SCPs, which may deny it. No account can
+// leave a trustgate organization: the management account never can, and
+// a member account made by CreateAccount would first need the billing
+// details of a standalone account, which trustgate has no notion of.
+func (s *Service) leaveOrganization(ctx context.Context, c *Call) (any, *jsonrpc.Error) {
+	if err := s.authorizeOwn(ctx, c, "organizations:LeaveOrganization", c.accountARN(c.Principal.Account)); err != nil {
+		return nil, err
+	}
+	if c.Principal.Account == c.org.ManagementAccount {
+		return nil, constraintViolation("ACCOUNT_CANNOT_LEAVE_ORGANIZATION",
+			"You can't remove the management account from the organization: delete the organization instead.")
+	}
+	return nil, constraintViolation("MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED",
+		"The account has no billing details of a standalone account, which leaving the organization requires.")
+}
