@@ -30,32 +30,18 @@ var rcpServices = []string{"s3", "sts"}
 // organization returns the organization's view, from the memo when the
 // store has not changed since it was read.
 func (c *Checker) organization(ctx context.Context) (*orgView, error) {
-	if c.changes != nil {
-		generation := c.changes.Generation()
-		c.mu.Lock()
-		v := c.memo.org
-		if c.memo.generation != generation {
-			v = nil
-		}
-		c.mu.Unlock()
-		if v != nil {
-			return v, nil
-		}
-		v, err := c.loadOrganization(ctx)
-		if err != nil {
-			return nil, err
-		}
-		c.mu.Lock()
-		if c.changes.Generation() == generation {
-			if c.memo.generation != generation || c.memo.sets == nil {
-				c.memo = memo{generation: generation, sets: map[trustgate.Entity]*policySet{}, managed: map[string]*policy.Policy{}}
-			}
-			c.memo.org = v
-		}
-		c.mu.Unlock()
+	v, hit, generation, counts := cached(c, organizations, "")
+	if hit {
 		return v, nil
 	}
-	return c.loadOrganization(ctx)
+	v, err := c.loadOrganization(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if counts {
+		remember(c, organizations, "", v, generation)
+	}
+	return v, nil
 }
 
 func (c *Checker) loadOrganization(ctx context.Context) (*orgView, error) {

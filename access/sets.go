@@ -26,7 +26,7 @@ type memo struct {
 	generation uint64
 	sets       map[trustgate.Entity]*policySet // names lower-cased: IAM names are case-insensitive
 	managed    map[string]*policy.Policy       // by ARN
-	org        *orgView
+	org        map[string]*orgView             // one entry, under "": the organization
 }
 
 // cached looks up what the memo holds for the store's current generation.
@@ -54,7 +54,7 @@ func remember[K comparable, V any](c *Checker, pick func(*memo) map[K]V, key K, 
 		return
 	}
 	if c.memo.generation != generation || c.memo.sets == nil {
-		c.memo = memo{generation: generation, sets: map[trustgate.Entity]*policySet{}, managed: map[string]*policy.Policy{}}
+		c.memo = memo{generation: generation, sets: map[trustgate.Entity]*policySet{}, managed: map[string]*policy.Policy{}, org: map[string]*orgView{}}
 	}
 	m := pick(&c.memo)
 	if len(m) >= maxCompiled {
@@ -65,6 +65,7 @@ func remember[K comparable, V any](c *Checker, pick func(*memo) map[K]V, key K, 
 
 func sets(m *memo) map[trustgate.Entity]*policySet      { return m.sets }
 func managedPolicies(m *memo) map[string]*policy.Policy { return m.managed }
+func organizations(m *memo) map[string]*orgView         { return m.org }
 
 // policySet returns the policy set of a user or role, from the memo when
 // the store has not changed since it was read.

@@ -179,13 +179,13 @@ func (s *Service) authorizeIn(ctx context.Context, c *Call, action, resource, re
 // ARN of resourceAccount, with resourceKeys (the resource's tags and
 // boundary) and the request's own keys as condition keys.
 func (s *Service) authorizeOn(ctx context.Context, c *Call, action, resource, resourceAccount string, resourceKeys *policy.Context) *query.Error {
-	keys := policy.NewContext()
-	for _, from := range []*policy.Context{resourceKeys, c.requestKeys} {
-		if from == nil {
-			continue
-		}
-		for _, k := range from.Keys() {
-			v, _ := from.Get(k)
+	keys := resourceKeys // made for this call; the request's own keys go over it
+	if keys == nil {
+		keys = policy.NewContext()
+	}
+	if c.requestKeys != nil {
+		for _, k := range c.requestKeys.Keys() {
+			v, _ := c.requestKeys.Get(k)
 			keys.Set(k, v...)
 		}
 	}

@@ -104,32 +104,35 @@ func (s *Service) createLoginProfile(ctx context.Context, c *Call) (any, *query.
 	return struct{ LoginProfile loginProfile }{loginProfileOf(p)}, nil
 }
 
-func (s *Service) getLoginProfile(ctx context.Context, c *Call) (any, *query.Error) {
-	u, err := s.targetUser(ctx, c, "iam:GetLoginProfile", true)
+// targetLoginProfile resolves the user an action is about, authorizes the
+// action, and finds the user's login profile.
+func (s *Service) targetLoginProfile(ctx context.Context, c *Call, action string, optional bool) (*trustgate.User, *trustgate.LoginProfile, *query.Error) {
+	u, err := s.targetUser(ctx, c, action, optional)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p, e := s.store.LoginProfile(ctx, u.Account, u.Name)
 	if errors.Is(e, trustgate.ErrNotFound) {
-		return nil, noLoginProfile(u.Name)
+		return nil, nil, noLoginProfile(u.Name)
 	}
 	if e != nil {
-		return nil, internal(e)
+		return nil, nil, internal(e)
+	}
+	return u, p, nil
+}
+
+func (s *Service) getLoginProfile(ctx context.Context, c *Call) (any, *query.Error) {
+	_, p, err := s.targetLoginProfile(ctx, c, "iam:GetLoginProfile", true)
+	if err != nil {
+		return nil, err
 	}
 	return struct{ LoginProfile loginProfile }{loginProfileOf(p)}, nil
 }
 
 func (s *Service) updateLoginProfile(ctx context.Context, c *Call) (any, *query.Error) {
-	u, err := s.targetUser(ctx, c, "iam:UpdateLoginProfile", false)
+	u, p, err := s.targetLoginProfile(ctx, c, "iam:UpdateLoginProfile", false)
 	if err != nil {
 		return nil, err
-	}
-	p, e := s.store.LoginProfile(ctx, u.Account, u.Name)
-	if errors.Is(e, trustgate.ErrNotFound) {
-		return nil, noLoginProfile(u.Name)
-	}
-	if e != nil {
-		return nil, internal(e)
 	}
 	if c.Request.Has("Password") {
 		password := c.Request.Get("Password")

@@ -105,9 +105,20 @@ func (s *Service) Serve(ctx context.Context, c *Call) (any, *jsonrpc.Error) {
 // management account: a member account's principals are refused, as
 // Organizations refuses them, whatever their own policies say.
 func (s *Service) authorize(ctx context.Context, c *Call, action, resource string) *jsonrpc.Error {
+	return s.authorizeIn(ctx, c, action, resource, c.org.ManagementAccount)
+}
+
+// authorizeOwn authorizes an action that any account of the organization
+// takes of itself (DescribeOrganization, LeaveOrganization): decided with
+// its own policies and SCPs, the caller's account owning the resource.
+func (s *Service) authorizeOwn(ctx context.Context, c *Call, action, resource string) *jsonrpc.Error {
+	return s.authorizeIn(ctx, c, action, resource, c.Principal.Account)
+}
+
+func (s *Service) authorizeIn(ctx context.Context, c *Call, action, resource, resourceAccount string) *jsonrpc.Error {
 	keys := policy.NewContext()
 	r, err := s.access.Check(ctx, &access.Request{
-		Principal: c.Principal, Action: action, Resource: resource, ResourceAccount: c.org.ManagementAccount,
+		Principal: c.Principal, Action: action, Resource: resource, ResourceAccount: resourceAccount,
 		Context: keys, Origin: c.Origin,
 	})
 	if err != nil {

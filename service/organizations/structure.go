@@ -205,10 +205,7 @@ func statusOf(st *trustgate.CreateAccountStatus) createAccountStatusElement {
 }
 
 func (s *Service) describeOrganization(ctx context.Context, c *Call) (any, *jsonrpc.Error) {
-	// Any account of the organization may read it, with its own
-	// policies' leave: the caller's account is the resource's here.
-	req := *c
-	if err := s.authorizeOwn(ctx, &req, "organizations:DescribeOrganization", c.orgARN()); err != nil {
+	if err := s.authorizeOwn(ctx, c, "organizations:DescribeOrganization", c.orgARN()); err != nil {
 		return nil, err
 	}
 	mgmt, err := s.store.Account(ctx, c.org.ManagementAccount)
@@ -218,17 +215,6 @@ func (s *Service) describeOrganization(ctx context.Context, c *Call) (any, *json
 	o := organizationElement{Arn: c.orgARN(), AvailablePolicyTypes: c.rootOf().PolicyTypes, FeatureSet: "ALL", Id: c.org.ID,
 		MasterAccountArn: c.accountARN(mgmt.ID), MasterAccountEmail: mgmt.Email, MasterAccountId: mgmt.ID}
 	return struct{ Organization organizationElement }{o}, nil
-}
-
-// authorizeOwn authorizes an action that any account of the organization
-// may take, with its own policies (DescribeOrganization).
-func (s *Service) authorizeOwn(ctx context.Context, c *Call, action, resource string) *jsonrpc.Error {
-	own := *c.org
-	own.ManagementAccount = c.Principal.Account
-	mgmt := c.org
-	c.org = &own
-	defer func() { c.org = mgmt }()
-	return s.authorize(ctx, c, action, resource)
 }
 
 func (s *Service) listRoots(ctx context.Context, c *Call) (any, *jsonrpc.Error) {

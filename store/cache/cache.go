@@ -28,7 +28,6 @@ type Store struct {
 	keys  map[string]trustgate.AccessKey // guarded by mu; by access key id
 	users map[userKey]trustgate.User     // guarded by mu
 	roles map[userKey]trustgate.Role     // guarded by mu; AssumeRole reads the role's trust policy
-	uses  map[string]*keyUse             // guarded by mu; by access key id
 	// buckets are S3 buckets by name, guarded by mu.
 	buckets map[string]trustgate.Bucket
 	// forgets counts what the cache has dropped for a write, guarded by
@@ -37,6 +36,10 @@ type Store struct {
 	forgets uint64
 
 	generation atomic.Uint64 // see Generation
+
+	// usesMu guards uses, apart from mu: every request records a use.
+	usesMu sync.Mutex
+	uses   map[string]*keyUse // by access key id
 }
 
 var _ store.Changes = (*Store)(nil)
@@ -131,7 +134,12 @@ func (s *Store) UpdateAccessKeyStatus(ctx context.Context, account, id, status s
 
 // DeleteAccessKey implements store.Store.
 func (s *Store) DeleteAccessKey(ctx context.Context, account, id string) error {
-	defer s.forget(func() { delete(s.keys, id); delete(s.uses, id) })
+	defer func() {
+		s.forgetKey(id)
+		s.usesMu.Lock()
+		delete(s.uses, id)
+		s.usesMu.Unlock()
+	}()
 	return s.Store.DeleteAccessKey(ctx, account, id)
 }
 

@@ -21,7 +21,7 @@ type keyUse struct {
 
 // RecordAccessKeyUse implements store.Store.
 func (s *Store) RecordAccessKeyUse(ctx context.Context, id string, use trustgate.KeyUse) error {
-	s.mu.Lock()
+	s.usesMu.Lock()
 	u := s.uses[id]
 	if u == nil {
 		if len(s.uses) >= maxEntries {
@@ -35,15 +35,15 @@ func (s *Store) RecordAccessKeyUse(ctx context.Context, id string, use trustgate
 	if due {
 		u.written = use.At
 	}
-	s.mu.Unlock()
+	s.usesMu.Unlock()
 	if !due {
 		return nil
 	}
 	err := s.Store.RecordAccessKeyUse(ctx, id, use)
 	if err != nil {
-		s.mu.Lock()
+		s.usesMu.Lock()
 		u.written = time.Time{} // try again on the next use
-		s.mu.Unlock()
+		s.usesMu.Unlock()
 	}
 	return err
 }
@@ -55,13 +55,13 @@ func (s *Store) AccessKeyLastUsed(ctx context.Context, id string) (trustgate.Key
 	if err != nil {
 		return stored, err
 	}
-	s.mu.RLock()
+	s.usesMu.Lock()
 	u := s.uses[id]
 	var latest trustgate.KeyUse
 	if u != nil {
 		latest = u.latest
 	}
-	s.mu.RUnlock()
+	s.usesMu.Unlock()
 	if latest.At.After(stored.At) {
 		return latest, nil
 	}

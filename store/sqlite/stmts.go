@@ -15,13 +15,19 @@ const maxStatements = 1000
 type statements struct {
 	db *sql.DB
 
-	mu       sync.Mutex
+	mu       sync.RWMutex
 	prepared map[string]*sql.Stmt // guarded by mu; by query text
 }
 
 // get returns query prepared, or nil when it cannot be kept (it is then
 // run unprepared, which reports any error in it).
 func (p *statements) get(ctx context.Context, query string) *sql.Stmt {
+	p.mu.RLock()
+	st, ok := p.prepared[query]
+	p.mu.RUnlock()
+	if ok {
+		return st
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if st, ok := p.prepared[query]; ok {
