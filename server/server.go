@@ -172,11 +172,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := newRequestID()
 	line := &logLine{status: http.StatusOK}
 	defer func() {
-		attrs := []slog.Attr{
+		attrs := make([]slog.Attr, 0, 9)
+		attrs = append(attrs,
 			slog.String("id", id), slog.String("service", line.service), slog.String("action", line.action),
 			slog.String("caller", line.caller), slog.Int("status", line.status), slog.String("error", line.code),
-			slog.Duration("took", time.Since(start)),
-		}
+			slog.Duration("took", time.Since(start)))
 		switch {
 		case line.authorization != "":
 			attrs = append(attrs, slog.String("decision", "deny"), slog.String("authorization", line.authorization))
@@ -189,7 +189,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveOwn(w, rest, line)
 		return
 	}
-	w.Header().Set("x-amzn-RequestId", id)
+	w.Header()["X-Amzn-Requestid"] = []string{id} // x-amzn-RequestId, in Go's canonical form
 	signed, err := s.verifier.Verify(r)
 	if kind, _ := sigv4.KindOf(err); kind == sigv4.MissingAuth && s3api.IsS3Request(r) {
 		// An unsigned S3 request is anonymous: policies decide it.
@@ -342,7 +342,11 @@ func (s *Server) serveOwn(w http.ResponseWriter, path string, line *logLine) {
 // writes the result or error in the service's namespace ns.
 func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, id, ns string, signed *sigv4.Signed, line *logLine,
 	serve func(*query.Request) (any, *query.Error)) {
-	body, qerr := query.ReadBody(signed.Body)
+	body, whole := signed.HashedBody()
+	var qerr *query.Error
+	if !whole || len(body) > query.MaxBodySize {
+		body, qerr = query.ReadBody(signed.Body)
+	}
 	if qerr != nil {
 		s.writeQueryError(w, id, ns, line, qerr)
 		return
@@ -405,6 +409,12 @@ func newRequestID() string {
 	rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	var id [36]byte
+	hex.Encode(id[0:8], b[0:4])
+	hex.Encode(id[9:13], b[4:6])
+	hex.Encode(id[14:18], b[6:8])
+	hex.Encode(id[19:23], b[8:10])
+	hex.Encode(id[24:], b[10:])
+	id[8], id[13], id[18], id[23] = '-', '-', '-', '-'
+	return string(id[:])
 }

@@ -124,8 +124,25 @@ func writeCanonicalHeader(b *strings.Builder, r *http.Request, name string) {
 }
 
 // headerValues finds a header by its lower-case name without allocating
-// its canonical form.
+// its canonical form: it looks the canonical form up from a buffer on the
+// stack, and searches the whole header only for names Go's server would
+// not have stored canonically.
 func headerValues(h http.Header, lname string) []string {
+	var buf [64]byte
+	if len(lname) <= len(buf) {
+		upper := true
+		for i := 0; i < len(lname); i++ {
+			c := lname[i]
+			if upper && 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			buf[i] = c
+			upper = c == '-'
+		}
+		if vs, ok := h[string(buf[:len(lname)])]; ok {
+			return vs
+		}
+	}
 	for k, vs := range h {
 		if len(k) == len(lname) && strings.EqualFold(k, lname) {
 			return vs
@@ -196,30 +213,51 @@ func writeEncoded(b *strings.Builder, s string, keepSlash bool) {
 	}
 }
 
-// stringToSign returns the SigV4 string to sign for a canonical request.
-func stringToSign(amzDate, scope, canonical string) string {
+// appendStringToSign appends the SigV4 string to sign for a canonical
+// request to b.
+func appendStringToSign(b []byte, amzDate, scope, canonical string) []byte {
 	sum := sha256.Sum256([]byte(canonical))
-	var b strings.Builder
-	b.Grow(len(algorithm) + len(amzDate) + len(scope) + 3 + 2*sha256.Size)
-	b.WriteString(algorithm)
-	b.WriteByte('\n')
-	b.WriteString(amzDate)
-	b.WriteByte('\n')
-	b.WriteString(scope)
-	b.WriteByte('\n')
-	var h [2 * sha256.Size]byte
-	hex.Encode(h[:], sum[:])
-	b.Write(h[:])
-	return b.String()
+	b = append(b, algorithm...)
+	b = append(b, '\n')
+	b = append(b, amzDate...)
+	b = append(b, '\n')
+	b = append(b, scope...)
+	b = append(b, '\n')
+	return hex.AppendEncode(b, sum[:])
 }
 
 // signatureMatches reports, in constant time, whether sig is the hex
 // HMAC-SHA256 of s under key.
-func signatureMatches(key []byte, s, sig string) bool {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(s))
-	var sum [sha256.Size]byte
+func signatureMatches(key, s []byte, sig string) bool {
+	sum := hmacSum(key, s)
 	var want [2 * sha256.Size]byte
-	hex.Encode(want[:], m.Sum(sum[:0]))
+	hex.Encode(want[:], sum[:])
 	return hmac.Equal(want[:], []byte(sig))
+}
+
+// hmacSum is HMAC-SHA256 (RFC 2104) of msg under key. A signing key and
+// a string to sign are short, so both hashes usually run over buffers on
+// the stack, without the allocations of crypto/hmac; longer inputs take
+// crypto/hmac.
+func hmacSum(key, msg []byte) [sha256.Size]byte {
+	const block = 64 // SHA-256's block size
+	var inner [block + 448]byte
+	if len(key) > block || len(msg) > len(inner)-block {
+		m := hmac.New(sha256.New, key)
+		m.Write(msg)
+		var sum [sha256.Size]byte
+		m.Sum(sum[:0])
+		return sum
+	}
+	var outer [block + sha256.Size]byte
+	copy(inner[:], key)
+	copy(outer[:], key)
+	for i := range block {
+		inner[i] ^= 0x36
+		outer[i] ^= 0x5c
+	}
+	copy(inner[block:], msg)
+	innerSum := sha256.Sum256(inner[:block+len(msg)])
+	copy(outer[block:], innerSum[:])
+	return sha256.Sum256(outer[:])
 }

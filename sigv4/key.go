@@ -1,8 +1,6 @@
 package sigv4
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"sync"
 )
 
@@ -17,9 +15,8 @@ func SigningKey(secret, date, region, service string) []byte {
 }
 
 func hmacSHA256(key []byte, data string) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(data))
-	return m.Sum(nil)
+	sum := hmacSum(key, []byte(data))
+	return sum[:]
 }
 
 // DefaultKeyCacheSize is the number of signing keys a KeyCache keeps in

@@ -42,6 +42,7 @@ type auth struct {
 	scope       string // date/region/service/aws4_request
 
 	signedHeaders    []string
+	signedHeadersBuf [12]string // room for the usual number of signed headers
 	signedHeadersRaw string
 	signature        string
 	token            string
@@ -81,6 +82,15 @@ func parseAuth(r *http.Request) (*auth, *Error) {
 		}
 	}
 	return a, &Error{Kind: MissingAuth}
+}
+
+// first is a header's first value, "" when absent; the names it is given
+// are canonical, as Go's server stores them.
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
 }
 
 func (a *auth) param(key string) (string, bool) {
@@ -151,14 +161,14 @@ func (a *auth) parseHeader(r *http.Request) *Error {
 		return e
 	}
 	a.signature = sig
-	a.token = r.Header.Get("X-Amz-Security-Token")
+	a.token = first(r.Header["X-Amz-Security-Token"])
 
-	if d := r.Header.Get("X-Amz-Date"); d != "" {
+	if d := first(r.Header["X-Amz-Date"]); d != "" {
 		a.rawDate = d
-		if a.time, _ = time.Parse(amzDateFormat, d); !a.time.IsZero() {
-			a.amzDate = d
+		if t, ok := parseAmzDate(d); ok {
+			a.time, a.amzDate = t, d
 		}
-	} else if d := r.Header.Get("Date"); d != "" {
+	} else if d := first(r.Header["Date"]); d != "" {
 		a.rawDate = d
 		if a.time, _ = http.ParseTime(d); !a.time.IsZero() {
 			a.amzDate = a.time.UTC().Format(amzDateFormat)
@@ -203,8 +213,8 @@ func (a *auth) parsePresigned() *Error {
 	a.signature = sig
 	a.token, _ = a.param(qSecurityToken)
 
-	t, err := time.Parse(amzDateFormat, date)
-	if err != nil {
+	t, ok := parseAmzDate(date)
+	if !ok {
 		return &Error{Kind: Malformed, Presigned: true,
 			Detail:   "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
 			S3Detail: "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\""}
@@ -283,7 +293,10 @@ func (a *auth) parseCredential(cred string) *Error {
 
 func (a *auth) parseSignedHeaders(s string) *Error {
 	a.signedHeadersRaw = s
-	a.signedHeaders = strings.Split(s, ";")
+	a.signedHeaders = a.signedHeadersBuf[:0]
+	for h := range strings.SplitSeq(s, ";") {
+		a.signedHeaders = append(a.signedHeaders, h)
+	}
 	host := false
 	for _, h := range a.signedHeaders {
 		if h == "" {
@@ -320,11 +333,56 @@ func (a *auth) checkScopeDate() *Error {
 }
 
 func isScopeDate(s string) bool {
-	if len(s) != scopeDateLen {
-		return false
+	_, ok := parseDigitsDate(s, 0, 0, 0)
+	return len(s) == scopeDateLen && ok
+}
+
+// parseAmzDate reads an ISO 8601 basic time, 20060102T150405Z, as
+// time.Parse(amzDateFormat, s) would, without its general machinery: this
+// runs on every request.
+func parseAmzDate(s string) (time.Time, bool) {
+	if len(s) != len(amzDateFormat) || s[8] != 'T' || s[15] != 'Z' {
+		return time.Time{}, false
 	}
-	_, err := time.Parse("20060102", s)
-	return err == nil
+	hour, ok1 := digits(s[9:11])
+	min, ok2 := digits(s[11:13])
+	sec, ok3 := digits(s[13:15])
+	if !ok1 || !ok2 || !ok3 || hour > 23 || min > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return parseDigitsDate(s[:scopeDateLen], hour, min, sec)
+}
+
+// parseDigitsDate reads YYYYMMDD at the given time of day (UTC), refusing
+// a day its month does not have.
+func parseDigitsDate(s string, hour, min, sec int) (time.Time, bool) {
+	if len(s) < scopeDateLen {
+		return time.Time{}, false
+	}
+	year, ok1 := digits(s[0:4])
+	month, ok2 := digits(s[4:6])
+	day, ok3 := digits(s[6:8])
+	if !ok1 || !ok2 || !ok3 || month < 1 || month > 12 || day < 1 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, hour, min, sec, 0, time.UTC)
+	if t.Day() != day { // normalized past the month's end
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// digits reads a run of ASCII digits as a number.
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 // ServiceOf returns the service named in r's credential scope (the

@@ -109,6 +109,14 @@ type Signed struct {
 	ContentLength int64
 
 	chunked *ChunkedReader
+	hashed  []byte // the whole payload of PayloadHashed
+}
+
+// HashedBody returns the payload of a PayloadHashed request, which Verify
+// read whole to hash it, so that the caller need not copy it again
+// through Body; ok is false for the other payloads.
+func (s *Signed) HashedBody() (body []byte, ok bool) {
+	return s.hashed, s.Payload == PayloadHashed
 }
 
 // Trailers returns the trailing headers of an aws-chunked body (such as
@@ -227,16 +235,18 @@ func (v *Verifier) Verify(r *http.Request) (*Signed, error) {
 
 	key := v.cache().Key(secret, a.date, a.region, a.service)
 	canonical := canonicalRequest(r, a, s.PayloadHash)
-	sts := stringToSign(a.amzDate, a.scope, canonical)
+	var stsBuf [256]byte
+	sts := appendStringToSign(stsBuf[:0], a.amzDate, a.scope, canonical)
 	if !signatureMatches(key, sts, a.signature) {
 		return nil, &Error{Kind: SignatureMismatch, Presigned: a.presigned, AccessKeyID: a.accessKeyID,
-			CanonicalRequest: canonical, StringToSign: sts, SignatureProvided: a.signature}
+			CanonicalRequest: canonical, StringToSign: string(sts), SignatureProvided: a.signature}
 	}
 
 	switch s.Payload {
 	case PayloadHashed:
 		s.Body = readCloser{bytes.NewReader(body), r.Body}
 		s.ContentLength = int64(len(body))
+		s.hashed = body
 	case PayloadSHA256:
 		s.Body = &hashedBody{r: bodyOf(r), h: sha256.New(), want: s.PayloadHash}
 	case PayloadStreaming, PayloadStreamingTrailer, PayloadStreamingUnsignedTrailer:
@@ -404,7 +414,13 @@ func (v *Verifier) readBody(r *http.Request, a *auth) ([]byte, *Error) {
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	var b []byte
+	if n := r.ContentLength; n >= 0 && n <= limit {
+		// The usual case: read into a buffer of the declared size, and one
+		// byte more to see the end.
+		b = make([]byte, 0, n+1)
+	}
+	b, err := readAllInto(b, io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return nil, &Error{Kind: IncompleteBody, Presigned: a.presigned, AccessKeyID: a.accessKeyID, Err: err}
 	}
@@ -412,6 +428,26 @@ func (v *Verifier) readBody(r *http.Request, a *auth) ([]byte, *Error) {
 		return nil, &Error{Kind: BodyTooLarge, Presigned: a.presigned, AccessKeyID: a.accessKeyID}
 	}
 	return b, nil
+}
+
+// readAllInto is io.ReadAll appending to b.
+func readAllInto(b []byte, r io.Reader) ([]byte, error) {
+	if b == nil {
+		return io.ReadAll(r)
+	}
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 func bodyOf(r *http.Request) io.ReadCloser {

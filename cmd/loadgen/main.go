@@ -43,6 +43,7 @@ func main() {
 		roleARN     = flag.String("role", "", "role ARN, for AssumeRole")
 		concurrency = flag.Int("c", 32, "concurrent workers")
 		duration    = flag.Duration("d", 10*time.Second, "how long to run")
+		warmup      = flag.Duration("warmup", 2*time.Second, "how long to run the load, unmeasured, before measuring")
 		pid         = flag.Int("pid", 0, "server process id, to report its CPU time per call")
 		label       = flag.String("label", "", "name of the target in the report")
 		bare        = flag.String("bare", "", "serve a bare GetCallerIdentity handler on this address instead")
@@ -113,15 +114,38 @@ func main() {
 			os.Exit(1)
 		}
 	}
+	// Then run the load untimed for a while, so that every target is
+	// measured in its steady state: pools filled, heap grown, caches warm.
+	load(call, *concurrency, *warmup)
 	cpuBefore := cpuTime(*pid)
-	ctx, cancel := context.WithTimeout(context.Background(), *duration)
+	start := time.Now()
+	latencies, failures := load(call, *concurrency, *duration)
+	elapsed := time.Since(start)
+	cpuAfter := cpuTime(*pid)
+	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
+	n := len(latencies)
+	if n == 0 {
+		fmt.Fprintln(os.Stderr, "loadgen: no request succeeded")
+		os.Exit(1)
+	}
+	cpu := "-"
+	if *pid != 0 {
+		cpu = fmt.Sprintf("%.1f µs", float64((cpuAfter-cpuBefore).Microseconds())/float64(n+failures))
+	}
+	fmt.Printf("| %s | %s | %d | %.0f | %.2f ms | %.2f ms | %s | %d |\n", *label, *op, *concurrency, float64(n)/elapsed.Seconds(),
+		ms(latencies[n/2]), ms(latencies[n*99/100]), cpu, failures)
+}
+
+// load runs call from concurrency workers for d and returns the
+// latencies of the calls that succeeded and the number that failed.
+func load(call func(context.Context) error, concurrency int, d time.Duration) ([]time.Duration, int) {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var mu sync.Mutex
 	var latencies []time.Duration
 	failures := 0
 	var wg sync.WaitGroup
-	start := time.Now()
-	for range *concurrency {
+	for range concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -142,20 +166,7 @@ func main() {
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	cpuAfter := cpuTime(*pid)
-	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
-	n := len(latencies)
-	if n == 0 {
-		fmt.Fprintln(os.Stderr, "loadgen: no request succeeded")
-		os.Exit(1)
-	}
-	cpu := "-"
-	if *pid != 0 {
-		cpu = fmt.Sprintf("%.1f µs", float64((cpuAfter-cpuBefore).Microseconds())/float64(n+failures))
-	}
-	fmt.Printf("| %s | %s | %d | %.0f | %.2f ms | %.2f ms | %s | %d |\n", *label, *op, *concurrency, float64(n)/elapsed.Seconds(),
-		ms(latencies[n/2]), ms(latencies[n*99/100]), cpu, failures)
+	return latencies, failures
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

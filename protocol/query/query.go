@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -36,30 +37,54 @@ func (r *Request) Has(name string) bool { _, ok := r.Params[name]; return ok }
 // Decode reads a Query request from the URL query (GET) or a
 // form-encoded body (POST). body is the already-read request body.
 func Decode(r *http.Request, body []byte) (*Request, *Error) {
-	params := url.Values{}
-	if q, err := url.ParseQuery(r.URL.RawQuery); err == nil {
+	var params url.Values
+	if r.URL.RawQuery != "" {
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return nil, Errorf(http.StatusBadRequest, "MalformedQueryString", "The query string is not well formed: %v", err)
+		}
 		params = q
-	} else {
-		return nil, Errorf(http.StatusBadRequest, "MalformedQueryString", "The query string is not well formed: %v", err)
 	}
 	if r.Method == http.MethodPost && len(body) > 0 {
-		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if ct != "" && ct != "application/x-www-form-urlencoded" {
+		if ct := contentType(r); ct != "" && ct != formType {
 			return nil, Errorf(http.StatusBadRequest, "InvalidParameterValue", "Content-Type %q is not supported; send application/x-www-form-urlencoded", ct)
 		}
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			return nil, Errorf(http.StatusBadRequest, "MalformedQueryString", "The request body is not a well-formed form: %v", err)
 		}
-		for k, v := range form {
-			params[k] = append(params[k], v...)
+		if params == nil {
+			params = form
+		} else {
+			for k, v := range form {
+				params[k] = append(params[k], v...)
+			}
 		}
+	}
+	if params == nil {
+		params = url.Values{}
 	}
 	req := &Request{Action: params.Get("Action"), Version: params.Get("Version"), Params: params}
 	if req.Action == "" {
 		return nil, Errorf(http.StatusBadRequest, "MissingAction", "Missing Action")
 	}
 	return req, nil
+}
+
+const formType = "application/x-www-form-urlencoded"
+
+// contentType is the media type of r's body, without its parameters;
+// the form type with UTF-8, as the SDKs send it, is read without parsing.
+func contentType(r *http.Request) string {
+	vs := r.Header["Content-Type"]
+	if len(vs) == 0 {
+		return ""
+	}
+	if v := vs[0]; v == formType || v == formType+"; charset=utf-8" {
+		return formType
+	}
+	ct, _, _ := mime.ParseMediaType(vs[0])
+	return ct
 }
 
 // Error is an AWS error as the Query protocol sends it.
@@ -119,27 +144,75 @@ func WriteError(w http.ResponseWriter, ns, requestID string, err *Error) {
 
 // WriteResult writes the answer to action: result is marshalled as the
 // <ActionResult> element (nil for actions that return nothing), wrapped
-// in <ActionResponse> with the ResponseMetadata.
+// in <ActionResponse> with the ResponseMetadata. A result that is an
+// Appender writes its own elements.
 func WriteResult(w http.ResponseWriter, ns, action, requestID string, result any) error {
 	e := encoders.Get().(*encoder)
 	b := &e.buf
 	b.Reset()
 	b.WriteString(xml.Header)
-	fmt.Fprintf(b, `<%sResponse xmlns="%s">`, action, ns)
-	if result != nil {
+	writeTag(b, "<", action, `Response xmlns="`)
+	b.WriteString(ns)
+	b.WriteString(`">`)
+	switch r := result.(type) {
+	case nil:
+	case Appender:
+		writeTag(b, "<", action, "Result>")
+		b.Write(r.AppendXML(b.AvailableBuffer()))
+		writeTag(b, "</", action, "Result>")
+	default:
 		if err := e.enc.EncodeElement(result, xml.StartElement{Name: xml.Name{Local: action + "Result"}}); err != nil {
 			// An encoder that failed may hold half an element: drop it.
 			return fmt.Errorf("encoding %s result: %w", action, err)
 		}
 	}
 	b.WriteString(`<ResponseMetadata><RequestId>`)
-	xml.EscapeText(b, []byte(requestID))
-	fmt.Fprintf(b, `</RequestId></ResponseMetadata></%sResponse>`, action)
+	b.Write(AppendEscaped(b.AvailableBuffer(), requestID))
+	writeTag(b, `</RequestId></ResponseMetadata></`, action, `Response>`)
 	writeXML(w, http.StatusOK, b.Bytes())
 	if b.Cap() <= maxPooledBuffer {
 		encoders.Put(e)
 	}
 	return nil
+}
+
+// writeTag writes the three parts of a tag without joining them first.
+func writeTag(b *bytes.Buffer, open, name, rest string) {
+	b.WriteString(open)
+	b.WriteString(name)
+	b.WriteString(rest)
+}
+
+// An Appender is a result that writes its own XML, for the few answers
+// on a hot path, where encoding/xml's reflection would be much of the
+// cost. AppendXML appends the result's child elements to b exactly as
+// encoding/xml would marshal them.
+type Appender interface {
+	AppendXML(b []byte) []byte
+}
+
+// AppendElement appends <name>value</name>, the value escaped as
+// encoding/xml escapes character data.
+func AppendElement(b []byte, name, value string) []byte {
+	b = append(b, '<')
+	b = append(b, name...)
+	b = append(b, '>')
+	b = AppendEscaped(b, value)
+	b = append(b, "</"...)
+	b = append(b, name...)
+	return append(b, '>')
+}
+
+// AppendEscaped appends s escaped as xml.EscapeText escapes it.
+func AppendEscaped(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'' {
+			var esc bytes.Buffer
+			xml.EscapeText(&esc, []byte(s))
+			return append(b, esc.Bytes()...)
+		}
+	}
+	return append(b, s...)
 }
 
 // encoder is an XML encoder with the buffer it writes to, reused across
@@ -160,9 +233,14 @@ var encoders = sync.Pool{New: func() any {
 	return e
 }}
 
+// textXML is the Content-Type of every answer, shared: net/http only
+// reads a header's values.
+var textXML = []string{"text/xml"}
+
 func writeXML(w http.ResponseWriter, status int, body []byte) {
-	w.Header().Set("Content-Type", "text/xml")
-	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+	h := w.Header()
+	h["Content-Type"] = textXML
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	w.Write(body)
 }

@@ -87,6 +87,14 @@ type callerIdentity struct { // in AWS's element order
 	Account string
 }
 
+// AppendXML writes the answer every SDK's first call asks for, without
+// encoding/xml (query.Appender).
+func (c *callerIdentity) AppendXML(b []byte) []byte {
+	b = query.AppendElement(b, "Arn", c.Arn)
+	b = query.AppendElement(b, "UserId", c.UserId)
+	return query.AppendElement(b, "Account", c.Account)
+}
+
 // getCallerIdentity needs no permission and works even under an explicit
 // deny, as in AWS.
 func (s *Service) getCallerIdentity(c *Call) *callerIdentity {
@@ -116,6 +124,27 @@ type assumeRoleResult struct {
 	AssumedRoleUser  assumedRoleUser
 	PackedPolicySize *int   `xml:",omitempty"`
 	SourceIdentity   string `xml:",omitempty"`
+}
+
+// AppendXML writes the answer to AssumeRole without encoding/xml
+// (query.Appender).
+func (r *assumeRoleResult) AppendXML(b []byte) []byte {
+	b = append(b, "<Credentials>"...)
+	b = query.AppendElement(b, "AccessKeyId", r.Credentials.AccessKeyId)
+	b = query.AppendElement(b, "SecretAccessKey", r.Credentials.SecretAccessKey)
+	b = query.AppendElement(b, "SessionToken", r.Credentials.SessionToken)
+	b = query.AppendElement(b, "Expiration", r.Credentials.Expiration)
+	b = append(b, "</Credentials><AssumedRoleUser>"...)
+	b = query.AppendElement(b, "AssumedRoleId", r.AssumedRoleUser.AssumedRoleId)
+	b = query.AppendElement(b, "Arn", r.AssumedRoleUser.Arn)
+	b = append(b, "</AssumedRoleUser>"...)
+	if r.PackedPolicySize != nil {
+		b = query.AppendElement(b, "PackedPolicySize", strconv.Itoa(*r.PackedPolicySize))
+	}
+	if r.SourceIdentity != "" {
+		b = query.AppendElement(b, "SourceIdentity", r.SourceIdentity)
+	}
+	return b
 }
 
 func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
