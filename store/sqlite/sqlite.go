@@ -30,10 +30,15 @@ var migrations embed.FS
 type DB struct {
 	db      *sql.DB
 	q       conn           // queries outside transactions, prepared once
+	w       *writer        // every write
 	secrets *secret.Sealer // seals access-key secrets at rest
 }
 
 var _ store.Store = (*DB)(nil)
+
+// maxConns is the number of connections to the database, the writer's
+// included.
+const maxConns = 8
 
 // Open opens (creating if needed) the database at path and brings its
 // schema up to date. secrets seals access-key secrets.
@@ -44,11 +49,21 @@ func Open(path string, secrets *secret.Sealer) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	// One writer at a time is all SQLite allows; readers share WAL.
-	db.SetMaxOpenConns(8)
+	// Readers share the WAL; the writer keeps one connection for itself.
+	// Every connection stays open once made: opening one runs its pragmas
+	// and each statement must be prepared on it again, which under load
+	// (past database/sql's default of two idle connections) was a sixth
+	// of what a GetObject cost.
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
 	s := &DB{db: db, q: conn{statements: &statements{db: db, prepared: map[string]*sql.Stmt{}}}, secrets: secrets}
-	if err := s.migrate(context.Background()); err != nil {
+	if s.w, err = newWriter(db, s.q.statements); err != nil {
 		db.Close()
+		return nil, err
+	}
+	s.q.writer = s.w
+	if err := s.migrate(context.Background()); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("migrating %s: %w", path, err)
 	}
 	return s, nil
@@ -114,21 +129,14 @@ func queryAll[T any](ctx context.Context, db conn, scan func(interface{ Scan(...
 
 // Close closes the database.
 func (s *DB) Close() error {
+	werr := s.w.close()
 	s.q.statements.close()
-	return s.db.Close()
+	return errors.Join(werr, s.db.Close())
 }
 
 // tx runs fn in a transaction, committed when it returns nil.
 func (s *DB) tx(ctx context.Context, fn func(conn) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(conn{statements: s.q.statements, tx: tx}); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return s.w.do(ctx, fn)
 }
 
 func unix(t time.Time) int64 { return t.UnixNano() }

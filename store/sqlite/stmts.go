@@ -55,10 +55,15 @@ func (p *statements) close() {
 
 // conn is what the store's queries run on: the database, or one of its
 // transactions when tx is set, with prepared statements. Each query is a
-// single statement.
+// single statement. Outside a transaction, a statement that writes
+// (ExecContext) runs through the writer, like every write.
 type conn struct {
 	statements *statements
 	tx         *sql.Tx
+	writer     *writer // outside a transaction
+	// ctx, when set, replaces the context each query is given: the
+	// writer's transactions run to their end whatever their callers do.
+	ctx context.Context
 }
 
 func (c conn) stmt(ctx context.Context, query string) *sql.Stmt {
@@ -71,6 +76,9 @@ func (c conn) stmt(ctx context.Context, query string) *sql.Stmt {
 
 // QueryRowContext runs a query that returns at most one row.
 func (c conn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if c.ctx != nil {
+		ctx = c.ctx
+	}
 	if st := c.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -82,6 +90,9 @@ func (c conn) QueryRowContext(ctx context.Context, query string, args ...any) *s
 
 // QueryContext runs a query that returns rows.
 func (c conn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if c.ctx != nil {
+		ctx = c.ctx
+	}
 	if st := c.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -93,6 +104,18 @@ func (c conn) QueryContext(ctx context.Context, query string, args ...any) (*sql
 
 // ExecContext runs a statement that returns no rows.
 func (c conn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if c.tx == nil && c.writer != nil {
+		var res sql.Result
+		err := c.writer.do(ctx, func(tx conn) error {
+			var err error
+			res, err = tx.ExecContext(ctx, query, args...)
+			return err
+		})
+		return res, err
+	}
+	if c.ctx != nil {
+		ctx = c.ctx
+	}
 	if st := c.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}

@@ -1,0 +1,133 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/trustgate/trustgate/secret"
+)
+
+func openDB(t *testing.T) *DB {
+	t.Helper()
+	sealer, err := secret.NewSealer(bytes.Repeat([]byte{1}, secret.KeySize), "access keys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(filepath.Join(t.TempDir(), "trustgate.db"), sealer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.db.Exec(`CREATE TABLE notes (n INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func count(t *testing.T, db *DB) int {
+	t.Helper()
+	var n int
+	if err := db.db.QueryRow(`SELECT count(*) FROM notes`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Writes committed together keep their own outcomes: a write that fails
+// halfway is undone whole, a panicking one fails alone, and every other
+// write of the same commit lands.
+func TestWritesInOneCommitFailAlone(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	before := db.w.commits.Load()
+	const writers = 200
+	errs := make([]error, writers)
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = db.tx(ctx, func(tx conn) error {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO notes (n) VALUES (?)`, 1000+i); err != nil {
+					return err
+				}
+				switch i % 4 {
+				case 1: // a second statement that breaks the primary key
+					_, err := tx.ExecContext(ctx, `INSERT INTO notes (n) VALUES (?)`, 1000+i)
+					return err
+				case 2:
+					panic("a bug in a write")
+				case 3:
+					return errors.New("refused")
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if (i%4 == 0) != (err == nil) {
+			t.Errorf("write %d: %v", i, err)
+		}
+	}
+	if n := count(t, db); n != writers/4 {
+		t.Errorf("%d rows after the writes; want the %d of the writes that succeeded", n, writers/4)
+	}
+	var missing []int
+	for i := 0; i < writers; i += 4 {
+		var n int
+		db.db.QueryRow(`SELECT count(*) FROM notes WHERE n = ?`, 1000+i).Scan(&n)
+		if n != 1 {
+			missing = append(missing, i)
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("writes %v succeeded but are not in the database", missing)
+	}
+	if commits := db.w.commits.Load() - before; commits >= writers {
+		t.Errorf("%d commits for %d concurrent writes; want writes that queued together committed together", commits, writers)
+	}
+}
+
+// A single statement outside a transaction goes through the writer too,
+// and a write whose caller gave up before it was queued does not run.
+func TestWritesOutsideTransactions(t *testing.T) {
+	db := openDB(t)
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := db.q.ExecContext(context.Background(), `INSERT INTO notes (n) VALUES (?)`, i); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := count(t, db); n != 50 {
+		t.Errorf("%d rows after 50 single inserts", n)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ran := false
+	err := db.tx(ctx, func(conn) error { ran = true; return nil })
+	if !errors.Is(err, context.Canceled) || ran {
+		t.Errorf("a write with its context already ended = %v, ran %v; want context.Canceled, not run", err, ran)
+	}
+}
+
+// After Close, a write fails at once rather than waiting forever.
+func TestWriteAfterClose(t *testing.T) {
+	db := openDB(t)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	err := db.tx(context.Background(), func(conn) error { return nil })
+	if !errors.Is(err, errClosed) {
+		t.Errorf("a write after Close = %v, want %v", err, errClosed)
+	}
+}
