@@ -45,8 +45,11 @@ type Object struct {
 	// Cache-Control, Content-Disposition, Content-Encoding,
 	// Content-Language, Expires, and the checksum the client sent.
 	Headers map[string]string
-	// Blob names the body in the blob store.
-	Blob string
+	// Blob names the body in the blob store, and Inline is the body of an
+	// object small enough for the store to keep in the object's record:
+	// one of the two is set, except for an empty object kept inline.
+	Blob   string
+	Inline []byte
 	// Tags are the object's tags, ten at most.
 	Tags []Tag
 }

@@ -6,6 +6,7 @@
 package blobs
 
 import (
+	"bytes"
 	"crypto/md5"
 	"crypto/rand"
 	"encoding/hex"
@@ -32,11 +33,54 @@ func Open(dir string) (*Store, error) {
 	return &Store{dir: dir}, nil
 }
 
-// Written is a blob just written.
+// Written is a blob just written, or a body kept in memory instead.
 type Written struct {
-	ID   string
+	ID   string // "" for a body kept in memory
 	Size int64
 	MD5  []byte
+	// Inline is the body PutSmall kept in memory, for the caller to store
+	// with its record; nil when the body went to a blob.
+	Inline []byte
+}
+
+// PutSmall reads r like Put, except that a body of at most limit bytes is
+// not written to a file but returned in Written.Inline: a small object is
+// cheaper to keep in the database row that names it, where it is
+// committed with the row, than in a file of its own (a file creation, a
+// rename and two syncs). size is the body's declared length, -1 when
+// unknown; memory stays bounded by limit.
+func (s *Store) PutSmall(r io.Reader, limit int, size int64, also ...hash.Hash) (*Written, error) {
+	if size > int64(limit) {
+		return s.Put(r, also...)
+	}
+	initial := 4 << 10
+	if size >= 0 {
+		initial = int(size) + 1 // one more, to see the end
+	}
+	head := make([]byte, 0, min(initial, limit+1))
+	for {
+		if len(head) == cap(head) {
+			if len(head) > limit {
+				// Longer than limit: a blob, starting with what was read.
+				return s.Put(io.MultiReader(bytes.NewReader(head), r), also...)
+			}
+			grown := make([]byte, len(head), min(2*cap(head), limit+1))
+			copy(grown, head)
+			head = grown
+		}
+		n, err := r.Read(head[len(head):cap(head)])
+		head = head[:len(head)+n]
+		if err == io.EOF { // the whole body, within limit
+			sum := md5.Sum(head)
+			for _, h := range also {
+				h.Write(head)
+			}
+			return &Written{Size: int64(len(head)), MD5: sum[:], Inline: head}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // Put writes r to a new blob, hashing it with MD5 and with each of also.

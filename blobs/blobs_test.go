@@ -123,3 +123,76 @@ func TestSweep(t *testing.T) {
 		t.Errorf("the orphan survived the sweep: %v", err)
 	}
 }
+
+// PutSmall keeps a body of at most its limit in memory, whatever size was
+// declared, and writes any longer one to a blob whole; the hashes cover
+// every byte either way.
+func TestPutSmall(t *testing.T) {
+	dir := t.TempDir()
+	s, err := blobs.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const limit = 10000
+	for _, c := range []struct {
+		name     string
+		size     int
+		declared int64
+		inline   bool
+	}{
+		{"empty", 0, 0, true},
+		{"small, declared", 4096, 4096, true},
+		{"small, undeclared", 4096, -1, true},
+		{"at the limit", limit, limit, true},
+		{"at the limit, undeclared", limit, -1, true},
+		{"one past the limit", limit + 1, limit + 1, false},
+		{"one past the limit, undeclared", limit + 1, -1, false},
+		{"longer than declared", limit + 5000, 100, false},
+		{"large", 5 * limit, -1, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			body := strings.Repeat("x", c.size/2) + strings.Repeat("y", c.size-c.size/2)
+			sha := sha256.New()
+			w, err := s.PutSmall(strings.NewReader(body), limit, c.declared, sha)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantMD5, wantSHA := md5.Sum([]byte(body)), sha256.Sum256([]byte(body))
+			if w.Size != int64(c.size) || string(w.MD5) != string(wantMD5[:]) || string(sha.Sum(nil)) != string(wantSHA[:]) {
+				t.Errorf("PutSmall = size %d; want %d and the body's hashes", w.Size, c.size)
+			}
+			if c.inline {
+				if w.ID != "" || string(w.Inline) != body {
+					t.Errorf("PutSmall wrote blob %q and kept %d bytes; want the body kept, no blob", w.ID, len(w.Inline))
+				}
+				return
+			}
+			if w.Inline != nil {
+				t.Fatalf("PutSmall kept %d bytes in memory; want a blob", len(w.Inline))
+			}
+			f, err := s.Open(w.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(f)
+			f.Close()
+			if string(got) != body {
+				t.Errorf("the blob holds %d bytes, want the %d put", len(got), len(body))
+			}
+		})
+	}
+}
+
+// A body that fails, short or long, is an error from PutSmall, never a
+// short object.
+func TestPutSmallFailure(t *testing.T) {
+	s, err := blobs.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{100, 100000} {
+		if w, err := s.PutSmall(&failingReader{n: n}, 10000, -1); err == nil {
+			t.Errorf("PutSmall of a body failing after %d bytes = %+v, want its error", n, w)
+		}
+	}
+}

@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
+
+	s3api "github.com/trustgate/trustgate/service/s3"
 )
 
 // s3Client is an S3 client of the real SDK, path-style, with its default
@@ -370,5 +372,87 @@ func TestS3PresignedURLs(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden || !bytes.Contains(b, []byte("<Code>SignatureDoesNotMatch</Code>")) {
 		t.Errorf("a presigned URL for another key = %d %s; want 403 SignatureDoesNotMatch", resp.StatusCode, b)
+	}
+}
+
+// Bodies up to s3api.MaxInlineBody live in their object's row, longer
+// ones in blob files: both read back whole, in ranges, through
+// CopyObject and UploadPartCopy, and an object replaced across the limit
+// either way reads as its new self.
+func TestS3BodiesEitherSideOfTheInlineLimit(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("sizes")}); err != nil {
+		t.Fatal(err)
+	}
+	pattern := func(n int) string {
+		var b strings.Builder
+		for i := 0; b.Len() < n; i++ {
+			fmt.Fprintf(&b, "%08d", i)
+		}
+		return b.String()[:n]
+	}
+	for _, n := range []int{0, 1, s3api.MaxInlineBody, s3api.MaxInlineBody + 1, 3 * s3api.MaxInlineBody} {
+		key := fmt.Sprintf("body-%d", n)
+		body := pattern(n)
+		put(t, c, "sizes", key, body)
+		if got, err := get(t, c, "sizes", key); err != nil || got != body {
+			t.Errorf("GetObject(%s) = %d bytes, %v; want the %d put", key, len(got), err, n)
+		}
+		if n > 20 {
+			out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("sizes"), Key: aws.String(key), Range: aws.String("bytes=8-15")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(out.Body)
+			out.Body.Close()
+			if string(b) != body[8:16] {
+				t.Errorf("GetObject(%s) bytes 8-15 = %q, want %q", key, b, body[8:16])
+			}
+		}
+		if _, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("sizes"), Key: aws.String(key + "-copy"),
+			CopySource: aws.String("sizes/" + key)}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := get(t, c, "sizes", key+"-copy"); err != nil || got != body {
+			t.Errorf("the copy of %s = %d bytes, %v; want %d", key, len(got), err, n)
+		}
+	}
+
+	// A multipart upload made of a copied inline body and a copied blob.
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("sizes"), Key: aws.String("joined")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []s3types.CompletedPart
+	for i, src := range []string{"body-1", fmt.Sprintf("body-%d", 3*s3api.MaxInlineBody)} {
+		out, err := c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: aws.String("sizes"), Key: aws.String("joined"), UploadId: up.UploadId,
+			PartNumber: aws.Int32(int32(i + 1)), CopySource: aws.String("sizes/" + src)})
+		if err != nil {
+			t.Fatalf("UploadPartCopy from %s: %v", src, err)
+		}
+		parts = append(parts, s3types.CompletedPart{PartNumber: aws.Int32(int32(i + 1)), ETag: out.CopyPartResult.ETag})
+	}
+	// Only the last part may be under 5 MiB, so this completion fails as
+	// S3's does; the parts themselves were read from both kinds of body.
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("sizes"), Key: aws.String("joined"), UploadId: up.UploadId,
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: parts}})
+	wantAPIError(t, "CompleteMultipartUpload with a first part under 5 MiB", err, "EntityTooSmall", "")
+	listed, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("sizes"), Key: aws.String("joined"), UploadId: up.UploadId})
+	if err != nil || len(listed.Parts) != 2 || aws.ToInt64(listed.Parts[0].Size) != 1 || aws.ToInt64(listed.Parts[1].Size) != 3*s3api.MaxInlineBody {
+		t.Errorf("ListParts = %+v, %v; want parts of 1 and %d bytes", listed, err, 3*s3api.MaxInlineBody)
+	}
+
+	// Replacing across the limit, both ways.
+	small, large := pattern(100), pattern(2*s3api.MaxInlineBody)
+	put(t, c, "sizes", "changing", small)
+	put(t, c, "sizes", "changing", large)
+	if got, _ := get(t, c, "sizes", "changing"); got != large {
+		t.Errorf("after a large body replaced a small one, GetObject = %d bytes, want %d", len(got), len(large))
+	}
+	put(t, c, "sizes", "changing", small)
+	if got, _ := get(t, c, "sizes", "changing"); got != small {
+		t.Errorf("after a small body replaced a large one, GetObject = %d bytes, want %d", len(got), len(small))
 	}
 }

@@ -123,7 +123,7 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 		return serr
 	}
 	o := &trustgate.Object{Headers: map[string]string{}}
-	checked, werr := s.writeBody(c, o, sums)
+	checked, werr := s.writeBody(c, o, sums, false)
 	if werr != nil {
 		return werr
 	}
@@ -185,12 +185,12 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 	if err != nil {
 		return err
 	}
-	f, ferr := s.blobs.Open(src.Blob)
+	body, closer, ferr := s.openBody(src)
 	if ferr != nil {
 		return internal(ferr)
 	}
-	blob, berr := s.blobs.Put(io.NewSectionReader(f, start, length))
-	f.Close()
+	blob, berr := s.blobs.Put(io.NewSectionReader(body, start, length))
+	closer.Close()
 	if berr != nil {
 		return internal(berr)
 	}

@@ -95,11 +95,23 @@ func (s *DB) DeleteBucket(ctx context.Context, name string) error {
 
 const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob, tags`
 
+// scanObject reads the objectColumns of a row: an object without its
+// inline body, as listings return it.
 func scanObject(row interface{ Scan(...any) error }) (*trustgate.Object, error) {
+	return scanObjectBody(row, false)
+}
+
+// scanObjectBody reads the objectColumns and, withBody, the body column
+// after them.
+func scanObjectBody(row interface{ Scan(...any) error }, withBody bool) (*trustgate.Object, error) {
 	var o trustgate.Object
 	var modified int64
 	var metadata, headers, tags string
-	if err := row.Scan(&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob, &tags); err != nil {
+	dest := []any{&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob, &tags}
+	if withBody {
+		dest = append(dest, &o.Inline)
+	}
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	o.LastModified = fromUnix(modified)
@@ -113,10 +125,15 @@ func scanObject(row interface{ Scan(...any) error }) (*trustgate.Object, error) 
 	return &o, json.Unmarshal([]byte(headers), &o.Headers)
 }
 
+// objectByKey reads an object, withBody with its inline body.
 func objectByKey(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, bucket, key string) (*trustgate.Object, error) {
-	o, err := scanObject(q.QueryRowContext(ctx, `SELECT `+objectColumns+` FROM objects WHERE bucket = ? AND key = ?`, bucket, key))
+}, bucket, key string, withBody bool) (*trustgate.Object, error) {
+	columns := objectColumns
+	if withBody {
+		columns += ", body"
+	}
+	o, err := scanObjectBody(q.QueryRowContext(ctx, `SELECT `+columns+` FROM objects WHERE bucket = ? AND key = ?`, bucket, key), withBody)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("object %s/%s: %w", bucket, key, trustgate.ErrNotFound)
 	}
@@ -137,7 +154,7 @@ func (s *DB) PutObject(ctx context.Context, o *trustgate.Object) (replaced *trus
 
 // putObject records o within tx and returns the object it replaced.
 func putObject(ctx context.Context, tx conn, o *trustgate.Object) (replaced *trustgate.Object, err error) {
-	old, err := objectByKey(ctx, tx, o.Bucket, o.Key)
+	old, err := objectByKey(ctx, tx, o.Bucket, o.Key, false)
 	switch {
 	case err == nil:
 		replaced = old
@@ -146,8 +163,12 @@ func putObject(ctx context.Context, tx conn, o *trustgate.Object) (replaced *tru
 	}
 	metadata, _ := json.Marshal(nonNil(o.Metadata))
 	headers, _ := json.Marshal(nonNil(o.Headers))
-	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob, tagsJSON(o.Tags))
+	var body any // NULL for a body kept as a blob
+	if o.Inline != nil {
+		body = o.Inline
+	}
+	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob, tagsJSON(o.Tags), body)
 	return replaced, err
 }
 
@@ -166,13 +187,13 @@ func (s *DB) SetObjectTags(ctx context.Context, bucket, key string, tags []trust
 
 // Object implements store.Store.
 func (s *DB) Object(ctx context.Context, bucket, key string) (*trustgate.Object, error) {
-	return objectByKey(ctx, s.q, bucket, key)
+	return objectByKey(ctx, s.q, bucket, key, true)
 }
 
 // DeleteObject implements store.Store.
 func (s *DB) DeleteObject(ctx context.Context, bucket, key string) (deleted *trustgate.Object, err error) {
 	err = s.tx(ctx, func(tx conn) error {
-		if deleted, err = objectByKey(ctx, tx, bucket, key); err != nil {
+		if deleted, err = objectByKey(ctx, tx, bucket, key, false); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE bucket = ? AND key = ?`, bucket, key)
@@ -226,7 +247,7 @@ func (s *DB) BlobsInUse(ctx context.Context) (map[string]bool, error) {
 	ids, err := queryAll(ctx, s.q, func(row interface{ Scan(...any) error }) (string, error) {
 		var id string
 		return id, row.Scan(&id)
-	}, `SELECT blob FROM objects UNION SELECT blob FROM parts`)
+	}, `SELECT blob FROM objects WHERE blob != '' UNION SELECT blob FROM parts`)
 	if err != nil {
 		return nil, err
 	}

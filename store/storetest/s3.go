@@ -86,6 +86,22 @@ func testObjects(t *testing.T, s store.Store) {
 	if err != nil || replaced == nil || replaced.Blob != "blob-1" {
 		t.Errorf("PutObject over an object = %+v, %v; want the first, for its blob", replaced, err)
 	}
+	// A small body kept in the record comes back with Object, not with
+	// listings, which would otherwise carry every body they list.
+	small := &trustgate.Object{Bucket: "photos", Key: "2026/small.txt", Size: 5, ETag: `"e"`, LastModified: t0,
+		Metadata: map[string]string{}, Headers: map[string]string{}, Inline: []byte("hello")}
+	if _, err := s.PutObject(ctx, small); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Object(ctx, "photos", "2026/small.txt"); err != nil || !reflect.DeepEqual(got, small) {
+		t.Errorf("Object of an inline body = %+v, %v; want %+v", got, err, small)
+	}
+	if list, err := s.Objects(ctx, "photos", "2026/small", "", 10); err != nil || len(list) != 1 || list[0].Inline != nil || list[0].Size != 5 {
+		t.Errorf("Objects = %+v, %v; want the small object without its body", list, err)
+	}
+	if deleted, err := s.DeleteObject(ctx, "photos", "2026/small.txt"); err != nil || deleted.Blob != "" {
+		t.Errorf("DeleteObject of an inline body = %+v, %v", deleted, err)
+	}
 	_, err = s.PutObject(ctx, &trustgate.Object{Bucket: "nothing", Key: "k", Blob: "b"})
 	wantErr(t, "PutObject into an unknown bucket", err, trustgate.ErrNotFound)
 	_, err = s.Object(ctx, "photos", "2026/sunset.jpg")
@@ -125,7 +141,7 @@ func testObjects(t *testing.T, s store.Store) {
 		}
 	}
 
-	if in, err := s.BlobsInUse(ctx); err != nil || !in["blob-2"] || !in["b-readme"] || in["blob-1"] {
+	if in, err := s.BlobsInUse(ctx); err != nil || !in["blob-2"] || !in["b-readme"] || in["blob-1"] || in[""] {
 		t.Errorf("BlobsInUse = %v, %v; want blob-2 and b-readme, not the replaced blob-1", in, err)
 	}
 	deleted, err := s.DeleteObject(ctx, "photos", "readme")
