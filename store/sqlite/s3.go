@@ -119,10 +119,23 @@ func scanObjectBody(row interface{ Scan(...any) error }, withBody bool) (*trustg
 	if o.Tags, err = parseTags(tags); err != nil {
 		return nil, fmt.Errorf("object %s/%s: %w", o.Bucket, o.Key, err)
 	}
-	if err := json.Unmarshal([]byte(metadata), &o.Metadata); err != nil {
+	if o.Metadata, err = parseMap(metadata); err != nil {
 		return nil, fmt.Errorf("object %s/%s: metadata: %w", o.Bucket, o.Key, err)
 	}
-	return &o, json.Unmarshal([]byte(headers), &o.Headers)
+	if o.Headers, err = parseMap(headers); err != nil {
+		return nil, fmt.Errorf("object %s/%s: headers: %w", o.Bucket, o.Key, err)
+	}
+	return &o, nil
+}
+
+// parseMap decodes a JSON object of strings; the empty one, which most
+// objects have, without the decoder.
+func parseMap(column string) (map[string]string, error) {
+	m := map[string]string{}
+	if column == "{}" {
+		return m, nil
+	}
+	return m, json.Unmarshal([]byte(column), &m)
 }
 
 // objectByKey reads an object, withBody with its inline body.
@@ -232,6 +245,9 @@ func prefixEnd(prefix string) (string, bool) {
 
 // parseTags reads a tags column; no tags is nil.
 func parseTags(column string) ([]trustgate.Tag, error) {
+	if column == "[]" {
+		return nil, nil // most objects have none: skip the decoder
+	}
 	var tags []trustgate.Tag
 	if err := json.Unmarshal([]byte(column), &tags); err != nil {
 		return nil, fmt.Errorf("tags: %w", err)
