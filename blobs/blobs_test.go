@@ -31,13 +31,7 @@ func TestPutOpenRemove(t *testing.T) {
 	if w.Size != int64(len(body)) || string(w.MD5) != string(wantMD5[:]) || string(sha.Sum(nil)) != string(wantSHA[:]) {
 		t.Errorf("Put = %+v; want size %d and the body's hashes", w, len(body))
 	}
-	f, err := s.Open(w.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _ := io.ReadAll(f)
-	f.Close()
-	if string(got) != body {
+	if got := readBlob(t, s, w.ID); got != body {
 		t.Errorf("Open read %d bytes, want the %d put", len(got), len(body))
 	}
 	if err := s.Remove(w.ID); err != nil {
@@ -170,13 +164,7 @@ func TestPutSmall(t *testing.T) {
 			if w.Inline != nil {
 				t.Fatalf("PutSmall kept %d bytes in memory; want a blob", len(w.Inline))
 			}
-			f, err := s.Open(w.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, _ := io.ReadAll(f)
-			f.Close()
-			if string(got) != body {
+			if got := readBlob(t, s, w.ID); got != body {
 				t.Errorf("the blob holds %d bytes, want the %d put", len(got), len(body))
 			}
 		})
@@ -195,4 +183,18 @@ func TestPutSmallFailure(t *testing.T) {
 			t.Errorf("PutSmall of a body failing after %d bytes = %+v, want its error", n, w)
 		}
 	}
+}
+
+func readBlob(t *testing.T, s *blobs.Store, id string) string {
+	t.Helper()
+	f, err := s.Open(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
