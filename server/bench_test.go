@@ -18,6 +18,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/trustgate/trustgate/datadir"
+	"github.com/trustgate/trustgate/internal/jsonlog"
 	"github.com/trustgate/trustgate/server"
 	"github.com/trustgate/trustgate/store/cache"
 )
@@ -64,7 +65,7 @@ func newServer(b *testing.B) (http.Handler, aws.Credentials) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { dir.Close() })
-	h, err := server.New(server.Config{Store: cache.New(dir.Store), Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Region: "us-east-1", Key: dir.Key})
+	h, err := server.New(server.Config{Store: cache.New(dir.Store), Log: slog.New(jsonlog.New(io.Discard)), Region: "us-east-1", Key: dir.Key})
 	if err != nil {
 		b.Fatal(err)
 	}

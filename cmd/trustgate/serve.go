@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trustgate/trustgate/datadir"
+	"github.com/trustgate/trustgate/internal/jsonlog"
 	"github.com/trustgate/trustgate/server"
 	"github.com/trustgate/trustgate/store/cache"
 )
@@ -62,7 +63,7 @@ const gcPercent = 300
 // serve runs the server until ctx is done, then shuts down gracefully.
 // The banner goes to out, the request log (JSON lines) to logs.
 func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
-	log := slog.New(slog.NewJSONHandler(logs, nil))
+	log := slog.New(jsonlog.New(logs))
 	dir, err := datadir.Open(ctx, o.Data, time.Now())
 	if err != nil {
 		return fmt.Errorf("opening data directory %s: %w", o.Data, err)
