@@ -265,7 +265,8 @@ type Store interface {
 	// Close releases the store.
 	Close() error
 
-	// S3 buckets and the metadata of their objects; bodies are blobs.
+	// S3 buckets and their objects; bodies are blobs, or kept in the
+	// object (Inline) when small.
 
 	// CreateBucket adds a bucket. Returns ErrConflict when the name is
 	// taken in any account, ErrNotFound for an unknown account.
@@ -286,7 +287,8 @@ type Store interface {
 	PutObject(ctx context.Context, o *trustgate.Object) (replaced *trustgate.Object, err error)
 	// SetObjectTags replaces an object's tags. Returns ErrNotFound.
 	SetObjectTags(ctx context.Context, bucket, key string, tags []trustgate.Tag) error
-	// Object returns an object's metadata. Returns ErrNotFound.
+	// Object returns an object, with its body when it is inline.
+	// Listings leave bodies out. Returns ErrNotFound.
 	Object(ctx context.Context, bucket, key string) (*trustgate.Object, error)
 	// DeleteObject removes an object and returns it, for its blob.
 	// Returns ErrNotFound.

@@ -20,7 +20,8 @@ import (
 // maxEntries bounds each map; a full map is cleared.
 const maxEntries = 50000
 
-// Store is a store.Store that caches AccessKey, User, Role and Bucket.
+// Store is a store.Store that caches AccessKey, User, Role, Bucket and
+// Object.
 type Store struct {
 	store.Store
 
@@ -30,6 +31,10 @@ type Store struct {
 	roles map[userKey]trustgate.Role     // guarded by mu; AssumeRole reads the role's trust policy
 	// buckets are S3 buckets by name, guarded by mu.
 	buckets map[string]trustgate.Bucket
+	// objects are S3 objects with their inline bodies, which add up to
+	// objectBytes; both guarded by mu.
+	objects     map[objectKey]trustgate.Object
+	objectBytes int
 	// forgets counts what the cache has dropped for a write, guarded by
 	// mu: a value read from the store while it changed may predate that
 	// write, and is not kept.
@@ -48,7 +53,8 @@ type userKey struct{ account, name string } // name lower-cased: IAM names are c
 
 // New caches in front of st.
 func New(st store.Store) *Store {
-	return &Store{Store: st, keys: map[string]trustgate.AccessKey{}, users: map[userKey]trustgate.User{}, roles: map[userKey]trustgate.Role{}, uses: map[string]*keyUse{}, buckets: map[string]trustgate.Bucket{}}
+	return &Store{Store: st, keys: map[string]trustgate.AccessKey{}, users: map[userKey]trustgate.User{}, roles: map[userKey]trustgate.Role{}, uses: map[string]*keyUse{}, buckets: map[string]trustgate.Bucket{},
+		objects: map[objectKey]trustgate.Object{}}
 }
 
 // lookup returns a copy of m's entry for key, or reads it with load and

@@ -164,3 +164,70 @@ func TestReadRacingWriteIsNotKept(t *testing.T) {
 	}
 	close(p.read)
 }
+
+// A cached object is dropped by every write to its key, and a caller
+// changing its copy changes nothing for the next.
+func TestObjectsFollowEveryWrite(t *testing.T) {
+	sealer, err := secret.NewSealer(bytes.Repeat([]byte{1}, secret.KeySize), "access keys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "trustgate.db"), sealer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.SeedForTest(t, db, "secret")
+	ctx := t.Context()
+	c := cache.New(db)
+	if err := c.CreateBucket(ctx, &trustgate.Bucket{Name: "notes", Account: "111111111111", Region: "us-east-1"}); err != nil {
+		t.Fatal(err)
+	}
+	read := func() *trustgate.Object {
+		t.Helper()
+		o, err := c.Object(ctx, "notes", "todo.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	put := func(body string) {
+		t.Helper()
+		if _, err := c.PutObject(ctx, &trustgate.Object{Bucket: "notes", Key: "todo.txt", Size: int64(len(body)), Inline: []byte(body),
+			Metadata: map[string]string{"v": body}, Headers: map[string]string{}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("one")
+	read().Metadata["v"] = "changed by a caller"
+	if o := read(); string(o.Inline) != "one" || o.Metadata["v"] != "one" {
+		t.Errorf("Object = %q, %v; want the stored object, whatever a caller did to its copy", o.Inline, o.Metadata)
+	}
+	put("two")
+	if o := read(); string(o.Inline) != "two" {
+		t.Errorf("Object after PutObject = %q, want two", o.Inline)
+	}
+	if err := c.SetObjectTags(ctx, "notes", "todo.txt", []trustgate.Tag{{Key: "k", Value: "v"}}); err != nil {
+		t.Fatal(err)
+	}
+	if o := read(); len(o.Tags) != 1 {
+		t.Errorf("Object after SetObjectTags has tags %v", o.Tags)
+	}
+	u := &trustgate.Upload{ID: "up1", Bucket: "notes", Key: "todo.txt", Account: "111111111111", Metadata: map[string]string{}, Headers: map[string]string{}}
+	if err := c.CreateUpload(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.CompleteUpload(ctx, "up1", &trustgate.Object{Bucket: "notes", Key: "todo.txt", Blob: "joined",
+		Metadata: map[string]string{}, Headers: map[string]string{}}); err != nil {
+		t.Fatal(err)
+	}
+	if o := read(); o.Blob != "joined" || o.Inline != nil {
+		t.Errorf("Object after CompleteUpload = blob %q, inline %q; want the upload's object", o.Blob, o.Inline)
+	}
+	if _, err := c.DeleteObject(ctx, "notes", "todo.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Object(ctx, "notes", "todo.txt"); err == nil {
+		t.Error("Object after DeleteObject still found")
+	}
+}

@@ -1,0 +1,88 @@
+package cache
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"github.com/trustgate/trustgate"
+)
+
+// maxObjectBytes bounds the inline bodies the object cache holds; past it
+// the cache starts over, like the other maps past maxEntries.
+const maxObjectBytes = 32 << 20
+
+type objectKey struct{ bucket, key string }
+
+// objectCopy copies what a caller may change. The inline body is shared:
+// nothing writes into a body once it is stored.
+func objectCopy(o trustgate.Object) trustgate.Object {
+	o.Metadata = maps.Clone(o.Metadata)
+	o.Headers = maps.Clone(o.Headers)
+	o.Tags = slices.Clone(o.Tags)
+	return o
+}
+
+// Object implements store.Store: a GetObject or HeadObject of a hot key,
+// small bodies included, is answered from memory.
+func (s *Store) Object(ctx context.Context, bucket, key string) (*trustgate.Object, error) {
+	k := objectKey{bucket, key}
+	s.mu.RLock()
+	o, ok := s.objects[k]
+	forgets := s.forgets
+	s.mu.RUnlock()
+	if ok {
+		o = objectCopy(o)
+		return &o, nil
+	}
+	found, err := s.Store.Object(ctx, bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.forgets == forgets {
+		if len(s.objects) >= maxEntries || s.objectBytes+len(found.Inline) > maxObjectBytes {
+			clear(s.objects)
+			s.objectBytes = 0
+		}
+		s.objects[k] = objectCopy(*found)
+		s.objectBytes += len(found.Inline)
+	}
+	s.mu.Unlock()
+	return found, nil
+}
+
+func (s *Store) forgetObject(bucket, key string) {
+	s.forget(func() {
+		k := objectKey{bucket, key}
+		if o, ok := s.objects[k]; ok {
+			s.objectBytes -= len(o.Inline)
+			delete(s.objects, k)
+		}
+	})
+}
+
+// PutObject implements store.Store.
+func (s *Store) PutObject(ctx context.Context, o *trustgate.Object) (*trustgate.Object, error) {
+	defer s.forgetObject(o.Bucket, o.Key)
+	return s.Store.PutObject(ctx, o)
+}
+
+// SetObjectTags implements store.Store.
+func (s *Store) SetObjectTags(ctx context.Context, bucket, key string, tags []trustgate.Tag) error {
+	defer s.forgetObject(bucket, key)
+	return s.Store.SetObjectTags(ctx, bucket, key, tags)
+}
+
+// DeleteObject implements store.Store.
+func (s *Store) DeleteObject(ctx context.Context, bucket, key string) (*trustgate.Object, error) {
+	defer s.forgetObject(bucket, key)
+	return s.Store.DeleteObject(ctx, bucket, key)
+}
+
+// CompleteUpload implements store.Store: the upload's object replaces
+// whatever had its key.
+func (s *Store) CompleteUpload(ctx context.Context, uploadID string, o *trustgate.Object) (*trustgate.Object, []*trustgate.Part, error) {
+	defer s.forgetObject(o.Bucket, o.Key)
+	return s.Store.CompleteUpload(ctx, uploadID, o)
+}
