@@ -12,34 +12,44 @@ import (
 // A Context is built once per request and only read during evaluation, so
 // it may be shared by concurrent evaluations once built.
 type Context struct {
-	values map[string][]string // lower-cased key → values
-	names  map[string]string   // lower-cased key → the key as first set
+	entries map[string]entry // by lower-cased key
 }
+
+// entry is a key as first set, and its values.
+type entry struct {
+	name   string
+	values []string
+}
+
+// contextSize is room for the keys a request usually has (global keys,
+// the caller's, the service's), so that building one does not grow the
+// map several times over.
+const contextSize = 32
 
 // NewContext returns an empty context.
 func NewContext() *Context {
-	return &Context{values: make(map[string][]string), names: make(map[string]string)}
+	return &Context{entries: make(map[string]entry, contextSize)}
 }
 
 // Set gives key the values, replacing what it had.
 func (c *Context) Set(key string, values ...string) {
-	lower := strings.ToLower(key)
-	if _, ok := c.names[lower]; !ok {
-		c.names[lower] = key
+	lower := lowerKey(key)
+	e, ok := c.entries[lower]
+	if !ok {
+		e.name = key
 	}
-	c.values[lower] = values
+	e.values = values
+	c.entries[lower] = e
 }
 
 // Delete removes key from the context.
 func (c *Context) Delete(key string) {
-	lower := strings.ToLower(key)
-	delete(c.values, lower)
-	delete(c.names, lower)
+	delete(c.entries, lowerKey(key))
 }
 
 // Get returns the values of key and whether the key is present.
 func (c *Context) Get(key string) ([]string, bool) {
-	return c.lookup(strings.ToLower(key))
+	return c.lookup(lowerKey(key))
 }
 
 // lookup is Get for a key that is already lower-case; it never allocates.
@@ -47,18 +57,41 @@ func (c *Context) lookup(lowerKey string) ([]string, bool) {
 	if c == nil {
 		return nil, false
 	}
-	v, ok := c.values[lowerKey]
-	return v, ok
+	e, ok := c.entries[lowerKey]
+	return e.values, ok
 }
+
+// lowerKey is key lower-cased; the global keys every request sets are
+// looked up rather than lower-cased anew each time.
+func lowerKey(key string) string {
+	if lower, ok := lowerGlobalKeys[key]; ok {
+		return lower
+	}
+	return strings.ToLower(key)
+}
+
+var lowerGlobalKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{
+		"aws:CurrentTime", "aws:EpochTime", "aws:SecureTransport", "aws:SourceIp", "aws:RequestedRegion",
+		"aws:ResourceAccount", "aws:ResourceOrgID", "aws:ResourceOrgPaths", "aws:PrincipalType",
+		"aws:PrincipalIsAWSService", "aws:PrincipalServiceName", "aws:PrincipalAccount", "aws:PrincipalArn",
+		"aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge",
+		"aws:TokenIssueTime", "aws:SourceIdentity", "aws:ViaAWSService", "aws:CalledVia", "aws:username", "aws:userid",
+	} {
+		m[k] = strings.ToLower(k)
+	}
+	return m
+}()
 
 // Keys returns the names of the keys present, sorted.
 func (c *Context) Keys() []string {
 	if c == nil {
 		return nil
 	}
-	keys := make([]string, 0, len(c.names))
-	for _, name := range c.names {
-		keys = append(keys, name)
+	keys := make([]string, 0, len(c.entries))
+	for _, e := range c.entries {
+		keys = append(keys, e.name)
 	}
 	sort.Strings(keys)
 	return keys
@@ -70,11 +103,8 @@ func (c *Context) Clone() *Context {
 	if c == nil {
 		return out
 	}
-	for k, v := range c.values {
-		out.values[k] = v
-	}
-	for k, v := range c.names {
-		out.names[k] = v
+	for k, e := range c.entries {
+		out.entries[k] = e
 	}
 	return out
 }
