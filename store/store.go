@@ -282,8 +282,9 @@ type Store interface {
 	// while it holds objects or multipart uploads.
 	DeleteBucket(ctx context.Context, name string) error
 	// PutObject adds or replaces an object and returns the one it
-	// replaced, nil if none, whose blob the caller may then remove.
-	// Returns ErrNotFound when the bucket does not exist.
+	// replaced (its bucket, key and blob), nil if none, whose blob the
+	// caller may then remove. Returns ErrNotFound when the bucket does not
+	// exist.
 	PutObject(ctx context.Context, o *trustgate.Object) (replaced *trustgate.Object, err error)
 	// SetObjectTags replaces an object's tags. Returns ErrNotFound.
 	SetObjectTags(ctx context.Context, bucket, key string, tags []trustgate.Tag) error
@@ -315,7 +316,7 @@ type Store interface {
 	// Parts lists an upload's parts by number.
 	Parts(ctx context.Context, uploadID string) ([]*trustgate.Part, error)
 	// CompleteUpload ends an upload by recording its object, all at once,
-	// and returns the object it replaced and the upload's parts, whose
+	// and returns the object it replaced (as PutObject) and the upload's parts, whose
 	// blobs the caller may then remove. Returns ErrNotFound for an unknown
 	// upload.
 	CompleteUpload(ctx context.Context, uploadID string, o *trustgate.Object) (replaced *trustgate.Object, parts []*trustgate.Part, err error)

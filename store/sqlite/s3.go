@@ -156,22 +156,21 @@ func objectByKey(ctx context.Context, q interface {
 // PutObject implements store.Store.
 func (s *DB) PutObject(ctx context.Context, o *trustgate.Object) (replaced *trustgate.Object, err error) {
 	err = s.tx(ctx, func(tx conn) error {
-		if err := requireBucket(ctx, tx, o.Bucket); err != nil {
-			return err
-		}
 		replaced, err = putObject(ctx, tx, o)
 		return err
 	})
 	return replaced, err
 }
 
-// putObject records o within tx and returns the object it replaced.
+// putObject records o within tx and returns the object it replaced, by
+// its blob. The bucket's existence is the objects table's foreign key to
+// check: a separate query would look it up twice.
 func putObject(ctx context.Context, tx conn, o *trustgate.Object) (replaced *trustgate.Object, err error) {
-	old, err := objectByKey(ctx, tx, o.Bucket, o.Key, false)
-	switch {
+	var blob string
+	switch err := tx.QueryRowContext(ctx, `SELECT blob FROM objects WHERE bucket = ? AND key = ?`, o.Bucket, o.Key).Scan(&blob); {
 	case err == nil:
-		replaced = old
-	case !errors.Is(err, trustgate.ErrNotFound):
+		replaced = &trustgate.Object{Bucket: o.Bucket, Key: o.Key, Blob: blob}
+	case !errors.Is(err, sql.ErrNoRows):
 		return nil, err
 	}
 	metadata, _ := json.Marshal(nonNil(o.Metadata))
@@ -182,6 +181,9 @@ func putObject(ctx context.Context, tx conn, o *trustgate.Object) (replaced *tru
 	}
 	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob, tagsJSON(o.Tags), body)
+	if isForeignKey(err) {
+		return nil, fmt.Errorf("bucket %s: %w", o.Bucket, trustgate.ErrNotFound)
+	}
 	return replaced, err
 }
 

@@ -148,6 +148,12 @@ func fromUnix(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
+// isForeignKey reports whether err is a foreign key violation: a row
+// naming a parent that does not exist.
+func isForeignKey(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
+}
+
 // isConstraint reports whether err is a uniqueness or key violation.
 func isConstraint(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "constraint failed")

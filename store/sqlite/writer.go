@@ -141,19 +141,20 @@ func (w *writer) commit(batch []*write) []error {
 		}
 	} else {
 		for i, wr := range batch {
-			if _, err := tx.ExecContext(ctx, "SAVEPOINT write"); err != nil {
+			// Through c, the savepoint statements are prepared once.
+			if _, err := c.ExecContext(ctx, "SAVEPOINT write"); err != nil {
 				tx.Rollback()
 				return fail(err)
 			}
 			if errs[i] = run(wr.fn, c); errs[i] != nil {
 				// Undo this write alone. If SQLite already undid the whole
 				// transaction (as it may on I/O errors), every write fails.
-				if _, err := tx.ExecContext(ctx, "ROLLBACK TO write"); err != nil {
+				if _, err := c.ExecContext(ctx, "ROLLBACK TO write"); err != nil {
 					tx.Rollback()
 					return fail(fmt.Errorf("undoing a failed write (%v): %w", errs[i], err))
 				}
 			}
-			if _, err := tx.ExecContext(ctx, "RELEASE write"); err != nil {
+			if _, err := c.ExecContext(ctx, "RELEASE write"); err != nil {
 				tx.Rollback()
 				return fail(err)
 			}
