@@ -168,31 +168,39 @@ type logLine struct {
 	authorization string
 }
 
+// logRequest writes the request's line. The record is made here rather
+// than by Logger.LogAttrs, which would also look up the caller's program
+// counter for nothing.
+func (s *Server) logRequest(ctx context.Context, id string, start time.Time, line *logLine) {
+	if !s.log.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	now := time.Now()
+	record := slog.NewRecord(now, slog.LevelInfo, "request", 0)
+	attrs := [9]slog.Attr{
+		slog.String("id", id), slog.String("service", line.service), slog.String("action", line.action),
+		slog.String("caller", line.caller), slog.Int("status", line.status), slog.String("error", line.code),
+		slog.Duration("took", now.Sub(start)),
+	}
+	n := 7
+	switch {
+	case line.authorization != "":
+		attrs[7], attrs[8] = slog.String("decision", "deny"), slog.String("authorization", line.authorization)
+		n = 9
+	case line.status < 300:
+		attrs[7] = slog.String("decision", "allow")
+		n = 8
+	}
+	record.AddAttrs(attrs[:n]...) // at once: the record grows its storage once
+	s.log.Handler().Handle(ctx, record)
+}
+
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := newRequestID()
 	line := &logLine{status: http.StatusOK}
-	defer func() {
-		attrs := make([]slog.Attr, 0, 9)
-		attrs = append(attrs,
-			slog.String("id", id), slog.String("service", line.service), slog.String("action", line.action),
-			slog.String("caller", line.caller), slog.Int("status", line.status), slog.String("error", line.code),
-			slog.Duration("took", time.Since(start)))
-		switch {
-		case line.authorization != "":
-			attrs = append(attrs, slog.String("decision", "deny"), slog.String("authorization", line.authorization))
-		case line.status < 300:
-			attrs = append(attrs, slog.String("decision", "allow"))
-		}
-		// The record is made here rather than by Logger.LogAttrs, which
-		// would also look up the caller's program counter for nothing.
-		if s.log.Enabled(r.Context(), slog.LevelInfo) {
-			record := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
-			record.AddAttrs(attrs...)
-			s.log.Handler().Handle(r.Context(), record)
-		}
-	}()
+	defer s.logRequest(r.Context(), id, start, line)
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/_trustgate/"); ok {
 		s.serveOwn(w, rest, line)
 		return

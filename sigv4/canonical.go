@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -235,6 +236,16 @@ func signatureMatches(key, s []byte, sig string) bool {
 	return hmac.Equal(want[:], []byte(sig))
 }
 
+// hmacLong is hmacSum through crypto/hmac, for long inputs. It copies
+// msg, so that hashing it through an interface does not make every
+// caller's buffer escape to the heap.
+func hmacLong(key, msg []byte) (sum [sha256.Size]byte) {
+	m := hmac.New(sha256.New, key)
+	m.Write(bytes.Clone(msg))
+	copy(sum[:], m.Sum(nil))
+	return sum
+}
+
 // hmacSum is HMAC-SHA256 (RFC 2104) of msg under key. A signing key and
 // a string to sign are short, so both hashes usually run over buffers on
 // the stack, without the allocations of crypto/hmac; longer inputs take
@@ -243,11 +254,7 @@ func hmacSum(key, msg []byte) [sha256.Size]byte {
 	const block = 64 // SHA-256's block size
 	var inner [block + 448]byte
 	if len(key) > block || len(msg) > len(inner)-block {
-		m := hmac.New(sha256.New, key)
-		m.Write(msg)
-		var sum [sha256.Size]byte
-		m.Sum(sum[:0])
-		return sum
+		return hmacLong(key, msg)
 	}
 	var outer [block + sha256.Size]byte
 	copy(inner[:], key)

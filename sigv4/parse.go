@@ -42,7 +42,6 @@ type auth struct {
 	scope       string // date/region/service/aws4_request
 
 	signedHeaders    []string
-	signedHeadersBuf [12]string // room for the usual number of signed headers
 	signedHeadersRaw string
 	signature        string
 	token            string
@@ -61,27 +60,27 @@ type param struct {
 	key, value string
 }
 
-// parseAuth reads the signature a request claims: the Authorization
+// parseAuth reads into a the signature a request claims: the Authorization
 // header, or else the X-Amz-* query parameters of a presigned URL. An
 // unsigned request is a MissingAuth *Error.
-func parseAuth(r *http.Request) (*auth, *Error) {
-	a := &auth{expires: -1, query: parseQuery(r.URL.RawQuery)}
+func parseAuth(r *http.Request, a *auth) *Error {
+	*a = auth{expires: -1, query: parseQuery(r.URL.RawQuery)}
 	if h, ok := r.Header["Authorization"]; ok && len(h) > 0 {
 		a.header = h[0]
-		return a, a.parseHeader(r)
+		return a.parseHeader(r)
 	}
 	if _, ok := a.param(qAlgorithm); ok {
 		a.presigned = true
-		return a, a.parsePresigned()
+		return a.parsePresigned()
 	}
 	if _, ok := a.param("AWSAccessKeyId"); ok {
 		if _, ok := a.param("Signature"); ok {
-			return a, &Error{Kind: UnsupportedAlgorithm, Presigned: true,
+			return &Error{Kind: UnsupportedAlgorithm, Presigned: true,
 				Detail:   "Signature Version 2 is not supported; sign requests with AWS4-HMAC-SHA256.",
 				S3Detail: `X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"`}
 		}
 	}
-	return a, &Error{Kind: MissingAuth}
+	return &Error{Kind: MissingAuth}
 }
 
 // first is a header's first value, "" when absent; the names it is given
@@ -293,10 +292,7 @@ func (a *auth) parseCredential(cred string) *Error {
 
 func (a *auth) parseSignedHeaders(s string) *Error {
 	a.signedHeadersRaw = s
-	a.signedHeaders = a.signedHeadersBuf[:0]
-	for h := range strings.SplitSeq(s, ";") {
-		a.signedHeaders = append(a.signedHeaders, h)
-	}
+	a.signedHeaders = strings.Split(s, ";")
 	host := false
 	for _, h := range a.signedHeaders {
 		if h == "" {

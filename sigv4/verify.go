@@ -181,8 +181,9 @@ func (v *Verifier) maxSkew() time.Duration {
 // Kind MissingAuth for an unsigned request (for S3, an anonymous one), and
 // otherwise the reason, which Error.Reply words for the answering service.
 func (v *Verifier) Verify(r *http.Request) (*Signed, error) {
-	a, e := parseAuth(r)
-	if e != nil {
+	var parsed auth // on the stack: nothing keeps it past Verify
+	a := &parsed
+	if e := parseAuth(r, a); e != nil {
 		e.AccessKeyID = a.accessKeyID
 		return nil, e
 	}
@@ -205,6 +206,7 @@ func (v *Verifier) Verify(r *http.Request) (*Signed, error) {
 		s.Expires = a.time.Add(v.presignWindow(a))
 	}
 	s3 := a.service == "s3"
+	var e *Error
 	var decoded int64 = -1
 	if s3 {
 		if e := s3Payload(r, a, s); e != nil {
