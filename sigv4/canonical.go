@@ -11,34 +11,33 @@ import (
 	"strings"
 )
 
-// canonicalRequest builds the canonical request for r as AWS does:
+// appendCanonicalRequest appends the canonical request for r, as AWS
+// builds it, to b:
 //
 //	method \n URI \n query \n headers \n signed-headers \n payload-hash
 //
 // S3 takes the URI path as the client sent it; every other service
-// URI-encodes the (already encoded) path once more.
-func canonicalRequest(r *http.Request, a *auth, payloadHash string) string {
-	var b strings.Builder
-	b.Grow(256 + len(r.URL.RawQuery) + len(payloadHash))
-	b.WriteString(r.Method)
-	b.WriteByte('\n')
+// URI-encodes the (already encoded) path once more. The caller may keep b
+// on its stack: the string is needed only to explain a mismatch.
+func appendCanonicalRequest(b []byte, r *http.Request, a *auth, payloadHash string) []byte {
+	b = append(b, r.Method...)
+	b = append(b, '\n')
 	path := rawPath(r)
 	if a.service == "s3" {
-		b.WriteString(path)
+		b = append(b, path...)
 	} else {
-		writeEncoded(&b, path, true)
+		b = appendEncoded(b, path, true)
 	}
-	b.WriteByte('\n')
-	writeCanonicalQuery(&b, a.query, a.presigned)
-	b.WriteByte('\n')
+	b = append(b, '\n')
+	b = appendCanonicalQuery(b, a.query, a.presigned)
+	b = append(b, '\n')
 	for _, name := range a.signedHeaders {
-		writeCanonicalHeader(&b, r, name)
+		b = appendCanonicalHeader(b, r, name)
 	}
-	b.WriteByte('\n')
-	b.WriteString(a.signedHeadersRaw)
-	b.WriteByte('\n')
-	b.WriteString(payloadHash)
-	return b.String()
+	b = append(b, '\n')
+	b = append(b, a.signedHeadersRaw...)
+	b = append(b, '\n')
+	return append(b, payloadHash...)
 }
 
 // rawPath returns the request path exactly as the client sent it: from
@@ -58,12 +57,12 @@ func rawPath(r *http.Request) string {
 	return p
 }
 
-// writeCanonicalQuery writes the query pairs URI-encoded, sorted by name
-// then value after encoding, as name=value joined by '&'. A presigned
-// request leaves out its own X-Amz-Signature.
-func writeCanonicalQuery(b *strings.Builder, ps []param, presigned bool) {
+// appendCanonicalQuery appends the query pairs URI-encoded, sorted by
+// name then value after encoding, as name=value joined by '&'. A
+// presigned request leaves out its own X-Amz-Signature.
+func appendCanonicalQuery(b []byte, ps []param, presigned bool) []byte {
 	if len(ps) == 0 {
-		return
+		return b
 	}
 	enc := make([]param, 0, len(ps))
 	for _, p := range ps {
@@ -80,36 +79,35 @@ func writeCanonicalQuery(b *strings.Builder, ps []param, presigned bool) {
 	})
 	for i, p := range enc {
 		if i > 0 {
-			b.WriteByte('&')
+			b = append(b, '&')
 		}
-		b.WriteString(p.key)
-		b.WriteByte('=')
-		b.WriteString(p.value)
+		b = append(b, p.key...)
+		b = append(b, '=')
+		b = append(b, p.value...)
 	}
+	return b
 }
 
-// writeCanonicalHeader writes "name:value\n": every value of the header,
-// trimmed, with runs of spaces made one, joined by commas. The host comes
-// from r.Host, where Go's server puts it.
-func writeCanonicalHeader(b *strings.Builder, r *http.Request, name string) {
+// appendCanonicalHeader appends "name:value\n": every value of the
+// header, trimmed, with runs of spaces made one, joined by commas. The
+// host comes from r.Host, where Go's server puts it.
+func appendCanonicalHeader(b []byte, r *http.Request, name string) []byte {
 	lname := strings.ToLower(name)
-	b.WriteString(lname)
-	b.WriteByte(':')
+	b = append(b, lname...)
+	b = append(b, ':')
 	if lname == "host" {
 		host := r.Host
 		if host == "" {
 			host = r.URL.Host
 		}
-		writeTrimmed(b, host)
-		b.WriteByte('\n')
-		return
+		return append(appendTrimmed(b, host), '\n')
 	}
 	vs := headerValues(r.Header, lname)
 	if vs == nil {
 		switch lname {
 		case "content-length":
 			if r.ContentLength >= 0 {
-				vs = []string{strconv.FormatInt(r.ContentLength, 10)}
+				b = strconv.AppendInt(b, r.ContentLength, 10)
 			}
 		case "transfer-encoding":
 			vs = r.TransferEncoding
@@ -117,11 +115,11 @@ func writeCanonicalHeader(b *strings.Builder, r *http.Request, name string) {
 	}
 	for i, v := range vs {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		writeTrimmed(b, v)
+		b = appendTrimmed(b, v)
 	}
-	b.WriteByte('\n')
+	return append(b, '\n')
 }
 
 // headerValues finds a header by its lower-case name without allocating
@@ -152,13 +150,12 @@ func headerValues(h http.Header, lname string) []string {
 	return nil
 }
 
-// writeTrimmed writes v without leading and trailing whitespace and with
-// each run of spaces written as one space.
-func writeTrimmed(b *strings.Builder, v string) {
+// appendTrimmed appends v without leading and trailing whitespace and
+// with each run of spaces written as one space.
+func appendTrimmed(b []byte, v string) []byte {
 	v = strings.Trim(v, " \t")
 	if !strings.Contains(v, "  ") {
-		b.WriteString(v)
-		return
+		return append(b, v...)
 	}
 	space := false
 	for i := 0; i < len(v); i++ {
@@ -171,8 +168,9 @@ func writeTrimmed(b *strings.Builder, v string) {
 		} else {
 			space = false
 		}
-		b.WriteByte(c)
+		b = append(b, c)
 	}
+	return b
 }
 
 // unreserved reports the bytes SigV4 leaves unencoded (RFC 3986
@@ -194,30 +192,26 @@ func encode(s string) string {
 	if n == 0 {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s) + 2*n)
-	writeEncoded(&b, s, false)
-	return b.String()
+	return string(appendEncoded(make([]byte, 0, len(s)+2*n), s, false))
 }
 
-func writeEncoded(b *strings.Builder, s string, keepSlash bool) {
+func appendEncoded(b []byte, s string, keepSlash bool) []byte {
 	const upper = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if unreserved(c) || keepSlash && c == '/' {
-			b.WriteByte(c)
+			b = append(b, c)
 			continue
 		}
-		b.WriteByte('%')
-		b.WriteByte(upper[c>>4])
-		b.WriteByte(upper[c&15])
+		b = append(b, '%', upper[c>>4], upper[c&15])
 	}
+	return b
 }
 
 // appendStringToSign appends the SigV4 string to sign for a canonical
 // request to b.
-func appendStringToSign(b []byte, amzDate, scope, canonical string) []byte {
-	sum := sha256.Sum256([]byte(canonical))
+func appendStringToSign(b []byte, amzDate, scope string, canonical []byte) []byte {
+	sum := sha256.Sum256(canonical)
 	b = append(b, algorithm...)
 	b = append(b, '\n')
 	b = append(b, amzDate...)

@@ -236,12 +236,13 @@ func (v *Verifier) Verify(r *http.Request) (*Signed, error) {
 	}
 
 	key := v.cache().Key(secret, a.date, a.region, a.service)
-	canonical := canonicalRequest(r, a, s.PayloadHash)
+	var canonicalBuf [1024]byte
+	canonical := appendCanonicalRequest(canonicalBuf[:0], r, a, s.PayloadHash)
 	var stsBuf [256]byte
 	sts := appendStringToSign(stsBuf[:0], a.amzDate, a.scope, canonical)
 	if !signatureMatches(key, sts, a.signature) {
 		return nil, &Error{Kind: SignatureMismatch, Presigned: a.presigned, AccessKeyID: a.accessKeyID,
-			CanonicalRequest: canonical, StringToSign: string(sts), SignatureProvided: a.signature}
+			CanonicalRequest: string(canonical), StringToSign: string(sts), SignatureProvided: a.signature}
 	}
 
 	switch s.Payload {
