@@ -338,7 +338,11 @@ func preconditions(h http.Header, o *trustgate.Object) int {
 	}
 	modified := o.LastModified.Truncate(time.Second)
 	since := func(name string) (time.Time, bool) {
-		t, err := http.ParseTime(h.Get(name))
+		v := h.Get(name)
+		if v == "" {
+			return time.Time{}, false // the usual case, without ParseTime's three failed attempts
+		}
+		t, err := http.ParseTime(v)
 		return t, err == nil
 	}
 	if v := h.Get("If-Match"); v != "" {
