@@ -8,6 +8,7 @@ package access
 import (
 	"context"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -68,9 +69,20 @@ type Request struct {
 // Origin is where a request came from, for the condition keys that
 // describe it.
 type Origin struct {
-	SourceIP        string // aws:SourceIp
+	// RemoteAddr is the client's host:port, whose host is aws:SourceIp;
+	// it is split only for a request that is decided.
+	RemoteAddr      string
 	SecureTransport bool   // aws:SecureTransport
 	Region          string // aws:RequestedRegion, from the credential scope
+}
+
+// SourceIP is the client's address, for aws:SourceIp.
+func (o Origin) SourceIP() string {
+	host, _, err := net.SplitHostPort(o.RemoteAddr)
+	if err != nil {
+		return o.RemoteAddr
+	}
+	return host
 }
 
 // Check decides r. An error means the policies could not be read or
@@ -112,7 +124,7 @@ func (c *Checker) Check(ctx context.Context, r *Request) (authz.Result, error) {
 		SourceIdentity: p.SourceIdentity,
 	}
 	facts := &authz.RequestFacts{
-		Time: now, SourceIP: r.SourceIP, SecureTransport: r.SecureTransport, Region: r.Region, ResourceAccount: r.ResourceAccount,
+		Time: now, SourceIP: r.SourceIP(), SecureTransport: r.SecureTransport, Region: r.Region, ResourceAccount: r.ResourceAccount,
 	}
 	if err := c.applyOrganization(ctx, req, caller, facts); err != nil {
 		return authz.Result{}, err

@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -240,7 +239,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.log.Error("recording an access key's use", "id", id, "err", err)
 		}
 	}
-	origin := access.Origin{SourceIP: sourceIP(r), SecureTransport: r.TLS != nil, Region: signed.Region}
+	origin := access.Origin{RemoteAddr: r.RemoteAddr, SecureTransport: r.TLS != nil, Region: signed.Region}
 	switch signed.Service {
 	case "sts":
 		s.serveQuery(w, r, id, stsapi.Namespace, signed, line, func(req *query.Request) (any, *query.Error) {
@@ -316,7 +315,7 @@ func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, id string, sign
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	err := s.s3.Serve(r.Context(), rec, &s3api.Call{
 		Principal: principal, Signed: signed, Request: r, RequestID: id,
-		Origin: access.Origin{SourceIP: sourceIP(r), SecureTransport: r.TLS != nil, Region: region},
+		Origin: access.Origin{RemoteAddr: r.RemoteAddr, SecureTransport: r.TLS != nil, Region: region},
 	})
 	line.status = rec.status
 	if err != nil {
@@ -393,15 +392,6 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, id, ns strin
 	if err := query.WriteResult(w, ns, req.Action, id, result); err != nil {
 		s.internalError(w, id, ns, line, err)
 	}
-}
-
-// sourceIP is the client's address, for aws:SourceIp.
-func sourceIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func (s *Server) writeQueryError(w http.ResponseWriter, id, ns string, line *logLine, err *query.Error) {
