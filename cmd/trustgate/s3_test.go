@@ -456,3 +456,31 @@ func TestS3BodiesEitherSideOfTheInlineLimit(t *testing.T) {
 		t.Errorf("after a small body replaced a large one, GetObject = %d bytes, want %d", len(got), len(small))
 	}
 }
+
+// aws:SourceIp is the client's address: a bucket policy that denies reads
+// from outside a network denies this test's loopback client only when
+// loopback is outside it.
+func TestS3SourceIPCondition(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("office")}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, c, "office", "plan.txt", "plan")
+	denyOutside := func(network string) {
+		t.Helper()
+		policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject",` +
+			`"Resource":"arn:aws:s3:::office/*","Condition":{"NotIpAddress":{"aws:SourceIp":"` + network + `"}}}]}`
+		if _, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("office"), Policy: aws.String(policy)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	denyOutside("10.0.0.0/8")
+	_, err := get(t, c, "office", "plan.txt")
+	wantAPIError(t, "GetObject from 127.0.0.1 under a deny outside 10.0.0.0/8", err, "AccessDenied", "")
+	denyOutside("127.0.0.0/8")
+	if got, err := get(t, c, "office", "plan.txt"); err != nil || got != "plan" {
+		t.Errorf("GetObject from 127.0.0.1 under a deny outside 127.0.0.0/8 = %q, %v", got, err)
+	}
+}
