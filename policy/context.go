@@ -24,7 +24,7 @@ type entry struct {
 // contextSize is room for the keys a request usually has (global keys,
 // the caller's, the service's), so that building one does not grow the
 // map several times over.
-const contextSize = 32
+const contextSize = 16
 
 // NewContext returns an empty context.
 func NewContext() *Context {
