@@ -262,7 +262,7 @@ func ReadBody(r io.Reader) ([]byte, *Error) {
 func (r *Request) Members(name string) []string {
 	var out []string
 	for i := 1; ; i++ {
-		v, ok := r.Params[fmt.Sprintf("%s.member.%d", name, i)]
+		v, ok := r.Params[name+".member."+strconv.Itoa(i)]
 		if !ok {
 			return out
 		}

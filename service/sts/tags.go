@@ -43,11 +43,14 @@ type sessionTags struct {
 // and SourceIdentity, and joins them with what the caller passes on.
 func readSessionTags(req *query.Request, caller *trustgate.Principal) (*sessionTags, *query.Error) {
 	st := &sessionTags{}
-	seen := map[string]bool{} // lower-cased: tag keys are case-insensitive
+	var seen map[string]bool // lower-cased: tag keys are case-insensitive
 	for i := 1; ; i++ {
 		prefix := "Tags.member." + strconv.Itoa(i)
 		if !req.Has(prefix + ".Key") {
 			break
+		}
+		if seen == nil {
+			seen = map[string]bool{}
 		}
 		t := trustgate.Tag{Key: req.Get(prefix + ".Key"), Value: req.Get(prefix + ".Value")}
 		member := "tags." + strconv.Itoa(i) + ".member"
