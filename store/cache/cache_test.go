@@ -125,16 +125,7 @@ func (p *pausingStore) Role(ctx context.Context, account, name string) (*trustga
 // A read that raced a write is not kept: the write's change is what the
 // next read sees.
 func TestReadRacingWriteIsNotKept(t *testing.T) {
-	sealer, err := secret.NewSealer(bytes.Repeat([]byte{1}, secret.KeySize), "access keys")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "trustgate.db"), sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	storetest.SeedForTest(t, db, "secret")
+	db := seededDB(t)
 	ctx := t.Context()
 	role := &trustgate.Role{Account: "111111111111", Name: "Ops", ID: "AROAOPS", Path: "/", TrustPolicy: "old", MaxSessionDuration: 3600}
 	if err := db.CreateRole(ctx, role); err != nil {
@@ -168,16 +159,7 @@ func TestReadRacingWriteIsNotKept(t *testing.T) {
 // A cached object is dropped by every write to its key, and a caller
 // changing its copy changes nothing for the next.
 func TestObjectsFollowEveryWrite(t *testing.T) {
-	sealer, err := secret.NewSealer(bytes.Repeat([]byte{1}, secret.KeySize), "access keys")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "trustgate.db"), sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	storetest.SeedForTest(t, db, "secret")
+	db := seededDB(t)
 	ctx := t.Context()
 	c := cache.New(db)
 	if err := c.CreateBucket(ctx, &trustgate.Bucket{Name: "notes", Account: "111111111111", Region: "us-east-1"}); err != nil {
@@ -230,4 +212,21 @@ func TestObjectsFollowEveryWrite(t *testing.T) {
 	if _, err := c.Object(ctx, "notes", "todo.txt"); err == nil {
 		t.Error("Object after DeleteObject still found")
 	}
+}
+
+// seededDB is a SQLite store with the conformance suite's seed accounts,
+// closed when the test ends.
+func seededDB(t *testing.T) *sqlite.DB {
+	t.Helper()
+	sealer, err := secret.NewSealer(bytes.Repeat([]byte{1}, secret.KeySize), "access keys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "trustgate.db"), sealer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	storetest.SeedForTest(t, db, "secret")
+	return db
 }
