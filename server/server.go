@@ -87,34 +87,35 @@ func New(cfg Config) (*Server, error) {
 		s3:       s3api.New(cfg.Store, cfg.Blobs, checker, cfg.Now),
 		org:      orgapi.New(cfg.Store, checker, cfg.Now),
 	}
-	s.verifier = sigv4.NewVerifier(sigv4.KeysFunc(s.secret))
+	s.verifier = sigv4.NewVerifier(sigv4.KeysFunc(s.key))
 	s.verifier.Now = cfg.Now
 	return s, nil
 }
 
-// secret is the verifier's key lookup: a temporary key's secret from its
+// key is the verifier's key lookup: a temporary key's secret from its
 // session token, a long-term key's from the store. An unknown or inactive
-// key is refused alike, as AWS does.
-func (s *Server) secret(ctx context.Context, accessKeyID, sessionToken string) (string, error) {
+// key is refused alike, as AWS does. The key's owner goes with it (the
+// session's claims or the access key), for principal.
+func (s *Server) key(ctx context.Context, accessKeyID, sessionToken string) (sigv4.Key, error) {
 	if sessionToken != "" {
 		claims, err := s.openToken(accessKeyID, sessionToken)
 		if err != nil {
-			return "", err
+			return sigv4.Key{}, err
 		}
-		return claims.SecretAccessKey, nil
+		return sigv4.Key{Secret: claims.SecretAccessKey, Owner: claims}, nil
 	}
 	if strings.HasPrefix(accessKeyID, ids.TemporaryKey) {
 		// A temporary key without its session token.
-		return "", &sigv4.Error{Kind: sigv4.UnknownAccessKey}
+		return sigv4.Key{}, &sigv4.Error{Kind: sigv4.UnknownAccessKey}
 	}
 	k, err := s.store.AccessKey(ctx, accessKeyID)
 	if errors.Is(err, trustgate.ErrNotFound) || (err == nil && k.Status != trustgate.KeyActive) {
-		return "", &sigv4.Error{Kind: sigv4.UnknownAccessKey}
+		return sigv4.Key{}, &sigv4.Error{Kind: sigv4.UnknownAccessKey}
 	}
 	if err != nil {
-		return "", err
+		return sigv4.Key{}, err
 	}
-	return k.Secret, nil
+	return sigv4.Key{Secret: k.Secret, Owner: k}, nil
 }
 
 // openToken opens a session token presented with accessKeyID.
@@ -129,19 +130,17 @@ func (s *Server) openToken(accessKeyID, token string) (*session.Claims, error) {
 	return claims, nil
 }
 
-// principal resolves verified credentials to their caller.
+// principal resolves verified credentials to their caller, from the owner
+// key found for them.
 func (s *Server) principal(ctx context.Context, signed *sigv4.Signed) (*trustgate.Principal, error) {
-	if signed.SessionToken != "" {
-		claims, err := s.openToken(signed.AccessKeyID, signed.SessionToken)
-		if err != nil {
-			return nil, err
-		}
-		return claims.Principal(), nil
-	}
-	accessKeyID := signed.AccessKeyID
-	k, err := s.store.AccessKey(ctx, accessKeyID)
-	if err != nil {
-		return nil, err
+	var k *trustgate.AccessKey
+	switch owner := signed.Owner.(type) {
+	case *session.Claims:
+		return owner.Principal(), nil
+	case *trustgate.AccessKey:
+		k = owner
+	default:
+		return nil, fmt.Errorf("access key %s: verified without its owner (%T)", signed.AccessKeyID, signed.Owner)
 	}
 	p := &trustgate.Principal{AccessKeyID: k.ID}
 	if k.IsRoot() {

@@ -12,11 +12,11 @@ import (
 // A server authenticates each request, treats an unsigned one as an
 // anonymous S3 request, and answers failures as the service would.
 func ExampleVerifier_Verify() {
-	v := sigv4.NewVerifier(sigv4.KeysFunc(func(ctx context.Context, id, token string) (string, error) {
+	v := sigv4.NewVerifier(sigv4.KeysFunc(func(ctx context.Context, id, token string) (sigv4.Key, error) {
 		if id == "AKIAIOSFODNN7EXAMPLE" && token == "" {
-			return "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", nil
+			return sigv4.Key{Secret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}, nil
 		}
-		return "", &sigv4.Error{Kind: sigv4.UnknownAccessKey}
+		return sigv4.Key{}, &sigv4.Error{Kind: sigv4.UnknownAccessKey}
 	}))
 	_ = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		service, _ := sigv4.ServiceOf(r)

@@ -36,22 +36,22 @@ var signTime = time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
 
 // keys is the fake key store: one long-term key, one temporary key whose
 // token must match, an expired token and a forged one.
-var keys = sigv4.KeysFunc(func(_ context.Context, id, token string) (string, error) {
+var keys = sigv4.KeysFunc(func(_ context.Context, id, token string) (sigv4.Key, error) {
 	switch {
 	case id == akid && token == "":
-		return secret, nil
+		return sigv4.Key{Secret: secret}, nil
 	case id == akid:
-		return "", &sigv4.Error{Kind: sigv4.InvalidToken}
+		return sigv4.Key{}, &sigv4.Error{Kind: sigv4.InvalidToken}
 	case id == tempAKID && token == tempToken:
-		return tempSecret, nil
+		return sigv4.Key{Secret: tempSecret}, nil
 	case id == tempAKID && token == "expired":
-		return "", &sigv4.Error{Kind: sigv4.ExpiredToken}
+		return sigv4.Key{}, &sigv4.Error{Kind: sigv4.ExpiredToken}
 	case id == tempAKID:
-		return "", &sigv4.Error{Kind: sigv4.InvalidToken}
+		return sigv4.Key{}, &sigv4.Error{Kind: sigv4.InvalidToken}
 	case id == "AKIABROKENSTORE00000":
-		return "", errors.New("database is down")
+		return sigv4.Key{}, errors.New("database is down")
 	}
-	return "", &sigv4.Error{Kind: sigv4.UnknownAccessKey}
+	return sigv4.Key{}, &sigv4.Error{Kind: sigv4.UnknownAccessKey}
 })
 
 func verifierAt(now time.Time) *sigv4.Verifier {

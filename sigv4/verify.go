@@ -16,23 +16,32 @@ import (
 	"time"
 )
 
-// Keys finds the secret access key for an access key id. sessionToken is
-// the X-Amz-Security-Token the request carried ("" for none); a long-term
-// key must come without one and a temporary key with its own.
+// Keys finds the key an access key id names. sessionToken is the
+// X-Amz-Security-Token the request carried ("" for none); a long-term key
+// must come without one and a temporary key with its own.
 //
-// Secret returns an *Error of Kind UnknownAccessKey when the key does not
+// Key returns an *Error of Kind UnknownAccessKey when the key does not
 // exist, InvalidToken when the token is malformed, forged or not the key's,
 // and ExpiredToken when it has expired. Any other error is an internal
 // failure.
 type Keys interface {
-	Secret(ctx context.Context, accessKeyID, sessionToken string) (secret string, err error)
+	Key(ctx context.Context, accessKeyID, sessionToken string) (Key, error)
+}
+
+// A Key is what Keys finds: the secret to check the signature with, and
+// whatever the caller keeps about the key (Owner), which a verified
+// request carries as Signed.Owner, so that the key is not looked up, nor
+// its session token opened, a second time.
+type Key struct {
+	Secret string
+	Owner  any
 }
 
 // KeysFunc adapts a function to Keys.
-type KeysFunc func(ctx context.Context, accessKeyID, sessionToken string) (string, error)
+type KeysFunc func(ctx context.Context, accessKeyID, sessionToken string) (Key, error)
 
-// Secret calls f.
-func (f KeysFunc) Secret(ctx context.Context, accessKeyID, sessionToken string) (string, error) {
+// Key calls f.
+func (f KeysFunc) Key(ctx context.Context, accessKeyID, sessionToken string) (Key, error) {
 	return f(ctx, accessKeyID, sessionToken)
 }
 
@@ -90,6 +99,8 @@ type Signed struct {
 	Region  string
 	Service string
 	Time    time.Time // the request time (X-Amz-Date or Date)
+	// Owner is what Keys returned with the key's secret.
+	Owner any
 
 	Presigned bool
 	Expires   time.Time // when a presigned URL stops working; zero otherwise
@@ -219,10 +230,11 @@ func (v *Verifier) Verify(r *http.Request) (*Signed, error) {
 		}
 	}
 
-	secret, err := v.Keys.Secret(r.Context(), a.accessKeyID, a.token)
+	found, err := v.Keys.Key(r.Context(), a.accessKeyID, a.token)
 	if err != nil {
 		return nil, lookupError(err, a)
 	}
+	s.Owner = found.Owner
 
 	var body []byte
 	if !s3 {
@@ -235,7 +247,7 @@ func (v *Verifier) Verify(r *http.Request) (*Signed, error) {
 		return nil, e
 	}
 
-	key := v.cache().Key(secret, a.date, a.region, a.service)
+	key := v.cache().Key(found.Secret, a.date, a.region, a.service)
 	var canonicalBuf [1024]byte
 	canonical := appendCanonicalRequest(canonicalBuf[:0], r, a, s.PayloadHash)
 	var stsBuf [256]byte

@@ -257,14 +257,18 @@ func (s *Service) createPolicy(ctx context.Context, c *Call) (any, *jsonrpc.Erro
 	return struct{ Policy policyElement }{policyElement{Content: p.Document, PolicySummary: c.summaryOf(p)}}, nil
 }
 
-// policyParam finds the policy named by id.
-func (s *Service) policyParam(ctx context.Context, id string) (*orgPolicy, *jsonrpc.Error) {
+// authorizedPolicy finds the policy named by id and holds the caller to
+// action on it.
+func (s *Service) authorizedPolicy(ctx context.Context, c *Call, id, action string) (*orgPolicy, *jsonrpc.Error) {
 	if !policyIDPattern.MatchString(id) {
 		return nil, invalidInput("INVALID_PATTERN", "You specified an invalid value for PolicyId %q: p-... .", id)
 	}
 	p, ok := s.lookupPolicy(ctx, id)
 	if !ok {
 		return nil, policyNotFound()
+	}
+	if err := s.authorize(ctx, c, action, c.policyARN(p)); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -274,11 +278,8 @@ func (s *Service) describePolicy(ctx context.Context, c *Call) (any, *jsonrpc.Er
 	if err := c.Request.Params(&in); err != nil {
 		return nil, err
 	}
-	p, err := s.policyParam(ctx, in.PolicyId)
+	p, err := s.authorizedPolicy(ctx, c, in.PolicyId, "organizations:DescribePolicy")
 	if err != nil {
-		return nil, err
-	}
-	if err := s.authorize(ctx, c, "organizations:DescribePolicy", c.policyARN(p)); err != nil {
 		return nil, err
 	}
 	return struct{ Policy policyElement }{policyElement{Content: p.Document, PolicySummary: c.summaryOf(p)}}, nil
@@ -292,11 +293,8 @@ func (s *Service) updatePolicy(ctx context.Context, c *Call) (any, *jsonrpc.Erro
 	if err := c.Request.Params(&in); err != nil {
 		return nil, err
 	}
-	p, err := s.policyParam(ctx, in.PolicyId)
+	p, err := s.authorizedPolicy(ctx, c, in.PolicyId, "organizations:UpdatePolicy")
 	if err != nil {
-		return nil, err
-	}
-	if err := s.authorize(ctx, c, "organizations:UpdatePolicy", c.policyARN(p)); err != nil {
 		return nil, err
 	}
 	if p.awsManaged {
@@ -331,11 +329,8 @@ func (s *Service) deletePolicy(ctx context.Context, c *Call) (any, *jsonrpc.Erro
 	if err := c.Request.Params(&in); err != nil {
 		return nil, err
 	}
-	p, err := s.policyParam(ctx, in.PolicyId)
+	p, err := s.authorizedPolicy(ctx, c, in.PolicyId, "organizations:DeletePolicy")
 	if err != nil {
-		return nil, err
-	}
-	if err := s.authorize(ctx, c, "organizations:DeletePolicy", c.policyARN(p)); err != nil {
 		return nil, err
 	}
 	if p.awsManaged {
@@ -362,11 +357,8 @@ func (s *Service) attachment(ctx context.Context, c *Call, action string) (*orgP
 	if err := c.Request.Params(&in); err != nil {
 		return nil, nil, a, err
 	}
-	p, err := s.policyParam(ctx, in.PolicyId)
+	p, err := s.authorizedPolicy(ctx, c, in.PolicyId, action)
 	if err != nil {
-		return nil, nil, a, err
-	}
-	if err := s.authorize(ctx, c, action, c.policyARN(p)); err != nil {
 		return nil, nil, a, err
 	}
 	t, err := s.tree(ctx, c)
@@ -537,11 +529,8 @@ func (s *Service) listTargetsForPolicy(ctx context.Context, c *Call) (any, *json
 	if err := c.Request.Params(&in); err != nil {
 		return nil, err
 	}
-	p, err := s.policyParam(ctx, in.PolicyId)
+	p, err := s.authorizedPolicy(ctx, c, in.PolicyId, "organizations:ListTargetsForPolicy")
 	if err != nil {
-		return nil, err
-	}
-	if err := s.authorize(ctx, c, "organizations:ListTargetsForPolicy", c.policyARN(p)); err != nil {
 		return nil, err
 	}
 	t, err := s.tree(ctx, c)
