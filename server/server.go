@@ -264,6 +264,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// verifiedBody is the body Verify read whole to hash it, when it is there
+// and within max; otherwise the protocol reads the body itself, and
+// answers one too large in its own words.
+func verifiedBody(signed *sigv4.Signed, max int) ([]byte, bool) {
+	body, whole := signed.HashedBody()
+	return body, whole && len(body) <= max
+}
+
 // serveJSON decodes a JSON-protocol request for the service whose
 // X-Amz-Target prefix is prefix, runs it with serve and writes the answer.
 func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, id, prefix string, signed *sigv4.Signed, line *logLine,
@@ -278,7 +286,11 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, id, prefix st
 		}
 		jsonrpc.WriteError(w, id, err)
 	}
-	body, jerr := jsonrpc.ReadBody(signed.Body)
+	body, ok := verifiedBody(signed, jsonrpc.MaxBodySize)
+	var jerr *jsonrpc.Error
+	if !ok {
+		body, jerr = jsonrpc.ReadBody(signed.Body)
+	}
 	if jerr != nil {
 		fail(jerr)
 		return
@@ -368,9 +380,9 @@ func (s *Server) serveOwn(w http.ResponseWriter, path string, line *logLine) {
 // writes the result or error in the service's namespace ns.
 func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, id, ns string, signed *sigv4.Signed, line *logLine,
 	serve func(*query.Request) (any, *query.Error)) {
-	body, whole := signed.HashedBody()
+	body, ok := verifiedBody(signed, query.MaxBodySize)
 	var qerr *query.Error
-	if !whole || len(body) > query.MaxBodySize {
+	if !ok {
 		body, qerr = query.ReadBody(signed.Body)
 	}
 	if qerr != nil {
