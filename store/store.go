@@ -25,6 +25,15 @@ type Changes interface {
 // Store keeps the organization, its accounts and their IAM entities.
 // Every method is atomic and durable once it returns: nothing acknowledged
 // is lost when the process dies.
+//
+// The Update methods change a record in place: the store reads it, calls
+// change with what is committed, and stores what change made of it, all
+// in one transaction. So updates made at once to one record all hold (a
+// tag added while the boundary is set keeps both), and a check in change
+// (a tag limit, say) sees the record it is about to write. change must
+// not call the store, and may run while other writes wait: it only edits
+// the record. When it returns an error, nothing is stored and the Update
+// returns that error.
 type Store interface {
 	// Organization returns the organization. Returns ErrNotFound before
 	// the first start has created it.
@@ -89,8 +98,12 @@ type Store interface {
 	OrgAttachments(ctx context.Context) ([]trustgate.OrgAttachment, error)
 	// OrgTags returns the tags of a root, OU, account or policy.
 	OrgTags(ctx context.Context, id string) ([]trustgate.Tag, error)
-	// SetOrgTags replaces the tags of a root, OU, account or policy.
+	// SetOrgTags replaces the tags of a root, OU, account or policy, as
+	// one is created.
 	SetOrgTags(ctx context.Context, id string, tags []trustgate.Tag) error
+	// UpdateOrgTags changes the tags of a root, OU, account or policy to
+	// what change makes of them.
+	UpdateOrgTags(ctx context.Context, id string, change func([]trustgate.Tag) ([]trustgate.Tag, error)) error
 	// CreateAccountStatus returns the record of a CreateAccount request.
 	// Returns ErrNotFound.
 	CreateAccountStatus(ctx context.Context, id string) (*trustgate.CreateAccountStatus, error)
@@ -123,12 +136,12 @@ type Store interface {
 	// Users lists an account's users whose path starts with pathPrefix,
 	// ordered by name.
 	Users(ctx context.Context, account, pathPrefix string) ([]*trustgate.User, error)
-	// UpdateUser replaces the name, path, boundary and tags of the user
-	// named name, whose id is u's, with u's. A new name carries the
-	// user's keys, memberships, policies, MFA devices and login profile
-	// with it. Returns ErrNotFound (also when a user of another id has
-	// the name by now), or ErrConflict when u's name is another user's.
-	UpdateUser(ctx context.Context, name string, u *trustgate.User) error
+	// UpdateUser changes the name, path, boundary and tags of a user to
+	// what change makes of them. A new name carries the user's keys,
+	// memberships, policies, MFA devices and login profile with it.
+	// Returns ErrNotFound, or ErrConflict when the new name is another
+	// user's.
+	UpdateUser(ctx context.Context, account, name string, change func(*trustgate.User) error) error
 	// DeleteUser removes a user. Returns ErrNotFound, or ErrConflict
 	// while the user still has access keys, group memberships, policies,
 	// an enabled MFA device or a login profile.
@@ -192,9 +205,10 @@ type Store interface {
 	// CreateRole adds a role. Returns ErrConflict, or ErrNotFound for an
 	// unknown account.
 	CreateRole(ctx context.Context, r *trustgate.Role) error
-	// UpdateRole replaces a role's trust policy, description, maximum
-	// session duration, boundary and tags. Returns ErrNotFound.
-	UpdateRole(ctx context.Context, r *trustgate.Role) error
+	// UpdateRole changes a role's trust policy, description, maximum
+	// session duration, boundary and tags to what change makes of them.
+	// Returns ErrNotFound.
+	UpdateRole(ctx context.Context, account, name string, change func(*trustgate.Role) error) error
 	// Roles lists an account's roles under pathPrefix, ordered by name.
 	Roles(ctx context.Context, account, pathPrefix string) ([]*trustgate.Role, error)
 	// DeleteRole removes a role. Returns ErrNotFound, or ErrConflict
@@ -233,8 +247,9 @@ type Store interface {
 	// ManagedPolicies lists an account's customer managed policies whose
 	// path starts with pathPrefix, ordered by name.
 	ManagedPolicies(ctx context.Context, account, pathPrefix string) ([]*trustgate.ManagedPolicy, error)
-	// SetManagedPolicyTags replaces a policy's tags. Returns ErrNotFound.
-	SetManagedPolicyTags(ctx context.Context, arn string, tags []trustgate.Tag) error
+	// UpdateManagedPolicyTags changes a policy's tags to what change
+	// makes of them. Returns ErrNotFound.
+	UpdateManagedPolicyTags(ctx context.Context, arn string, change func([]trustgate.Tag) ([]trustgate.Tag, error)) error
 	// DeleteManagedPolicy removes a policy with its default version.
 	// Returns ErrNotFound, or ErrConflict while the policy is attached to
 	// an entity, is an entity's permissions boundary, or has versions
@@ -275,9 +290,9 @@ type Store interface {
 	Bucket(ctx context.Context, name string) (*trustgate.Bucket, error)
 	// Buckets lists an account's buckets, ordered by name.
 	Buckets(ctx context.Context, account string) ([]*trustgate.Bucket, error)
-	// UpdateBucket replaces a bucket's policy, public access block and
-	// tags. Returns ErrNotFound.
-	UpdateBucket(ctx context.Context, b *trustgate.Bucket) error
+	// UpdateBucket changes a bucket's policy, public access block and
+	// tags to what change makes of them. Returns ErrNotFound.
+	UpdateBucket(ctx context.Context, name string, change func(*trustgate.Bucket) error) error
 	// DeleteBucket removes a bucket. Returns ErrNotFound, or ErrConflict
 	// while it holds objects or multipart uploads.
 	DeleteBucket(ctx context.Context, name string) error

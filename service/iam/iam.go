@@ -338,6 +338,25 @@ func storeError(err error, what string) *query.Error {
 	return internal(err)
 }
 
+// asError passes an IAM error through a store Update's change as an
+// error, and nil as nil (not as a nil *query.Error); answer takes it back.
+func asError(err *query.Error) error {
+	if err == nil {
+		return nil
+	}
+	return err
+}
+
+// answer is the IAM error for what a store Update returned: change's own
+// error, or the store's about what.
+func answer(err error, what string) *query.Error {
+	var qerr *query.Error
+	if errors.As(err, &qerr) {
+		return qerr
+	}
+	return storeErrorOr(err, what)
+}
+
 func conflictDetail(err error) string {
 	msg := err.Error()
 	return strings.TrimSuffix(msg, ": "+trustgate.ErrConflict.Error())

@@ -617,11 +617,11 @@ func (s *Service) tagPolicy(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	merged, err := mergeTags(p.Tags, added, "TagsPerPolicy")
-	if err != nil {
-		return nil, err
-	}
-	return nil, storeErrorOr(s.store.SetManagedPolicyTags(ctx, p.ARN(), merged), "policy "+p.ARN())
+	e := s.store.UpdateManagedPolicyTags(ctx, p.ARN(), func(tags []trustgate.Tag) ([]trustgate.Tag, error) {
+		merged, err := mergeTags(tags, added, "TagsPerPolicy")
+		return merged, asError(err)
+	})
+	return nil, answer(e, "policy "+p.ARN())
 }
 
 func (s *Service) untagPolicy(ctx context.Context, c *Call) (any, *query.Error) {
@@ -634,7 +634,10 @@ func (s *Service) untagPolicy(ctx context.Context, c *Call) (any, *query.Error) 
 	if err != nil {
 		return nil, err
 	}
-	return nil, storeErrorOr(s.store.SetManagedPolicyTags(ctx, p.ARN(), withoutTags(p.Tags, keys)), "policy "+p.ARN())
+	e := s.store.UpdateManagedPolicyTags(ctx, p.ARN(), func(tags []trustgate.Tag) ([]trustgate.Tag, error) {
+		return withoutTags(tags, keys), nil
+	})
+	return nil, answer(e, "policy "+p.ARN())
 }
 
 func (s *Service) listPolicyTags(ctx context.Context, c *Call) (any, *query.Error) {

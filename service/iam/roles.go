@@ -161,11 +161,10 @@ func (s *Service) updateAssumeRolePolicy(ctx context.Context, c *Call) (any, *qu
 	if err != nil {
 		return nil, err
 	}
-	r.TrustPolicy = trust
-	if e := s.store.UpdateRole(ctx, r); e != nil {
-		return nil, storeError(e, "role with name "+r.Name)
-	}
-	return nil, nil
+	return nil, s.changeRole(ctx, r, func(cur *trustgate.Role) *query.Error {
+		cur.TrustPolicy = trust
+		return nil
+	})
 }
 
 // updateRole changes a role's description and maximum session duration.
@@ -174,29 +173,45 @@ func (s *Service) updateRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
+	description, duration := r.Description, r.MaxSessionDuration
 	if c.Request.Has("Description") {
-		d := c.Request.Get("Description")
-		if len(d) > 1000 {
-			return nil, validationError(d, "description", "Member must have length less than or equal to 1000")
+		description = c.Request.Get("Description")
+		if len(description) > 1000 {
+			return nil, validationError(description, "description", "Member must have length less than or equal to 1000")
 		}
-		r.Description = d
 	}
 	if c.Request.Has("MaxSessionDuration") {
-		if r.MaxSessionDuration, err = maxSessionDuration(c); err != nil {
+		if duration, err = maxSessionDuration(c); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.saveRole(ctx, r); err != nil {
+	err = s.changeRole(ctx, r, func(cur *trustgate.Role) *query.Error {
+		if c.Request.Has("Description") {
+			cur.Description = description
+		}
+		if c.Request.Has("MaxSessionDuration") {
+			cur.MaxSessionDuration = duration
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil // UpdateRole answers an empty UpdateRoleResult
 }
 
-func (s *Service) saveRole(ctx context.Context, r *trustgate.Role) *query.Error {
-	if e := s.store.UpdateRole(ctx, r); e != nil {
-		return storeError(e, "role with name "+r.Name)
-	}
-	return nil
+// changeRole applies change to role r as it is stored by now, in one step
+// (see store.Store), so that changes made at once to one role all hold. A
+// role deleted and made again under r's name since is not r: the change
+// fails as for a role that is gone.
+func (s *Service) changeRole(ctx context.Context, r *trustgate.Role, change func(*trustgate.Role) *query.Error) *query.Error {
+	err := s.store.UpdateRole(ctx, r.Account, r.Name, func(cur *trustgate.Role) error {
+		if cur.ID != r.ID {
+			return trustgate.ErrNotFound
+		}
+		return asError(change(cur))
+	})
+	return answer(err, "role with name "+r.Name)
 }
 
 func (s *Service) putRolePermissionsBoundary(ctx context.Context, c *Call) (any, *query.Error) {
@@ -211,8 +226,10 @@ func (s *Service) putRolePermissionsBoundary(ctx context.Context, c *Call) (any,
 	if err := s.checkBoundary(ctx, c, boundary); err != nil {
 		return nil, err
 	}
-	r.Boundary = boundary
-	return nil, s.saveRole(ctx, r)
+	return nil, s.changeRole(ctx, r, func(cur *trustgate.Role) *query.Error {
+		cur.Boundary = boundary
+		return nil
+	})
 }
 
 func (s *Service) deleteRolePermissionsBoundary(ctx context.Context, c *Call) (any, *query.Error) {
@@ -220,11 +237,13 @@ func (s *Service) deleteRolePermissionsBoundary(ctx context.Context, c *Call) (a
 	if err != nil {
 		return nil, err
 	}
-	if r.Boundary == "" {
-		return nil, query.Errorf(http.StatusNotFound, "NoSuchEntity", "The role %s has no permissions boundary.", r.Name)
-	}
-	r.Boundary = ""
-	return nil, s.saveRole(ctx, r)
+	return nil, s.changeRole(ctx, r, func(cur *trustgate.Role) *query.Error {
+		if cur.Boundary == "" {
+			return query.Errorf(http.StatusNotFound, "NoSuchEntity", "The role %s has no permissions boundary.", cur.Name)
+		}
+		cur.Boundary = ""
+		return nil
+	})
 }
 
 func (s *Service) tagRole(ctx context.Context, c *Call) (any, *query.Error) {
@@ -240,10 +259,10 @@ func (s *Service) tagRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.Tags, err = mergeTags(r.Tags, added, "TagsPerRole"); err != nil {
-		return nil, err
-	}
-	return nil, s.saveRole(ctx, r)
+	return nil, s.changeRole(ctx, r, func(cur *trustgate.Role) (err *query.Error) {
+		cur.Tags, err = mergeTags(cur.Tags, added, "TagsPerRole")
+		return err
+	})
 }
 
 func (s *Service) untagRole(ctx context.Context, c *Call) (any, *query.Error) {
@@ -256,8 +275,10 @@ func (s *Service) untagRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Tags = withoutTags(r.Tags, keys)
-	return nil, s.saveRole(ctx, r)
+	return nil, s.changeRole(ctx, r, func(cur *trustgate.Role) *query.Error {
+		cur.Tags = withoutTags(cur.Tags, keys)
+		return nil
+	})
 }
 
 func (s *Service) listRoleTags(ctx context.Context, c *Call) (any, *query.Error) {

@@ -149,34 +149,46 @@ func (s *Service) updateUser(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	old := u.Name
+	moved := *u
 	if c.Request.Has("NewUserName") {
-		if u.Name, err = name(c, "NewUserName", 64); err != nil {
+		if moved.Name, err = name(c, "NewUserName", 64); err != nil {
 			return nil, err
 		}
 	}
 	if c.Request.Has("NewPath") {
-		if u.Path, err = newPath(c); err != nil {
+		if moved.Path, err = newPath(c); err != nil {
 			return nil, err
 		}
 	}
-	if u.Name != old || c.Request.Has("NewPath") {
-		if err := s.authorize(ctx, c, "iam:UpdateUser", u.ARN()); err != nil {
+	if moved.Name != u.Name || c.Request.Has("NewPath") {
+		if err := s.authorize(ctx, c, "iam:UpdateUser", moved.ARN()); err != nil {
 			return nil, err
 		}
 	}
-	if e := s.store.UpdateUser(ctx, old, u); e != nil {
-		if errors.Is(e, trustgate.ErrConflict) {
-			return nil, query.Errorf(http.StatusConflict, "EntityAlreadyExists", "User with name %s already exists.", u.Name)
-		}
-		return nil, storeError(e, "user with name "+old)
-	}
-	return nil, nil
+	return nil, s.changeUser(ctx, u, func(cur *trustgate.User) *query.Error {
+		cur.Name, cur.Path = moved.Name, moved.Path
+		return nil
+	})
 }
 
-// saveUser stores a change to a user's boundary or tags.
-func (s *Service) saveUser(ctx context.Context, u *trustgate.User) *query.Error {
-	return storeErrorOr(s.store.UpdateUser(ctx, u.Name, u), "user with name "+u.Name)
+// changeUser applies change to user u as it is stored by now, in one step
+// (see store.Store), so that changes made at once to one user all hold.
+// A user deleted and made again under u's name since is not u: the
+// change fails as for a user that is gone.
+func (s *Service) changeUser(ctx context.Context, u *trustgate.User, change func(*trustgate.User) *query.Error) *query.Error {
+	newName := u.Name
+	err := s.store.UpdateUser(ctx, u.Account, u.Name, func(cur *trustgate.User) error {
+		if cur.ID != u.ID {
+			return trustgate.ErrNotFound
+		}
+		err := change(cur)
+		newName = cur.Name
+		return asError(err)
+	})
+	if errors.Is(err, trustgate.ErrConflict) { // the store's word for a name taken
+		return query.Errorf(http.StatusConflict, "EntityAlreadyExists", "User with name %s already exists.", newName)
+	}
+	return answer(err, "user with name "+u.Name)
 }
 
 func (s *Service) putUserPermissionsBoundary(ctx context.Context, c *Call) (any, *query.Error) {
@@ -191,8 +203,10 @@ func (s *Service) putUserPermissionsBoundary(ctx context.Context, c *Call) (any,
 	if err := s.checkBoundary(ctx, c, boundary); err != nil {
 		return nil, err
 	}
-	u.Boundary = boundary
-	return nil, s.saveUser(ctx, u)
+	return nil, s.changeUser(ctx, u, func(cur *trustgate.User) *query.Error {
+		cur.Boundary = boundary
+		return nil
+	})
 }
 
 func (s *Service) deleteUserPermissionsBoundary(ctx context.Context, c *Call) (any, *query.Error) {
@@ -200,11 +214,13 @@ func (s *Service) deleteUserPermissionsBoundary(ctx context.Context, c *Call) (a
 	if err != nil {
 		return nil, err
 	}
-	if u.Boundary == "" {
-		return nil, query.Errorf(http.StatusNotFound, "NoSuchEntity", "The user %s has no permissions boundary.", u.Name)
-	}
-	u.Boundary = ""
-	return nil, s.saveUser(ctx, u)
+	return nil, s.changeUser(ctx, u, func(cur *trustgate.User) *query.Error {
+		if cur.Boundary == "" {
+			return query.Errorf(http.StatusNotFound, "NoSuchEntity", "The user %s has no permissions boundary.", cur.Name)
+		}
+		cur.Boundary = ""
+		return nil
+	})
 }
 
 func (s *Service) tagUser(ctx context.Context, c *Call) (any, *query.Error) {
@@ -220,10 +236,10 @@ func (s *Service) tagUser(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	if u.Tags, err = mergeTags(u.Tags, added, "TagsPerUser"); err != nil {
-		return nil, err
-	}
-	return nil, s.saveUser(ctx, u)
+	return nil, s.changeUser(ctx, u, func(cur *trustgate.User) (err *query.Error) {
+		cur.Tags, err = mergeTags(cur.Tags, added, "TagsPerUser")
+		return err
+	})
 }
 
 func (s *Service) untagUser(ctx context.Context, c *Call) (any, *query.Error) {
@@ -236,8 +252,10 @@ func (s *Service) untagUser(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	u.Tags = withoutTags(u.Tags, keys)
-	return nil, s.saveUser(ctx, u)
+	return nil, s.changeUser(ctx, u, func(cur *trustgate.User) *query.Error {
+		cur.Tags = withoutTags(cur.Tags, keys)
+		return nil
+	})
 }
 
 func (s *Service) listUserTags(ctx context.Context, c *Call) (any, *query.Error) {

@@ -755,28 +755,23 @@ func (s *Service) tagResource(ctx context.Context, c *Call) (any, *jsonrpc.Error
 	if err != nil {
 		return nil, err
 	}
-	tags, err := s.resourceTags(ctx, c, "organizations:TagResource", in.ResourceId)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range added {
-		replaced := false
-		for i := range tags {
-			if tags[i].Key == a.Key {
-				tags[i], replaced = a, true
+	return nil, s.changeTags(ctx, c, "organizations:TagResource", in.ResourceId, func(tags []trustgate.Tag) ([]trustgate.Tag, *jsonrpc.Error) {
+		for _, a := range added {
+			replaced := false
+			for i := range tags {
+				if tags[i].Key == a.Key {
+					tags[i], replaced = a, true
+				}
+			}
+			if !replaced {
+				tags = append(tags, a)
 			}
 		}
-		if !replaced {
-			tags = append(tags, a)
+		if len(tags) > 50 {
+			return nil, constraintViolation("MAX_TAG_LIMIT_EXCEEDED", "You have exceeded the number of tags allowed on a resource: 50.")
 		}
-	}
-	if len(tags) > 50 {
-		return nil, constraintViolation("MAX_TAG_LIMIT_EXCEEDED", "You have exceeded the number of tags allowed on a resource: 50.")
-	}
-	if e := s.store.SetOrgTags(ctx, in.ResourceId, tags); e != nil {
-		return nil, internal(e)
-	}
-	return nil, nil
+		return tags, nil
+	})
 }
 
 func (s *Service) untagResource(ctx context.Context, c *Call) (any, *jsonrpc.Error) {
@@ -787,20 +782,42 @@ func (s *Service) untagResource(ctx context.Context, c *Call) (any, *jsonrpc.Err
 	if err := c.Request.Params(&in); err != nil {
 		return nil, err
 	}
-	tags, err := s.resourceTags(ctx, c, "organizations:UntagResource", in.ResourceId)
-	if err != nil {
-		return nil, err
-	}
-	var kept []trustgate.Tag
-	for _, t := range tags {
-		if !contains(in.TagKeys, t.Key) {
-			kept = append(kept, t)
+	return nil, s.changeTags(ctx, c, "organizations:UntagResource", in.ResourceId, func(tags []trustgate.Tag) ([]trustgate.Tag, *jsonrpc.Error) {
+		var kept []trustgate.Tag
+		for _, t := range tags {
+			if !contains(in.TagKeys, t.Key) {
+				kept = append(kept, t)
+			}
 		}
+		return kept, nil
+	})
+}
+
+// changeTags authorizes action on the resource id and applies change to
+// its tags as they are stored by now, in one step (see store.Store), so
+// that tags added at once all hold.
+func (s *Service) changeTags(ctx context.Context, c *Call, action, id string, change func([]trustgate.Tag) ([]trustgate.Tag, *jsonrpc.Error)) *jsonrpc.Error {
+	if err := s.authorize(ctx, c, action, "*"); err != nil {
+		return err
 	}
-	if e := s.store.SetOrgTags(ctx, in.ResourceId, kept); e != nil {
-		return nil, internal(e)
+	if err := s.taggable(ctx, c, id); err != nil {
+		return err
 	}
-	return nil, nil
+	err := s.store.UpdateOrgTags(ctx, id, func(tags []trustgate.Tag) ([]trustgate.Tag, error) {
+		tags, refused := change(tags)
+		if refused != nil {
+			return nil, refused // back out of the store as itself, below
+		}
+		return tags, nil
+	})
+	var refused *jsonrpc.Error
+	switch {
+	case errors.As(err, &refused):
+		return refused
+	case err != nil:
+		return internal(err)
+	}
+	return nil
 }
 
 func (s *Service) listTagsForResource(ctx context.Context, c *Call) (any, *jsonrpc.Error) {

@@ -237,15 +237,43 @@ func (s *Service) putBucketPolicy(ctx context.Context, w http.ResponseWriter, c 
 	if err := checkPolicyResources(p, b.Name); err != nil {
 		return err
 	}
-	if b.PublicAccessBlock.BlockPublicPolicy && isPublic(p) {
-		return errorf(http.StatusForbidden, "AccessDenied",
-			"User: %s is not authorized to perform: s3:PutBucketPolicy on resource: \"%s\" because public policies are blocked by the BlockPublicPolicy block public access setting.", c.Principal.ARN, b.ARN())
-	}
-	b.Policy = doc
-	if err := s.store.UpdateBucket(ctx, b); err != nil {
-		return storeError(err, c)
+	err = s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
+		// The block as it is now: one put meanwhile holds.
+		if cur.PublicAccessBlock.BlockPublicPolicy && isPublic(p) {
+			return errorf(http.StatusForbidden, "AccessDenied",
+				"User: %s is not authorized to perform: s3:PutBucketPolicy on resource: \"%s\" because public policies are blocked by the BlockPublicPolicy block public access setting.", c.Principal.ARN, b.ARN())
+		}
+		cur.Policy = doc
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+// changeBucket applies change to bucket b as it is stored by now, in one
+// step (see store.Store), so that a policy, a public access block and
+// tags put at once all hold. A bucket deleted and made again under b's
+// name since is not b: the change fails as for a bucket that is gone.
+func (s *Service) changeBucket(ctx context.Context, c *Call, b *trustgate.Bucket, change func(*trustgate.Bucket) *Error) *Error {
+	err := s.store.UpdateBucket(ctx, b.Name, func(cur *trustgate.Bucket) error {
+		if cur.Account != b.Account || !cur.CreatedAt.Equal(b.CreatedAt) {
+			return trustgate.ErrNotFound
+		}
+		if err := change(cur); err != nil {
+			return err
+		}
+		return nil
+	})
+	var refused *Error
+	switch {
+	case errors.As(err, &refused):
+		return refused
+	case err != nil:
+		return storeError(err, c)
+	}
+	return nil
 }
 
 // checkPolicyResources requires every Resource of a bucket policy to name
@@ -287,9 +315,11 @@ func (s *Service) deleteBucketPolicy(ctx context.Context, w http.ResponseWriter,
 	if err != nil {
 		return err
 	}
-	b.Policy = ""
-	if err := s.store.UpdateBucket(ctx, b); err != nil {
-		return storeError(err, c)
+	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
+		cur.Policy = ""
+		return nil
+	}); err != nil {
+		return err
 	}
 	return writeEmpty(w, c, http.StatusNoContent)
 }
@@ -338,10 +368,12 @@ func (s *Service) putPublicAccessBlock(ctx context.Context, w http.ResponseWrite
 	if err := readXML(c, &conf); err != nil {
 		return err
 	}
-	b.PublicAccessBlock = trustgate.PublicAccessBlock{BlockPublicAcls: conf.BlockPublicAcls, IgnorePublicAcls: conf.IgnorePublicAcls,
-		BlockPublicPolicy: conf.BlockPublicPolicy, RestrictPublicBuckets: conf.RestrictPublicBuckets}
-	if err := s.store.UpdateBucket(ctx, b); err != nil {
-		return storeError(err, c)
+	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
+		cur.PublicAccessBlock = trustgate.PublicAccessBlock{BlockPublicAcls: conf.BlockPublicAcls, IgnorePublicAcls: conf.IgnorePublicAcls,
+			BlockPublicPolicy: conf.BlockPublicPolicy, RestrictPublicBuckets: conf.RestrictPublicBuckets}
+		return nil
+	}); err != nil {
+		return err
 	}
 	return writeEmpty(w, c, http.StatusOK)
 }
@@ -370,9 +402,11 @@ func (s *Service) deletePublicAccessBlock(ctx context.Context, w http.ResponseWr
 	if err := s.authorize(ctx, c, "s3:PutBucketPublicAccessBlock", b.ARN(), b, nil); err != nil {
 		return err
 	}
-	b.PublicAccessBlock = trustgate.PublicAccessBlock{}
-	if err := s.store.UpdateBucket(ctx, b); err != nil {
-		return storeError(err, c)
+	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
+		cur.PublicAccessBlock = trustgate.PublicAccessBlock{}
+		return nil
+	}); err != nil {
+		return err
 	}
 	return writeEmpty(w, c, http.StatusNoContent)
 }
@@ -392,9 +426,11 @@ func (s *Service) putBucketTagging(ctx context.Context, w http.ResponseWriter, c
 	if err := checkTags(t.TagSet.Tag, MaxBucketTags, "Bucket"); err != nil {
 		return err
 	}
-	b.Tags = t.TagSet.Tag
-	if err := s.store.UpdateBucket(ctx, b); err != nil {
-		return storeError(err, c)
+	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
+		cur.Tags = t.TagSet.Tag
+		return nil
+	}); err != nil {
+		return err
 	}
 	return writeEmpty(w, c, http.StatusNoContent)
 }
@@ -423,9 +459,11 @@ func (s *Service) deleteBucketTagging(ctx context.Context, w http.ResponseWriter
 	if err := s.authorize(ctx, c, "s3:PutBucketTagging", b.ARN(), b, nil); err != nil {
 		return err
 	}
-	b.Tags = nil
-	if err := s.store.UpdateBucket(ctx, b); err != nil {
-		return storeError(err, c)
+	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
+		cur.Tags = nil
+		return nil
+	}); err != nil {
+		return err
 	}
 	return writeEmpty(w, c, http.StatusNoContent)
 }

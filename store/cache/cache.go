@@ -158,18 +158,23 @@ func (s *Store) DeleteUser(ctx context.Context, account, name string) error {
 
 // UpdateUser implements store.Store. The user's cached keys name it, so a
 // rename drops them too.
-func (s *Store) UpdateUser(ctx context.Context, name string, u *trustgate.User) error {
+func (s *Store) UpdateUser(ctx context.Context, account, name string, change func(*trustgate.User) error) error {
+	renamed := name
 	defer s.changed()
 	defer s.forget(func() {
-		delete(s.users, userKey{u.Account, strings.ToLower(name)})
-		delete(s.users, userKey{u.Account, strings.ToLower(u.Name)})
+		delete(s.users, userKey{account, strings.ToLower(name)})
+		delete(s.users, userKey{account, strings.ToLower(renamed)})
 		for id, k := range s.keys {
-			if k.Account == u.Account && strings.EqualFold(k.UserName, name) {
+			if k.Account == account && strings.EqualFold(k.UserName, name) {
 				delete(s.keys, id)
 			}
 		}
 	})
-	return s.Store.UpdateUser(ctx, name, u)
+	return s.Store.UpdateUser(ctx, account, name, func(u *trustgate.User) error {
+		err := change(u)
+		renamed = u.Name
+		return err
+	})
 }
 
 func bucketCopy(b trustgate.Bucket) trustgate.Bucket {
@@ -184,9 +189,9 @@ func (s *Store) Bucket(ctx context.Context, name string) (*trustgate.Bucket, err
 }
 
 // UpdateBucket implements store.Store.
-func (s *Store) UpdateBucket(ctx context.Context, b *trustgate.Bucket) error {
-	defer s.forget(func() { delete(s.buckets, b.Name) })
-	return s.Store.UpdateBucket(ctx, b)
+func (s *Store) UpdateBucket(ctx context.Context, name string, change func(*trustgate.Bucket) error) error {
+	defer s.forget(func() { delete(s.buckets, name) })
+	return s.Store.UpdateBucket(ctx, name, change)
 }
 
 // DeleteBucket implements store.Store.

@@ -43,8 +43,8 @@ var (
 		Group Groups GroupsForUser GroupMembers Role Roles InlinePolicy InlinePolicies AttachedPolicies
 		ManagedPolicy ManagedPolicies PolicyVersion PolicyVersions PolicyUses Bucket Buckets Object Objects
 		Upload Uploads Parts BlobsInUse MFADevice MFADevices Close`)
-	policyNeutral = words(`CreateOrganization RenameOU SetOrgTags CreateAccessKey UpdateAccessKeyStatus DeleteAccessKey RecordAccessKeyUse
-		PutLoginProfile DeleteLoginProfile SetAccountAlias DeleteAccountAlias SetManagedPolicyTags
+	policyNeutral = words(`CreateOrganization RenameOU SetOrgTags UpdateOrgTags CreateAccessKey UpdateAccessKeyStatus DeleteAccessKey RecordAccessKeyUse
+		PutLoginProfile DeleteLoginProfile SetAccountAlias DeleteAccountAlias UpdateManagedPolicyTags
 		CreateBucket UpdateBucket DeleteBucket PutObject SetObjectTags DeleteObject CreateUpload PutPart CompleteUpload AbortUpload
 		CreateMFADevice EnableMFADevice DeactivateMFADevice DeleteMFADevice UseMFACode`)
 )
@@ -139,8 +139,10 @@ func TestReadRacingWriteIsNotKept(t *testing.T) {
 		close(done)
 	}()
 	<-p.read
-	role.TrustPolicy = "new"
-	if err := c.UpdateRole(ctx, role); err != nil {
+	if err := c.UpdateRole(ctx, role.Account, role.Name, func(r *trustgate.Role) error {
+		r.TrustPolicy = "new"
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	close(p.resume)

@@ -57,10 +57,10 @@ func (s *Store) CreateRole(ctx context.Context, r *trustgate.Role) error {
 }
 
 // UpdateRole implements store.Store.
-func (s *Store) UpdateRole(ctx context.Context, r *trustgate.Role) error {
+func (s *Store) UpdateRole(ctx context.Context, account, name string, change func(*trustgate.Role) error) error {
 	defer s.changed()
-	defer s.forgetRole(r.Account, r.Name)
-	return s.Store.UpdateRole(ctx, r)
+	defer s.forgetRole(account, name)
+	return s.Store.UpdateRole(ctx, account, name, change)
 }
 
 // DeleteRole implements store.Store.

@@ -172,10 +172,22 @@ func insertRole(ctx context.Context, tx conn, r *trustgate.Role) error {
 }
 
 // UpdateRole implements store.Store.
-func (s *DB) UpdateRole(ctx context.Context, r *trustgate.Role) error {
-	res, err := s.q.ExecContext(ctx, `UPDATE roles SET trust_policy = ?, description = ?, max_session_duration = ?, boundary = ?, tags = ?
-		WHERE account_id = ? AND name = ?`, r.TrustPolicy, r.Description, r.MaxSessionDuration, r.Boundary, tagsJSON(r.Tags), r.Account, r.Name)
-	return affected(res, err, "role "+r.Name)
+func (s *DB) UpdateRole(ctx context.Context, account, name string, change func(*trustgate.Role) error) error {
+	return s.tx(ctx, func(tx conn) error {
+		r, err := scanRole(tx.QueryRowContext(ctx, `SELECT `+roleColumns+` FROM roles WHERE account_id = ? AND name = ?`, account, name))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("role %s: %w", name, trustgate.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if err := change(r); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE roles SET trust_policy = ?, description = ?, max_session_duration = ?, boundary = ?, tags = ?
+			WHERE account_id = ? AND name = ?`, r.TrustPolicy, r.Description, r.MaxSessionDuration, r.Boundary, tagsJSON(r.Tags), account, name)
+		return err
+	})
 }
 
 // Roles implements store.Store.

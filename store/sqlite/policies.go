@@ -75,10 +75,16 @@ func (s *DB) ManagedPolicies(ctx context.Context, account, pathPrefix string) ([
 		WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name`, account, pathPrefix, pathPrefix)
 }
 
-// SetManagedPolicyTags implements store.Store.
-func (s *DB) SetManagedPolicyTags(ctx context.Context, arn string, tags []trustgate.Tag) error {
-	res, err := s.q.ExecContext(ctx, `UPDATE managed_policies SET tags = ? WHERE arn = ?`, tagsJSON(tags), arn)
-	return affected(res, err, "policy "+arn)
+// UpdateManagedPolicyTags implements store.Store.
+func (s *DB) UpdateManagedPolicyTags(ctx context.Context, arn string, change func([]trustgate.Tag) ([]trustgate.Tag, error)) error {
+	return s.tx(ctx, func(tx conn) error {
+		var column string
+		err := tx.QueryRowContext(ctx, `SELECT tags FROM managed_policies WHERE arn = ?`, arn).Scan(&column)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("policy %s: %w", arn, trustgate.ErrNotFound)
+		}
+		return changeTags(ctx, tx, column, err, change, `UPDATE managed_policies SET tags = ? WHERE arn = ?`, arn)
+	})
 }
 
 // DeleteManagedPolicy implements store.Store.

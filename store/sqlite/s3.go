@@ -73,10 +73,22 @@ func (s *DB) Buckets(ctx context.Context, account string) ([]*trustgate.Bucket, 
 }
 
 // UpdateBucket implements store.Store.
-func (s *DB) UpdateBucket(ctx context.Context, b *trustgate.Bucket) error {
-	pab, tags := bucketJSON(b)
-	res, err := s.q.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ? WHERE name = ?`, b.Policy, pab, tags, b.Name)
-	return affected(res, err, "bucket "+b.Name)
+func (s *DB) UpdateBucket(ctx context.Context, name string, change func(*trustgate.Bucket) error) error {
+	return s.tx(ctx, func(tx conn) error {
+		b, err := scanBucket(tx.QueryRowContext(ctx, `SELECT `+bucketColumns+` FROM buckets WHERE name = ?`, name))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("bucket %s: %w", name, trustgate.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if err := change(b); err != nil {
+			return err
+		}
+		pab, tags := bucketJSON(b)
+		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ? WHERE name = ?`, b.Policy, pab, tags, name)
+		return err
+	})
 }
 
 // DeleteBucket implements store.Store.

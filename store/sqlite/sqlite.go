@@ -385,19 +385,30 @@ func (s *DB) Users(ctx context.Context, account, pathPrefix string) ([]*trustgat
 }
 
 // UpdateUser implements store.Store.
-func (s *DB) UpdateUser(ctx context.Context, name string, u *trustgate.User) error {
+func (s *DB) UpdateUser(ctx context.Context, account, name string, change func(*trustgate.User) error) error {
 	return s.tx(ctx, func(tx conn) error {
+		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE account_id = ? AND name = ?`, account, name))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("user %s: %w", name, trustgate.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		name := u.Name // as stored: the name looked up may differ in case
+		if err := change(u); err != nil {
+			return err
+		}
 		// The rows that name the user follow it within the transaction;
 		// their foreign keys are checked when it commits.
 		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, path = ?, boundary = ?, tags = ? WHERE account_id = ? AND name = ? AND id = ?`,
-			u.Name, u.Path, u.Boundary, tagsJSON(u.Tags), u.Account, name, u.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE users SET name = ?, path = ?, boundary = ?, tags = ? WHERE account_id = ? AND name = ?`,
+			u.Name, u.Path, u.Boundary, tagsJSON(u.Tags), account, name)
 		if isConstraint(err) {
 			return fmt.Errorf("user %s: %w", u.Name, trustgate.ErrConflict)
 		}
-		if err := affected(res, err, "user "+name); err != nil {
+		if err != nil || u.Name == name {
 			return err
 		}
 		for _, q := range []string{
@@ -408,7 +419,7 @@ func (s *DB) UpdateUser(ctx context.Context, name string, u *trustgate.User) err
 			`UPDATE mfa_devices SET user_name = ? WHERE account_id = ? AND user_name = ?`,
 			`UPDATE login_profiles SET user_name = ? WHERE account_id = ? AND user_name = ?`,
 		} {
-			if _, err := tx.ExecContext(ctx, q, u.Name, u.Account, name); err != nil {
+			if _, err := tx.ExecContext(ctx, q, u.Name, account, name); err != nil {
 				return err
 			}
 		}

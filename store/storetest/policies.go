@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -79,12 +80,13 @@ func testManagedPolicies(t *testing.T, s store.Store) {
 	if d, err := s.PolicyVersion(ctx, arn, "v4"); err != nil || d.Document != "doc4" || d.Default {
 		t.Errorf("PolicyVersion(v4) = %+v, %v", d, err)
 	}
-	if err := s.SetManagedPolicyTags(ctx, arn, nil); err != nil {
+	if err := s.UpdateManagedPolicyTags(ctx, arn, func([]trustgate.Tag) ([]trustgate.Tag, error) { return nil, nil }); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.ManagedPolicy(ctx, arn); got == nil || len(got.Tags) != 0 {
-		t.Errorf("tags after SetManagedPolicyTags(nil) = %+v", got)
+		t.Errorf("tags after UpdateManagedPolicyTags to none = %+v", got)
 	}
+	wantErr(t, "UpdateManagedPolicyTags(unknown)", s.UpdateManagedPolicyTags(ctx, arn+"Nope", func(tags []trustgate.Tag) ([]trustgate.Tag, error) { return tags, nil }), trustgate.ErrNotFound)
 
 	alice := trustgate.Entity{Account: mgmt, Kind: trustgate.UserEntity, Name: "alice"}
 	wantErr(t, "AttachPolicy(unknown customer policy)", s.AttachPolicy(ctx, alice, "arn:aws:iam::111111111111:policy/Nope"), trustgate.ErrNotFound)
@@ -105,7 +107,7 @@ func testManagedPolicies(t *testing.T, s store.Store) {
 	}
 	wantErr(t, "DeleteManagedPolicy(a role's boundary)", s.DeleteManagedPolicy(ctx, arn), trustgate.ErrConflict)
 	role.Boundary = ""
-	if err := s.UpdateRole(ctx, role); err != nil {
+	if err := s.UpdateRole(ctx, mgmt, role.Name, setRole(role)); err != nil {
 		t.Fatal(err)
 	}
 	wantErr(t, "DeleteManagedPolicy(with other versions)", s.DeleteManagedPolicy(ctx, arn), trustgate.ErrConflict)
@@ -154,12 +156,12 @@ func testUserUpdate(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	u.Name = "BOB"
-	wantErr(t, "UpdateUser(to another user's name)", s.UpdateUser(ctx, "alice", u), trustgate.ErrConflict)
+	wantErr(t, "UpdateUser(to another user's name)", s.UpdateUser(ctx, mgmt, "alice", setUser(u)), trustgate.ErrConflict)
 	u.Name, u.Path, u.Boundary, u.Tags = "alicia", "/eng/", "arn:aws:iam::aws:policy/PowerUserAccess", []trustgate.Tag{{Key: "k", Value: "v"}}
-	if err := s.UpdateUser(ctx, "ALICE", u); err != nil {
+	if err := s.UpdateUser(ctx, mgmt, "ALICE", setUser(u)); err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, "UpdateUser(unknown)", s.UpdateUser(ctx, "nobody", u), trustgate.ErrNotFound)
+	wantErr(t, "UpdateUser(unknown)", s.UpdateUser(ctx, mgmt, "nobody", setUser(u)), trustgate.ErrNotFound)
 	if _, err := s.User(ctx, mgmt, "alice"); err == nil {
 		t.Error("the old name still finds the user")
 	}
@@ -186,9 +188,36 @@ func testUserUpdate(t *testing.T, s store.Store) {
 	if err := s.CreateUser(ctx, &trustgate.User{Account: mgmt, Name: "alice", ID: "AIDANEWALICE", Path: "/", CreatedAt: t0}); err != nil {
 		t.Fatal(err) // a new user of the old name
 	}
-	stale := *u
-	stale.Name = "alice"
-	wantErr(t, "UpdateUser(a new user of the name, with the old one's id)", s.UpdateUser(ctx, "alice", &stale), trustgate.ErrNotFound)
+	// change sees the user the name has by now; what change refuses is
+	// refused, and stores nothing.
+	errStale := errors.New("not the user the caller meant")
+	err = s.UpdateUser(ctx, mgmt, "alice", func(cur *trustgate.User) error {
+		if cur.ID != "AIDANEWALICE" {
+			t.Errorf("change got user %s; want the new alice, AIDANEWALICE", cur.ID)
+		}
+		cur.Path = "/changed/"
+		return errStale
+	})
+	wantErr(t, "UpdateUser(change refuses)", err, errStale)
+	if got, _ := s.User(ctx, mgmt, "alice"); got == nil || got.Path != "/" {
+		t.Errorf("User(alice) after a refused change = %+v; want it as it was", got)
+	}
+}
+
+// setUser is an UpdateUser change that makes a user's fields u's.
+func setUser(u *trustgate.User) func(*trustgate.User) error {
+	return func(cur *trustgate.User) error {
+		cur.Name, cur.Path, cur.Boundary, cur.Tags = u.Name, u.Path, u.Boundary, u.Tags
+		return nil
+	}
+}
+
+// setRole is an UpdateRole change that makes a role's fields r's.
+func setRole(r *trustgate.Role) func(*trustgate.Role) error {
+	return func(cur *trustgate.Role) error {
+		cur.TrustPolicy, cur.Description, cur.MaxSessionDuration, cur.Boundary, cur.Tags = r.TrustPolicy, r.Description, r.MaxSessionDuration, r.Boundary, r.Tags
+		return nil
+	}
 }
 
 // testGroupUpdate: a renamed group keeps its members and policies.

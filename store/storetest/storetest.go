@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ManagedPolicies", func(t *testing.T) { testManagedPolicies(t, open(t)) })
 	t.Run("UserUpdate", func(t *testing.T) { testUserUpdate(t, open(t)) })
 	t.Run("GroupUpdate", func(t *testing.T) { testGroupUpdate(t, open(t)) })
+	t.Run("ConcurrentUpdates", func(t *testing.T) { testConcurrentUpdates(t, open(t)) })
 	t.Run("LoginProfiles", func(t *testing.T) { testLoginProfiles(t, open(t)) })
 	t.Run("AccountAliases", func(t *testing.T) { testAccountAliases(t, open(t)) })
 	t.Run("MFA", func(t *testing.T) { testMFA(t, open(t)) })
@@ -268,13 +269,13 @@ func testRoles(t *testing.T, s store.Store) {
 		t.Errorf("Role(stagerole) = %+v, %v", got, err)
 	}
 	r.TrustPolicy, r.MaxSessionDuration, r.Tags = `{"Version":"2012-10-17","Statement":[]}`, 7200, nil
-	if err := s.UpdateRole(ctx, r); err != nil {
+	if err := s.UpdateRole(ctx, mgmt, "STAGEROLE", setRole(r)); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Role(ctx, mgmt, "StageRole"); got == nil || got.TrustPolicy != r.TrustPolicy || got.MaxSessionDuration != 7200 || len(got.Tags) != 0 {
 		t.Errorf("after UpdateRole, Role = %+v", got)
 	}
-	wantErr(t, "UpdateRole(unknown)", s.UpdateRole(ctx, &trustgate.Role{Account: mgmt, Name: "Nope"}), trustgate.ErrNotFound)
+	wantErr(t, "UpdateRole(unknown)", s.UpdateRole(ctx, mgmt, "Nope", setRole(r)), trustgate.ErrNotFound)
 	if rs, err := s.Roles(ctx, mgmt, "/cross/"); err != nil || len(rs) != 1 {
 		t.Errorf("Roles(/cross/) = %v, %v", rs, err)
 	}
