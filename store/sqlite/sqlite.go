@@ -61,7 +61,7 @@ func Open(path string, secrets *secret.Sealer) (*DB, error) {
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	s := &DB{db: db, q: conn{statements: &statements{db: db, prepared: map[string]*sql.Stmt{}}}, secrets: secrets}
-	if s.w, err = newWriter(db, s.q.statements); err != nil {
+	if s.w, err = newWriter(db); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -100,10 +100,10 @@ func (s *DB) migrate(ctx context.Context) error {
 		}
 		err = s.tx(ctx, func(tx conn) error {
 			// A migration holds several statements: run it unprepared.
-			if _, err := tx.tx.ExecContext(ctx, string(body)); err != nil {
+			if _, err := tx.statements.db.ExecContext(ctx, string(body)); err != nil {
 				return fmt.Errorf("%s: %w", base, err)
 			}
-			_, err := tx.tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", n))
+			_, err := tx.statements.db.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", n))
 			return err
 		})
 		if err != nil {

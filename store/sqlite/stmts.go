@@ -10,10 +10,19 @@ import (
 // are a fixed set of well under this many.
 const maxStatements = 1000
 
+// database is what statements run on: the pool of connections (*sql.DB)
+// or the writer's own connection (*sql.Conn).
+type database interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
 // statements prepares each query once per connection: SQLite's parser is
 // a large part of what a small query costs.
 type statements struct {
-	db *sql.DB
+	db database
 
 	mu       sync.RWMutex
 	prepared map[string]*sql.Stmt // guarded by mu; by query text
@@ -53,25 +62,21 @@ func (p *statements) close() {
 	clear(p.prepared)
 }
 
-// conn is what the store's queries run on: the database, or one of its
-// transactions when tx is set, with prepared statements. Each query is a
-// single statement. Outside a transaction, a statement that writes
-// (ExecContext) runs through the writer, like every write.
+// conn is what the store's queries run on, with prepared statements: the
+// pool of readers, or within the writer its connection, in a transaction.
+// Each query is a single statement. On the readers (writer set), a
+// statement that writes (ExecContext) runs through the writer, like every
+// write.
 type conn struct {
 	statements *statements
-	tx         *sql.Tx
-	writer     *writer // outside a transaction
+	writer     *writer // on the readers
 	// ctx, when set, replaces the context each query is given: the
 	// writer's transactions run to their end whatever their callers do.
 	ctx context.Context
 }
 
 func (c conn) stmt(ctx context.Context, query string) *sql.Stmt {
-	st := c.statements.get(ctx, query)
-	if st != nil && c.tx != nil {
-		st = c.tx.StmtContext(ctx, st)
-	}
-	return st
+	return c.statements.get(ctx, query)
 }
 
 // QueryRowContext runs a query that returns at most one row.
@@ -81,9 +86,6 @@ func (c conn) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	}
 	if st := c.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
-	}
-	if c.tx != nil {
-		return c.tx.QueryRowContext(ctx, query, args...)
 	}
 	return c.statements.db.QueryRowContext(ctx, query, args...)
 }
@@ -96,15 +98,12 @@ func (c conn) QueryContext(ctx context.Context, query string, args ...any) (*sql
 	if st := c.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	if c.tx != nil {
-		return c.tx.QueryContext(ctx, query, args...)
-	}
 	return c.statements.db.QueryContext(ctx, query, args...)
 }
 
 // ExecContext runs a statement that returns no rows.
 func (c conn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if c.tx == nil && c.writer != nil {
+	if c.writer != nil {
 		var res sql.Result
 		err := c.writer.do(ctx, func(tx conn) error {
 			var err error
@@ -118,9 +117,6 @@ func (c conn) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	}
 	if st := c.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
-	}
-	if c.tx != nil {
-		return c.tx.ExecContext(ctx, query, args...)
 	}
 	return c.statements.db.ExecContext(ctx, query, args...)
 }

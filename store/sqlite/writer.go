@@ -13,6 +13,9 @@ import (
 const maxBatch = 64
 
 // writer runs every write of the store, one goroutine on one connection.
+// It begins and ends its transactions itself, with SQL, rather than as
+// database/sql transactions, which start a goroutine per transaction and
+// one per query to watch contexts the writer does not heed.
 //
 // SQLite lets one connection write at a time; writers on several
 // connections contend for its lock, and a loser sleeps and retries, at a
@@ -43,12 +46,12 @@ type write struct {
 // errClosed answers a write queued after Close.
 var errClosed = errors.New("the store is closed")
 
-func newWriter(db *sql.DB, stmts *statements) (*writer, error) {
+func newWriter(db *sql.DB) (*writer, error) {
 	c, err := db.Conn(context.Background())
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{conn: c, stmts: stmts, queue: make(chan *write, maxBatch), done: make(chan struct{})}
+	w := &writer{conn: c, stmts: &statements{db: c, prepared: map[string]*sql.Stmt{}}, queue: make(chan *write, maxBatch), done: make(chan struct{})}
 	go w.run()
 	return w, nil
 }
@@ -88,6 +91,7 @@ func (w *writer) close() error {
 	}
 	w.mu.Unlock()
 	<-w.done
+	w.stmts.close()
 	return w.conn.Close()
 }
 
@@ -128,39 +132,44 @@ func (w *writer) commit(batch []*write) []error {
 		return errs
 	}
 	ctx := context.Background() // see do: writes are not interrupted
-	tx, err := w.conn.BeginTx(ctx, nil)
-	if err != nil {
+	// Through c, every statement here is prepared once.
+	c := conn{statements: w.stmts, ctx: ctx}
+	if _, err := c.ExecContext(ctx, "BEGIN"); err != nil {
 		return fail(err)
 	}
-	c := conn{statements: w.stmts, tx: tx, ctx: ctx}
+	// rollback ends the transaction after a failure. Its own error is of
+	// no use: SQLite may have undone the transaction already.
+	rollback := func() { c.ExecContext(ctx, "ROLLBACK") }
 	if len(batch) == 1 {
 		// Alone, a write needs no savepoint: its failure undoes the whole.
 		if errs[0] = run(batch[0].fn, c); errs[0] != nil {
-			tx.Rollback()
+			rollback()
 			return errs
 		}
 	} else {
 		for i, wr := range batch {
-			// Through c, the savepoint statements are prepared once.
 			if _, err := c.ExecContext(ctx, "SAVEPOINT write"); err != nil {
-				tx.Rollback()
+				rollback()
 				return fail(err)
 			}
 			if errs[i] = run(wr.fn, c); errs[i] != nil {
 				// Undo this write alone. If SQLite already undid the whole
 				// transaction (as it may on I/O errors), every write fails.
 				if _, err := c.ExecContext(ctx, "ROLLBACK TO write"); err != nil {
-					tx.Rollback()
+					rollback()
 					return fail(fmt.Errorf("undoing a failed write (%v): %w", errs[i], err))
 				}
 			}
 			if _, err := c.ExecContext(ctx, "RELEASE write"); err != nil {
-				tx.Rollback()
+				rollback()
 				return fail(err)
 			}
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
+		// A commit refused (a deferred foreign key, say) leaves the
+		// transaction open.
+		rollback()
 		return fail(err)
 	}
 	w.commits.Add(1)

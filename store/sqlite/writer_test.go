@@ -131,3 +131,34 @@ func TestWriteAfterClose(t *testing.T) {
 		t.Errorf("a write after Close = %v, want %v", err, errClosed)
 	}
 }
+
+// A commit that SQLite refuses (here a deferred foreign key) leaves its
+// transaction open; the writer must end it, or every later write would
+// fail to begin one.
+func TestRefusedCommitLeavesNoTransaction(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	if _, err := db.db.Exec(`CREATE TABLE parents (id INTEGER PRIMARY KEY); CREATE TABLE children (parent INTEGER REFERENCES parents(id))`); err != nil {
+		t.Fatal(err)
+	}
+	err := db.tx(ctx, func(tx conn) error {
+		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO children (parent) VALUES (7)`)
+		return err
+	})
+	if !isForeignKey(err) {
+		t.Fatalf("a write breaking a deferred foreign key = %v; want the commit refused", err)
+	}
+	if err := db.tx(ctx, func(tx conn) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO notes (n) VALUES (1)`)
+		return err
+	}); err != nil {
+		t.Fatalf("the write after a refused commit: %v", err)
+	}
+	var children int
+	if err := db.db.QueryRow(`SELECT count(*) FROM children`).Scan(&children); err != nil || children != 0 || count(t, db) != 1 {
+		t.Errorf("after the refused commit: %d children (%v), %d notes; want 0 and 1", children, err, count(t, db))
+	}
+}
