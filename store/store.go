@@ -82,9 +82,10 @@ type Store interface {
 	OrgPolicy(ctx context.Context, id string) (*trustgate.OrgPolicy, error)
 	// OrgPolicies lists the organization's policies, ordered by name.
 	OrgPolicies(ctx context.Context) ([]*trustgate.OrgPolicy, error)
-	// UpdateOrgPolicy replaces a policy's name, description and document.
-	// Returns ErrNotFound, or ErrConflict for a name another policy has.
-	UpdateOrgPolicy(ctx context.Context, p *trustgate.OrgPolicy) error
+	// UpdateOrgPolicy changes a policy's name, description and document
+	// to what change makes of them. Returns ErrNotFound, or ErrConflict
+	// for a name another policy has.
+	UpdateOrgPolicy(ctx context.Context, id string, change func(*trustgate.OrgPolicy) error) error
 	// DeleteOrgPolicy removes a policy. Returns ErrNotFound, or
 	// ErrConflict while it is attached.
 	DeleteOrgPolicy(ctx context.Context, id string) error
@@ -180,10 +181,10 @@ type Store interface {
 	CreateGroup(ctx context.Context, g *trustgate.Group) error
 	// Groups lists an account's groups under pathPrefix, ordered by name.
 	Groups(ctx context.Context, account, pathPrefix string) ([]*trustgate.Group, error)
-	// UpdateGroup replaces the name and path of the group named name with
-	// g's; its members and policies follow a new name. Returns
-	// ErrNotFound, or ErrConflict when g's name is another group's.
-	UpdateGroup(ctx context.Context, name string, g *trustgate.Group) error
+	// UpdateGroup changes the name and path of a group to what change
+	// makes of them; its members and policies follow a new name. Returns
+	// ErrNotFound, or ErrConflict when the new name is another group's.
+	UpdateGroup(ctx context.Context, account, name string, change func(*trustgate.Group) error) error
 	// DeleteGroup removes a group. Returns ErrNotFound, or ErrConflict
 	// while it has members or policies.
 	DeleteGroup(ctx context.Context, account, name string) error

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
@@ -106,5 +108,67 @@ func TestConcurrentChangesToOneBucketAllHold(t *testing.T) {
 	}
 	if out, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("shared")}); err != nil || len(out.TagSet) != 1 {
 		t.Errorf("GetBucketTagging after concurrent changes = %v, %v; want team=data", out, err)
+	}
+}
+
+// A rename and a move sent at once both hold; so do an SCP's new name,
+// description and content, and tags added to it at once.
+func TestConcurrentRenamesAndPolicyEditsAllHold(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	root := ts.rootIAM()
+	ts.newUser(t, "alice")
+	org := ts.rootOrg()
+	id := createOrgPolicy(t, org, "Guard", orgtypes.PolicyTypeServiceControlPolicy, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	const content = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}`
+	calls := map[string]func() error{
+		"UpdateUser(NewUserName)": func() error {
+			_, err := root.UpdateUser(ctx, &iam.UpdateUserInput{UserName: aws.String("alice"), NewUserName: aws.String("alicia")})
+			return err
+		},
+		"UpdatePolicy(Name)": func() error {
+			_, err := org.UpdatePolicy(ctx, &organizations.UpdatePolicyInput{PolicyId: aws.String(id), Name: aws.String("Guardrail")})
+			return err
+		},
+		"UpdatePolicy(Description)": func() error {
+			_, err := org.UpdatePolicy(ctx, &organizations.UpdatePolicyInput{PolicyId: aws.String(id), Description: aws.String("keeps buckets")})
+			return err
+		},
+		"UpdatePolicy(Content)": func() error {
+			_, err := org.UpdatePolicy(ctx, &organizations.UpdatePolicyInput{PolicyId: aws.String(id), Content: aws.String(content)})
+			return err
+		},
+	}
+	for i := range 5 {
+		calls[fmt.Sprint("TagResource ", i)] = func() error {
+			_, err := org.TagResource(ctx, &organizations.TagResourceInput{ResourceId: aws.String(id),
+				Tags: []orgtypes.Tag{{Key: aws.String(fmt.Sprint("k", i)), Value: aws.String("v")}}})
+			return err
+		}
+	}
+	allAtOnce(t, calls)
+	// The move comes after the rename is acknowledged, under the new name:
+	// it must keep the name.
+	mustDo(t, "UpdateUser(NewPath)", func() error {
+		_, err := root.UpdateUser(ctx, &iam.UpdateUserInput{UserName: aws.String("alicia"), NewPath: aws.String("/eng/")})
+		return err
+	})
+	if u, err := root.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("alicia")}); err != nil || aws.ToString(u.User.Path) != "/eng/" {
+		t.Errorf("GetUser(alicia) after the rename and the move = %v, %v; want path /eng/", u, err)
+	}
+	p, err := org.DescribePolicy(ctx, &organizations.DescribePolicyInput{PolicyId: aws.String(id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Policy.PolicySummary; aws.ToString(s.Name) != "Guardrail" || aws.ToString(s.Description) != "keeps buckets" || aws.ToString(p.Policy.Content) != content {
+		t.Errorf("DescribePolicy after concurrent edits: name %q, description %q, content %s; want all three edits",
+			aws.ToString(s.Name), aws.ToString(s.Description), aws.ToString(p.Policy.Content))
+	}
+	tags, err := org.ListTagsForResource(ctx, &organizations.ListTagsForResourceInput{ResourceId: aws.String(id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tags.Tags) != 5 {
+		t.Errorf("ListTagsForResource after concurrent TagResource: %d tags; want 5", len(tags.Tags))
 	}
 }

@@ -186,27 +186,38 @@ func (s *Service) updateGroup(ctx context.Context, c *Call) (any, *query.Error) 
 	if err != nil {
 		return nil, err
 	}
-	old := g.Name
+	moved := *g
 	if c.Request.Has("NewGroupName") {
-		if g.Name, err = name(c, "NewGroupName", 128); err != nil {
+		if moved.Name, err = name(c, "NewGroupName", 128); err != nil {
 			return nil, err
 		}
 	}
 	if c.Request.Has("NewPath") {
-		if g.Path, err = newPath(c); err != nil {
+		if moved.Path, err = newPath(c); err != nil {
 			return nil, err
 		}
 	}
-	if g.Name != old || c.Request.Has("NewPath") {
-		if err := s.authorize(ctx, c, "iam:UpdateGroup", g.ARN()); err != nil {
+	if moved.Name != g.Name || c.Request.Has("NewPath") {
+		if err := s.authorize(ctx, c, "iam:UpdateGroup", moved.ARN()); err != nil {
 			return nil, err
 		}
 	}
-	if e := s.store.UpdateGroup(ctx, old, g); e != nil {
-		if errors.Is(e, trustgate.ErrConflict) {
-			return nil, query.Errorf(http.StatusConflict, "EntityAlreadyExists", "Group with name %s already exists.", g.Name)
+	// Only what the call names changes: a rename at once with a move keeps
+	// both (see store.Store).
+	e := s.store.UpdateGroup(ctx, g.Account, g.Name, func(cur *trustgate.Group) error {
+		if cur.ID != g.ID {
+			return trustgate.ErrNotFound // deleted and made again since
 		}
-		return nil, storeError(e, "group with name "+old)
+		if c.Request.Has("NewGroupName") {
+			cur.Name = moved.Name
+		}
+		if c.Request.Has("NewPath") {
+			cur.Path = moved.Path
+		}
+		return nil
+	})
+	if errors.Is(e, trustgate.ErrConflict) {
+		return nil, query.Errorf(http.StatusConflict, "EntityAlreadyExists", "Group with name %s already exists.", moved.Name)
 	}
-	return nil, nil
+	return nil, storeErrorOr(e, "group with name "+g.Name)
 }

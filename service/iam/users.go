@@ -165,8 +165,15 @@ func (s *Service) updateUser(ctx context.Context, c *Call) (any, *query.Error) {
 			return nil, err
 		}
 	}
+	// Only what the call names changes: a rename at once with a move keeps
+	// both.
 	return nil, s.changeUser(ctx, u, func(cur *trustgate.User) *query.Error {
-		cur.Name, cur.Path = moved.Name, moved.Path
+		if c.Request.Has("NewUserName") {
+			cur.Name = moved.Name
+		}
+		if c.Request.Has("NewPath") {
+			cur.Path = moved.Path
+		}
 		return nil
 	})
 }

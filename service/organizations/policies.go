@@ -304,18 +304,28 @@ func (s *Service) updatePolicy(ctx context.Context, c *Call) (any, *jsonrpc.Erro
 		if err := policyName(*in.Name); err != nil {
 			return nil, err
 		}
-		p.Name = *in.Name
-	}
-	if in.Description != nil {
-		p.Description = *in.Description
 	}
 	if in.Content != nil {
 		if err := policyContent(*in.Content, p.Type); err != nil {
 			return nil, err
 		}
-		p.Document = *in.Content
 	}
-	if e := s.store.UpdateOrgPolicy(ctx, &p.OrgPolicy); e != nil {
+	// Only what the call names changes, on the policy as it is by now (see
+	// store.Store); the answer shows the policy as stored.
+	e := s.store.UpdateOrgPolicy(ctx, p.ID, func(cur *trustgate.OrgPolicy) error {
+		if in.Name != nil {
+			cur.Name = *in.Name
+		}
+		if in.Description != nil {
+			cur.Description = *in.Description
+		}
+		if in.Content != nil {
+			cur.Document = *in.Content
+		}
+		p.OrgPolicy = *cur
+		return nil
+	})
+	if e != nil {
 		if errors.Is(e, trustgate.ErrConflict) {
 			return nil, jsonrpc.Errorf(http.StatusBadRequest, "DuplicatePolicyException", "A policy with the same name already exists.")
 		}

@@ -27,9 +27,9 @@ func (s *Store) CreateGroup(ctx context.Context, g *trustgate.Group) error {
 }
 
 // UpdateGroup implements store.Store.
-func (s *Store) UpdateGroup(ctx context.Context, name string, g *trustgate.Group) error {
+func (s *Store) UpdateGroup(ctx context.Context, account, name string, change func(*trustgate.Group) error) error {
 	defer s.changed()
-	return s.Store.UpdateGroup(ctx, name, g)
+	return s.Store.UpdateGroup(ctx, account, name, change)
 }
 
 // DeleteGroup implements store.Store.
@@ -171,9 +171,9 @@ func (s *Store) CreateOrgPolicy(ctx context.Context, p *trustgate.OrgPolicy) err
 }
 
 // UpdateOrgPolicy implements store.Store.
-func (s *Store) UpdateOrgPolicy(ctx context.Context, p *trustgate.OrgPolicy) error {
+func (s *Store) UpdateOrgPolicy(ctx context.Context, id string, change func(*trustgate.OrgPolicy) error) error {
 	defer s.changed()
-	return s.Store.UpdateOrgPolicy(ctx, p)
+	return s.Store.UpdateOrgPolicy(ctx, id, change)
 }
 
 // DeleteOrgPolicy implements store.Store.

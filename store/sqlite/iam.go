@@ -54,18 +54,29 @@ func (s *DB) Groups(ctx context.Context, account, pathPrefix string) ([]*trustga
 }
 
 // UpdateGroup implements store.Store.
-func (s *DB) UpdateGroup(ctx context.Context, name string, g *trustgate.Group) error {
+func (s *DB) UpdateGroup(ctx context.Context, account, name string, change func(*trustgate.Group) error) error {
 	return s.tx(ctx, func(tx conn) error {
+		g, err := scanGroup(tx.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM groups WHERE account_id = ? AND name = ?`, account, name))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("group %s: %w", name, trustgate.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		name := g.Name // as stored: the name looked up may differ in case
+		if err := change(g); err != nil {
+			return err
+		}
 		// Memberships follow the group within the transaction; their
 		// foreign keys are checked when it commits.
 		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE groups SET name = ?, path = ? WHERE account_id = ? AND name = ?`, g.Name, g.Path, g.Account, name)
+		_, err = tx.ExecContext(ctx, `UPDATE groups SET name = ?, path = ? WHERE account_id = ? AND name = ?`, g.Name, g.Path, account, name)
 		if isConstraint(err) {
 			return fmt.Errorf("group %s: %w", g.Name, trustgate.ErrConflict)
 		}
-		if err := affected(res, err, "group "+name); err != nil {
+		if err != nil || g.Name == name {
 			return err
 		}
 		for _, q := range []string{
@@ -73,7 +84,7 @@ func (s *DB) UpdateGroup(ctx context.Context, name string, g *trustgate.Group) e
 			`UPDATE inline_policies SET entity_name = ? WHERE account_id = ? AND entity_kind = 'group' AND entity_name = ?`,
 			`UPDATE attached_policies SET entity_name = ? WHERE account_id = ? AND entity_kind = 'group' AND entity_name = ?`,
 		} {
-			if _, err := tx.ExecContext(ctx, q, g.Name, g.Account, name); err != nil {
+			if _, err := tx.ExecContext(ctx, q, g.Name, account, name); err != nil {
 				return err
 			}
 		}

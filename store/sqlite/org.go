@@ -178,14 +178,24 @@ func (s *DB) OrgPolicies(ctx context.Context) ([]*trustgate.OrgPolicy, error) {
 }
 
 // UpdateOrgPolicy implements store.Store.
-func (s *DB) UpdateOrgPolicy(ctx context.Context, p *trustgate.OrgPolicy) error {
+func (s *DB) UpdateOrgPolicy(ctx context.Context, id string, change func(*trustgate.OrgPolicy) error) error {
 	return s.tx(ctx, func(tx conn) error {
+		p, err := scanOrgPolicy(tx.QueryRowContext(ctx, `SELECT id, name, description, type, document FROM org_policies WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("policy %s: %w", id, trustgate.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if err := change(p); err != nil {
+			return err
+		}
 		if err := uniquePolicyName(ctx, tx, p); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE org_policies SET name = ?, description = ?, document = ? WHERE id = ?`,
-			p.Name, p.Description, p.Document, p.ID)
-		return affected(res, err, "policy "+p.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE org_policies SET name = ?, description = ?, document = ? WHERE id = ?`,
+			p.Name, p.Description, p.Document, id)
+		return err
 	})
 }
 

@@ -84,7 +84,10 @@ func testOrganizations(t *testing.T, s store.Store) {
 	}
 	wantErr(t, "DeleteOrgPolicy(attached)", s.DeleteOrgPolicy(ctx, p.ID), trustgate.ErrConflict)
 	p.Name, p.Document = "NoS3Writes", `{"Version":"2012-10-17"}`
-	if err := s.UpdateOrgPolicy(ctx, p); err != nil {
+	if err := s.UpdateOrgPolicy(ctx, p.ID, func(cur *trustgate.OrgPolicy) error {
+		cur.Name, cur.Document = p.Name, p.Document
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := s.OrgPolicy(ctx, p.ID); err != nil || got.Name != "NoS3Writes" || got.Document != p.Document {

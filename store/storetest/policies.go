@@ -239,13 +239,14 @@ func testGroupUpdate(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 	}
-	g := &trustgate.Group{Account: mgmt, Name: "ops", Path: "/"}
-	wantErr(t, "UpdateGroup(to another group's name)", s.UpdateGroup(ctx, "Dev", g), trustgate.ErrConflict)
-	g.Name, g.Path = "Engineering", "/eng/"
-	if err := s.UpdateGroup(ctx, "dev", g); err != nil {
+	move := func(name, path string) func(*trustgate.Group) error {
+		return func(g *trustgate.Group) error { g.Name, g.Path = name, path; return nil }
+	}
+	wantErr(t, "UpdateGroup(to another group's name)", s.UpdateGroup(ctx, mgmt, "Dev", move("ops", "/")), trustgate.ErrConflict)
+	if err := s.UpdateGroup(ctx, mgmt, "dev", move("Engineering", "/eng/")); err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, "UpdateGroup(unknown)", s.UpdateGroup(ctx, "Dev", g), trustgate.ErrNotFound)
+	wantErr(t, "UpdateGroup(unknown)", s.UpdateGroup(ctx, mgmt, "Dev", move("Engineering", "/eng/")), trustgate.ErrNotFound)
 	if got, err := s.Group(ctx, mgmt, "engineering"); err != nil || got.ID != "AGPADev" || got.Path != "/eng/" {
 		t.Errorf("Group(engineering) = %+v, %v", got, err)
 	}
