@@ -134,7 +134,7 @@ func (w *writer) commit(batch []*write) []error {
 	ctx := context.Background() // see do: writes are not interrupted
 	// Through c, every statement here is prepared once.
 	c := conn{statements: w.stmts, ctx: ctx}
-	if _, err := c.ExecContext(ctx, "BEGIN"); err != nil {
+	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return fail(err)
 	}
 	// rollback ends the transaction after a failure. Its own error is of
