@@ -311,7 +311,10 @@ func TestServiceControlPolicies(t *testing.T) {
 		Credentials: credentials.NewStaticCredentialsProvider(aws.ToString(creds.AccessKeyId), aws.ToString(creds.SecretAccessKey), aws.ToString(creds.SessionToken))})
 	_, err = get(t, elsewhere, "dev-data", "k")
 	wantAPIError(t, "GetObject signed for eu-west-1 under the region SCP", err, "AccessDenied", "")
-	// The guardrail every organization has: members may not leave.
+	// The guardrail every organization has: members may not leave. Nor
+	// may the management account, with an error of its own (note 47).
+	_, err = org.LeaveOrganization(ctx, &organizations.LeaveOrganizationInput{})
+	wantAPIError(t, "LeaveOrganization of the management account", err, "MasterCannotLeaveOrganizationException", "delete this organization")
 	memberOrg := ts.orgClient(aws.ToString(creds.AccessKeyId), aws.ToString(creds.SecretAccessKey), aws.ToString(creds.SessionToken))
 	_, err = memberOrg.LeaveOrganization(ctx, &organizations.LeaveOrganizationInput{})
 	wantAPIError(t, "LeaveOrganization without a guardrail", err, "ConstraintViolationException", "billing details")

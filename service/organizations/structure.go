@@ -866,8 +866,9 @@ func (s *Service) leaveOrganization(ctx context.Context, c *Call) (any, *jsonrpc
 		return nil, err
 	}
 	if c.Principal.Account == c.org.ManagementAccount {
-		return nil, constraintViolation("ACCOUNT_CANNOT_LEAVE_ORGANIZATION",
-			"You can't remove the management account from the organization: delete the organization instead.")
+		// Organizations has an error of its own for this (note 47).
+		return nil, jsonrpc.Errorf(http.StatusBadRequest, "MasterCannotLeaveOrganizationException",
+			"The management account can't leave its organization; to make it a member of another one, delete this organization first.")
 	}
 	return nil, constraintViolation("MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED",
 		"The account has no billing details of a standalone account, which leaving the organization requires.")
