@@ -249,8 +249,9 @@ type Store interface {
 	// path starts with pathPrefix, ordered by name.
 	ManagedPolicies(ctx context.Context, account, pathPrefix string) ([]*trustgate.ManagedPolicy, error)
 	// UpdateManagedPolicyTags changes a policy's tags to what change
-	// makes of them. Returns ErrNotFound.
-	UpdateManagedPolicyTags(ctx context.Context, arn string, change func([]trustgate.Tag) ([]trustgate.Tag, error)) error
+	// makes of them; change sees the whole policy, and only its tags are
+	// stored. Returns ErrNotFound.
+	UpdateManagedPolicyTags(ctx context.Context, arn string, change func(*trustgate.ManagedPolicy) error) error
 	// DeleteManagedPolicy removes a policy with its default version.
 	// Returns ErrNotFound, or ErrConflict while the policy is attached to
 	// an entity, is an entity's permissions boundary, or has versions

@@ -617,11 +617,9 @@ func (s *Service) tagPolicy(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	e := s.store.UpdateManagedPolicyTags(ctx, p.ARN(), func(tags []trustgate.Tag) ([]trustgate.Tag, error) {
-		merged, err := mergeTags(tags, added, "TagsPerPolicy")
-		return merged, asError(err)
+	return nil, s.changePolicyTags(ctx, p, func(tags []trustgate.Tag) ([]trustgate.Tag, *query.Error) {
+		return mergeTags(tags, added, "TagsPerPolicy")
 	})
-	return nil, answer(e, "policy "+p.ARN())
 }
 
 func (s *Service) untagPolicy(ctx context.Context, c *Call) (any, *query.Error) {
@@ -634,10 +632,25 @@ func (s *Service) untagPolicy(ctx context.Context, c *Call) (any, *query.Error) 
 	if err != nil {
 		return nil, err
 	}
-	e := s.store.UpdateManagedPolicyTags(ctx, p.ARN(), func(tags []trustgate.Tag) ([]trustgate.Tag, error) {
+	return nil, s.changePolicyTags(ctx, p, func(tags []trustgate.Tag) ([]trustgate.Tag, *query.Error) {
 		return withoutTags(tags, keys), nil
 	})
-	return nil, answer(e, "policy "+p.ARN())
+}
+
+// changePolicyTags applies change to the tags of customer managed policy
+// p as they are stored by now, in one step (see store.Store). A policy
+// deleted and made again under p's ARN since is not p: the change fails
+// as for a policy that is gone.
+func (s *Service) changePolicyTags(ctx context.Context, p *trustgate.ManagedPolicy, change func([]trustgate.Tag) ([]trustgate.Tag, *query.Error)) *query.Error {
+	err := s.store.UpdateManagedPolicyTags(ctx, p.ARN(), func(cur *trustgate.ManagedPolicy) error {
+		if cur.ID != p.ID {
+			return trustgate.ErrNotFound
+		}
+		tags, err := change(cur.Tags)
+		cur.Tags = tags
+		return asError(err)
+	})
+	return answer(err, "policy "+p.ARN())
 }
 
 func (s *Service) listPolicyTags(ctx context.Context, c *Call) (any, *query.Error) {

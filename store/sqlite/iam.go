@@ -67,28 +67,20 @@ func (s *DB) UpdateGroup(ctx context.Context, account, name string, change func(
 		if err := change(g); err != nil {
 			return err
 		}
-		// Memberships follow the group within the transaction; their
-		// foreign keys are checked when it commits.
-		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+		update := func() error {
+			_, err := tx.ExecContext(ctx, `UPDATE groups SET name = ?, path = ? WHERE account_id = ? AND name = ?`, g.Name, g.Path, account, name)
+			if isConstraint(err) {
+				return fmt.Errorf("group %s: %w", g.Name, trustgate.ErrConflict)
+			}
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE groups SET name = ?, path = ? WHERE account_id = ? AND name = ?`, g.Name, g.Path, account, name)
-		if isConstraint(err) {
-			return fmt.Errorf("group %s: %w", g.Name, trustgate.ErrConflict)
+		if g.Name == name {
+			return update()
 		}
-		if err != nil || g.Name == name {
-			return err
-		}
-		for _, q := range []string{
+		return renaming(ctx, tx, update, g.Name, account, name,
 			`UPDATE group_members SET group_name = ? WHERE account_id = ? AND group_name = ?`,
 			`UPDATE inline_policies SET entity_name = ? WHERE account_id = ? AND entity_kind = 'group' AND entity_name = ?`,
-			`UPDATE attached_policies SET entity_name = ? WHERE account_id = ? AND entity_kind = 'group' AND entity_name = ?`,
-		} {
-			if _, err := tx.ExecContext(ctx, q, g.Name, account, name); err != nil {
-				return err
-			}
-		}
-		return nil
+			`UPDATE attached_policies SET entity_name = ? WHERE account_id = ? AND entity_kind = 'group' AND entity_name = ?`)
 	})
 }
 

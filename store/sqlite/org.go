@@ -262,30 +262,20 @@ func (s *DB) UpdateOrgTags(ctx context.Context, id string, change func([]trustga
 	return s.tx(ctx, func(tx conn) error {
 		column := "[]" // a resource without a row has no tags
 		err := tx.QueryRowContext(ctx, `SELECT tags FROM org_tags WHERE resource_id = ?`, id).Scan(&column)
-		if errors.Is(err, sql.ErrNoRows) {
-			err = nil
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
 		}
-		return changeTags(ctx, tx, column, err, change,
-			`INSERT INTO org_tags (tags, resource_id) VALUES (?, ?) ON CONFLICT (resource_id) DO UPDATE SET tags = excluded.tags`, id)
+		tags, err := parseTags(column)
+		if err != nil {
+			return err
+		}
+		if tags, err = change(tags); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO org_tags (resource_id, tags) VALUES (?, ?) ON CONFLICT (resource_id) DO UPDATE SET tags = excluded.tags`,
+			id, tagsJSON(tags))
+		return err
 	})
-}
-
-// changeTags is the rest of an update of tags read from column (or
-// failed to be read, with err): it stores what change makes of them with
-// update, whose arguments are the tags and key.
-func changeTags(ctx context.Context, tx conn, column string, err error, change func([]trustgate.Tag) ([]trustgate.Tag, error), update, key string) error {
-	if err != nil {
-		return err
-	}
-	tags, err := parseTags(column)
-	if err != nil {
-		return err
-	}
-	if tags, err = change(tags); err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, update, tagsJSON(tags), key)
-	return err
 }
 
 func scanCreateAccountStatus(row interface{ Scan(...any) error }) (*trustgate.CreateAccountStatus, error) {

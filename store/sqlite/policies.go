@@ -76,14 +76,20 @@ func (s *DB) ManagedPolicies(ctx context.Context, account, pathPrefix string) ([
 }
 
 // UpdateManagedPolicyTags implements store.Store.
-func (s *DB) UpdateManagedPolicyTags(ctx context.Context, arn string, change func([]trustgate.Tag) ([]trustgate.Tag, error)) error {
+func (s *DB) UpdateManagedPolicyTags(ctx context.Context, arn string, change func(*trustgate.ManagedPolicy) error) error {
 	return s.tx(ctx, func(tx conn) error {
-		var column string
-		err := tx.QueryRowContext(ctx, `SELECT tags FROM managed_policies WHERE arn = ?`, arn).Scan(&column)
+		p, err := scanManagedPolicy(tx.QueryRowContext(ctx, `SELECT `+managedPolicyColumns+` FROM managed_policies WHERE arn = ?`, arn))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("policy %s: %w", arn, trustgate.ErrNotFound)
 		}
-		return changeTags(ctx, tx, column, err, change, `UPDATE managed_policies SET tags = ? WHERE arn = ?`, arn)
+		if err != nil {
+			return err
+		}
+		if err := change(p); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE managed_policies SET tags = ? WHERE arn = ?`, tagsJSON(p.Tags), arn)
+		return err
 	})
 }
 

@@ -398,33 +398,52 @@ func (s *DB) UpdateUser(ctx context.Context, account, name string, change func(*
 		if err := change(u); err != nil {
 			return err
 		}
-		// The rows that name the user follow it within the transaction;
-		// their foreign keys are checked when it commits.
-		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+		update := func() error {
+			_, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, path = ?, boundary = ?, tags = ? WHERE account_id = ? AND name = ?`,
+				u.Name, u.Path, u.Boundary, tagsJSON(u.Tags), account, name)
+			if isConstraint(err) {
+				return fmt.Errorf("user %s: %w", u.Name, trustgate.ErrConflict)
+			}
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE users SET name = ?, path = ?, boundary = ?, tags = ? WHERE account_id = ? AND name = ?`,
-			u.Name, u.Path, u.Boundary, tagsJSON(u.Tags), account, name)
-		if isConstraint(err) {
-			return fmt.Errorf("user %s: %w", u.Name, trustgate.ErrConflict)
+		if u.Name == name {
+			return update()
 		}
-		if err != nil || u.Name == name {
-			return err
-		}
-		for _, q := range []string{
+		return renaming(ctx, tx, update, u.Name, account, name,
 			`UPDATE access_keys SET user_name = ? WHERE account_id = ? AND user_name = ?`,
 			`UPDATE group_members SET user_name = ? WHERE account_id = ? AND user_name = ?`,
 			`UPDATE inline_policies SET entity_name = ? WHERE account_id = ? AND entity_kind = 'user' AND entity_name = ?`,
 			`UPDATE attached_policies SET entity_name = ? WHERE account_id = ? AND entity_kind = 'user' AND entity_name = ?`,
 			`UPDATE mfa_devices SET user_name = ? WHERE account_id = ? AND user_name = ?`,
-			`UPDATE login_profiles SET user_name = ? WHERE account_id = ? AND user_name = ?`,
-		} {
-			if _, err := tx.ExecContext(ctx, q, u.Name, account, name); err != nil {
-				return err
-			}
-		}
-		return nil
+			`UPDATE login_profiles SET user_name = ? WHERE account_id = ? AND user_name = ?`)
 	})
+}
+
+// renaming runs update, which renames a row, then the statements that
+// rename the rows naming it, each given the new name, the account and the
+// old name. Every statement alone breaks a foreign key that all of them
+// together keep, so the keys are deferred while they run, and only then:
+// SQLite would keep them deferred until COMMIT, and the writer's other
+// writes in the same transaction need theirs checked as they go. (Ending
+// the deferral forgets what it deferred; the statements leave nothing.)
+func renaming(ctx context.Context, tx conn, update func() error, newName, account, oldName string, statements ...string) (err error) {
+	if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+		return err
+	}
+	defer func() {
+		if _, offErr := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = OFF`); err == nil {
+			err = offErr
+		}
+	}()
+	if err := update(); err != nil {
+		return err
+	}
+	for _, q := range statements {
+		if _, err := tx.ExecContext(ctx, q, newName, account, oldName); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // DeleteUser implements store.Store.

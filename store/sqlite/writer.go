@@ -134,12 +134,17 @@ func (w *writer) commit(batch []*write) []error {
 	ctx := context.Background() // see do: writes are not interrupted
 	// Through c, every statement here is prepared once.
 	c := conn{statements: w.stmts, ctx: ctx}
-	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		return fail(err)
-	}
 	// rollback ends the transaction after a failure. Its own error is of
 	// no use: SQLite may have undone the transaction already.
 	rollback := func() { c.ExecContext(ctx, "ROLLBACK") }
+	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		// Should a transaction ever be left open, end it rather than fail
+		// every write from here on.
+		rollback()
+		if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+			return fail(err)
+		}
+	}
 	if len(batch) == 1 {
 		// Alone, a write needs no savepoint: its failure undoes the whole.
 		if errs[0] = run(batch[0].fn, c); errs[0] != nil {

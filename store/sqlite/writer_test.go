@@ -5,10 +5,13 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 
+	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/secret"
+	"github.com/trustgate/trustgate/store/storetest"
 )
 
 func openDB(t *testing.T) *DB {
@@ -160,5 +163,75 @@ func TestRefusedCommitLeavesNoTransaction(t *testing.T) {
 	var children int
 	if err := db.db.QueryRow(`SELECT count(*) FROM children`).Scan(&children); err != nil || children != 0 || count(t, db) != 1 {
 		t.Errorf("after the refused commit: %d children (%v), %d notes; want 0 and 1", children, err, count(t, db))
+	}
+}
+
+// A rename defers foreign keys for its own statements only: a write after
+// it in the same commit that breaks a key fails alone, at once, rather
+// than passing and then failing the whole commit with every write in it.
+func TestRenameDefersKeysForItselfAlone(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	const account = "111111111111"
+	storetest.SeedForTest(t, db, "root-secret")
+	for _, err := range []error{
+		db.CreateUser(ctx, &trustgate.User{Account: account, Name: "alice", ID: "AIDAALICE", Path: "/"}),
+		db.CreateGroup(ctx, &trustgate.Group{Account: account, Name: "dev", ID: "AGPADEV", Path: "/"}),
+		db.AddUserToGroup(ctx, account, "dev", "alice"),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Hold the writer in one write while three more queue, in order, for
+	// the next commit.
+	hold, held := make(chan struct{}), make(chan struct{})
+	go db.tx(ctx, func(conn) error { close(held); <-hold; return nil })
+	<-held
+	results := make([]chan error, 3)
+	writes := []func() error{
+		func() error {
+			return db.UpdateUser(ctx, account, "alice", func(u *trustgate.User) error { u.Name = "alicia"; return nil })
+		},
+		func() error {
+			return db.tx(ctx, func(tx conn) error {
+				_, err := tx.ExecContext(ctx, `INSERT INTO group_members (account_id, group_name, user_name) VALUES (?, 'nogroup', 'alicia')`, account)
+				return err
+			})
+		},
+		func() error {
+			return db.tx(ctx, func(tx conn) error {
+				_, err := tx.ExecContext(ctx, `INSERT INTO notes (n) VALUES (1)`)
+				return err
+			})
+		},
+	}
+	for i, write := range writes {
+		results[i] = make(chan error, 1)
+		go func() { results[i] <- write() }()
+		for len(db.w.queue) < i+1 {
+			runtime.Gosched()
+		}
+	}
+	close(hold)
+	if err := <-results[0]; err != nil {
+		t.Errorf("the rename: %v", err)
+	}
+	if err := <-results[1]; !isForeignKey(err) {
+		t.Errorf("the membership of a group that does not exist = %v; want its foreign key refused", err)
+	}
+	if err := <-results[2]; err != nil {
+		t.Errorf("the write after it: %v", err)
+	}
+	if gs, err := db.GroupsForUser(ctx, account, "alicia"); err != nil || len(gs) != 1 {
+		t.Errorf("the renamed user's groups = %v, %v; want dev", gs, err)
+	}
+	rows, err := db.db.Query(`PRAGMA foreign_key_check`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		t.Error("foreign_key_check finds rows naming a parent that is gone")
 	}
 }

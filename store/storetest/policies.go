@@ -80,13 +80,13 @@ func testManagedPolicies(t *testing.T, s store.Store) {
 	if d, err := s.PolicyVersion(ctx, arn, "v4"); err != nil || d.Document != "doc4" || d.Default {
 		t.Errorf("PolicyVersion(v4) = %+v, %v", d, err)
 	}
-	if err := s.UpdateManagedPolicyTags(ctx, arn, func([]trustgate.Tag) ([]trustgate.Tag, error) { return nil, nil }); err != nil {
+	if err := s.UpdateManagedPolicyTags(ctx, arn, func(p *trustgate.ManagedPolicy) error { p.Tags = nil; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.ManagedPolicy(ctx, arn); got == nil || len(got.Tags) != 0 {
 		t.Errorf("tags after UpdateManagedPolicyTags to none = %+v", got)
 	}
-	wantErr(t, "UpdateManagedPolicyTags(unknown)", s.UpdateManagedPolicyTags(ctx, arn+"Nope", func(tags []trustgate.Tag) ([]trustgate.Tag, error) { return tags, nil }), trustgate.ErrNotFound)
+	wantErr(t, "UpdateManagedPolicyTags(unknown)", s.UpdateManagedPolicyTags(ctx, arn+"Nope", func(*trustgate.ManagedPolicy) error { return nil }), trustgate.ErrNotFound)
 
 	alice := trustgate.Entity{Account: mgmt, Kind: trustgate.UserEntity, Name: "alice"}
 	wantErr(t, "AttachPolicy(unknown customer policy)", s.AttachPolicy(ctx, alice, "arn:aws:iam::111111111111:policy/Nope"), trustgate.ErrNotFound)

@@ -63,7 +63,9 @@ func testConcurrentUpdates(t *testing.T, s store.Store) {
 	addTag := func(i int) func([]trustgate.Tag) ([]trustgate.Tag, error) {
 		return func(tags []trustgate.Tag) ([]trustgate.Tag, error) { return withTag(tags, i), nil }
 	}
-	each(t, "UpdateManagedPolicyTags", func(i int) error { return s.UpdateManagedPolicyTags(ctx, policyARN, addTag(i)) }, nil)
+	each(t, "UpdateManagedPolicyTags", func(i int) error {
+		return s.UpdateManagedPolicyTags(ctx, policyARN, func(p *trustgate.ManagedPolicy) error { p.Tags = withTag(p.Tags, i); return nil })
+	}, nil)
 	if p, err := s.ManagedPolicy(ctx, policyARN); err != nil || !hasEveryTag(p.Tags) {
 		t.Errorf("ManagedPolicy after concurrent updates = %+v, %v; want all %d tags", p, err, concurrentChanges)
 	}
