@@ -56,28 +56,23 @@ func (s *DB) Groups(ctx context.Context, account, pathPrefix string) ([]*trustga
 // UpdateGroup implements store.Store.
 func (s *DB) UpdateGroup(ctx context.Context, account, name string, change func(*trustgate.Group) error) error {
 	return s.tx(ctx, func(tx conn) error {
-		g, err := scanGroup(tx.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM groups WHERE account_id = ? AND name = ?`, account, name))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("group %s: %w", name, trustgate.ErrNotFound)
-		}
+		var stored string // the name as stored: the one looked up may differ in case
+		g, err := changeRow(tx.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM groups WHERE account_id = ? AND name = ?`, account, name),
+			scanGroup, "group "+name, func(g *trustgate.Group) error { stored = g.Name; return change(g) })
 		if err != nil {
 			return err
 		}
-		name := g.Name // as stored: the name looked up may differ in case
-		if err := change(g); err != nil {
-			return err
-		}
 		update := func() error {
-			_, err := tx.ExecContext(ctx, `UPDATE groups SET name = ?, path = ? WHERE account_id = ? AND name = ?`, g.Name, g.Path, account, name)
+			_, err := tx.ExecContext(ctx, `UPDATE groups SET name = ?, path = ? WHERE account_id = ? AND name = ?`, g.Name, g.Path, account, stored)
 			if isConstraint(err) {
 				return fmt.Errorf("group %s: %w", g.Name, trustgate.ErrConflict)
 			}
 			return err
 		}
-		if g.Name == name {
+		if g.Name == stored {
 			return update()
 		}
-		return renaming(ctx, tx, update, g.Name, account, name,
+		return renaming(ctx, tx, update, g.Name, account, stored,
 			`UPDATE group_members SET group_name = ? WHERE account_id = ? AND group_name = ?`,
 			`UPDATE inline_policies SET entity_name = ? WHERE account_id = ? AND entity_kind = 'group' AND entity_name = ?`,
 			`UPDATE attached_policies SET entity_name = ? WHERE account_id = ? AND entity_kind = 'group' AND entity_name = ?`)
@@ -177,14 +172,9 @@ func insertRole(ctx context.Context, tx conn, r *trustgate.Role) error {
 // UpdateRole implements store.Store.
 func (s *DB) UpdateRole(ctx context.Context, account, name string, change func(*trustgate.Role) error) error {
 	return s.tx(ctx, func(tx conn) error {
-		r, err := scanRole(tx.QueryRowContext(ctx, `SELECT `+roleColumns+` FROM roles WHERE account_id = ? AND name = ?`, account, name))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("role %s: %w", name, trustgate.ErrNotFound)
-		}
+		r, err := changeRow(tx.QueryRowContext(ctx, `SELECT `+roleColumns+` FROM roles WHERE account_id = ? AND name = ?`, account, name),
+			scanRole, "role "+name, change)
 		if err != nil {
-			return err
-		}
-		if err := change(r); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE roles SET trust_policy = ?, description = ?, max_session_duration = ?, boundary = ?, tags = ?

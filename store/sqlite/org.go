@@ -180,14 +180,9 @@ func (s *DB) OrgPolicies(ctx context.Context) ([]*trustgate.OrgPolicy, error) {
 // UpdateOrgPolicy implements store.Store.
 func (s *DB) UpdateOrgPolicy(ctx context.Context, id string, change func(*trustgate.OrgPolicy) error) error {
 	return s.tx(ctx, func(tx conn) error {
-		p, err := scanOrgPolicy(tx.QueryRowContext(ctx, `SELECT id, name, description, type, document FROM org_policies WHERE id = ?`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("policy %s: %w", id, trustgate.ErrNotFound)
-		}
+		p, err := changeRow(tx.QueryRowContext(ctx, `SELECT id, name, description, type, document FROM org_policies WHERE id = ?`, id),
+			scanOrgPolicy, "policy "+id, change)
 		if err != nil {
-			return err
-		}
-		if err := change(p); err != nil {
 			return err
 		}
 		if err := uniquePolicyName(ctx, tx, p); err != nil {

@@ -78,14 +78,9 @@ func (s *DB) ManagedPolicies(ctx context.Context, account, pathPrefix string) ([
 // UpdateManagedPolicyTags implements store.Store.
 func (s *DB) UpdateManagedPolicyTags(ctx context.Context, arn string, change func(*trustgate.ManagedPolicy) error) error {
 	return s.tx(ctx, func(tx conn) error {
-		p, err := scanManagedPolicy(tx.QueryRowContext(ctx, `SELECT `+managedPolicyColumns+` FROM managed_policies WHERE arn = ?`, arn))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("policy %s: %w", arn, trustgate.ErrNotFound)
-		}
+		p, err := changeRow(tx.QueryRowContext(ctx, `SELECT `+managedPolicyColumns+` FROM managed_policies WHERE arn = ?`, arn),
+			scanManagedPolicy, "policy "+arn, change)
 		if err != nil {
-			return err
-		}
-		if err := change(p); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE managed_policies SET tags = ? WHERE arn = ?`, tagsJSON(p.Tags), arn)

@@ -75,14 +75,8 @@ func (s *DB) Buckets(ctx context.Context, account string) ([]*trustgate.Bucket, 
 // UpdateBucket implements store.Store.
 func (s *DB) UpdateBucket(ctx context.Context, name string, change func(*trustgate.Bucket) error) error {
 	return s.tx(ctx, func(tx conn) error {
-		b, err := scanBucket(tx.QueryRowContext(ctx, `SELECT `+bucketColumns+` FROM buckets WHERE name = ?`, name))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("bucket %s: %w", name, trustgate.ErrNotFound)
-		}
+		b, err := changeRow(tx.QueryRowContext(ctx, `SELECT `+bucketColumns+` FROM buckets WHERE name = ?`, name), scanBucket, "bucket "+name, change)
 		if err != nil {
-			return err
-		}
-		if err := change(b); err != nil {
 			return err
 		}
 		pab, tags := bucketJSON(b)

@@ -387,29 +387,24 @@ func (s *DB) Users(ctx context.Context, account, pathPrefix string) ([]*trustgat
 // UpdateUser implements store.Store.
 func (s *DB) UpdateUser(ctx context.Context, account, name string, change func(*trustgate.User) error) error {
 	return s.tx(ctx, func(tx conn) error {
-		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE account_id = ? AND name = ?`, account, name))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("user %s: %w", name, trustgate.ErrNotFound)
-		}
+		var stored string // the name as stored: the one looked up may differ in case
+		u, err := changeRow(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE account_id = ? AND name = ?`, account, name),
+			scanUser, "user "+name, func(u *trustgate.User) error { stored = u.Name; return change(u) })
 		if err != nil {
-			return err
-		}
-		name := u.Name // as stored: the name looked up may differ in case
-		if err := change(u); err != nil {
 			return err
 		}
 		update := func() error {
 			_, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, path = ?, boundary = ?, tags = ? WHERE account_id = ? AND name = ?`,
-				u.Name, u.Path, u.Boundary, tagsJSON(u.Tags), account, name)
+				u.Name, u.Path, u.Boundary, tagsJSON(u.Tags), account, stored)
 			if isConstraint(err) {
 				return fmt.Errorf("user %s: %w", u.Name, trustgate.ErrConflict)
 			}
 			return err
 		}
-		if u.Name == name {
+		if u.Name == stored {
 			return update()
 		}
-		return renaming(ctx, tx, update, u.Name, account, name,
+		return renaming(ctx, tx, update, u.Name, account, stored,
 			`UPDATE access_keys SET user_name = ? WHERE account_id = ? AND user_name = ?`,
 			`UPDATE group_members SET user_name = ? WHERE account_id = ? AND user_name = ?`,
 			`UPDATE inline_policies SET entity_name = ? WHERE account_id = ? AND entity_kind = 'user' AND entity_name = ?`,
@@ -417,6 +412,19 @@ func (s *DB) UpdateUser(ctx context.Context, account, name string, change func(*
 			`UPDATE mfa_devices SET user_name = ? WHERE account_id = ? AND user_name = ?`,
 			`UPDATE login_profiles SET user_name = ? WHERE account_id = ? AND user_name = ?`)
 	})
+}
+
+// changeRow is the first half of an Update: it scans the record row
+// holds, named what, and lets change edit it. The caller stores it.
+func changeRow[T any](row *sql.Row, scan func(interface{ Scan(...any) error }) (*T, error), what string, change func(*T) error) (*T, error) {
+	v, err := scan(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%s: %w", what, trustgate.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v, change(v)
 }
 
 // renaming runs update, which renames a row, then the statements that
