@@ -58,8 +58,23 @@ func New(st store.Store) *Store {
 }
 
 // lookup returns a copy of m's entry for key, or reads it with load and
-// keeps it, unless the cache dropped anything while it read.
+// keeps it, unless the cache dropped anything while it read. A full map
+// starts over.
 func lookup[K comparable, V any](s *Store, m map[K]V, key K, copyOf func(V) V, load func() (*V, error)) (*V, error) {
+	return lookupKeeping(s, m, key, copyOf, load, keepBounded)
+}
+
+func keepBounded[K comparable, V any](_ *Store, m map[K]V, key K, v V) {
+	if len(m) >= maxEntries {
+		clear(m)
+	}
+	m[key] = v
+}
+
+// lookupKeeping is lookup with its own way to keep an entry read into m,
+// called under the lock.
+func lookupKeeping[K comparable, V any](s *Store, m map[K]V, key K, copyOf func(V) V, load func() (*V, error),
+	keep func(*Store, map[K]V, K, V)) (*V, error) {
 	s.mu.RLock()
 	v, ok := m[key]
 	forgets := s.forgets
@@ -74,10 +89,7 @@ func lookup[K comparable, V any](s *Store, m map[K]V, key K, copyOf func(V) V, l
 	}
 	s.mu.Lock()
 	if s.forgets == forgets {
-		if len(m) >= maxEntries {
-			clear(m)
-		}
-		m[key] = copyOf(*found)
+		keep(s, m, key, copyOf(*found))
 	}
 	s.mu.Unlock()
 	return found, nil

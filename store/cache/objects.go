@@ -26,30 +26,21 @@ func objectCopy(o trustgate.Object) trustgate.Object {
 // Object implements store.Store: a GetObject or HeadObject of a hot key,
 // small bodies included, is answered from memory.
 func (s *Store) Object(ctx context.Context, bucket, key string) (*trustgate.Object, error) {
-	k := objectKey{bucket, key}
-	s.mu.RLock()
-	o, ok := s.objects[k]
-	forgets := s.forgets
-	s.mu.RUnlock()
-	if ok {
-		o = objectCopy(o)
-		return &o, nil
+	return lookupKeeping(s, s.objects, objectKey{bucket, key}, objectCopy,
+		func() (*trustgate.Object, error) { return s.Store.Object(ctx, bucket, key) }, (*Store).keepObject)
+}
+
+// keepObject keeps an object read, within both bounds.
+func (s *Store) keepObject(objects map[objectKey]trustgate.Object, k objectKey, o trustgate.Object) {
+	if old, ok := objects[k]; ok {
+		s.objectBytes -= len(old.Inline) // read twice at once
 	}
-	found, err := s.Store.Object(ctx, bucket, key)
-	if err != nil {
-		return nil, err
+	if len(objects) >= maxEntries || s.objectBytes+len(o.Inline) > maxObjectBytes {
+		clear(objects)
+		s.objectBytes = 0
 	}
-	s.mu.Lock()
-	if s.forgets == forgets {
-		if len(s.objects) >= maxEntries || s.objectBytes+len(found.Inline) > maxObjectBytes {
-			clear(s.objects)
-			s.objectBytes = 0
-		}
-		s.objects[k] = objectCopy(*found)
-		s.objectBytes += len(found.Inline)
-	}
-	s.mu.Unlock()
-	return found, nil
+	objects[k] = o
+	s.objectBytes += len(o.Inline)
 }
 
 func (s *Store) forgetObject(bucket, key string) {
