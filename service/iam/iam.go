@@ -168,13 +168,6 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 	return s.authorizeOn(ctx, c, action, resource, c.Principal.Account, nil)
 }
 
-// authorizeIn asks whether the caller may perform action on resource, an
-// ARN of resourceAccount. IAM resources have no resource policies, so
-// another account's are out of reach, as in AWS.
-func (s *Service) authorizeIn(ctx context.Context, c *Call, action, resource, resourceAccount string) *query.Error {
-	return s.authorizeOn(ctx, c, action, resource, resourceAccount, nil)
-}
-
 // authorizeOn asks whether the caller may perform action on resource, an
 // ARN of resourceAccount, with resourceKeys (the resource's tags and
 // boundary) and the request's own keys as condition keys.
