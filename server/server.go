@@ -351,8 +351,8 @@ func (r *statusRecorder) WriteHeader(status int) {
 	r.ResponseWriter.WriteHeader(status)
 }
 
-// ReadFrom passes io.Copy through to net/http's own ReadFrom, which copies
-// with a pooled buffer (or sendfile) instead of a new 32 KiB one.
+// ReadFrom passes io.Copy through to the connection's own ReadFrom, which
+// copies with a pooled buffer instead of a new 32 KiB one.
 func (r *statusRecorder) ReadFrom(src io.Reader) (int64, error) {
 	if rf, ok := r.ResponseWriter.(io.ReaderFrom); ok {
 		return rf.ReadFrom(src)

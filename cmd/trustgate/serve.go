@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trustgate/trustgate/datadir"
+	"github.com/trustgate/trustgate/internal/http1"
 	"github.com/trustgate/trustgate/internal/jsonlog"
 	"github.com/trustgate/trustgate/server"
 	"github.com/trustgate/trustgate/store/cache"
@@ -78,7 +79,7 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second}
+	srv := &http1.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: log}
 	endpoint := "http://" + ln.Addr().String()
 	printBanner(out, o, dir, endpoint)
 	if o.ready != nil {
