@@ -170,7 +170,7 @@ func (w *response) commit() {
 			w.closeAfter = true // an HTTP/1.0 body without a length ends with the connection
 		}
 	}
-	if w.c.body.leftUnsent(w.req) || w.c.srv.shuttingDown.Load() {
+	if w.c.body.leftUnsent(w.req) || w.c.srv.shuttingDown.Load() || closes(h["Connection"]) {
 		w.closeAfter = true
 	}
 	if w.closeAfter {
@@ -204,6 +204,16 @@ func (w *response) commit() {
 		}
 	}
 	b.WriteString("\r\n")
+}
+
+// closes reports whether a handler's Connection header ends the connection.
+func closes(connection []string) bool {
+	for _, v := range connection {
+		if strings.EqualFold(strings.TrimSpace(v), "close") {
+			return true
+		}
+	}
+	return false
 }
 
 // leftUnsent reports whether the client still holds back body bytes the

@@ -309,17 +309,16 @@ func (c *conn) handle(req *http.Request) bool {
 // refuse answers a request that could not be read, unless the client
 // went away or was too slow, and ends the connection.
 func (c *conn) refuse(err error, tooLarge bool) {
-	var ne net.Error
-	if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || errors.As(err, &ne) && ne.Timeout() {
-		return
-	}
 	status := http.StatusBadRequest
 	var re *refusal
+	var ne net.Error
 	switch {
 	case tooLarge:
 		status = http.StatusRequestHeaderFieldsTooLarge
 	case errors.As(err, &re):
 		status = re.status
+	case errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || errors.As(err, &ne) && ne.Timeout():
+		return
 	}
 	text := fmt.Sprintf("%d %s", status, http.StatusText(status))
 	fmt.Fprintf(c.w, "HTTP/1.1 %s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",

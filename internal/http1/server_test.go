@@ -411,3 +411,15 @@ func TestIdleConnectionsTimeOut(t *testing.T) {
 		t.Error("a request whose headers never end outlived ReadHeaderTimeout")
 	}
 }
+
+func TestHandlerCanCloseTheConnection(t *testing.T) {
+	addr, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
+		io.WriteString(w, "bye")
+	}))
+	c := dial(t, addr)
+	c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp, body := c.answer(http.MethodGet); body != "bye" || !resp.Close || !c.closed() {
+		t.Errorf("answer %q (close %v): a handler's Connection: close should end the connection", body, resp.Close)
+	}
+}
