@@ -21,6 +21,15 @@ type orgView struct {
 	// policies are the compiled SCPs and RCPs attached to each target
 	// (root, OU, account), of the enabled types only.
 	scps, rcps map[string][]*policy.Policy
+	// members are the member accounts' places, worked out with the view
+	// rather than on every decision.
+	members map[string]*placement
+}
+
+// placement is where a member account sits, as decisions need it.
+type placement struct {
+	orgPaths   []string     // its aws:PrincipalOrgPaths or aws:ResourceOrgPaths
+	scps, rcps []authz.Level // the policies of each level, root first, account last
 }
 
 // rcpServices are the services whose resources RCPs cover, among those
@@ -83,6 +92,12 @@ func (c *Checker) loadOrganization(ctx context.Context) (*orgView, error) {
 			v.scps[a.TargetID] = append(v.scps[a.TargetID], p)
 		} else {
 			v.rcps[a.TargetID] = append(v.rcps[a.TargetID], p)
+		}
+	}
+	v.members = make(map[string]*placement, len(accounts))
+	for _, a := range accounts {
+		if path := v.path(a.ID); path != nil {
+			v.members[a.ID] = &placement{orgPaths: v.orgPaths(a.ID), scps: levels(path, v.scps), rcps: levels(path, v.rcps)}
 		}
 	}
 	return v, nil
@@ -163,17 +178,17 @@ func (c *Checker) applyOrganization(ctx context.Context, req *authz.Request, cal
 		return err
 	}
 	req.ManagementAccount = v.org.ManagementAccount
-	if path := v.path(req.Caller.Account); path != nil && req.Caller.Kind != policy.Anonymous && req.Caller.Kind != policy.Service {
-		caller.OrgID, caller.OrgPaths = v.org.ID, v.orgPaths(req.Caller.Account)
+	if p := v.members[req.Caller.Account]; p != nil && req.Caller.Kind != policy.Anonymous && req.Caller.Kind != policy.Service {
+		caller.OrgID, caller.OrgPaths = v.org.ID, p.orgPaths
 		if slices.Contains(v.org.PolicyTypes, trustgate.ServiceControlPolicy) {
-			req.SCPs = levels(path, v.scps)
+			req.SCPs = p.scps
 		}
 	}
-	if path := v.path(req.ResourceAccount); path != nil {
-		facts.ResourceOrgID, facts.ResourceOrgPaths = v.org.ID, v.orgPaths(req.ResourceAccount)
+	if p := v.members[req.ResourceAccount]; p != nil {
+		facts.ResourceOrgID, facts.ResourceOrgPaths = v.org.ID, p.orgPaths
 		service, _, _ := strings.Cut(req.Action, ":")
 		if slices.Contains(v.org.PolicyTypes, trustgate.ResourceControlPolicy) && slices.Contains(rcpServices, strings.ToLower(service)) {
-			req.RCPs = levels(path, v.rcps)
+			req.RCPs = p.rcps
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/trustgate/trustgate/arn"
@@ -58,7 +59,7 @@ func SetCallerKeys(ctx *policy.Context, f *CallerFacts, now time.Time) {
 	if c.Kind == policy.Anonymous {
 		return
 	}
-	ctx.Set("aws:PrincipalIsAWSService", "false")
+	ctx.Set("aws:PrincipalIsAWSService", falseValue...)
 	ctx.Set("aws:PrincipalAccount", c.Account)
 	principalARN := c.ARN
 	if c.Kind == policy.AssumedRole && c.IssuerARN != "" {
@@ -110,10 +111,14 @@ type RequestFacts struct {
 
 // SetRequestKeys sets the global condition keys that describe the request.
 func SetRequestKeys(ctx *policy.Context, f *RequestFacts) {
-	t := f.Time.UTC()
-	ctx.Set("aws:CurrentTime", t.Format(time.RFC3339))
-	ctx.Set("aws:EpochTime", strconv.FormatInt(t.Unix(), 10))
-	ctx.Set("aws:SecureTransport", strconv.FormatBool(f.SecureTransport))
+	clock := clockValues(f.Time)
+	ctx.Set("aws:CurrentTime", clock.current...)
+	ctx.Set("aws:EpochTime", clock.epoch...)
+	if f.SecureTransport {
+		ctx.Set("aws:SecureTransport", trueValue...)
+	} else {
+		ctx.Set("aws:SecureTransport", falseValue...)
+	}
 	if f.SourceIP != "" {
 		ctx.Set("aws:SourceIp", f.SourceIP)
 	}
@@ -127,6 +132,32 @@ func SetRequestKeys(ctx *policy.Context, f *RequestFacts) {
 		ctx.Set("aws:ResourceOrgID", f.ResourceOrgID)
 		ctx.Set("aws:ResourceOrgPaths", f.ResourceOrgPaths...)
 	}
+}
+
+// Values shared by every request's context, which only reads them.
+var (
+	trueValue  = []string{"true"}
+	falseValue = []string{"false"}
+)
+
+// clock is aws:CurrentTime and aws:EpochTime for one second.
+type clock struct {
+	sec            int64
+	current, epoch []string
+}
+
+var lastClock atomic.Pointer[clock]
+
+// clockValues formats the time keys once a second rather than on every
+// request: both have a second's precision.
+func clockValues(t time.Time) *clock {
+	sec := t.Unix()
+	if c := lastClock.Load(); c != nil && c.sec == sec {
+		return c
+	}
+	c := &clock{sec: sec, current: []string{t.UTC().Format(time.RFC3339)}, epoch: []string{strconv.FormatInt(sec, 10)}}
+	lastClock.Store(c)
+	return c
 }
 
 // ParseCaller describes the principal named by an ARN: an account root,
