@@ -1,6 +1,7 @@
 package http1
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,17 +20,20 @@ import (
 type response struct {
 	c      *conn
 	req    *http.Request
+	body   *requestBody
 	header http.Header
 	status int // 0 until the handler sets it
 	// bodiless: the answer carries no body (HEAD, 204, 304).
-	bodiless    bool
-	committed   bool  // the status line and headers are written
-	length      int64 // the body's declared length; -1 when there is none
-	written     int64 // body bytes taken from the handler
-	chunked     bool
-	closeAfter  bool // the connection ends with this answer
-	handlerDone bool
+	bodiless   bool
+	committed  bool  // the status line and headers are written
+	length     int64 // the body's declared length; -1 when there is none
+	written    int64 // body bytes taken from the handler
+	chunked    bool
+	closeAfter bool // the connection ends with this answer
+	done       bool // the answer is out, its handler returned
 }
+
+var errAfterHandler = errors.New("http1: answer written after its handler returned")
 
 func (w *response) Header() http.Header { return w.header }
 
@@ -37,7 +41,7 @@ func (w *response) WriteHeader(status int) {
 	if status < 100 || status > 999 {
 		panic(fmt.Sprintf("http1: invalid status %d", status))
 	}
-	if w.status != 0 || status < 200 {
+	if w.status != 0 || status < 200 || w.done {
 		return // a second status is ignored, as by net/http; 1xx are not sent
 	}
 	w.status = status
@@ -56,6 +60,9 @@ func (w *response) WriteHeader(status int) {
 }
 
 func (w *response) Write(p []byte) (int, error) {
+	if w.done {
+		return 0, errAfterHandler
+	}
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
@@ -122,6 +129,9 @@ var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return 
 
 // Flush sends what the handler wrote so far.
 func (w *response) Flush() {
+	if w.done {
+		return
+	}
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
@@ -163,6 +173,7 @@ func (w *response) commit() {
 	w.committed = true
 	h := w.header
 	if !w.bodiless && w.length < 0 {
+		delete(h, "Content-Length") // set after the status: too late to hold
 		if w.req.ProtoAtLeast(1, 1) {
 			w.chunked = true
 			h["Transfer-Encoding"] = []string{"chunked"}
@@ -170,7 +181,7 @@ func (w *response) commit() {
 			w.closeAfter = true // an HTTP/1.0 body without a length ends with the connection
 		}
 	}
-	if w.c.body.leftUnsent(w.req) || w.c.srv.shuttingDown.Load() || closes(h["Connection"]) {
+	if w.body.leftUnsent(w.req) || w.c.srv.shuttingDown.Load() || closes(h["Connection"]) {
 		w.closeAfter = true
 	}
 	if w.closeAfter {
@@ -193,6 +204,9 @@ func (w *response) commit() {
 		b.WriteString("\r\n")
 	}
 	for k, vs := range h {
+		if !validHeaderName(k) {
+			continue // a name that could carry another header, dropped as by net/http
+		}
 		for _, v := range vs {
 			b.WriteString(k)
 			b.WriteString(": ")
@@ -204,6 +218,23 @@ func (w *response) commit() {
 		}
 	}
 	b.WriteString("\r\n")
+}
+
+// validHeaderName reports whether name is an RFC 9110 token.
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		b := name[i]
+		switch {
+		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
+		case b < 0x80 && contains("!#$%&'*+-.^_`|~", b):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // closes reports whether a handler's Connection header ends the connection.

@@ -138,7 +138,11 @@ func (s *Server) closeIdle() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for c := range s.conns {
-		if c.state.CompareAndSwap(stateIdle, stateClosing) {
+		st := c.state.Load()
+		if st == stateNew && time.Since(c.accepted) < newConnGrace {
+			continue // its first request may be on its way
+		}
+		if (st == stateIdle || st == stateNew) && c.state.CompareAndSwap(st, stateClosing) {
 			c.rwc.Close()
 		}
 	}
@@ -165,7 +169,8 @@ func (s *Server) untrack(ln net.Listener) {
 }
 
 func (s *Server) newConn(rwc net.Conn) *conn {
-	c := &conn{srv: s, rwc: rwc, remoteAddr: rwc.RemoteAddr().String(), header: make(http.Header, 8)}
+	c := &conn{srv: s, rwc: rwc, remoteAddr: rwc.RemoteAddr().String(), accepted: time.Now()}
+	c.state.Store(stateNew)
 	c.limited = limitedReader{r: rwc, n: math.MaxInt64}
 	c.r = bufio.NewReaderSize(&c.limited, readBufferSize)
 	c.w = bufio.NewWriterSize(rwc, writeBufferSize)
@@ -200,28 +205,36 @@ func (s *Server) logError(msg string, args ...any) {
 	}
 }
 
-// A connection's states. Shutdown closes idle ones; a connection claims
-// itself active when a request's first byte arrives. Both sides swap the
-// state, so exactly one of them wins a race.
+// A connection's states. Shutdown closes idle ones, and new ones once
+// they have had newConnGrace to send their first request; a connection
+// claims itself active when a request's first byte arrives. Both sides
+// swap the state, so exactly one of them wins a race.
 const (
-	stateIdle int32 = iota
+	stateNew int32 = iota
+	stateIdle
 	stateActive
 	stateClosing
 )
+
+const newConnGrace = 5 * time.Second
+
+// unreadGrace is how long a connection closed on a body it did not read
+// goes on taking the client's bytes before it closes: closing at once
+// would answer them with a reset, which can destroy the answer still on
+// its way to the client. net/http waits as long.
+const unreadGrace = 500 * time.Millisecond
 
 // conn is one client connection.
 type conn struct {
 	srv        *Server
 	rwc        net.Conn
 	remoteAddr string
+	accepted   time.Time
 	state      atomic.Int32
 	limited    limitedReader // rwc, bounded while a request's headers are read
 	r          *bufio.Reader
 	w          *bufio.Writer
-	header     http.Header // the answer's headers, reused request to request
-	held       []byte      // an answer's body kept back until its length is known
-	body       requestBody
-	resp       response
+	held       []byte // an answer's body kept back until its length is known
 }
 
 func (c *conn) serve() {
@@ -234,8 +247,8 @@ func (c *conn) serve() {
 		c.rwc.Close()
 		c.srv.forget(c)
 	}()
-	for {
-		if !c.awaitRequest() {
+	for first := true; ; first = false {
+		if !c.awaitRequest(first) {
 			return
 		}
 		c.limited.n = c.srv.maxHeaderBytes() + readBufferSize // the buffer reads ahead
@@ -249,20 +262,43 @@ func (c *conn) serve() {
 			c.refuse(err, tooLarge)
 			return
 		}
-		if c.srv.ReadHeaderTimeout > 0 {
-			c.rwc.SetReadDeadline(time.Time{})
+		if c.srv.ReadHeaderTimeout > 0 || c.srv.IdleTimeout > 0 {
+			c.rwc.SetReadDeadline(time.Time{}) // the body and the handler have no deadline
 		}
-		if !c.handle(req) || !c.state.CompareAndSwap(stateActive, stateIdle) || c.srv.shuttingDown.Load() {
+		keep, unread := c.handle(req)
+		if !keep {
+			if unread {
+				c.closeWriteAndWait()
+			}
+			return
+		}
+		if !c.state.CompareAndSwap(stateActive, stateIdle) || c.srv.shuttingDown.Load() {
 			return
 		}
 	}
 }
 
+// closeWriteAndWait ends the sending side of a connection whose client
+// may still be sending a body, and takes its bytes for unreadGrace.
+func (c *conn) closeWriteAndWait() {
+	if tc, ok := c.rwc.(interface{ CloseWrite() error }); ok {
+		tc.CloseWrite()
+	}
+	c.rwc.SetReadDeadline(time.Now().Add(unreadGrace))
+	io.Copy(io.Discard, c.rwc)
+}
+
 // awaitRequest waits for the first byte of the next request and claims the
-// connection active; false means the connection is done.
-func (c *conn) awaitRequest() bool {
-	if c.r.Buffered() == 0 && c.srv.IdleTimeout > 0 {
-		c.rwc.SetReadDeadline(time.Now().Add(c.srv.IdleTimeout))
+// connection active; false means the connection is done. A new
+// connection's first request has ReadHeaderTimeout from the accept on,
+// as with net/http; the next ones IdleTimeout to begin.
+func (c *conn) awaitRequest(first bool) bool {
+	wait := c.srv.IdleTimeout
+	if first {
+		wait = c.srv.ReadHeaderTimeout
+	}
+	if wait > 0 {
+		c.rwc.SetReadDeadline(time.Now().Add(wait))
 	}
 	for {
 		b, err := c.r.Peek(1)
@@ -274,36 +310,41 @@ func (c *conn) awaitRequest() bool {
 		}
 		c.r.Discard(1) // empty lines before a request line are ignored (RFC 9112, 2.2)
 	}
-	if c.srv.ReadHeaderTimeout > 0 {
+	if c.srv.ReadHeaderTimeout > 0 && !first {
 		c.rwc.SetReadDeadline(time.Now().Add(c.srv.ReadHeaderTimeout))
 	}
-	return c.state.CompareAndSwap(stateIdle, stateActive)
+	return c.state.CompareAndSwap(stateIdle, stateActive) || c.state.CompareAndSwap(stateNew, stateActive)
 }
 
 // handle runs the handler on req and finishes its answer. It reports
-// whether the connection can carry another request.
-func (c *conn) handle(req *http.Request) bool {
+// whether the connection can carry another request and, when not,
+// whether the client may still be sending a body nobody read.
+func (c *conn) handle(req *http.Request) (keep, unread bool) {
 	req.RemoteAddr = c.remoteAddr
-	c.body = requestBody{src: req.Body, c: c, sawEOF: req.Body == http.NoBody}
-	if _, expect := req.Header["Expect"]; expect && !c.body.sawEOF { // validate let only 100-continue through
-		c.body.sendContinue = true
-	}
-	req.Body = &c.body
-	clear(c.header)
-	c.resp = response{c: c, req: req, header: c.header, length: -1,
+	w := &response{c: c, req: req, header: make(http.Header, 8), length: -1,
 		closeAfter: req.Close || req.ProtoMajor == 1 && req.ProtoMinor == 0 || c.srv.shuttingDown.Load()}
-	w := &c.resp
+	body := &requestBody{src: req.Body, w: w, sawEOF: req.Body == http.NoBody}
+	if _, expect := req.Header["Expect"]; expect && !body.sawEOF && req.ProtoAtLeast(1, 1) { // validate let only 100-continue through
+		body.sendContinue = true
+	}
+	w.body, req.Body = body, body
 	c.srv.Handler.ServeHTTP(w, req)
-	w.handlerDone = true
 	w.finish()
-	if err := c.w.Flush(); err != nil || w.closeAfter {
-		return false
+	err := c.w.Flush()
+	w.done = true // what the handler kept of w or the body now fails
+	defer func() { body.src = nil }()
+	switch {
+	case err != nil:
+		return false, false
+	case w.closeAfter:
+		return false, !body.sawEOF && !body.sendContinue
 	}
 	// The answer is out; what the handler left of the body goes before the
 	// next request can be read.
-	ok := c.body.drain()
-	c.body.src = nil
-	return ok
+	if !body.drain() {
+		return false, true
+	}
+	return true, false
 }
 
 // refuse answers a request that could not be read, unless the client
@@ -317,6 +358,8 @@ func (c *conn) refuse(err error, tooLarge bool) {
 		status = http.StatusRequestHeaderFieldsTooLarge
 	case errors.As(err, &re):
 		status = re.status
+	case strings.Contains(err.Error(), "unsupported transfer encoding"): // net/http's own words
+		status = http.StatusNotImplemented
 	case errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || errors.As(err, &ne) && ne.Timeout():
 		return
 	}
@@ -399,8 +442,8 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 // client that expects it to go on (100 Continue) at the first read, and
 // notes when the body has been read to its end.
 type requestBody struct {
-	src          io.ReadCloser
-	c            *conn
+	src          io.ReadCloser // nil once the handler has returned
+	w            *response
 	sendContinue bool
 	sawEOF       bool
 }
@@ -413,9 +456,9 @@ func (b *requestBody) Read(p []byte) (int, error) {
 	}
 	if b.sendContinue {
 		b.sendContinue = false
-		if !b.c.resp.committed {
-			b.c.w.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
-			if err := b.c.w.Flush(); err != nil {
+		if !b.w.committed {
+			b.w.c.w.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
+			if err := b.w.c.w.Flush(); err != nil {
 				return 0, err
 			}
 		}

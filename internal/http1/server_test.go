@@ -284,7 +284,7 @@ func TestRefusedRequests(t *testing.T) {
 		{"two hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", http.StatusBadRequest},
 		{"bad host", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", http.StatusBadRequest},
 		{"bad length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -3\r\n\r\n", http.StatusBadRequest},
-		{"bad encoding", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", http.StatusBadRequest},
+		{"bad encoding", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", http.StatusNotImplemented},
 		{"version", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", http.StatusHTTPVersionNotSupported},
 		{"expectation", "GET / HTTP/1.1\r\nHost: x\r\nExpect: magic\r\n\r\n", http.StatusExpectationFailed},
 		{"huge headers", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("b", DefaultMaxHeaderBytes+8192) + "\r\n\r\n", http.StatusRequestHeaderFieldsTooLarge},
@@ -406,6 +406,16 @@ func TestIdleConnectionsTimeOut(t *testing.T) {
 		t.Error("an idle connection outlived IdleTimeout")
 	}
 	c = dial(t, ln.Addr().String())
+	c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\na\r\n") // an empty line after the body
+	c.answer(http.MethodPost)
+	if !c.closed() {
+		t.Error("an empty line after a request kept its connection past IdleTimeout")
+	}
+	c = dial(t, ln.Addr().String())
+	if !c.closed() {
+		t.Error("a connection that never sends a request outlived ReadHeaderTimeout")
+	}
+	c = dial(t, ln.Addr().String())
 	c.send("GET / HTTP/1.1\r\nHost: x\r\n") // headers never finished
 	if !c.closed() {
 		t.Error("a request whose headers never end outlived ReadHeaderTimeout")
@@ -421,5 +431,83 @@ func TestHandlerCanCloseTheConnection(t *testing.T) {
 	c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 	if resp, body := c.answer(http.MethodGet); body != "bye" || !resp.Close || !c.closed() {
 		t.Errorf("answer %q (close %v): a handler's Connection: close should end the connection", body, resp.Close)
+	}
+}
+
+func TestNothingOutlivesItsHandler(t *testing.T) {
+	kept := make(chan *http.Request, 1)
+	var keptWriter http.ResponseWriter
+	addr, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/keep" {
+			keptWriter = w
+			kept <- r
+			return
+		}
+		echo(w, r)
+	}))
+	c := dial(t, addr)
+	c.send("POST /keep HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n")
+	c.answer(http.MethodPost)
+	old := <-kept
+	c.send("old")
+	c.send("POST /next HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nSECRET")
+	if _, body := c.answer(http.MethodPost); body != "POST /next SECRET" {
+		t.Errorf("the next request got %q", body)
+	}
+	if n, err := old.Body.Read(make([]byte, 16)); n != 0 || err == nil {
+		t.Errorf("a body kept past its handler read %d bytes (%v), want an error", n, err)
+	}
+	if _, err := io.WriteString(keptWriter, "late"); err == nil {
+		t.Error("a writer kept past its handler took a write")
+	}
+}
+
+func TestLengthSetTooLateIsDropped(t *testing.T) {
+	long := strings.Repeat("z", 3*writeBufferSize)
+	addr, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		w.Header().Set("Content-Length", "5")
+		io.WriteString(w, long)
+	}))
+	c := dial(t, addr)
+	c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	resp, body := c.answer(http.MethodGet)
+	if body != long || resp.Header.Get("Content-Length") != "" {
+		t.Errorf("answer of %d bytes with Content-Length %q; want the whole body, chunked, without a length",
+			len(body), resp.Header.Get("Content-Length"))
+	}
+}
+
+func TestInvalidHeaderNamesAreDropped(t *testing.T) {
+	addr, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["X-Bad\r\nSet-Cookie"] = []string{"evil"}
+		w.Header()["X-Good"] = []string{"fine"}
+	}))
+	c := dial(t, addr)
+	c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	resp, _ := c.answer(http.MethodGet)
+	if resp.Header.Get("Set-Cookie") != "" || resp.Header.Get("X-Good") != "fine" {
+		t.Errorf("headers %v: an invalid name should be dropped, the rest kept", resp.Header)
+	}
+}
+
+func TestShutdownSparesNewConnections(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Handler: echo}
+	go s.Serve(ln)
+	c := dial(t, ln.Addr().String())
+	time.Sleep(50 * time.Millisecond) // accepted, its request not yet sent
+	shutdown := make(chan error, 1)
+	go func() { shutdown <- s.Shutdown(context.Background()) }()
+	time.Sleep(50 * time.Millisecond)
+	c.send("GET /late HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp, body := c.answer(http.MethodGet); body != "GET /late " || !resp.Close {
+		t.Errorf("a connection accepted before Shutdown got %q (close %v), want its answer and the connection closed", body, resp.Close)
+	}
+	if err := <-shutdown; err != nil {
+		t.Error(err)
 	}
 }
