@@ -221,21 +221,7 @@ func (w *response) commit() {
 }
 
 // validHeaderName reports whether name is an RFC 9110 token.
-func validHeaderName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		b := name[i]
-		switch {
-		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
-		case b < 0x80 && contains("!#$%&'*+-.^_`|~", b):
-		default:
-			return false
-		}
-	}
-	return true
-}
+func validHeaderName(name string) bool { return name != "" && onlyChars(name, "!#$%&'*+-.^_`|~") }
 
 // closes reports whether a handler's Connection header ends the connection.
 func closes(connection []string) bool {

@@ -397,26 +397,18 @@ func validate(req *http.Request) error {
 
 // validHost accepts the characters a host, port or IPv6 literal is made
 // of, as RFC 3986's authority allows them.
-func validHost(h string) bool {
-	for i := 0; i < len(h); i++ {
-		b := h[i]
-		switch {
-		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
-		case b < 0x80 && contains("!$&'()*+,-.:;=[]_~%", b):
-		default:
+func validHost(h string) bool { return onlyChars(h, "!$&'()*+,-.:;=[]_~%") }
+
+// onlyChars reports whether s is made of ASCII letters, digits and the
+// bytes of extra.
+func onlyChars(s, extra string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte(extra, b) >= 0) {
 			return false
 		}
 	}
 	return true
-}
-
-func contains(set string, b byte) bool {
-	for i := 0; i < len(set); i++ {
-		if set[i] == b {
-			return true
-		}
-	}
-	return false
 }
 
 // limitedReader reads from r until n bytes have been read, then reports
