@@ -28,7 +28,7 @@ type orgView struct {
 
 // placement is where a member account sits, as decisions need it.
 type placement struct {
-	orgPaths   []string     // its aws:PrincipalOrgPaths or aws:ResourceOrgPaths
+	orgPaths   []string      // its aws:PrincipalOrgPaths or aws:ResourceOrgPaths
 	scps, rcps []authz.Level // the policies of each level, root first, account last
 }
 
