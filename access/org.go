@@ -97,7 +97,7 @@ func (c *Checker) loadOrganization(ctx context.Context) (*orgView, error) {
 	v.members = make(map[string]*placement, len(accounts))
 	for _, a := range accounts {
 		if path := v.path(a.ID); path != nil {
-			v.members[a.ID] = &placement{orgPaths: v.orgPaths(a.ID), scps: levels(path, v.scps), rcps: levels(path, v.rcps)}
+			v.members[a.ID] = &placement{orgPaths: v.orgPaths(path), scps: levels(path, v.scps), rcps: levels(path, v.rcps)}
 		}
 	}
 	return v, nil
@@ -150,13 +150,10 @@ func (v *orgView) path(account string) []string {
 	return up
 }
 
-// orgPaths is aws:PrincipalOrgPaths (or aws:ResourceOrgPaths) of an
-// account: the organization, root and OUs above it, as o-.../r-.../ou-.../.
-func (v *orgView) orgPaths(account string) []string {
-	path := v.path(account)
-	if path == nil {
-		return nil
-	}
+// orgPaths is aws:PrincipalOrgPaths (or aws:ResourceOrgPaths) of the
+// account at the end of path: the organization, root and OUs above it,
+// as o-.../r-.../ou-.../.
+func (v *orgView) orgPaths(path []string) []string {
 	return []string{v.org.ID + "/" + strings.Join(path[:len(path)-1], "/") + "/"}
 }
 

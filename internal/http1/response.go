@@ -18,13 +18,13 @@ import (
 // returns having written all its body. A body without a declared length
 // that outgrows the buffer is sent chunked.
 type response struct {
-	c      *conn
-	req    *http.Request
-	body   *requestBody
-	header http.Header
-	status int // 0 until the handler sets it
-	// bodiless: the answer carries no body (HEAD, 204, 304).
-	bodiless   bool
+	c          *conn
+	req        *http.Request
+	body       *requestBody
+	header     http.Header
+	status     int   // 0 until the handler sets it
+	head       bool  // the request is a HEAD: the answer's body is counted, not sent
+	bodiless   bool  // the answer carries no body (HEAD, 204, 304)
 	committed  bool  // the status line and headers are written
 	length     int64 // the body's declared length; -1 when there is none
 	written    int64 // body bytes taken from the handler
@@ -45,7 +45,7 @@ func (w *response) WriteHeader(status int) {
 		return // a second status is ignored, as by net/http; 1xx are not sent
 	}
 	w.status = status
-	w.bodiless = w.req.Method == http.MethodHead || status == http.StatusNoContent || status == http.StatusNotModified
+	w.bodiless = w.head || status == http.StatusNoContent || status == http.StatusNotModified
 	if v, ok := w.header["Content-Length"]; ok {
 		n, err := strconv.ParseInt(v[0], 10, 64)
 		if len(v) != 1 || err != nil || n < 0 {
@@ -67,7 +67,7 @@ func (w *response) Write(p []byte) (int, error) {
 		w.WriteHeader(http.StatusOK)
 	}
 	switch {
-	case w.req.Method == http.MethodHead:
+	case w.head:
 		w.written += int64(len(p))
 		return len(p), nil
 	case w.bodiless:
@@ -149,7 +149,7 @@ func (w *response) finish() {
 	}
 	if !w.committed {
 		switch {
-		case w.req.Method == http.MethodHead && w.written > 0:
+		case w.head && w.written > 0:
 			w.length = w.written
 		case !w.bodiless:
 			w.length = int64(len(w.c.held))

@@ -321,7 +321,7 @@ func (c *conn) awaitRequest(first bool) bool {
 // whether the client may still be sending a body nobody read.
 func (c *conn) handle(req *http.Request) (keep, unread bool) {
 	req.RemoteAddr = c.remoteAddr
-	w := &response{c: c, req: req, header: make(http.Header, 8), length: -1,
+	w := &response{c: c, req: req, header: make(http.Header, 8), length: -1, head: req.Method == http.MethodHead,
 		closeAfter: req.Close || req.ProtoMajor == 1 && req.ProtoMinor == 0 || c.srv.shuttingDown.Load()}
 	body := &requestBody{src: req.Body, w: w, sawEOF: req.Body == http.NoBody}
 	if _, expect := req.Header["Expect"]; expect && !body.sawEOF && req.ProtoAtLeast(1, 1) { // validate let only 100-continue through

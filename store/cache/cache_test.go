@@ -76,16 +76,7 @@ func TestEveryPolicyWriteCounts(t *testing.T) {
 }
 
 func TestGenerationGrowsWithPolicyWrites(t *testing.T) {
-	sealer, err := secret.NewSealer(bytes.Repeat([]byte{1}, secret.KeySize), "access keys")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "trustgate.db"), sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c := cache.New(db)
+	c := cache.New(openDB(t))
 	storetest.SeedForTest(t, c, "secret")
 	ctx := t.Context()
 	before := c.Generation()
@@ -216,9 +207,8 @@ func TestObjectsFollowEveryWrite(t *testing.T) {
 	}
 }
 
-// seededDB is a SQLite store with the conformance suite's seed accounts,
-// closed when the test ends.
-func seededDB(t *testing.T) *sqlite.DB {
+// openDB is an empty SQLite store, closed when the test ends.
+func openDB(t *testing.T) *sqlite.DB {
 	t.Helper()
 	sealer, err := secret.NewSealer(bytes.Repeat([]byte{1}, secret.KeySize), "access keys")
 	if err != nil {
@@ -229,6 +219,14 @@ func seededDB(t *testing.T) *sqlite.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// seededDB is a SQLite store with the conformance suite's seed accounts,
+// closed when the test ends.
+func seededDB(t *testing.T) *sqlite.DB {
+	t.Helper()
+	db := openDB(t)
 	storetest.SeedForTest(t, db, "secret")
 	return db
 }
