@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,6 +48,12 @@ const maxConns = 8
 // than copying each page they read out of the kernel: a tenth less CPU
 // per GetObject under load.
 func Open(path string, secrets *secret.Sealer) (*DB, error) {
+	return open(path, secrets, math.MaxInt)
+}
+
+// open opens the database at path with the migrations up to and
+// including number last applied.
+func open(path string, secrets *secret.Sealer, last int) (*DB, error) {
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
 		"&_pragma=mmap_size(268435456)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
@@ -66,7 +73,7 @@ func Open(path string, secrets *secret.Sealer) (*DB, error) {
 		return nil, err
 	}
 	s.q.writer = s.w
-	if err := s.migrate(context.Background()); err != nil {
+	if err := s.migrate(context.Background(), last); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("migrating %s: %w", path, err)
 	}
@@ -74,8 +81,8 @@ func Open(path string, secrets *secret.Sealer) (*DB, error) {
 }
 
 // migrate applies the embedded migrations newer than the database's
-// user_version, each in its own transaction.
-func (s *DB) migrate(ctx context.Context) error {
+// user_version, up to number last, each in its own transaction.
+func (s *DB) migrate(ctx context.Context, last int) error {
 	var version int
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return err
@@ -91,7 +98,7 @@ func (s *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migration %s has no number", name)
 		}
-		if n <= version {
+		if n <= version || n > last {
 			continue
 		}
 		body, err := migrations.ReadFile(name)
