@@ -235,13 +235,14 @@ func closes(connection []string) bool {
 
 // leftUnsent reports whether the client still holds back body bytes the
 // server will not read: a body it was never asked to send (100 Continue),
-// or one too long to read past its handler. Known when the headers go, it
-// lets the answer say the connection will close.
+// or what is left of one too long to read past its handler. Known when the
+// headers go, it lets the answer say the connection will close. What is
+// left of a chunked body is not known: drain tries it.
 func (b *requestBody) leftUnsent(req *http.Request) bool {
 	if b.sawEOF {
 		return false
 	}
-	return b.sendContinue || req.ContentLength > maxPostHandlerRead
+	return b.sendContinue || req.ContentLength-b.read > maxPostHandlerRead
 }
 
 // httpDate is the Date header's value for now, formatted once a second.

@@ -383,6 +383,10 @@ func validate(req *http.Request) error {
 	if req.ProtoMajor != 1 {
 		return &refusal{http.StatusHTTPVersionNotSupported, "unsupported protocol version " + req.Proto}
 	}
+	// http.ReadRequest drops the Host header once it has taken req.Host
+	// from it or from an absolute-form request line, so an HTTP/1.1
+	// request that names its host only in the line passes here, where
+	// net/http's server (which reads the header itself) refuses it.
 	switch {
 	case req.Host == "" && req.ProtoMinor >= 1 && req.Method != http.MethodConnect:
 		return &refusal{http.StatusBadRequest, "missing required Host header"}
@@ -438,6 +442,7 @@ type requestBody struct {
 	w            *response
 	sendContinue bool
 	sawEOF       bool
+	read         int64 // bytes the handler has read
 }
 
 var errBodyAfterHandler = errors.New("http1: request body read after its handler returned")
@@ -456,6 +461,7 @@ func (b *requestBody) Read(p []byte) (int, error) {
 		}
 	}
 	n, err := b.src.Read(p)
+	b.read += int64(n)
 	if err == io.EOF {
 		b.sawEOF = true
 	}

@@ -273,6 +273,26 @@ func TestUnreadBodies(t *testing.T) {
 	}
 }
 
+// What counts is what the handler left of a body, not its length: the
+// rest of a long body read nearly to its end is read and thrown away.
+func TestLongBodyReadNearlyToItsEnd(t *testing.T) {
+	const length, left = 1 << 20, 1000
+	addr, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength == length {
+			io.CopyN(io.Discard, r.Body, length-left)
+		}
+		io.WriteString(w, "read")
+	}))
+	c := dial(t, addr)
+	go io.WriteString(c, fmt.Sprintf("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", length)+strings.Repeat("b", length)+
+		"GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+	for i := range 2 {
+		if resp, body := c.answer(http.MethodPost); body != "read" || resp.Close && i == 0 {
+			t.Fatalf("answer %d: %q, close %v; want the connection kept for the next request", i, body, resp.Close)
+		}
+	}
+}
+
 func TestRefusedRequests(t *testing.T) {
 	addr, _ := start(t, echo)
 	for _, tc := range []struct {
