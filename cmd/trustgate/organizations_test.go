@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -143,6 +144,23 @@ func TestOrganizationStructure(t *testing.T) {
 	if err != nil || len(all.Accounts) != 2 {
 		t.Errorf("ListAccounts = %+v, %v; want the management account and Development", all, err)
 	}
+	// Note 48: an account's Paths, State and JoinedMethod.
+	orgID := aws.ToString(desc.Organization.Id)
+	for _, want := range []struct {
+		id, path string
+		joined   orgtypes.AccountJoinedMethod
+	}{
+		{dev, orgID + "/" + root + "/" + ous["Development"] + "/" + dev + "/", orgtypes.AccountJoinedMethodCreated},
+		{ts.Root.AccountId, orgID + "/" + root + "/" + ts.Root.AccountId + "/", orgtypes.AccountJoinedMethodInvited},
+	} {
+		a, err := org.DescribeAccount(ctx, &organizations.DescribeAccountInput{AccountId: aws.String(want.id)})
+		if err != nil || !slices.Equal(a.Account.Paths, []string{want.path}) || a.Account.State != orgtypes.AccountStateActive ||
+			a.Account.Status != orgtypes.AccountStatusActive || a.Account.JoinedMethod != want.joined {
+			t.Errorf("DescribeAccount(%s) = %+v, %v; want path %s, ACTIVE, %s", want.id, a.Account, err, want.path, want.joined)
+		}
+	}
+	_, err = org.DescribeAccount(ctx, &organizations.DescribeAccountInput{AccountId: aws.String("999999999999")})
+	wantAPIError(t, "DescribeAccount of an unknown account", err, "AccountNotFoundException", "")
 	_, err = org.DeleteOrganizationalUnit(ctx, &organizations.DeleteOrganizationalUnitInput{OrganizationalUnitId: aws.String(ous["Development"])})
 	wantAPIError(t, "DeleteOrganizationalUnit of a non-empty OU", err, "OrganizationalUnitNotEmptyException", "")
 	if _, err := org.UpdateOrganizationalUnit(ctx, &organizations.UpdateOrganizationalUnitInput{OrganizationalUnitId: aws.String(ous["Production"]), Name: aws.String("Prod")}); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -45,17 +46,20 @@ const (
 // tree is the organization's structure, read whole: it is small, and the
 // operations on it look up and down.
 type tree struct {
-	accounts map[string]*trustgate.Account
-	ous      map[string]*trustgate.OrganizationalUnit
+	orgID    string
 	rootID   string
+	accounts map[string]*trustgate.Account
+	listed   []*trustgate.Account // the accounts as the store lists them
+	ous      map[string]*trustgate.OrganizationalUnit
 }
 
 func (s *Service) tree(ctx context.Context, c *Call) (*tree, *jsonrpc.Error) {
-	t := &tree{accounts: map[string]*trustgate.Account{}, ous: map[string]*trustgate.OrganizationalUnit{}, rootID: c.org.RootID}
+	t := &tree{orgID: c.org.ID, rootID: c.org.RootID, accounts: map[string]*trustgate.Account{}, ous: map[string]*trustgate.OrganizationalUnit{}}
 	accounts, err := s.store.Accounts(ctx)
 	if err != nil {
 		return nil, internal(err)
 	}
+	t.listed = accounts
 	for _, a := range accounts {
 		t.accounts[a.ID] = a
 	}
@@ -91,6 +95,21 @@ func (t *tree) parent(id string) string {
 		return a.ParentID
 	}
 	return ""
+}
+
+// path is where a node sits in the organization, as an Account's Paths
+// give it: o-.../r-.../ou-.../ and the node, ending in a slash.
+func (t *tree) path(id string) string {
+	var up []string
+	for n := id; n != "" && len(up) <= MaxOUDepth+1; n = t.parent(n) {
+		up = append(up, n)
+		if n == t.rootID {
+			break
+		}
+	}
+	up = append(up, t.orgID)
+	slices.Reverse(up)
+	return strings.Join(up, "/") + "/"
 }
 
 // depth is how deep an OU is: 1 for an OU of the root.
@@ -150,6 +169,7 @@ type (
 		JoinedMethod    string
 		JoinedTimestamp epoch
 		Name            string
+		Paths           []string
 		Status          string
 		State           string
 	}
@@ -173,13 +193,13 @@ type (
 	}
 )
 
-func (c *Call) accountOf(a *trustgate.Account) accountElement {
+func (c *Call) accountOf(a *trustgate.Account, t *tree) accountElement {
 	method := "CREATED"
 	if a.ID == c.org.ManagementAccount {
 		method = "INVITED" // the management account joins the organization it creates
 	}
 	return accountElement{Arn: c.accountARN(a.ID), Email: a.Email, Id: a.ID, JoinedMethod: method, JoinedTimestamp: epoch(a.JoinedAt),
-		Name: a.Name, Status: a.Status, State: a.Status}
+		Name: a.Name, Paths: []string{t.path(a.ID)}, Status: a.Status, State: a.Status}
 }
 
 func (c *Call) ouOf(ou *trustgate.OrganizationalUnit) ouElement {
@@ -371,11 +391,15 @@ func (s *Service) describeAccount(ctx context.Context, c *Call) (any, *jsonrpc.E
 	if err := s.authorize(ctx, c, "organizations:DescribeAccount", c.accountARN(in.AccountId)); err != nil {
 		return nil, err
 	}
-	a, err := s.store.Account(ctx, in.AccountId)
+	t, err := s.tree(ctx, c)
 	if err != nil {
-		return nil, storeError(err, accountNotFound())
+		return nil, err
 	}
-	return struct{ Account accountElement }{c.accountOf(a)}, nil
+	a := t.accounts[in.AccountId]
+	if a == nil {
+		return nil, accountNotFound()
+	}
+	return struct{ Account accountElement }{c.accountOf(a, t)}, nil
 }
 
 func (s *Service) listAccounts(ctx context.Context, c *Call) (any, *jsonrpc.Error) {
@@ -386,17 +410,17 @@ func (s *Service) listAccounts(ctx context.Context, c *Call) (any, *jsonrpc.Erro
 	if err := s.authorize(ctx, c, "organizations:ListAccounts", "*"); err != nil {
 		return nil, err
 	}
-	all, err := s.store.Accounts(ctx)
+	t, err := s.tree(ctx, c)
 	if err != nil {
-		return nil, internal(err)
+		return nil, err
 	}
-	return s.accountPage(c, all, in)
+	return s.accountPage(c, t, t.listed, in)
 }
 
-func (s *Service) accountPage(c *Call, accounts []*trustgate.Account, in paging) (any, *jsonrpc.Error) {
+func (s *Service) accountPage(c *Call, t *tree, accounts []*trustgate.Account, in paging) (any, *jsonrpc.Error) {
 	var out []accountElement
 	for _, a := range accounts {
-		out = append(out, c.accountOf(a))
+		out = append(out, c.accountOf(a, t))
 	}
 	items, next, err := page(out, in.MaxResults, in.NextToken, MaxListResults)
 	if err != nil {
@@ -456,7 +480,7 @@ func (s *Service) listAccountsForParent(ctx context.Context, c *Call) (any, *jso
 	for _, id := range t.children(in.ParentId, kindAccount) {
 		accounts = append(accounts, t.accounts[id])
 	}
-	return s.accountPage(c, accounts, in.paging)
+	return s.accountPage(c, t, accounts, in.paging)
 }
 
 func (s *Service) moveAccount(ctx context.Context, c *Call) (any, *jsonrpc.Error) {
