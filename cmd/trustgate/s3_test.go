@@ -373,6 +373,41 @@ func TestS3PresignedURLs(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden || !bytes.Contains(b, []byte("<Code>SignatureDoesNotMatch</Code>")) {
 		t.Errorf("a presigned URL for another key = %d %s; want 403 SignatureDoesNotMatch", resp.StatusCode, b)
 	}
+
+	// A signed GetObject's response-* parameters set its answer's headers,
+	// in a presigned URL as in a signed request.
+	getReq, err = presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("shared"), Key: aws.String("report.csv"),
+		ResponseContentType: aws.String("text/csv"), ResponseContentDisposition: aws.String(`attachment; filename="r.csv"`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.Get(getReq.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Content-Type") != "text/csv" || resp.Header.Get("Content-Disposition") != `attachment; filename="r.csv"` {
+		t.Errorf("presigned GET with response-* parameters answered headers %v", resp.Header)
+	}
+	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("shared"), Key: aws.String("report.csv"), ResponseCacheControl: aws.String("no-store")})
+	if err != nil || aws.ToString(got.CacheControl) != "no-store" {
+		t.Errorf("GetObject with ResponseCacheControl = %+v, %v; want Cache-Control no-store", got, err)
+	} else {
+		got.Body.Close()
+	}
+
+	// s3:authType tells a presigned URL from a signed header.
+	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::shared/*",` +
+		`"Condition":{"StringNotEquals":{"s3:authType":"REST-QUERY-STRING"}}}]}`
+	if _, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared"), Policy: aws.String(policy)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = get(t, c, "shared", "report.csv")
+	wantAPIError(t, "GetObject by signed header under a deny of all but presigned URLs", err, "AccessDenied", "")
+	if resp, err = http.Get(getReq.URL); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("presigned GET under a deny of all but presigned URLs = %v, %v", resp, err)
+	}
+	resp.Body.Close()
 }
 
 // Bodies up to s3api.MaxInlineBody live in their object's row, longer

@@ -261,18 +261,20 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 	if rerr != nil {
 		return rerr
 	}
+	// The names are written as http.Header keeps them, which Set would
+	// work out (and allocate) on every answer.
 	h := w.Header()
-	h.Set("x-amz-request-id", c.RequestID)
-	h.Set("x-amz-id-2", hostID(c.RequestID))
-	h.Set("ETag", o.ETag)
-	h.Set("Last-Modified", httpTime(o.LastModified))
-	h.Set("Accept-Ranges", "bytes")
+	h["X-Amz-Request-Id"] = []string{c.RequestID}
+	h["X-Amz-Id-2"] = []string{hostID(c.RequestID)}
+	h["Etag"] = []string{o.ETag}
+	h["Last-Modified"] = []string{httpTime(o.LastModified)}
+	h["Accept-Ranges"] = []string{"bytes"}
 	setTagCount(h, o)
 	contentType := o.ContentType
 	if contentType == "" {
 		contentType = "binary/octet-stream"
 	}
-	h.Set("Content-Type", contentType)
+	h["Content-Type"] = []string{contentType}
 	for k, v := range o.Headers {
 		if strings.HasPrefix(k, "x-amz-checksum-") {
 			if !ranged && strings.EqualFold(c.Request.Header.Get("x-amz-checksum-mode"), "ENABLED") {
@@ -286,16 +288,14 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 	for k, v := range o.Metadata {
 		h["X-Amz-Meta-"+k] = []string{v}
 	}
-	if c.Signed != nil {
-		for param, header := range map[string]string{"response-content-type": "Content-Type", "response-content-language": "Content-Language",
-			"response-expires": "Expires", "response-cache-control": "Cache-Control", "response-content-disposition": "Content-Disposition",
-			"response-content-encoding": "Content-Encoding"} {
-			if v := c.query.Get(param); v != "" {
-				h.Set(header, v)
+	if c.Signed != nil && c.Request.URL.RawQuery != "" {
+		for _, o := range responseOverrides {
+			if v := c.query.Get(o.param); v != "" {
+				h[o.header] = []string{v}
 			}
 		}
 	}
-	h.Set("Content-Length", strconv.FormatInt(length, 10))
+	h["Content-Length"] = []string{strconv.FormatInt(length, 10)}
 	status := http.StatusOK
 	if ranged {
 		h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, start+length-1, o.Size))
@@ -322,6 +322,17 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 	// A failure now can only cut the body short, which the client sees.
 	io.Copy(w, io.NewSectionReader(body, start, length))
 	return nil
+}
+
+// responseOverrides are the query parameters of a signed GetObject that
+// set headers of its answer, and the headers they set.
+var responseOverrides = []struct{ param, header string }{
+	{"response-content-type", "Content-Type"},
+	{"response-content-language", "Content-Language"},
+	{"response-expires", "Expires"},
+	{"response-cache-control", "Cache-Control"},
+	{"response-content-disposition", "Content-Disposition"},
+	{"response-content-encoding", "Content-Encoding"},
 }
 
 // preconditions evaluates If-Match, If-None-Match, If-Modified-Since and

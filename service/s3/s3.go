@@ -266,9 +266,11 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 	}
 	if c.Signed != nil {
 		keys.Set("s3:signatureversion", "AWS4-HMAC-SHA256")
-		keys.Set("s3:authType", map[bool]string{true: "REST-QUERY-STRING", false: "REST-HEADER"}[c.Signed.Presigned])
 		if c.Signed.Presigned {
+			keys.Set("s3:authType", "REST-QUERY-STRING")
 			keys.Set("s3:signatureAge", itoa(c.Signed.Time.Sub(s.now()).Abs().Milliseconds()))
+		} else {
+			keys.Set("s3:authType", "REST-HEADER")
 		}
 	}
 	r, err := s.access.Check(ctx, req)
