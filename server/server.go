@@ -193,6 +193,21 @@ func (s *Server) logRequest(ctx context.Context, id string, start time.Time, lin
 	s.log.Handler().Handle(ctx, record)
 }
 
+// serviceByShape names the service of a request whose signature names
+// none (it has no credential scope: unsigned, Signature Version 2, or
+// malformed), so that its refusal comes in that service's protocol: a
+// JSON call by its X-Amz-Target, S3 by what S3's requests look like, and
+// "" (a Query service) otherwise.
+func serviceByShape(r *http.Request) string {
+	switch {
+	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), orgapi.TargetPrefix+"."):
+		return "organizations"
+	case s3api.IsS3Request(r):
+		return "s3"
+	}
+	return ""
+}
+
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
@@ -211,18 +226,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		service, _ := sigv4.ServiceOf(r)
+		service, ok := sigv4.ServiceOf(r)
+		if !ok {
+			service = serviceByShape(r)
+		}
 		line.service = service
 		reply := sigv4.ReplyFor(err, service)
 		if reply.Status >= 500 {
 			s.log.Error("authenticating a request", "id", id, "err", err)
 		}
-		if service == "s3" {
+		switch service {
+		case "s3":
 			line.status, line.code = reply.Status, reply.Code
 			s3api.WriteAuthError(w, r, id, reply)
-			return
+		case "organizations":
+			line.status, line.code = reply.Status, reply.Code
+			jsonrpc.WriteError(w, id, &jsonrpc.Error{Status: reply.Status, Type: reply.Code, Message: reply.Message})
+		default:
+			s.writeQueryError(w, id, namespaceOf(service), line, &query.Error{Status: reply.Status, Code: reply.Code, Message: reply.Message})
 		}
-		s.writeQueryError(w, id, namespaceOf(service), line, &query.Error{Status: reply.Status, Code: reply.Code, Message: reply.Message})
 		return
 	}
 	line.service = signed.Service

@@ -114,6 +114,11 @@ type Error struct {
 	// (S3 then names query-parameter errors differently).
 	Presigned bool
 
+	// V2 is true for an UnsupportedAlgorithm that is Signature Version 2
+	// ("Authorization: AWS key:signature", or AWSAccessKeyId and Signature
+	// in the query), which S3 refuses in words of its own.
+	V2 bool
+
 	// Detail is the precise message for Malformed, MissingDate and
 	// UnsupportedAlgorithm in the Query/JSON services' wording; S3Detail is
 	// S3's wording for the same fault.
@@ -345,6 +350,13 @@ func (e *Error) replyS3() Reply {
 		// [s3err] AccessDenied, 403: an anonymous request that was refused.
 		return Reply{Code: "AccessDenied", Status: http.StatusForbidden, Message: "Access Denied"}
 	case UnsupportedAlgorithm:
+		if e.V2 {
+			// [wire] InvalidRequest, 400, as the regions that take only
+			// Signature Version 4 answer a version 2 header or URL
+			// (aws-cli issue 2432; ravsau/aws-labs issue 4, a presigned URL).
+			return Reply{Code: "InvalidRequest", Status: http.StatusBadRequest,
+				Message: "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."}
+		}
 		if e.Presigned {
 			// [wire] AuthorizationQueryParametersError, 400, with the
 			// message S3 gives for X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256.

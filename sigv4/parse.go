@@ -75,7 +75,7 @@ func parseAuth(r *http.Request, a *auth) *Error {
 	}
 	if _, ok := a.param("AWSAccessKeyId"); ok {
 		if _, ok := a.param("Signature"); ok {
-			return &Error{Kind: UnsupportedAlgorithm, Presigned: true,
+			return &Error{Kind: UnsupportedAlgorithm, Presigned: true, V2: true,
 				Detail:   "Signature Version 2 is not supported; sign requests with AWS4-HMAC-SHA256.",
 				S3Detail: `X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"`}
 		}
@@ -106,7 +106,7 @@ func (a *auth) parseHeader(r *http.Request) *Error {
 	rest, ok := strings.CutPrefix(h, algorithm)
 	if !ok || (rest != "" && rest[0] != ' ') {
 		alg, _, _ := strings.Cut(h, " ")
-		return &Error{Kind: UnsupportedAlgorithm,
+		return &Error{Kind: UnsupportedAlgorithm, V2: alg == "AWS",
 			Detail:   "Unsupported AWS 'algorithm': '" + alg + "'.",
 			S3Detail: h}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -17,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	orgapi "github.com/trustgate/trustgate/service/organizations"
 )
 
 func (ts *testServer) orgClient(id, secret, token string) *organizations.Client {
@@ -468,4 +471,31 @@ func TestOrganizationPolicyErrors(t *testing.T) {
 	}
 	_, err = org.DescribePolicy(ctx, &organizations.DescribePolicyInput{PolicyId: aws.String(rcpOnly)})
 	wantAPIError(t, "DescribePolicy after delete", err, "PolicyNotFoundException", "")
+}
+
+// Note 49: a refused signature comes back in Organizations' JSON
+// protocol, so that SDKs name its error; so does a call with no signature.
+func TestOrganizationsAuthErrorsInJSON(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	_, err := ts.orgClient(ts.Root.AccessKeyId, "not-the-secret", "").DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	wantAPIError(t, "DescribeOrganization with a wrong secret", err, "InvalidSignatureException", "signature")
+	_, err = ts.orgClient("AKIAUNKNOWNUNKNOWN00", "secret", "").DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	wantAPIError(t, "DescribeOrganization with an unknown key", err, "UnrecognizedClientException", "")
+
+	req, _ := http.NewRequest(http.MethodPost, ts.Endpoint+"/", strings.NewReader("{}"))
+	req.Header.Set("X-Amz-Target", orgapi.TargetPrefix+".DescribeOrganization")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Type string `json:"__type"`
+	}
+	decodeErr := json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || decodeErr != nil || body.Type != "MissingAuthenticationTokenException" {
+		t.Errorf("an unsigned DescribeOrganization = %d %+v (%v); want 400 MissingAuthenticationTokenException in JSON", resp.StatusCode, body, decodeErr)
+	}
 }

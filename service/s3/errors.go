@@ -143,11 +143,13 @@ func WriteAuthError(w http.ResponseWriter, r *http.Request, requestID string, re
 	e.write(w, &Call{Request: r, RequestID: requestID})
 }
 
-// IsS3Request reports whether an unsigned request is for S3, whose
-// anonymous requests policies may allow; the Query services answer every
-// unsigned request with MissingAuthenticationToken.
+// IsS3Request reports whether a request that names no service in a
+// credential scope is for S3: one that is not a Query call (Action) or a
+// JSON one (X-Amz-Target). An unsigned S3 request is anonymous, for
+// policies to decide; the other services answer every unsigned request
+// with MissingAuthenticationToken.
 func IsS3Request(r *http.Request) bool {
-	if r.URL.Query().Has("Action") {
+	if r.URL.Query().Has("Action") || r.Header.Get("X-Amz-Target") != "" {
 		return false
 	}
 	ct := r.Header.Get("Content-Type")
