@@ -519,3 +519,79 @@ func TestS3SourceIPCondition(t *testing.T) {
 		t.Errorf("GetObject from 127.0.0.1 under a deny outside 127.0.0.0/8 = %q, %v", got, err)
 	}
 }
+
+// Note 50: the bucket settings trustgate does not let a bucket change read
+// as S3 answers for a bucket that never had them, each authorized by its
+// own action; setting one, or reading a subresource trustgate does not
+// know, is NotImplemented, never a listing of the bucket.
+func TestS3UnsetBucketSettings(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	bucket := aws.String("settings")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, c, "settings", "object.txt", "x")
+
+	if v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: bucket}); err != nil || v.Status != "" || v.MFADelete != "" {
+		t.Errorf("GetBucketVersioning = %+v, %v; want never enabled", v, err)
+	}
+	enc, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: bucket})
+	if err != nil || enc.ServerSideEncryptionConfiguration == nil || len(enc.ServerSideEncryptionConfiguration.Rules) != 1 ||
+		enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm != s3types.ServerSideEncryptionAes256 {
+		t.Errorf("GetBucketEncryption = %+v, %v; want SSE-S3 by default", enc, err)
+	}
+	if l, err := c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: bucket}); err != nil || l.LoggingEnabled != nil {
+		t.Errorf("GetBucketLogging = %+v, %v; want logging off", l, err)
+	}
+	if p, err := c.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: bucket}); err != nil || p.Payer != s3types.PayerBucketOwner {
+		t.Errorf("GetBucketRequestPayment = %+v, %v; want BucketOwner", p, err)
+	}
+	if a, err := c.GetBucketAccelerateConfiguration(ctx, &s3.GetBucketAccelerateConfigurationInput{Bucket: bucket}); err != nil || a.Status != "" {
+		t.Errorf("GetBucketAccelerateConfiguration = %+v, %v; want never enabled", a, err)
+	}
+	if n, err := c.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: bucket}); err != nil ||
+		len(n.TopicConfigurations)+len(n.QueueConfigurations)+len(n.LambdaFunctionConfigurations) != 0 {
+		t.Errorf("GetBucketNotificationConfiguration = %+v, %v; want none", n, err)
+	}
+	_, err = c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: bucket})
+	wantAPIError(t, "GetBucketCors", err, "NoSuchCORSConfiguration", "The CORS configuration does not exist")
+	_, err = c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: bucket})
+	wantAPIError(t, "GetBucketWebsite", err, "NoSuchWebsiteConfiguration", "website configuration")
+	_, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: bucket})
+	wantAPIError(t, "GetBucketLifecycleConfiguration", err, "NoSuchLifecycleConfiguration", "")
+	_, err = c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: bucket})
+	wantAPIError(t, "GetBucketReplication", err, "ReplicationConfigurationNotFoundError", "")
+	_, err = c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: bucket})
+	wantAPIError(t, "GetObjectLockConfiguration", err, "ObjectLockConfigurationNotFoundError", "")
+	_, err = c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String("no-such-bucket-here")})
+	wantAPIError(t, "GetBucketCors of a missing bucket", err, "NoSuchBucket", "")
+
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: bucket,
+		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}})
+	wantAPIError(t, "PutBucketVersioning", err, "NotImplemented", "versioning")
+	_, err = c.GetBucketAnalyticsConfiguration(ctx, &s3.GetBucketAnalyticsConfigurationInput{Bucket: bucket, Id: aws.String("a")})
+	wantAPIError(t, "GetBucketAnalyticsConfiguration", err, "NotImplemented", "analytics")
+
+	// Each read is its own action: a user allowed to list the bucket may
+	// not read its CORS rules.
+	root := ts.rootIAM()
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("lister")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("lister"), PolicyName: aws.String("list"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::settings"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("lister")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lister := ts.s3Client(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey), "")
+	_, err = lister.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: bucket})
+	wantAPIError(t, "GetBucketCors by a user allowed only s3:ListBucket", err, "AccessDenied", "s3:GetBucketCORS")
+	if list, err := lister.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: bucket}); err != nil || len(list.Contents) != 1 {
+		t.Errorf("ListObjectsV2 by the lister = %+v, %v", list, err)
+	}
+}

@@ -114,9 +114,13 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getBucketACL, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
+			case !onlyListParams(q):
+				if setting, ok := settingOf(q); ok {
+					return s.getBucketSetting(setting), nil
+				}
 			case q.Get("list-type") == "2":
 				return s.listObjectsV2, nil
-			case !has("uploads") && !has("versions") && !has("versioning"):
+			default:
 				return s.listObjects, nil
 			}
 		case http.MethodHead:
@@ -184,6 +188,31 @@ func (s *Service) route(c *Call) (handler, *Error) {
 		}
 	}
 	return nil, errorf(http.StatusNotImplemented, "NotImplemented", "trustgate does not implement %s %s with %s yet", r.Method, r.URL.Path, queryNames(q))
+}
+
+// listParams are the query parameters of ListObjects and ListObjectsV2.
+var listParams = map[string]bool{"prefix": true, "delimiter": true, "marker": true, "max-keys": true, "encoding-type": true,
+	"list-type": true, "continuation-token": true, "fetch-owner": true, "start-after": true}
+
+// onlyListParams reports whether a bucket's GET names no subresource:
+// its query holds only listing and signature parameters.
+func onlyListParams(q url.Values) bool {
+	for k := range q {
+		if !listParams[k] && !strings.HasPrefix(k, "X-Amz-") && !strings.HasPrefix(k, "x-amz-") {
+			return false
+		}
+	}
+	return true
+}
+
+// settingOf finds the setting a bucket's GET asks for.
+func settingOf(q url.Values) (bucketSetting, bool) {
+	for k := range q {
+		if setting, ok := bucketSettings[k]; ok {
+			return setting, true
+		}
+	}
+	return bucketSetting{}, false
 }
 
 // presignedOnly reports whether the query holds nothing but a presigned

@@ -1,0 +1,89 @@
+package s3api
+
+import (
+	"context"
+	"encoding/xml"
+	"net/http"
+)
+
+// Bucket settings trustgate does not let a bucket change: versioning,
+// CORS, a website, lifecycle rules, replication, Object Lock, logging,
+// Requester Pays, Transfer Acceleration, event notifications and a
+// default encryption other than S3's own. Each reads as S3 answers for a
+// bucket that never had it set (note 50), so that tools which read every
+// setting of a bucket, as Terraform's aws_s3_bucket does on each plan,
+// work; setting one is NotImplemented.
+
+// bucketSetting is how one setting of a bucket reads: the action that
+// authorizes the read, and either the document S3 sends for a bucket
+// without the setting or the code and message of its 404.
+type bucketSetting struct {
+	action        string
+	document      any
+	missingCode   string
+	missingDetail string
+}
+
+// bucketSettings are the settings by the subresource that names them.
+var bucketSettings = map[string]bucketSetting{
+	"versioning":     {action: "s3:GetBucketVersioning", document: unset("VersioningConfiguration")},
+	"logging":        {action: "s3:GetBucketLogging", document: unset("BucketLoggingStatus")},
+	"accelerate":     {action: "s3:GetAccelerateConfiguration", document: unset("AccelerateConfiguration")},
+	"notification":   {action: "s3:GetBucketNotification", document: unset("NotificationConfiguration")},
+	"requestPayment": {action: "s3:GetBucketRequestPayment", document: requestPayment},
+	"encryption":     {action: "s3:GetEncryptionConfiguration", document: defaultEncryption},
+	"cors":           {action: "s3:GetBucketCORS", missingCode: "NoSuchCORSConfiguration", missingDetail: "The CORS configuration does not exist"},
+	"website":        {action: "s3:GetBucketWebsite", missingCode: "NoSuchWebsiteConfiguration", missingDetail: "The specified bucket does not have a website configuration"},
+	"lifecycle":      {action: "s3:GetLifecycleConfiguration", missingCode: "NoSuchLifecycleConfiguration", missingDetail: "The lifecycle configuration does not exist"},
+	"replication":    {action: "s3:GetReplicationConfiguration", missingCode: "ReplicationConfigurationNotFoundError", missingDetail: "The replication configuration was not found"},
+	"object-lock":    {action: "s3:GetBucketObjectLockConfiguration", missingCode: "ObjectLockConfigurationNotFoundError", missingDetail: "Object Lock configuration does not exist for this bucket"},
+}
+
+// unset is a setting's document with nothing set in it.
+func unset(name string) any {
+	return &struct {
+		XMLName xml.Name
+		Xmlns   string `xml:"xmlns,attr"`
+	}{XMLName: xml.Name{Local: name}, Xmlns: Namespace}
+}
+
+// requestPayment is the bucket owner paying, as for every bucket not
+// made Requester Pays.
+var requestPayment = &struct {
+	XMLName xml.Name `xml:"RequestPaymentConfiguration"`
+	Xmlns   string   `xml:"xmlns,attr"`
+	Payer   string
+}{Xmlns: Namespace, Payer: "BucketOwner"}
+
+// defaultEncryption is the encryption every bucket has had since January
+// 2023 unless told otherwise: SSE-S3, without an S3 Bucket Key.
+var defaultEncryption = func() any {
+	type byDefault struct{ SSEAlgorithm string }
+	type rule struct {
+		ApplyServerSideEncryptionByDefault byDefault
+		BucketKeyEnabled                   bool
+	}
+	return &struct {
+		XMLName xml.Name `xml:"ServerSideEncryptionConfiguration"`
+		Xmlns   string   `xml:"xmlns,attr"`
+		Rule    rule
+	}{Xmlns: Namespace, Rule: rule{ApplyServerSideEncryptionByDefault: byDefault{SSEAlgorithm: "AES256"}}}
+}()
+
+// getBucketSetting answers the read of a setting, once the caller may
+// read it.
+func (s *Service) getBucketSetting(setting bucketSetting) handler {
+	return func(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+		b, err := s.bucketFor(ctx, c)
+		if err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, c, setting.action, b.ARN(), b, nil); err != nil {
+			return err
+		}
+		if setting.document == nil {
+			return errorf(http.StatusNotFound, setting.missingCode, "%s", setting.missingDetail).with("BucketName", b.Name)
+		}
+		return writeXML(w, c, http.StatusOK, setting.document)
+	}
+}
