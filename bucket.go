@@ -52,6 +52,9 @@ type Object struct {
 	Inline []byte
 	// Tags are the object's tags, ten at most.
 	Tags []Tag
+	// PartSizes are the sizes of the parts a multipart upload made the
+	// object of, in order; nil for an object put whole.
+	PartSizes []int64
 }
 
 // ARN is the object's ARN.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -37,6 +38,52 @@ func TestS3MultipartTransferManager(t *testing.T) {
 	if !bytes.Equal(got, body) || !strings.HasSuffix(aws.ToString(out.ETag), `-3"`) {
 		t.Errorf("GetObject = %d bytes (want %d), ETag %s (want a 3-part ETag)", len(got), len(body), aws.ToString(out.ETag))
 	}
+
+	// Note 51: the transfer manager downloads by part number, as its
+	// parts were uploaded: 5, 5 and 2 MiB.
+	var down bytes.Buffer
+	dl, err := tm.GetObject(ctx, &transfermanager.GetObjectInput{Bucket: aws.String("videos"), Key: aws.String("film.mp4")})
+	if err != nil {
+		t.Fatalf("transfer manager GetObject: %v", err)
+	}
+	if _, err := io.Copy(&down, dl.Body); err != nil || !bytes.Equal(down.Bytes(), body) {
+		t.Errorf("transfer manager GetObject = %d bytes, %v; want the %d uploaded", down.Len(), err, len(body))
+	}
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("videos"), Key: aws.String("film.mp4"), PartNumber: aws.Int32(3)})
+	if err != nil || aws.ToInt64(head.ContentLength) != 2<<20 || aws.ToInt32(head.PartsCount) != 3 ||
+		aws.ToString(head.ContentRange) != fmt.Sprintf("bytes %d-%d/%d", 10<<20, 12<<20-1, 12<<20) {
+		t.Errorf("HeadObject part 3 = %+v, %v; want its 2 MiB of 3 parts", head, err)
+	}
+	part, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("videos"), Key: aws.String("film.mp4"), PartNumber: aws.Int32(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ = io.ReadAll(part.Body)
+	part.Body.Close()
+	if !bytes.Equal(got, body[5<<20:10<<20]) || aws.ToInt32(part.PartsCount) != 3 || aws.ToString(part.ETag) != aws.ToString(out.ETag) {
+		t.Errorf("GetObject part 2 = %d bytes, %d parts, ETag %s; want the second 5 MiB of 3 parts and the object's ETag",
+			len(got), aws.ToInt32(part.PartsCount), aws.ToString(part.ETag))
+	}
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("videos"), Key: aws.String("film.mp4"), PartNumber: aws.Int32(4)})
+	wantAPIError(t, "GetObject part 4 of 3", err, "InvalidPartNumber", "not satisfiable")
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("videos"), Key: aws.String("film.mp4"), PartNumber: aws.Int32(1), Range: aws.String("bytes=0-9")})
+	wantAPIError(t, "GetObject by part and range", err, "InvalidRequest", "partNumber")
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("videos"), Key: aws.String("film.mp4"), PartNumber: aws.Int32(0)})
+	wantAPIError(t, "GetObject part 0", err, "InvalidArgument", "between 1 and 10000")
+
+	// An object put whole is its own part 1, and has no parts count.
+	put(t, c, "videos", "poster.jpg", "poster")
+	whole, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("videos"), Key: aws.String("poster.jpg"), PartNumber: aws.Int32(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ = io.ReadAll(whole.Body)
+	whole.Body.Close()
+	if string(got) != "poster" || whole.PartsCount != nil {
+		t.Errorf("GetObject part 1 of a whole object = %q, parts count %v; want the object and no count", got, whole.PartsCount)
+	}
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("videos"), Key: aws.String("poster.jpg"), PartNumber: aws.Int32(2)})
+	wantAPIError(t, "HeadObject part 2 of a whole object", err, "RequestedRangeNotSatisfiable", "") // a HEAD has no body: the SDK names the status
 }
 
 // The multipart calls one by one, and their mistakes as S3 answers them.

@@ -98,8 +98,8 @@ func (s *Service) uploadFor(ctx context.Context, c *Call, action string) (*trust
 	return b, u, nil
 }
 
-// partNumber reads the partNumber parameter of UploadPart and
-// UploadPartCopy.
+// partNumber reads the partNumber parameter of UploadPart,
+// UploadPartCopy, and GetObject and HeadObject by part.
 func partNumber(c *Call) (int, *Error) {
 	number, err := strconv.Atoi(c.query.Get("partNumber"))
 	if err != nil || number < 1 || number > MaxParts {
@@ -256,6 +256,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		byNumber[p.Number] = p
 	}
 	var chosen []*trustgate.Part
+	var sizes []int64
 	digests := md5.New()
 	var size int64
 	for i := 1; i < len(req.Part); i++ {
@@ -277,6 +278,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		sum, _ := hex.DecodeString(strings.Trim(p.ETag, `"`))
 		digests.Write(sum)
 		size += p.Size
+		sizes = append(sizes, p.Size)
 		chosen = append(chosen, p)
 	}
 	blob, jerr := s.join(chosen)
@@ -284,7 +286,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		return internal(jerr)
 	}
 	o := &trustgate.Object{Bucket: b.Name, Key: u.Key, Size: size, ContentType: u.ContentType, Metadata: u.Metadata, Headers: u.Headers, Tags: u.Tags,
-		ETag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(digests.Sum(nil)), len(chosen)), Blob: blob, LastModified: s.now()}
+		ETag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(digests.Sum(nil)), len(chosen)), Blob: blob, LastModified: s.now(), PartSizes: sizes}
 	replaced, parts, cerr := s.store.CompleteUpload(ctx, u.ID, o)
 	if cerr != nil {
 		s.blobs.Remove(blob)

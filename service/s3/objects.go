@@ -261,6 +261,16 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 	if rerr != nil {
 		return rerr
 	}
+	partsCount := 0 // for the x-amz-mp-parts-count of a part asked for by number
+	if _, byPart := c.query["partNumber"]; byPart {
+		if c.Request.Header.Get("Range") != "" {
+			return errorf(http.StatusBadRequest, "InvalidRequest", "Cannot specify both Range header and partNumber query parameter")
+		}
+		if start, length, partsCount, rerr = partRange(c, o); rerr != nil {
+			return rerr
+		}
+		ranged = o.Size > 0
+	}
 	// The names are written as http.Header keeps them, which Set would
 	// work out (and allocate) on every answer.
 	h := w.Header()
@@ -295,6 +305,9 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 			}
 		}
 	}
+	if len(o.PartSizes) > 0 && partsCount > 0 {
+		h["X-Amz-Mp-Parts-Count"] = []string{strconv.Itoa(partsCount)}
+	}
 	h["Content-Length"] = []string{strconv.FormatInt(length, 10)}
 	status := http.StatusOK
 	if ranged {
@@ -322,6 +335,28 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 	// A failure now can only cut the body short, which the client sees.
 	io.Copy(w, io.NewSectionReader(body, start, length))
 	return nil
+}
+
+// partRange is where the part a GetObject or HeadObject names by number
+// lies in its object, and how many parts the object has. The parts are
+// those its multipart upload was completed with, in order; an object put
+// whole is its own part 1 (note 51).
+func partRange(c *Call, o *trustgate.Object) (start, length int64, count int, err *Error) {
+	number, err := partNumber(c)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	sizes := o.PartSizes
+	if len(sizes) == 0 {
+		sizes = []int64{o.Size}
+	}
+	if number > len(sizes) {
+		return 0, 0, 0, errorf(http.StatusRequestedRangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
+	}
+	for _, size := range sizes[:number-1] {
+		start += size
+	}
+	return start, sizes[number-1], len(sizes), nil
 }
 
 // responseOverrides are the query parameters of a signed GetObject that

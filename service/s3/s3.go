@@ -230,7 +230,7 @@ func presignedOnly(q url.Values) bool {
 // response-* overrides, partNumber or signature parameters.
 func onlyResponseOverrides(q url.Values) bool {
 	for k := range q {
-		if !strings.HasPrefix(k, "response-") && !strings.HasPrefix(k, "X-Amz-") && !strings.HasPrefix(k, "x-amz-") {
+		if k != "partNumber" && !strings.HasPrefix(k, "response-") && !strings.HasPrefix(k, "X-Amz-") && !strings.HasPrefix(k, "x-amz-") {
 			return false
 		}
 	}

@@ -99,7 +99,7 @@ func (s *DB) DeleteBucket(ctx context.Context, name string) error {
 	})
 }
 
-const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob, tags`
+const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob, tags, part_sizes`
 
 // scanObject reads the objectColumns of a row: an object without its
 // inline body, as listings return it.
@@ -112,8 +112,8 @@ func scanObject(row interface{ Scan(...any) error }) (*trustgate.Object, error) 
 func scanObjectBody(row interface{ Scan(...any) error }, withBody bool) (*trustgate.Object, error) {
 	var o trustgate.Object
 	var modified int64
-	var metadata, headers, tags string
-	dest := []any{&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob, &tags}
+	var metadata, headers, tags, parts string
+	dest := []any{&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob, &tags, &parts}
 	if withBody {
 		dest = append(dest, &o.Inline)
 	}
@@ -130,6 +130,11 @@ func scanObjectBody(row interface{ Scan(...any) error }, withBody bool) (*trustg
 	}
 	if o.Headers, err = parseMap(headers); err != nil {
 		return nil, fmt.Errorf("object %s/%s: headers: %w", o.Bucket, o.Key, err)
+	}
+	if parts != "" {
+		if err := json.Unmarshal([]byte(parts), &o.PartSizes); err != nil {
+			return nil, fmt.Errorf("object %s/%s: part sizes: %w", o.Bucket, o.Key, err)
+		}
 	}
 	return &o, nil
 }
@@ -185,8 +190,12 @@ func putObject(ctx context.Context, tx conn, o *trustgate.Object) (replaced *tru
 	if o.Inline != nil {
 		body = o.Inline
 	}
-	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob, tagsJSON(o.Tags), body)
+	var parts []byte // '' for an object put whole
+	if len(o.PartSizes) > 0 {
+		parts, _ = json.Marshal(o.PartSizes)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob, tagsJSON(o.Tags), string(parts), body)
 	if isForeignKey(err) {
 		return nil, fmt.Errorf("bucket %s: %w", o.Bucket, trustgate.ErrNotFound)
 	}

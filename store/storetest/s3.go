@@ -63,7 +63,7 @@ func testObjects(t *testing.T, s store.Store) {
 	}
 	o := &trustgate.Object{Bucket: "photos", Key: "2026/Sunset.jpg", Size: 5, ETag: `"abc"`, ContentType: "image/jpeg", LastModified: t0,
 		Metadata: map[string]string{"camera": "x100"}, Headers: map[string]string{"Cache-Control": "no-cache"}, Blob: "blob-1",
-		Tags: []trustgate.Tag{{Key: "project", Value: "x"}}}
+		Tags: []trustgate.Tag{{Key: "project", Value: "x"}}, PartSizes: []int64{3, 2}}
 	replaced, err := s.PutObject(ctx, o)
 	if err != nil || replaced != nil {
 		t.Fatalf("PutObject = %v, %v; want no replaced object", replaced, err)
