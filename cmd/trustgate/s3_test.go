@@ -595,3 +595,44 @@ func TestS3UnsetBucketSettings(t *testing.T) {
 		t.Errorf("ListObjectsV2 by the lister = %+v, %v", list, err)
 	}
 }
+
+// Note 52: a write's headers are condition keys, so the bucket policy that
+// refuses unencrypted uploads, the most common there is, lets through the
+// uploads that ask for encryption; a copy is matched by its source.
+func TestS3WriteHeaderConditions(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	for _, b := range []string{"vault", "drafts"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	policy := `{"Version":"2012-10-17","Statement":[` +
+		`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::vault/*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"AES256"}}},` +
+		`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::vault/*","Condition":{"StringLike":{"s3:x-amz-copy-source":"drafts/private/*"}}}]}`
+	if _, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("vault"), Policy: aws.String(policy)}); err != nil {
+		t.Fatal(err)
+	}
+	putSSE := func(key string, sse s3types.ServerSideEncryption) error {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vault"), Key: aws.String(key), Body: strings.NewReader("secret"), ServerSideEncryption: sse})
+		return err
+	}
+	wantAPIError(t, "PutObject without encryption under a policy that requires it", putSSE("plain.txt", ""), "AccessDenied", "")
+	if err := putSSE("sealed.txt", s3types.ServerSideEncryptionAes256); err != nil {
+		t.Errorf("PutObject with SSE-S3 under a policy that requires it: %v", err)
+	}
+	wantAPIError(t, "PutObject with an unknown encryption", putSSE("odd.txt", "ROT13"), "InvalidArgument", "encryption method")
+
+	put(t, c, "drafts", "public/plan.txt", "plan")
+	put(t, c, "drafts", "private/salary.txt", "salary")
+	copyTo := func(src string) error {
+		_, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("vault"), Key: aws.String("copied.txt"), CopySource: aws.String(src),
+			ServerSideEncryption: s3types.ServerSideEncryptionAes256})
+		return err
+	}
+	if err := copyTo("drafts/public/plan.txt"); err != nil {
+		t.Errorf("CopyObject from drafts/public: %v", err)
+	}
+	wantAPIError(t, "CopyObject from drafts/private under a deny of that source", copyTo("/drafts/private/salary.txt"), "AccessDenied", "")
+}

@@ -15,7 +15,6 @@ import (
 	"strings"
 
 	"github.com/trustgate/trustgate"
-	"github.com/trustgate/trustgate/policy"
 )
 
 // Multipart upload limits of S3.
@@ -47,7 +46,10 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 	if terr != nil {
 		return terr
 	}
-	keys := policy.NewContext()
+	keys, kerr := writeKeys(c.Request.Header)
+	if kerr != nil {
+		return kerr
+	}
 	setRequestTags(keys, tags)
 	if err := s.authorizeWrite(ctx, c, b, c.key, keys, len(tags) > 0); err != nil {
 		return err

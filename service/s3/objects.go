@@ -41,9 +41,9 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	if terr != nil {
 		return terr
 	}
-	keys := policy.NewContext()
-	if acl := c.Request.Header.Get("x-amz-acl"); acl != "" {
-		keys.Set("s3:x-amz-acl", acl)
+	keys, kerr := writeKeys(c.Request.Header)
+	if kerr != nil {
+		return kerr
 	}
 	setRequestTags(keys, tags)
 	if err := s.authorizeWrite(ctx, c, b, c.key, keys, len(tags) > 0); err != nil {
@@ -551,7 +551,10 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 			return terr
 		}
 	}
-	keys := policy.NewContext()
+	keys, kerr := writeKeys(c.Request.Header)
+	if kerr != nil {
+		return kerr
+	}
 	setRequestTags(keys, tags)
 	if err := s.authorizeWrite(ctx, c, dst, c.key, keys, replaceTags && len(tags) > 0); err != nil {
 		return err

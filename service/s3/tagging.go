@@ -88,6 +88,34 @@ func setRequestTags(keys *policy.Context, tags []trustgate.Tag) {
 	keys.Set("s3:RequestObjectTagKeys", names...)
 }
 
+// writeKeys are the condition keys an object write (PutObject,
+// CopyObject, CreateMultipartUpload) takes from its headers (note 52),
+// and the refusal of an encryption S3 does not know. The copy source is
+// named as policies match it, bucket/key without the leading slash.
+func writeKeys(h http.Header) (*policy.Context, *Error) {
+	keys := policy.NewContext()
+	for _, name := range []string{"x-amz-acl", "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+		"x-amz-storage-class", "x-amz-content-sha256", "x-amz-metadata-directive"} {
+		if v := h.Get(name); v != "" {
+			keys.Set("s3:"+name, v)
+		}
+	}
+	if src := h.Get("x-amz-copy-source"); src != "" {
+		if decoded, err := url.PathUnescape(src); err == nil {
+			src = decoded
+		}
+		src, _, _ = strings.Cut(strings.TrimPrefix(src, "/"), "?versionId=")
+		keys.Set("s3:x-amz-copy-source", src)
+	}
+	switch sse := h.Get("x-amz-server-side-encryption"); sse {
+	case "", "AES256", "aws:kms", "aws:kms:dsse":
+	default:
+		return nil, errorf(http.StatusBadRequest, "InvalidArgument", "The encryption method specified is not supported").
+			with("ArgumentName", "x-amz-server-side-encryption").with("ArgumentValue", sse)
+	}
+	return keys, nil
+}
+
 // objectKeys are the condition keys of an action on an existing object:
 // s3:ExistingObjectTag/KEY for each of its tags.
 func objectKeys(o *trustgate.Object) *policy.Context {
