@@ -10,6 +10,7 @@ package trustgate
 
 import (
 	"errors"
+	"regexp"
 	"time"
 
 	"github.com/trustgate/trustgate/policy"
@@ -81,6 +82,13 @@ type Tag struct {
 	Key   string
 	Value string
 }
+
+// TagKeyPattern and TagValuePattern are what IAM and STS let a tag hold:
+// letters, numbers, spaces and _.:/=+-@, a key at least one of them.
+var (
+	TagKeyPattern   = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
+	TagValuePattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+)
 
 // User is an IAM user.
 type User struct {

@@ -32,6 +32,17 @@ type Items[T any] struct {
 	Items []T `json:"items"`
 }
 
+// MarshalJSON writes an empty list as [], as AWS does, never null.
+func (l Items[T]) MarshalJSON() ([]byte, error) {
+	items := l.Items
+	if items == nil {
+		items = []T{}
+	}
+	return json.Marshal(struct {
+		Items []T `json:"items"`
+	}{items})
+}
+
 // Stmt is a statement that decided: the deny of an explicit deny, the
 // policy type that failed to allow otherwise.
 type Stmt struct {

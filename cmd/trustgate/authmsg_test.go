@@ -80,6 +80,9 @@ func TestDecodeAuthorizationMessage(t *testing.T) {
 	if err := json.Unmarshal([]byte(aws.ToString(out.DecodedMessage)), &msg); err != nil {
 		t.Fatalf("DecodedMessage %q: %v", aws.ToString(out.DecodedMessage), err)
 	}
+	if !strings.Contains(aws.ToString(out.DecodedMessage), `"matchedStatements":{"items":[]}`) {
+		t.Errorf("DecodedMessage %s: want an empty list of matched statements as [], not null", aws.ToString(out.DecodedMessage))
+	}
 	acct := ts.Root.AccountId
 	if msg.Allowed || msg.ExplicitDeny || msg.Context.Action != "iam:CreateUser" || msg.Context.Resource != "arn:aws:iam::"+acct+":user/mallory" ||
 		msg.Context.Principal.ARN != "arn:aws:iam::"+acct+":user/alice" || !strings.HasPrefix(msg.Context.Principal.ID, "AIDA") ||

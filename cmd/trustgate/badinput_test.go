@@ -72,8 +72,30 @@ func TestBadInput(t *testing.T) {
 			400, "MalformedPolicyDocument", ""},
 		{"an unknown service", root, "ec2", form, "Action=DescribeInstances&Version=2016-11-15",
 			501, "NotImplemented", "ec2"},
+		{"a session longer than any role's", root, "sts", form, "Action=AssumeRole&Version=2011-06-15&RoleSessionName=ss&RoleArn=arn:aws:iam::123456789012:role/r&DurationSeconds=43201",
+			400, "ValidationError", "less than or equal to 43200"},
+		{"a role session name too short", root, "sts", form, "Action=AssumeRole&Version=2011-06-15&RoleSessionName=s&RoleArn=arn:aws:iam::123456789012:role/r",
+			400, "ValidationError", "greater than or equal to 2"},
+		{"an external ID too long", root, "sts", form, "Action=AssumeRole&Version=2011-06-15&RoleSessionName=ss&RoleArn=arn:aws:iam::123456789012:role/r&ExternalId=" + strings.Repeat("x", 1225),
+			400, "ValidationError", "less than or equal to 1224"},
+		{"an external ID with a space", root, "sts", form, "Action=AssumeRole&Version=2011-06-15&RoleSessionName=ss&RoleArn=arn:aws:iam::123456789012:role/r&ExternalId=a+b",
+			400, "ValidationError", "regular expression pattern"},
+		{"an empty user name", root, "iam", form, "Action=CreateUser&Version=2010-05-08&UserName=",
+			400, "ValidationError", "greater than or equal to 1"},
+		{"a tag key IAM does not allow", root, "iam", form, "Action=CreateUser&Version=2010-05-08&UserName=tagged&Tags.member.1.Key=bad%23key&Tags.member.1.Value=v",
+			400, "ValidationError", "tags.1.member.key"},
+		{"a tag key of 100 two-byte letters", root, "iam", form, "Action=CreateUser&Version=2010-05-08&UserName=accented&Tags.member.1.Key=" + strings.Repeat("%C3%A9", 100) + "&Tags.member.1.Value=v",
+			200, "", ""},
+		{"a path prefix without its slash", root, "iam", form, "Action=ListUsers&Version=2010-05-08&PathPrefix=nopath",
+			400, "ValidationError", "pathPrefix"},
 	} {
 		status, body := ts.signed(t, c.creds, c.service, c.ct, c.body)
+		if c.status == http.StatusOK {
+			if status != c.status {
+				t.Errorf("%s: %d %.300s; want it taken", c.name, status, body)
+			}
+			continue
+		}
 		if status != c.status || !strings.Contains(body, "<Code>"+c.code+"</Code>") || !strings.Contains(body, c.msg) {
 			t.Errorf("%s: %d %.300s; want %d %s containing %q", c.name, status, body, c.status, c.code, c.msg)
 		}

@@ -109,6 +109,12 @@ func TestIAMErrors(t *testing.T) {
 	root := ts.rootIAM()
 	acct := ts.Root.AccountId
 	ctx := t.Context()
+	// GetUser without a name, as root, describes the account, made when
+	// the account was.
+	if me, err := root.GetUser(ctx, &iam.GetUserInput{}); err != nil || aws.ToString(me.User.Arn) != "arn:aws:iam::"+acct+":root" ||
+		me.User.CreateDate == nil || time.Since(*me.User.CreateDate) > time.Hour {
+		t.Errorf("GetUser as root = %+v, %v; want the root user, made with its account", me, err)
+	}
 	mustDo(t, "CreateUser", func() error {
 		_, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob")})
 		return err

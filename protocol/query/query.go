@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
-	"github.com/trustgate/trustgate/authmsg"
 	"io"
 	"mime"
 	"net/http"
@@ -15,6 +14,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
+
+	"github.com/trustgate/trustgate/authmsg"
 )
 
 // MaxBodySize is the largest request body accepted; IAM's largest
@@ -121,6 +123,24 @@ func InvalidAction(action, version string) *Error {
 // ValidationError answers a parameter that breaks its constraints.
 func ValidationError(format string, args ...any) *Error {
 	return Errorf(http.StatusBadRequest, "ValidationError", format, args...)
+}
+
+// InvalidMember answers a parameter that breaks one constraint of the
+// service's model, in the words of AWS's validation.
+func InvalidMember(value, member, constraint string) *Error {
+	return ValidationError("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s", value, member, constraint)
+}
+
+// CheckLength refuses a value shorter than least or longer than most
+// characters (not bytes), naming the bound it broke.
+func CheckLength(value, member string, least, most int) *Error {
+	switch n := utf8.RuneCountInString(value); {
+	case n < least:
+		return InvalidMember(value, member, "Member must have length greater than or equal to "+strconv.Itoa(least))
+	case n > most:
+		return InvalidMember(value, member, "Member must have length less than or equal to "+strconv.Itoa(most))
+	}
+	return nil
 }
 
 // WriteError writes err as an ErrorResponse of the service namespace ns.

@@ -22,7 +22,7 @@ func aliasParam(c *Call) (string, *query.Error) {
 	}
 	a := c.Request.Get("AccountAlias")
 	if !aliasPattern.MatchString(a) || strings.Contains(a, "--") {
-		return "", validationError(a, "accountAlias", `Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$`)
+		return "", query.InvalidMember(a, "accountAlias", `Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$`)
 	}
 	return a, nil
 }
@@ -156,7 +156,7 @@ func (s *Service) getAccountAuthorizationDetails(ctx context.Context, c *Call) (
 	want := map[string]bool{}
 	for i, f := range c.Request.Members("Filter") {
 		if !contains(authorizationFilters, f) {
-			return nil, validationError(f, "filter."+strconv.Itoa(i+1)+".member", "Member must satisfy enum value set: [User, Role, Group, LocalManagedPolicy, AWSManagedPolicy]")
+			return nil, query.InvalidMember(f, "filter."+strconv.Itoa(i+1)+".member", "Member must satisfy enum value set: [User, Role, Group, LocalManagedPolicy, AWSManagedPolicy]")
 		}
 		want[f] = true
 	}

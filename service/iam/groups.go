@@ -152,9 +152,9 @@ func (s *Service) listGroupsForUser(ctx context.Context, c *Call) (any, *query.E
 }
 
 func (s *Service) listGroups(ctx context.Context, c *Call) (any, *query.Error) {
-	prefix := c.Request.Get("PathPrefix")
-	if prefix == "" {
-		prefix = "/"
+	prefix, perr := pathPrefix(c)
+	if perr != nil {
+		return nil, perr
 	}
 	if err := s.authorize(ctx, c, "iam:ListGroups", arnOf(c, trustgate.GroupEntity, "/", "")); err != nil {
 		return nil, err

@@ -265,11 +265,9 @@ func arnOf(c *Call, kind trustgate.EntityKind, path, name string) string {
 var (
 	namePattern = regexp.MustCompile(`^[\w+=,.@-]+$`)
 	pathPattern = regexp.MustCompile(`^/([\x21-\x7e]*/)?$`)
+	// pathPrefixPattern is what a listing's PathPrefix may be.
+	pathPrefixPattern = regexp.MustCompile(`^/[\x21-\x7f]*$`)
 )
-
-func validationError(value, member, constraint string) *query.Error {
-	return query.ValidationError("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s", value, member, constraint)
-}
 
 // name reads a required name parameter of at most max characters.
 func name(c *Call, param string, max int) (string, *query.Error) {
@@ -283,13 +281,28 @@ func name(c *Call, param string, max int) (string, *query.Error) {
 // checkName applies IAM's name constraints to the value of param.
 func checkName(v, param string, max int) *query.Error {
 	member := strings.ToLower(param[:1]) + param[1:]
-	switch {
-	case len(v) < 1 || len(v) > max:
-		return validationError(v, member, fmt.Sprintf("Member must have length less than or equal to %d", max))
-	case !namePattern.MatchString(v):
-		return validationError(v, member, `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
+	if err := query.CheckLength(v, member, 1, max); err != nil {
+		return err
+	}
+	if !namePattern.MatchString(v) {
+		return query.InvalidMember(v, member, `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
 	}
 	return nil
+}
+
+// pathPrefix reads the optional PathPrefix of a listing; "/" when absent.
+func pathPrefix(c *Call) (string, *query.Error) {
+	p := c.Request.Get("PathPrefix")
+	if !c.Request.Has("PathPrefix") {
+		return "/", nil
+	}
+	if err := query.CheckLength(p, "pathPrefix", 1, 512); err != nil {
+		return "", err
+	}
+	if !pathPrefixPattern.MatchString(p) {
+		return "", query.InvalidMember(p, "pathPrefix", `Member must satisfy regular expression pattern: \u002F[\u0021-\u007F]*`)
+	}
+	return p, nil
 }
 
 // path reads an optional Path parameter; "/" when absent.
@@ -299,7 +312,7 @@ func path(c *Call) (string, *query.Error) {
 		return "/", nil
 	}
 	if len(p) > 512 || !pathPattern.MatchString(p) {
-		return "", validationError(p, "path", `Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`)
+		return "", query.InvalidMember(p, "path", `Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`)
 	}
 	return p, nil
 }

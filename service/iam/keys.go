@@ -100,7 +100,7 @@ func (s *Service) updateAccessKey(ctx context.Context, c *Call) (any, *query.Err
 	}
 	status := c.Request.Get("Status")
 	if status != trustgate.KeyActive && status != trustgate.KeyInactive {
-		return nil, validationError(status, "status", "Member must satisfy enum value set: [Active, Inactive]")
+		return nil, query.InvalidMember(status, "status", "Member must satisfy enum value set: [Active, Inactive]")
 	}
 	k, err := s.ownKey(ctx, c, owner)
 	if err != nil {

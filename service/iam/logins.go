@@ -35,11 +35,11 @@ const passwordSymbols = "!@#$%^&*()_+-=[]{}|'"
 // digits and symbols, and not the user's name.
 func checkPassword(password, userName string) *query.Error {
 	if n := utf8.RuneCountInString(password); n < 1 || n > 128 {
-		return validationError("*****", "password", "Member must have length between 1 and 128")
+		return query.InvalidMember("*****", "password", "Member must have length between 1 and 128")
 	}
 	for _, r := range password {
 		if r != '\t' && r != '\n' && r != '\r' && (r < 0x20 || r > 0xff) {
-			return validationError("*****", "password", `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
+			return query.InvalidMember("*****", "password", `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
 		}
 	}
 	var upper, lower, digit, symbol int

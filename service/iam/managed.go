@@ -92,7 +92,7 @@ func policyARNParam(c *Call, param string) (arn, account string, err *query.Erro
 	}
 	arn = c.Request.Get(param)
 	if len(arn) < 20 || len(arn) > 2048 {
-		return "", "", validationError(arn, strings.ToLower(param[:1])+param[1:], "Member must have length between 20 and 2048")
+		return "", "", query.InvalidMember(arn, strings.ToLower(param[:1])+param[1:], "Member must have length between 20 and 2048")
 	}
 	m := policyARNPattern.FindStringSubmatch(arn)
 	if m == nil {
@@ -231,7 +231,7 @@ func (s *Service) createPolicy(ctx context.Context, c *Call) (any, *query.Error)
 	}
 	description := c.Request.Get("Description")
 	if len(description) > 1000 {
-		return nil, validationError(description, "description", "Member must have length less than or equal to 1000")
+		return nil, query.InvalidMember(description, "description", "Member must have length less than or equal to 1000")
 	}
 	tg, err := tags(c, "TagsPerPolicy")
 	if err != nil {
@@ -294,16 +294,16 @@ func (s *Service) listPolicies(ctx context.Context, c *Call) (any, *query.Error)
 		scope = "All"
 	}
 	if scope != "All" && scope != "AWS" && scope != "Local" {
-		return nil, validationError(scope, "scope", "Member must satisfy enum value set: [All, AWS, Local]")
+		return nil, query.InvalidMember(scope, "scope", "Member must satisfy enum value set: [All, AWS, Local]")
 	}
 	usage, err := usageFilter(c)
 	if err != nil {
 		return nil, err
 	}
 	onlyAttached := strings.EqualFold(c.Request.Get("OnlyAttached"), "true")
-	prefix := c.Request.Get("PathPrefix")
-	if prefix == "" {
-		prefix = "/"
+	prefix, perr := pathPrefix(c)
+	if perr != nil {
+		return nil, perr
 	}
 	if err := s.authorize(ctx, c, "iam:ListPolicies", "arn:aws:iam::"+c.Principal.Account+":policy/"); err != nil {
 		return nil, err
@@ -354,7 +354,7 @@ func (s *Service) listPolicies(ctx context.Context, c *Call) (any, *query.Error)
 func usageFilter(c *Call) (string, *query.Error) {
 	v := c.Request.Get("PolicyUsageFilter")
 	if c.Request.Has("PolicyUsageFilter") && v != "PermissionsPolicy" && v != "PermissionsBoundary" {
-		return "", validationError(v, "policyUsageFilter", "Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]")
+		return "", query.InvalidMember(v, "policyUsageFilter", "Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]")
 	}
 	return v, nil
 }
@@ -366,7 +366,7 @@ func versionIDParam(c *Call) (string, *query.Error) {
 	}
 	v := c.Request.Get("VersionId")
 	if !versionIDPattern.MatchString(v) {
-		return "", validationError(v, "versionId", `Member must satisfy regular expression pattern: v[1-9][0-9]*(\.[A-Za-z0-9-]*)?`)
+		return "", query.InvalidMember(v, "versionId", `Member must satisfy regular expression pattern: v[1-9][0-9]*(\.[A-Za-z0-9-]*)?`)
 	}
 	return v, nil
 }
@@ -510,15 +510,15 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, c *Call) (any, *que
 	filter := c.Request.Get("EntityFilter")
 	kind, ok := entityFilters[filter]
 	if c.Request.Has("EntityFilter") && !ok {
-		return nil, validationError(filter, "entityFilter", "Member must satisfy enum value set: [User, Role, Group, LocalManagedPolicy, AWSManagedPolicy]")
+		return nil, query.InvalidMember(filter, "entityFilter", "Member must satisfy enum value set: [User, Role, Group, LocalManagedPolicy, AWSManagedPolicy]")
 	}
 	usage, err := usageFilter(c)
 	if err != nil {
 		return nil, err
 	}
-	prefix := c.Request.Get("PathPrefix")
-	if prefix == "" {
-		prefix = "/"
+	prefix, perr := pathPrefix(c)
+	if perr != nil {
+		return nil, perr
 	}
 	p, err := s.targetPolicy(ctx, c, "iam:ListEntitiesForPolicy", false)
 	if err != nil {

@@ -42,11 +42,11 @@ func serialNumber(c *Call) (string, *query.Error) {
 	v := c.Request.Get("SerialNumber")
 	switch {
 	case len(v) < 9:
-		return "", validationError(v, "serialNumber", "Member must have length greater than or equal to 9")
+		return "", query.InvalidMember(v, "serialNumber", "Member must have length greater than or equal to 9")
 	case len(v) > 256:
-		return "", validationError(v, "serialNumber", "Member must have length less than or equal to 256")
+		return "", query.InvalidMember(v, "serialNumber", "Member must have length less than or equal to 256")
 	case !serialPattern.MatchString(v):
-		return "", validationError(v, "serialNumber", `Member must satisfy regular expression pattern: [\w+=/:,.@-]+`)
+		return "", query.InvalidMember(v, "serialNumber", `Member must satisfy regular expression pattern: [\w+=/:,.@-]+`)
 	}
 	return v, nil
 }
@@ -60,11 +60,11 @@ func authCode(c *Call, param string) (string, *query.Error) {
 	member := "authenticationCode" + param[len(param)-1:]
 	switch {
 	case len(v) < 6:
-		return "", validationError(v, member, "Member must have length greater than or equal to 6")
+		return "", query.InvalidMember(v, member, "Member must have length greater than or equal to 6")
 	case len(v) > 6:
-		return "", validationError(v, member, "Member must have length less than or equal to 6")
+		return "", query.InvalidMember(v, member, "Member must have length less than or equal to 6")
 	case !authCodePattern.MatchString(v):
-		return "", validationError(v, member, `Member must satisfy regular expression pattern: [\d]+`)
+		return "", query.InvalidMember(v, member, `Member must satisfy regular expression pattern: [\d]+`)
 	}
 	return v, nil
 }
@@ -269,7 +269,7 @@ func (s *Service) listVirtualMFADevices(ctx context.Context, c *Call) (any, *que
 		status = "Any"
 	case "Assigned", "Unassigned", "Any":
 	default:
-		return nil, validationError(status, "assignmentStatus", "Member must satisfy enum value set: [Unassigned, Any, Assigned]")
+		return nil, query.InvalidMember(status, "assignmentStatus", "Member must satisfy enum value set: [Unassigned, Any, Assigned]")
 	}
 	if err := s.authorize(ctx, c, "iam:ListVirtualMFADevices", "arn:aws:iam::"+c.Principal.Account+":mfa/"); err != nil {
 		return nil, err

@@ -27,7 +27,7 @@ func paginate[T any](c *Call, items []T) ([]T, page, *query.Error) {
 	if v := c.Request.Get("MaxItems"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > MaxMaxItems {
-			return nil, page{}, validationError(v, "maxItems", "Member must have value between 1 and 1000")
+			return nil, page{}, query.InvalidMember(v, "maxItems", "Member must have value between 1 and 1000")
 		}
 		maxItems = n
 	}

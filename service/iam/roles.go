@@ -44,7 +44,7 @@ func maxSessionDuration(c *Call) (int, *query.Error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < DefaultMaxSessionDuration || n > MaxMaxSessionDuration {
-		return 0, validationError(v, "maxSessionDuration", "Member must have value between 3600 and 43200")
+		return 0, query.InvalidMember(v, "maxSessionDuration", "Member must have value between 3600 and 43200")
 	}
 	return n, nil
 }
@@ -72,7 +72,7 @@ func (s *Service) createRole(ctx context.Context, c *Call) (any, *query.Error) {
 	}
 	description := c.Request.Get("Description")
 	if len(description) > 1000 {
-		return nil, validationError(description, "description", "Member must have length less than or equal to 1000")
+		return nil, query.InvalidMember(description, "description", "Member must have length less than or equal to 1000")
 	}
 	r := &trustgate.Role{Account: c.Principal.Account, Name: n, ID: ids.Unique(ids.Role), Path: p, TrustPolicy: trust,
 		Description: description, MaxSessionDuration: maxDuration, Tags: tg, CreatedAt: s.now()}
@@ -114,9 +114,9 @@ func (s *Service) getRole(ctx context.Context, c *Call) (any, *query.Error) {
 }
 
 func (s *Service) listRoles(ctx context.Context, c *Call) (any, *query.Error) {
-	prefix := c.Request.Get("PathPrefix")
-	if prefix == "" {
-		prefix = "/"
+	prefix, perr := pathPrefix(c)
+	if perr != nil {
+		return nil, perr
 	}
 	if err := s.authorize(ctx, c, "iam:ListRoles", arnOf(c, trustgate.RoleEntity, "/", "")); err != nil {
 		return nil, err
@@ -177,7 +177,7 @@ func (s *Service) updateRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if c.Request.Has("Description") {
 		description = c.Request.Get("Description")
 		if len(description) > 1000 {
-			return nil, validationError(description, "description", "Member must have length less than or equal to 1000")
+			return nil, query.InvalidMember(description, "description", "Member must have length less than or equal to 1000")
 		}
 	}
 	if c.Request.Has("MaxSessionDuration") {

@@ -243,10 +243,10 @@ func contextEntries(req *query.Request) (*policy.Context, *query.Error) {
 			return keys, nil
 		}
 		if len(name) < 5 || len(name) > 256 {
-			return nil, validationError(name, "contextEntries."+strconv.Itoa(i)+".member.contextKeyName", "Member must have length between 5 and 256")
+			return nil, query.InvalidMember(name, "contextEntries."+strconv.Itoa(i)+".member.contextKeyName", "Member must have length between 5 and 256")
 		}
 		if t := req.Get(prefix + ".ContextKeyType"); t != "" && !slices.Contains(types, t) {
-			return nil, validationError(t, "contextEntries."+strconv.Itoa(i)+".member.contextKeyType", "Member must satisfy enum value set: ["+strings.Join(types, ", ")+"]")
+			return nil, query.InvalidMember(t, "contextEntries."+strconv.Itoa(i)+".member.contextKeyType", "Member must satisfy enum value set: ["+strings.Join(types, ", ")+"]")
 		}
 		keys.Set(name, req.Members(prefix+".ContextKeyValues")...)
 	}

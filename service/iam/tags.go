@@ -34,8 +34,18 @@ func tags(c *Call, quota string) ([]trustgate.Tag, *query.Error) {
 			break
 		}
 		t := trustgate.Tag{Key: c.Request.Get(prefix + ".Key"), Value: c.Request.Get(prefix + ".Value")}
-		if len(t.Key) < 1 || len(t.Key) > 128 || len(t.Value) > 256 {
-			return nil, validationError(t.Key, "tags."+strconv.Itoa(i)+".member.key", "Member must have length between 1 and 128, and values at most 256")
+		member := "tags." + strconv.Itoa(i) + ".member"
+		if err := query.CheckLength(t.Key, member+".key", 1, 128); err != nil {
+			return nil, err
+		}
+		if err := query.CheckLength(t.Value, member+".value", 0, 256); err != nil {
+			return nil, err
+		}
+		if !trustgate.TagKeyPattern.MatchString(t.Key) {
+			return nil, query.InvalidMember(t.Key, member+".key", `Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+`)
+		}
+		if !trustgate.TagValuePattern.MatchString(t.Value) {
+			return nil, query.InvalidMember(t.Value, member+".value", `Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]*`)
 		}
 		for _, seen := range out {
 			if strings.EqualFold(seen.Key, t.Key) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/ids"
@@ -91,8 +90,13 @@ func (s *Service) targetUser(ctx context.Context, c *Call, action string, option
 
 func (s *Service) getUser(ctx context.Context, c *Call) (any, *query.Error) {
 	if c.Request.Get("UserName") == "" && c.Principal.Kind == policy.Root {
-		// GetUser with no name describes the caller; for root, the account.
-		return struct{ User user }{user{Path: "/", UserId: c.Principal.Account, Arn: c.Principal.ARN, CreateDate: isoTime(time.Time{})}}, nil
+		// GetUser with no name describes the caller; for root, the account,
+		// made when the account was.
+		a, err := s.store.Account(ctx, c.Principal.Account)
+		if err != nil {
+			return nil, internal(err)
+		}
+		return struct{ User user }{user{Path: "/", UserId: c.Principal.Account, Arn: c.Principal.ARN, CreateDate: isoTime(a.CreatedAt)}}, nil
 	}
 	u, err := s.targetUser(ctx, c, "iam:GetUser", true)
 	if err != nil {
@@ -104,9 +108,9 @@ func (s *Service) getUser(ctx context.Context, c *Call) (any, *query.Error) {
 }
 
 func (s *Service) listUsers(ctx context.Context, c *Call) (any, *query.Error) {
-	prefix := c.Request.Get("PathPrefix")
-	if prefix == "" {
-		prefix = "/"
+	prefix, perr := pathPrefix(c)
+	if perr != nil {
+		return nil, perr
 	}
 	if err := s.authorize(ctx, c, "iam:ListUsers", arnOf(c, trustgate.UserEntity, "/", "")); err != nil {
 		return nil, err
@@ -277,7 +281,7 @@ func (s *Service) listUserTags(ctx context.Context, c *Call) (any, *query.Error)
 func newPath(c *Call) (string, *query.Error) {
 	p := c.Request.Get("NewPath")
 	if len(p) < 1 || len(p) > 512 || !pathPattern.MatchString(p) {
-		return "", validationError(p, "newPath", `Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`)
+		return "", query.InvalidMember(p, "newPath", `Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`)
 	}
 	return p, nil
 }

@@ -103,10 +103,6 @@ func (s *Service) getCallerIdentity(c *Call) *callerIdentity {
 
 var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]*$`)
 
-func validationError(value, member, constraint string) *query.Error {
-	return query.ValidationError("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s", value, member, constraint)
-}
-
 type credentials struct {
 	AccessKeyId     string
 	SecretAccessKey string
@@ -147,6 +143,9 @@ func (r *assumeRoleResult) AppendXML(b []byte) []byte {
 	return b
 }
 
+// externalIDPattern is what an ExternalId may hold.
+var externalIDPattern = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
+
 func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 	req := c.Request
 	roleARN := req.Get("RoleArn")
@@ -157,28 +156,34 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if !req.Has("RoleSessionName") {
 		return nil, query.MissingParameter("RoleSessionName")
 	}
-	switch {
-	case len(sessionName) < 2:
-		return nil, validationError(sessionName, "roleSessionName", "Member must have length greater than or equal to 2")
-	case len(sessionName) > 64:
-		return nil, validationError(sessionName, "roleSessionName", "Member must have length less than or equal to 64")
-	case !sessionNamePattern.MatchString(sessionName):
-		return nil, validationError(sessionName, "roleSessionName", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
+	if err := query.CheckLength(sessionName, "roleSessionName", 2, 64); err != nil {
+		return nil, err
 	}
-	if len(roleARN) < 20 || len(roleARN) > 2048 {
-		return nil, validationError(roleARN, "roleArn", "Member must have length greater than or equal to 20")
+	if !sessionNamePattern.MatchString(sessionName) {
+		return nil, query.InvalidMember(sessionName, "roleSessionName", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
+	}
+	if err := query.CheckLength(roleARN, "roleArn", 20, 2048); err != nil {
+		return nil, err
 	}
 	duration := DefaultDuration
 	if v := req.Get("DurationSeconds"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < MinDuration || n > 43200 {
-			return nil, validationError(v, "durationSeconds", "Member must have value greater than or equal to 900")
+		switch {
+		case err != nil || n < MinDuration:
+			return nil, query.InvalidMember(v, "durationSeconds", "Member must have value greater than or equal to 900")
+		case n > 43200:
+			return nil, query.InvalidMember(v, "durationSeconds", "Member must have value less than or equal to 43200")
 		}
 		duration = n
 	}
 	externalID := req.Get("ExternalId")
-	if req.Has("ExternalId") && (len(externalID) < 2 || len(externalID) > 1224) {
-		return nil, validationError(externalID, "externalId", "Member must have length greater than or equal to 2")
+	if req.Has("ExternalId") {
+		if err := query.CheckLength(externalID, "externalId", 2, 1224); err != nil {
+			return nil, err
+		}
+		if !externalIDPattern.MatchString(externalID) {
+			return nil, query.InvalidMember(externalID, "externalId", `Member must satisfy regular expression pattern: [\w+=,.@:\/-]*`)
+		}
 	}
 	inlinePolicy := req.Get("Policy")
 	if inlinePolicy != "" {
@@ -191,7 +196,7 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 		policyARNs = append(policyARNs, req.Get("PolicyArns.member."+strconv.Itoa(i)+".arn"))
 	}
 	if len(policyARNs) > 10 {
-		return nil, validationError(strconv.Itoa(len(policyARNs)), "policyArns", "Member must have length less than or equal to 10")
+		return nil, query.InvalidMember(strconv.Itoa(len(policyARNs)), "policyArns", "Member must have length less than or equal to 10")
 	}
 	mfa, qerr := mfaParams(req)
 	if qerr != nil {
@@ -241,7 +246,7 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 	}
 	a, ok := arn.Split(roleARN)
 	if !ok || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") || !arn.IsAccountID(a.Account) {
-		return nil, validationError(roleARN, "roleArn", "Member must be the ARN of an IAM role, as arn:aws:iam::111122223333:role/NAME")
+		return nil, query.InvalidMember(roleARN, "roleArn", "Member must be the ARN of an IAM role, as arn:aws:iam::111122223333:role/NAME")
 	}
 	roleName := a.Resource[strings.LastIndexByte(a.Resource, '/')+1:]
 	role, err := s.store.Role(ctx, a.Account, roleName)
@@ -280,10 +285,10 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 	chained := c.Principal.Kind == policy.AssumedRole
 	switch {
 	case chained && duration > ChainedMaxLength:
-		return nil, validationError(strconv.Itoa(duration), "durationSeconds",
+		return nil, query.InvalidMember(strconv.Itoa(duration), "durationSeconds",
 			"The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	case duration > role.MaxSessionDuration:
-		return nil, validationError(strconv.Itoa(duration), "durationSeconds",
+		return nil, query.InvalidMember(strconv.Itoa(duration), "durationSeconds",
 			"The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 	}
 
@@ -337,23 +342,19 @@ func mfaParams(req *query.Request) (*mfaCode, *query.Error) {
 	}
 	m := &mfaCode{serial: req.Get("SerialNumber"), code: req.Get("TokenCode")}
 	if req.Has("SerialNumber") {
-		switch {
-		case len(m.serial) < 9:
-			return nil, validationError(m.serial, "serialNumber", "Member must have length greater than or equal to 9")
-		case len(m.serial) > 256:
-			return nil, validationError(m.serial, "serialNumber", "Member must have length less than or equal to 256")
-		case !serialPattern.MatchString(m.serial):
-			return nil, validationError(m.serial, "serialNumber", `Member must satisfy regular expression pattern: [\w+=/:,.@-]*`)
+		if err := query.CheckLength(m.serial, "serialNumber", 9, 256); err != nil {
+			return nil, err
+		}
+		if !serialPattern.MatchString(m.serial) {
+			return nil, query.InvalidMember(m.serial, "serialNumber", `Member must satisfy regular expression pattern: [\w+=/:,.@-]*`)
 		}
 	}
 	if req.Has("TokenCode") {
-		switch {
-		case len(m.code) < 6:
-			return nil, validationError(m.code, "tokenCode", "Member must have length greater than or equal to 6")
-		case len(m.code) > 6:
-			return nil, validationError(m.code, "tokenCode", "Member must have length less than or equal to 6")
-		case !tokenCodePattern.MatchString(m.code):
-			return nil, validationError(m.code, "tokenCode", `Member must satisfy regular expression pattern: [\d]*`)
+		if err := query.CheckLength(m.code, "tokenCode", 6, 6); err != nil {
+			return nil, err
+		}
+		if !tokenCodePattern.MatchString(m.code) {
+			return nil, query.InvalidMember(m.code, "tokenCode", `Member must satisfy regular expression pattern: [\d]*`)
 		}
 	}
 	return m, nil
@@ -403,9 +404,9 @@ func (s *Service) getSessionToken(ctx context.Context, c *Call) (any, *query.Err
 		n, err := strconv.Atoi(v)
 		switch {
 		case err != nil || n < MinDuration:
-			return nil, validationError(v, "durationSeconds", "Member must have value greater than or equal to 900")
+			return nil, query.InvalidMember(v, "durationSeconds", "Member must have value greater than or equal to 900")
 		case n > UserSessionMax:
-			return nil, validationError(v, "durationSeconds", "Member must have value less than or equal to 129600")
+			return nil, query.InvalidMember(v, "durationSeconds", "Member must have value less than or equal to 129600")
 		}
 		duration = n
 		if root {

@@ -17,8 +17,6 @@ import (
 // passes on through a role chain, and the condition keys they set.
 
 var (
-	tagKeyPattern         = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
-	tagValuePattern       = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 	sourceIdentityPattern = regexp.MustCompile(`^[\w+=,.@-]*$`)
 )
 
@@ -54,15 +52,17 @@ func readSessionTags(req *query.Request, caller *trustgate.Principal) (*sessionT
 		}
 		t := trustgate.Tag{Key: req.Get(prefix + ".Key"), Value: req.Get(prefix + ".Value")}
 		member := "tags." + strconv.Itoa(i) + ".member"
+		if err := query.CheckLength(t.Key, member+".key", 1, session.MaxTagKeyChars); err != nil {
+			return nil, err
+		}
+		if err := query.CheckLength(t.Value, member+".value", 0, session.MaxTagValueChars); err != nil {
+			return nil, err
+		}
 		switch {
-		case len(t.Key) < 1 || len(t.Key) > session.MaxTagKeyChars:
-			return nil, validationError(t.Key, member+".key", "Member must have length less than or equal to 128")
-		case !tagKeyPattern.MatchString(t.Key):
-			return nil, validationError(t.Key, member+".key", `Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+`)
-		case len(t.Value) > session.MaxTagValueChars:
-			return nil, validationError(t.Value, member+".value", "Member must have length less than or equal to 256")
-		case !tagValuePattern.MatchString(t.Value):
-			return nil, validationError(t.Value, member+".value", `Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]*`)
+		case !trustgate.TagKeyPattern.MatchString(t.Key):
+			return nil, query.InvalidMember(t.Key, member+".key", `Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+`)
+		case !trustgate.TagValuePattern.MatchString(t.Value):
+			return nil, query.InvalidMember(t.Value, member+".value", `Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]*`)
 		case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
 			return nil, invalidParameter("Tag keys beginning with aws: are reserved for AWS use: %s", t.Key)
 		case seen[strings.ToLower(t.Key)]:
@@ -72,11 +72,11 @@ func readSessionTags(req *query.Request, caller *trustgate.Principal) (*sessionT
 		st.requested = append(st.requested, t)
 	}
 	if len(st.requested) > session.MaxSessionTags {
-		return nil, validationError(strconv.Itoa(len(st.requested)), "tags", "Member must have length less than or equal to 50")
+		return nil, query.InvalidMember(strconv.Itoa(len(st.requested)), "tags", "Member must have length less than or equal to 50")
 	}
 	st.requestedTransitive = req.Members("TransitiveTagKeys")
 	if len(st.requestedTransitive) > session.MaxSessionTags {
-		return nil, validationError(strconv.Itoa(len(st.requestedTransitive)), "transitiveTagKeys", "Member must have length less than or equal to 50")
+		return nil, query.InvalidMember(strconv.Itoa(len(st.requestedTransitive)), "transitiveTagKeys", "Member must have length less than or equal to 50")
 	}
 	for _, k := range st.requestedTransitive {
 		if !seen[strings.ToLower(k)] {
@@ -106,9 +106,9 @@ func readSessionTags(req *query.Request, caller *trustgate.Principal) (*sessionT
 		v := req.Get("SourceIdentity")
 		switch {
 		case len(v) < 2 || len(v) > 64:
-			return nil, validationError(v, "sourceIdentity", "Member must have length between 2 and 64")
+			return nil, query.InvalidMember(v, "sourceIdentity", "Member must have length between 2 and 64")
 		case !sourceIdentityPattern.MatchString(v):
-			return nil, validationError(v, "sourceIdentity", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
+			return nil, query.InvalidMember(v, "sourceIdentity", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
 		case caller.SourceIdentity != "" && v != caller.SourceIdentity:
 			return nil, query.Errorf(http.StatusForbidden, "AccessDenied",
 				"The calling session has the source identity %s, which cannot be changed in a role chain; pass the same value or none.", caller.SourceIdentity)
