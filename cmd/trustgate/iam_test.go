@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 )
 
@@ -264,5 +266,60 @@ func TestListGroups(t *testing.T) {
 	out, err := root.ListGroups(t.Context(), &iam.ListGroupsInput{})
 	if err != nil || len(out.Groups) != 2 || aws.ToString(out.Groups[0].GroupName) != "Developers" {
 		t.Errorf("ListGroups = %v, %v; want Developers and Ops, by name", out, err)
+	}
+}
+
+// Note 53: a policy saved with a user or role of a held account as its
+// principal must name one that exists, path and all; other accounts'
+// principals are taken as written.
+func TestPrincipalsMustExist(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	root := ts.rootIAM()
+	acct := ts.Root.AccountId
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice"), Path: aws.String("/dev/")}); err != nil {
+		t.Fatal(err)
+	}
+	trust := func(principal string) *string {
+		return aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"sts:AssumeRole"}]}`)
+	}
+	for i, c := range []struct {
+		principal string
+		ok        bool
+	}{
+		{"arn:aws:iam::" + acct + ":user/dev/alice", true},
+		{"arn:aws:iam::" + acct + ":user/alice", false}, // without her path
+		{"arn:aws:iam::" + acct + ":user/nosuch", false},
+		{"arn:aws:iam::" + acct + ":role/nosuch", false},
+		{"arn:aws:iam::" + acct + ":root", true},
+		{"arn:aws:iam::123456789012:user/anyone", true}, // an account trustgate does not hold
+	} {
+		_, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r" + strconv.Itoa(i)), AssumeRolePolicyDocument: trust(c.principal)})
+		if c.ok && err != nil {
+			t.Errorf("CreateRole trusting %s: %v", c.principal, err)
+		}
+		if !c.ok {
+			wantAPIError(t, "CreateRole trusting "+c.principal, err, "MalformedPolicyDocument", `Invalid principal in policy: "AWS":"`+c.principal+`"`)
+		}
+	}
+
+	if _, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("Reader"), AssumeRolePolicyDocument: trust("arn:aws:iam::" + acct + ":root")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := root.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("Reader"), PolicyDocument: trust("arn:aws:iam::" + acct + ":role/Gone")})
+	wantAPIError(t, "UpdateAssumeRolePolicy trusting a role that does not exist", err, "MalformedPolicyDocument", "Invalid principal in policy")
+
+	s3c := ts.rootS3()
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("shared-reports")}); err != nil {
+		t.Fatal(err)
+	}
+	bucketPolicy := func(principal string) *string {
+		return aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal +
+			`"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::shared-reports/*"}]}`)
+	}
+	_, err = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared-reports"), Policy: bucketPolicy("arn:aws:iam::" + acct + ":role/Gone")})
+	wantAPIError(t, "PutBucketPolicy naming a role that does not exist", err, "MalformedPolicy", "Invalid principal in policy")
+	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared-reports"), Policy: bucketPolicy("arn:aws:iam::" + acct + ":role/Reader")}); err != nil {
+		t.Errorf("PutBucketPolicy naming the Reader role: %v", err)
 	}
 }

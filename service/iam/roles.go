@@ -85,6 +85,9 @@ func (s *Service) createRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if err := s.checkBoundary(ctx, c, r.Boundary); err != nil {
 		return nil, err
 	}
+	if err := s.checkPrincipals(ctx, trust); err != nil {
+		return nil, err
+	}
 	if e := s.store.CreateRole(ctx, r); e != nil {
 		if errors.Is(e, trustgate.ErrConflict) {
 			return nil, query.Errorf(http.StatusConflict, "EntityAlreadyExists", "Role with name %s already exists.", n)
@@ -92,6 +95,23 @@ func (s *Service) createRole(ctx context.Context, c *Call) (any, *query.Error) {
 		return nil, internal(e)
 	}
 	return struct{ Role role }{roleOf(r)}, nil
+}
+
+// checkPrincipals refuses a trust policy naming a user or role that does
+// not exist (note 53).
+func (s *Service) checkPrincipals(ctx context.Context, trust string) *query.Error {
+	p, err := policy.Parse(trust, policy.Trust)
+	if err != nil {
+		return query.Errorf(http.StatusBadRequest, "MalformedPolicyDocument", "%s", err.Error())
+	}
+	unknown, err := s.access.UnknownPrincipal(ctx, p)
+	if err != nil {
+		return internal(err)
+	}
+	if unknown != "" {
+		return query.Errorf(http.StatusBadRequest, "MalformedPolicyDocument", "Invalid principal in policy: \"AWS\":\"%s\"", unknown)
+	}
+	return nil
 }
 
 // targetRole resolves the RoleName parameter and authorizes action on it.
@@ -159,6 +179,9 @@ func (s *Service) updateAssumeRolePolicy(ctx context.Context, c *Call) (any, *qu
 	}
 	r, err := s.targetRole(ctx, c, "iam:UpdateAssumeRolePolicy")
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkPrincipals(ctx, trust); err != nil {
 		return nil, err
 	}
 	return nil, s.changeRole(ctx, r, func(cur *trustgate.Role) *query.Error {

@@ -237,6 +237,11 @@ func (s *Service) putBucketPolicy(ctx context.Context, w http.ResponseWriter, c 
 	if err := checkPolicyResources(p, b.Name); err != nil {
 		return err
 	}
+	if unknown, uerr := s.access.UnknownPrincipal(ctx, p); uerr != nil {
+		return internal(uerr)
+	} else if unknown != "" {
+		return errorf(http.StatusBadRequest, "MalformedPolicy", "Invalid principal in policy") // note 53
+	}
 	err = s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
 		// The block as it is now: one put meanwhile holds.
 		if cur.PublicAccessBlock.BlockPublicPolicy && isPublic(p) {
