@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 )
 
@@ -321,5 +322,109 @@ func TestPrincipalsMustExist(t *testing.T) {
 	wantAPIError(t, "PutBucketPolicy naming a role that does not exist", err, "MalformedPolicy", "Invalid principal in policy")
 	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared-reports"), Policy: bucketPolicy("arn:aws:iam::" + acct + ":role/Reader")}); err != nil {
 		t.Errorf("PutBucketPolicy naming the Reader role: %v", err)
+	}
+}
+
+// Note 53: a policy keeps its users and roles by their unique ids. It
+// follows a user through a rename; once a user or role is deleted it names
+// the unique id, and an entity made again under the old name is not
+// trusted by it.
+func TestPrincipalsKeptByUniqueID(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	root := ts.rootIAM()
+	acct := ts.Root.AccountId
+	trust := func(principal string) *string {
+		return aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"sts:AssumeRole"}]}`)
+	}
+	makeBob := func() {
+		t.Helper()
+		if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("bob"), PolicyName: aws.String("assume"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	assume := func(user string) error {
+		_, err := ts.userSTS(t, user).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + acct + ":role/Deploy"), RoleSessionName: aws.String("deploy")})
+		return err
+	}
+	trustOf := func() string {
+		t.Helper()
+		r, err := root.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("Deploy")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, _ := url.QueryUnescape(aws.ToString(r.Role.AssumeRolePolicyDocument))
+		return doc
+	}
+
+	makeBob()
+	bob, err := root.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("bob")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldID := aws.ToString(bob.User.UserId)
+	if _, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("Deploy"), AssumeRolePolicyDocument: trust("arn:aws:iam::" + acct + ":user/bob")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := assume("bob"); err != nil {
+		t.Fatalf("bob assuming the role that trusts him: %v", err)
+	}
+
+	// Renamed, bob stays trusted, under his new name.
+	if _, err := root.UpdateUser(ctx, &iam.UpdateUserInput{UserName: aws.String("bob"), NewUserName: aws.String("robert")}); err != nil {
+		t.Fatal(err)
+	}
+	if doc := trustOf(); !strings.Contains(doc, `"arn:aws:iam::`+acct+`:user/robert"`) {
+		t.Errorf("trust policy after renaming bob to robert = %s; want it to name robert", doc)
+	}
+	if err := assume("robert"); err != nil {
+		t.Errorf("robert, once bob, assuming the role: %v", err)
+	}
+
+	// Deleted, he is his unique id; a new bob is a stranger.
+	keys, err := root.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String("robert")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys.AccessKeyMetadata {
+		root.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String("robert"), AccessKeyId: k.AccessKeyId})
+	}
+	root.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: aws.String("robert"), PolicyName: aws.String("assume")})
+	if _, err := root.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("robert")}); err != nil {
+		t.Fatal(err)
+	}
+	if doc := trustOf(); !strings.Contains(doc, `"AWS":"`+oldID+`"`) {
+		t.Errorf("trust policy after deleting robert = %s; want his unique id %s", doc, oldID)
+	}
+	makeBob()
+	if _, err := root.UpdateUser(ctx, &iam.UpdateUserInput{UserName: aws.String("bob"), NewUserName: aws.String("robert")}); err != nil {
+		t.Fatal(err)
+	}
+	wantAPIError(t, "AssumeRole by a new robert, made after the trusted one was deleted", assume("robert"), "AccessDenied", "")
+
+	// A bucket policy forgets a deleted role the same way.
+	s3c := ts.rootS3()
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("deploy-artifacts")}); err != nil {
+		t.Fatal(err)
+	}
+	role, err := root.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("Deploy")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("deploy-artifacts"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct +
+			`:role/Deploy"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::deploy-artifacts/*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("Deploy")}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s3c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("deploy-artifacts")})
+	if err != nil || !strings.Contains(aws.ToString(got.Policy), `"AWS":"`+aws.ToString(role.Role.RoleId)+`"`) {
+		t.Errorf("bucket policy after deleting the Deploy role = %v, %v; want its unique id %s", aws.ToString(got.Policy), err, aws.ToString(role.Role.RoleId))
 	}
 }

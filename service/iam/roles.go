@@ -169,6 +169,9 @@ func (s *Service) deleteRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if e := s.store.DeleteRole(ctx, r.Account, r.Name); e != nil {
 		return nil, storeError(e, "role with name "+r.Name)
 	}
+	if e := s.renamePrincipal(ctx, r.ARN(), r.ID); e != nil {
+		return nil, internal(e)
+	}
 	return nil, nil
 }
 

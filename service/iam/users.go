@@ -143,6 +143,9 @@ func (s *Service) deleteUser(ctx context.Context, c *Call) (any, *query.Error) {
 	if e := s.store.DeleteUser(ctx, u.Account, u.Name); e != nil {
 		return nil, storeError(e, "user with name "+u.Name)
 	}
+	if e := s.renamePrincipal(ctx, u.ARN(), u.ID); e != nil {
+		return nil, internal(e)
+	}
 	return nil, nil
 }
 
@@ -171,7 +174,7 @@ func (s *Service) updateUser(ctx context.Context, c *Call) (any, *query.Error) {
 	}
 	// Only what the call names changes: a rename at once with a move keeps
 	// both.
-	return nil, s.changeUser(ctx, u, func(cur *trustgate.User) *query.Error {
+	if err := s.changeUser(ctx, u, func(cur *trustgate.User) *query.Error {
 		if c.Request.Has("NewUserName") {
 			cur.Name = moved.Name
 		}
@@ -179,7 +182,15 @@ func (s *Service) updateUser(ctx context.Context, c *Call) (any, *query.Error) {
 			cur.Path = moved.Path
 		}
 		return nil
-	})
+	}); err != nil {
+		return nil, err
+	}
+	if moved.ARN() != u.ARN() {
+		if e := s.renamePrincipal(ctx, u.ARN(), moved.ARN()); e != nil {
+			return nil, internal(e)
+		}
+	}
+	return nil, nil
 }
 
 // changeUser applies change to user u as it is stored by now, in one step
