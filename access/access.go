@@ -151,6 +151,14 @@ func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, 
 		e = trustgate.Entity{Account: p.Account, Kind: trustgate.UserEntity, Name: p.UserName}
 	case policy.AssumedRole:
 		e = trustgate.Entity{Account: p.Account, Kind: trustgate.RoleEntity, Name: p.RoleName}
+	case policy.FederatedUser:
+		if p.UserName == "" {
+			// The root user's federated user: root may do anything, so its
+			// session policies alone bound the session.
+			req.Identity = []*policy.Policy{rootAllows}
+			return nil, c.sessionPolicies(ctx, p, req)
+		}
+		e = trustgate.Entity{Account: p.Account, Kind: trustgate.UserEntity, Name: p.UserName}
 	default:
 		return nil, nil // root, anonymous and services have no identity policies
 	}
@@ -166,21 +174,30 @@ func (c *Checker) identityPolicies(ctx context.Context, p *trustgate.Principal, 
 	}
 	// The set is shared: clip it, so that an append copies.
 	req.Identity, req.Boundary = slices.Clip(set.identity), set.boundary
+	return set.tags, c.sessionPolicies(ctx, p, req)
+}
+
+// rootAllows stands for the root user's permissions under a session of
+// its own.
+var rootAllows = policy.MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, policy.Identity, "the root user's permissions")
+
+// sessionPolicies puts the policies a session was issued with into req.
+func (c *Checker) sessionPolicies(ctx context.Context, p *trustgate.Principal, req *authz.Request) error {
 	for i, doc := range p.SessionPolicies {
 		pol, err := c.compile(doc, policy.Session, fmt.Sprintf("session policy %d", i+1))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		req.Session = append(req.Session, pol)
 	}
 	for _, a := range p.SessionPolicyARNs {
 		pol, err := c.ManagedPolicy(ctx, a)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		req.Session = append(req.Session, pol)
 	}
-	return set.tags, nil
+	return nil
 }
 
 // compile returns the compiled form of a stored document, compiling it at

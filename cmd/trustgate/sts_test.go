@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
@@ -306,4 +307,93 @@ func TestRoleTags(t *testing.T) {
 	if err != nil || aws.ToString(got.Role.Description) != "tagged role" || aws.ToInt32(got.Role.MaxSessionDuration) != 7200 {
 		t.Errorf("GetRole after UpdateRole = %+v, %v", got, err)
 	}
+}
+
+// Notes 18 and 54: GetFederationToken makes a federated user of an IAM
+// user, allowed what both the user's policies and the session policy
+// allow (nothing without one, but what a resource policy grants the
+// federated user itself), who may call no IAM and no STS but
+// GetCallerIdentity.
+func TestGetFederationToken(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	root := ts.rootIAM()
+	acct := ts.Root.AccountId
+	ts.newUser(t, "broker")
+	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("broker"), PolicyName: aws.String("federate"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetFederationToken","s3:*"],"Resource":"*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	s3c := ts.rootS3()
+	for _, b := range []string{"reports", "ledgers"} {
+		if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)}); err != nil {
+			t.Fatal(err)
+		}
+		put(t, s3c, b, "q1.csv", b)
+	}
+	broker := ts.userSTS(t, "broker")
+	readReports := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}]}`
+	fed, err := broker.GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("ana"), Policy: aws.String(readReports), DurationSeconds: aws.Int32(3600)})
+	if err != nil {
+		t.Fatalf("GetFederationToken: %v", err)
+	}
+	if aws.ToString(fed.FederatedUser.Arn) != "arn:aws:sts::"+acct+":federated-user/ana" || aws.ToString(fed.FederatedUser.FederatedUserId) != acct+":ana" ||
+		fed.PackedPolicySize == nil || time.Until(*fed.Credentials.Expiration) > time.Hour+time.Minute {
+		t.Errorf("GetFederationToken = %+v", fed)
+	}
+	fedSTS, fedIAM := ts.sessionClients(fed.Credentials)
+	who, err := fedSTS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil || aws.ToString(who.Arn) != "arn:aws:sts::"+acct+":federated-user/ana" || aws.ToString(who.UserId) != acct+":ana" {
+		t.Errorf("GetCallerIdentity as the federated user = %+v, %v", who, err)
+	}
+	fedS3 := ts.sessionS3(fed.Credentials)
+	if got, err := get(t, fedS3, "reports", "q1.csv"); err != nil || got != "reports" {
+		t.Errorf("GetObject the session policy allows = %q, %v", got, err)
+	}
+	_, err = get(t, fedS3, "ledgers", "q1.csv")
+	wantAPIError(t, "GetObject the session policy does not allow", err, "AccessDenied", "")
+	_, err = fedIAM.ListUsers(ctx, &iam.ListUsersInput{})
+	wantAPIError(t, "ListUsers as a federated user", err, "InvalidClientTokenId", "")
+	_, err = fedSTS.GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	wantAPIError(t, "GetSessionToken as a federated user", err, "AccessDenied", "federated user")
+
+	// Without a session policy, only a resource policy naming the
+	// federated user grants anything.
+	bare, err := broker.GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("bo")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bareS3 := ts.sessionS3(bare.Credentials)
+	_, err = get(t, bareS3, "reports", "q1.csv")
+	wantAPIError(t, "GetObject by a federated user without a session policy", err, "AccessDenied", "")
+	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("ledgers"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::` + acct +
+			`:federated-user/bo"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::ledgers/*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := get(t, bareS3, "ledgers", "q1.csv"); err != nil || got != "ledgers" {
+		t.Errorf("GetObject a bucket policy grants the federated user = %q, %v", got, err)
+	}
+
+	// The root user's federated user has what its session policy allows,
+	// for an hour at most.
+	rootFed, err := ts.stsClient(ts.Root.AccessKeyId, ts.Root.SecretAccessKey).GetFederationToken(ctx,
+		&sts.GetFederationTokenInput{Name: aws.String("ops"), Policy: aws.String(readReports), DurationSeconds: aws.Int32(7200)})
+	if err != nil || time.Until(*rootFed.Credentials.Expiration) > time.Hour+time.Minute {
+		t.Fatalf("GetFederationToken as root = %+v, %v; want an hour at most", rootFed, err)
+	}
+	if got, err := get(t, ts.sessionS3(rootFed.Credentials), "reports", "q1.csv"); err != nil || got != "reports" {
+		t.Errorf("GetObject by root's federated user = %q, %v", got, err)
+	}
+	_, err = get(t, ts.sessionS3(rootFed.Credentials), "ledgers", "q1.csv")
+	wantAPIError(t, "GetObject outside the session policy of root's federated user", err, "AccessDenied", "")
+
+	// Refusals.
+	_, err = broker.GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("a")})
+	wantAPIError(t, "GetFederationToken with a one-letter name", err, "ValidationError", "greater than or equal to 2")
+	_, err = fedSTS.GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("again")})
+	wantAPIError(t, "GetFederationToken with federated credentials", err, "AccessDenied", "")
+	ts.newUser(t, "plain")
+	_, err = ts.userSTS(t, "plain").GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("eve")})
+	wantAPIError(t, "GetFederationToken by a user not allowed it", err, "AccessDenied", "sts:GetFederationToken")
 }

@@ -155,8 +155,9 @@ func (s *Service) Serve(ctx context.Context, c *Call) (any, *query.Error) {
 	if !ok {
 		return nil, query.InvalidAction(c.Request.Action, c.Request.Version)
 	}
-	if c.Principal.UserSession() && c.Principal.MFAAuthenticated.IsZero() {
-		// IAM takes a GetSessionToken session only with MFA (note 26).
+	if c.Principal.UserSession() && c.Principal.MFAAuthenticated.IsZero() || c.Principal.Kind == policy.FederatedUser {
+		// IAM takes a GetSessionToken session only with MFA (note 26), and
+		// a federated user's never (note 54).
 		return nil, query.Errorf(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid.")
 	}
 	return h(s, ctx, c)

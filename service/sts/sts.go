@@ -68,17 +68,26 @@ type Call struct {
 // Serve runs the call's action and returns its result element, or an
 // AWS error.
 func (s *Service) Serve(ctx context.Context, c *Call) (any, *query.Error) {
-	switch c.Request.Action {
-	case "GetCallerIdentity":
-		return s.getCallerIdentity(c), nil
-	case "AssumeRole":
-		return s.assumeRole(ctx, c)
-	case "GetSessionToken":
-		return s.getSessionToken(ctx, c)
-	case "DecodeAuthorizationMessage":
-		return s.decodeAuthorizationMessage(ctx, c)
+	h, ok := actions[c.Request.Action]
+	if !ok {
+		return nil, query.InvalidAction(c.Request.Action, c.Request.Version)
 	}
-	return nil, query.InvalidAction(c.Request.Action, c.Request.Version)
+	if c.Principal.Kind == policy.FederatedUser && c.Request.Action != "GetCallerIdentity" {
+		// A federated user may ask STS only who it is (note 54).
+		return nil, query.Errorf(http.StatusForbidden, "AccessDenied", "Cannot call %s with the credentials of a federated user", c.Request.Action)
+	}
+	return h(s, ctx, c)
+}
+
+// actions are the STS actions trustgate serves.
+var actions = map[string]func(*Service, context.Context, *Call) (any, *query.Error){
+	"GetCallerIdentity": func(s *Service, _ context.Context, c *Call) (any, *query.Error) {
+		return s.getCallerIdentity(c), nil
+	},
+	"AssumeRole":                 (*Service).assumeRole,
+	"GetSessionToken":            (*Service).getSessionToken,
+	"GetFederationToken":         (*Service).getFederationToken,
+	"DecodeAuthorizationMessage": (*Service).decodeAuthorizationMessage,
 }
 
 type callerIdentity struct { // in AWS's element order
@@ -441,6 +450,116 @@ func (s *Service) getSessionToken(ctx context.Context, c *Call) (any, *query.Err
 	}
 	return &getSessionTokenResult{Credentials: credentials{AccessKeyId: claims.AccessKeyID, SecretAccessKey: claims.SecretAccessKey,
 		SessionToken: token, Expiration: claims.Expires.Format("2006-01-02T15:04:05Z")}}, nil
+}
+
+type federatedUser struct {
+	FederatedUserId string
+	Arn             string
+}
+
+type getFederationTokenResult struct {
+	Credentials      credentials
+	FederatedUser    federatedUser
+	PackedPolicySize *int `xml:",omitempty"`
+}
+
+// federatedNamePattern is what a GetFederationToken Name may hold.
+var federatedNamePattern = regexp.MustCompile(`^[\w+=,.@-]*$`)
+
+// getFederationToken issues a federated user's session for the calling
+// IAM user or root user (note 54). Its permissions are those of the
+// caller's identity policies that the session policies passed also allow,
+// none without a session policy (note 18). Only long-term credentials may
+// call it.
+func (s *Service) getFederationToken(ctx context.Context, c *Call) (any, *query.Error) {
+	req, p := c.Request, c.Principal
+	if !req.Has("Name") {
+		return nil, query.MissingParameter("Name")
+	}
+	name := req.Get("Name")
+	if err := query.CheckLength(name, "name", 2, 32); err != nil {
+		return nil, err
+	}
+	if !federatedNamePattern.MatchString(name) {
+		return nil, query.InvalidMember(name, "name", `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
+	}
+	root := p.Kind == policy.Root
+	duration := UserSessionDefault
+	if v := req.Get("DurationSeconds"); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil || n < MinDuration:
+			return nil, query.InvalidMember(v, "durationSeconds", "Member must have value greater than or equal to 900")
+		case n > UserSessionMax:
+			return nil, query.InvalidMember(v, "durationSeconds", "Member must have value less than or equal to 129600")
+		}
+		duration = n
+	}
+	if root {
+		duration = min(duration, RootSessionMax)
+	}
+	inlinePolicy := req.Get("Policy")
+	if inlinePolicy != "" {
+		if _, err := policy.Parse(inlinePolicy, policy.Session); err != nil {
+			return nil, query.Errorf(http.StatusBadRequest, "MalformedPolicyDocument", "%s", err.Error())
+		}
+	}
+	var policyARNs []string
+	for i := 1; req.Has("PolicyArns.member." + strconv.Itoa(i) + ".arn"); i++ {
+		policyARNs = append(policyARNs, req.Get("PolicyArns.member."+strconv.Itoa(i)+".arn"))
+	}
+	if len(policyARNs) > 10 {
+		return nil, query.InvalidMember(strconv.Itoa(len(policyARNs)), "policyArns", "Member must have length less than or equal to 10")
+	}
+	if p.Temporary || (!root && p.Kind != policy.User) {
+		return nil, query.Errorf(http.StatusForbidden, "AccessDenied", "Cannot call GetFederationToken with session credentials")
+	}
+	tags, qerr := readSessionTags(req, p)
+	if qerr != nil {
+		return nil, qerr
+	}
+	packed := session.PackedPolicySize(inlinePolicy, policyARNs, tags.tags)
+	if packed > 100 {
+		return nil, query.Errorf(http.StatusBadRequest, "PackedPolicyTooLarge",
+			"Packed size of consolidated policies exceeds the allowed size by %d%%.", packed-100)
+	}
+
+	now := s.now().UTC().Truncate(time.Second)
+	claims := &session.Claims{Account: p.Account, Kind: session.FederatedUser, Root: root, SessionName: name,
+		Issued: now, Expires: now.Add(time.Duration(duration) * time.Second),
+		Tags: tags.tags, Policy: inlinePolicy, PolicyARNs: policyARNs}
+	if !root {
+		claims.UserName, claims.UserARN, claims.UserID = p.UserName, p.ARN, p.UserID
+	}
+	resource := claims.ARN()
+	keys := policy.NewContext()
+	tags.setKeys(keys)
+	for _, action := range append([]string{"sts:GetFederationToken"}, tags.permissions()...) {
+		decision, err := s.access.Check(ctx, &access.Request{Principal: p, Action: action, Resource: resource, ResourceAccount: p.Account,
+			Context: keys, Origin: c.Origin})
+		if err != nil {
+			return nil, internal(err)
+		}
+		if decision.Decision != authz.Allow {
+			e := query.Errorf(http.StatusForbidden, "AccessDenied", "%s", access.DeniedMessage(p, action, resource, decision))
+			e.Denial = authmsg.New(p, action, resource, decision, keys)
+			return nil, e
+		}
+	}
+	claims.AccessKeyID, claims.SecretAccessKey = session.NewKey()
+	token, err := s.issuer.Issue(claims)
+	if err != nil {
+		return nil, internal(err)
+	}
+	result := &getFederationTokenResult{
+		Credentials: credentials{AccessKeyId: claims.AccessKeyID, SecretAccessKey: claims.SecretAccessKey, SessionToken: token,
+			Expiration: claims.Expires.Format("2006-01-02T15:04:05Z")},
+		FederatedUser: federatedUser{FederatedUserId: claims.PrincipalID(), Arn: resource},
+	}
+	if inlinePolicy != "" || len(policyARNs) > 0 || len(tags.tags) > 0 {
+		result.PackedPolicySize = &packed
+	}
+	return result, nil
 }
 
 // decodeAuthorizationMessage opens an authorization message of the request
