@@ -555,6 +555,20 @@ func TestS3UnsetBucketSettings(t *testing.T) {
 		len(n.TopicConfigurations)+len(n.QueueConfigurations)+len(n.LambdaFunctionConfigurations) != 0 {
 		t.Errorf("GetBucketNotificationConfiguration = %+v, %v; want none", n, err)
 	}
+	// ACLs are disabled (BucketOwnerEnforced): the owner has full control
+	// of the bucket and of every object in it, and no one else has any.
+	bucketACL, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: bucket})
+	if err != nil || len(bucketACL.Grants) != 1 || bucketACL.Grants[0].Permission != s3types.PermissionFullControl ||
+		aws.ToString(bucketACL.Grants[0].Grantee.ID) != aws.ToString(bucketACL.Owner.ID) {
+		t.Errorf("GetBucketAcl = %+v, %v; want the owner's full control alone", bucketACL, err)
+	}
+	objectACL, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: bucket, Key: aws.String("object.txt")})
+	if err != nil || len(objectACL.Grants) != 1 || aws.ToString(objectACL.Owner.ID) != aws.ToString(bucketACL.Owner.ID) {
+		t.Errorf("GetObjectAcl = %+v, %v; want the bucket owner's full control alone", objectACL, err)
+	}
+	_, err = c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: bucket, Key: aws.String("missing.txt")})
+	wantAPIError(t, "GetObjectAcl of a missing key", err, "NoSuchKey", "")
+
 	_, err = c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: bucket})
 	wantAPIError(t, "GetBucketCors", err, "NoSuchCORSConfiguration", "The CORS configuration does not exist")
 	_, err = c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: bucket})

@@ -502,6 +502,22 @@ func (s *Service) getBucketACL(ctx context.Context, w http.ResponseWriter, c *Ca
 	if err := s.authorize(ctx, c, "s3:GetBucketAcl", b.ARN(), b, nil); err != nil {
 		return err
 	}
+	return writeXML(w, c, http.StatusOK, ownerOnlyACL(b.Account))
+}
+
+// getObjectACL answers the ACL of an object in a bucket with ACLs
+// disabled: the bucket owner owns every object, with full control.
+func (s *Service) getObjectACL(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, _, err := s.objectFor(ctx, c, "s3:GetObjectAcl")
+	if err != nil {
+		return err
+	}
+	return writeXML(w, c, http.StatusOK, ownerOnlyACL(b.Account))
+}
+
+// ownerOnlyACL is an AccessControlPolicy granting the account that owns
+// a bucket full control, and nothing to anyone else.
+func ownerOnlyACL(account string) any {
 	type grantee struct {
 		XMLNSXsi string `xml:"xmlns:xsi,attr"`
 		XsiType  string `xml:"xsi:type,attr"`
@@ -518,7 +534,7 @@ func (s *Service) getBucketACL(ctx context.Context, w http.ResponseWriter, c *Ca
 		AccessControlList struct {
 			Grant []grant
 		}
-	}{Xmlns: Namespace, Owner: owner{ID: CanonicalUserID(b.Account)}}
-	out.AccessControlList.Grant = []grant{{Grantee: grantee{XMLNSXsi: "http://www.w3.org/2001/XMLSchema-instance", XsiType: "CanonicalUser", ID: CanonicalUserID(b.Account)}, Permission: "FULL_CONTROL"}}
-	return writeXML(w, c, http.StatusOK, out)
+	}{Xmlns: Namespace, Owner: owner{ID: CanonicalUserID(account)}}
+	out.AccessControlList.Grant = []grant{{Grantee: grantee{XMLNSXsi: "http://www.w3.org/2001/XMLSchema-instance", XsiType: "CanonicalUser", ID: CanonicalUserID(account)}, Permission: "FULL_CONTROL"}}
+	return out
 }

@@ -157,6 +157,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 		case http.MethodGet:
 			return s.listParts, nil
 		}
+	case has("acl") && r.Method == http.MethodGet:
+		return s.getObjectACL, nil
 	case has("tagging"):
 		switch r.Method {
 		case http.MethodPut:
