@@ -11,6 +11,7 @@ package trustgate
 import (
 	"errors"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/trustgate/trustgate/policy"
@@ -22,6 +23,9 @@ import (
 var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("already exists")
+	// ErrPrecondition is a conditional write refused by the object it
+	// would replace.
+	ErrPrecondition = errors.New("precondition failed")
 	// ErrLimit is a quota the store enforces where only it can count
 	// without a race, such as the five versions of a managed policy.
 	ErrLimit = errors.New("limit exceeded")
@@ -81,6 +85,28 @@ func (k *AccessKey) IsRoot() bool { return k.UserName == "" }
 type Tag struct {
 	Key   string
 	Value string
+}
+
+// WriteCondition is what a conditional object write requires of the
+// object it would replace; the zero value requires nothing.
+type WriteCondition struct {
+	IfMatch     string // the ETag the object must have, quoted; "" for any
+	IfNoneMatch bool   // that there be no object (If-None-Match: *)
+}
+
+// Check reports whether existing (nil when there is none) meets the
+// condition: ErrPrecondition if not, ErrNotFound for an If-Match of no
+// object.
+func (w WriteCondition) Check(existing *Object) error {
+	switch {
+	case w.IfNoneMatch && existing != nil:
+		return ErrPrecondition
+	case w.IfMatch != "" && existing == nil:
+		return ErrNotFound
+	case w.IfMatch != "" && strings.Trim(w.IfMatch, `"`) != strings.Trim(existing.ETag, `"`):
+		return ErrPrecondition
+	}
+	return nil
 }
 
 // TagKeyPattern and TagValuePattern are what IAM and STS let a tag hold:

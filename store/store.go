@@ -298,11 +298,12 @@ type Store interface {
 	// DeleteBucket removes a bucket. Returns ErrNotFound, or ErrConflict
 	// while it holds objects or multipart uploads.
 	DeleteBucket(ctx context.Context, name string) error
-	// PutObject adds or replaces an object and returns the one it
-	// replaced (its bucket, key and blob), nil if none, whose blob the
-	// caller may then remove. Returns ErrNotFound when the bucket does not
-	// exist.
-	PutObject(ctx context.Context, o *trustgate.Object) (replaced *trustgate.Object, err error)
+	// PutObject adds or replaces an object, if the object it would
+	// replace meets cond, and returns the one it replaced (its bucket,
+	// key, ETag and blob), nil if none, whose blob the caller may then
+	// remove. Returns ErrNotFound when the bucket does not exist, and
+	// cond.Check's error when the condition fails.
+	PutObject(ctx context.Context, o *trustgate.Object, cond trustgate.WriteCondition) (replaced *trustgate.Object, err error)
 	// SetObjectTags replaces an object's tags. Returns ErrNotFound.
 	SetObjectTags(ctx context.Context, bucket, key string, tags []trustgate.Tag) error
 	// Object returns an object, with its body when it is inline.

@@ -650,3 +650,40 @@ func TestS3WriteHeaderConditions(t *testing.T) {
 	}
 	wantAPIError(t, "CopyObject from drafts/private under a deny of that source", copyTo("/drafts/private/salary.txt"), "AccessDenied", "")
 }
+
+// Note 55: conditional writes. If-None-Match: * creates an object only
+// where there is none, as Terraform's S3 lock file does; If-Match replaces
+// only the version it names.
+func TestS3ConditionalWrites(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("locks")}); err != nil {
+		t.Fatal(err)
+	}
+	create := func(key, body string) (*s3.PutObjectOutput, error) {
+		return c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("locks"), Key: aws.String(key), Body: strings.NewReader(body), IfNoneMatch: aws.String("*")})
+	}
+	first, err := create("state.tflock", "held by ana")
+	if err != nil {
+		t.Fatalf("PutObject If-None-Match * of a new key: %v", err)
+	}
+	_, err = create("state.tflock", "held by bo")
+	wantAPIError(t, "PutObject If-None-Match * over an object", err, "PreconditionFailed", "pre-conditions")
+	if got, _ := get(t, c, "locks", "state.tflock"); got != "held by ana" {
+		t.Errorf("lock after a refused second create = %q; want ana's", got)
+	}
+
+	replace := func(etag, body string) error {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("locks"), Key: aws.String("state.tflock"), Body: strings.NewReader(body), IfMatch: aws.String(etag)})
+		return err
+	}
+	wantAPIError(t, "PutObject If-Match of another ETag", replace(`"0123456789abcdef0123456789abcdef"`, "stolen"), "PreconditionFailed", "")
+	if err := replace(aws.ToString(first.ETag), "released"); err != nil {
+		t.Errorf("PutObject If-Match of the object's ETag: %v", err)
+	}
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("locks"), Key: aws.String("missing"), Body: strings.NewReader("x"), IfMatch: aws.String(aws.ToString(first.ETag))})
+	wantAPIError(t, "PutObject If-Match of a missing key", err, "NoSuchKey", "")
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("locks"), Key: aws.String("x"), Body: strings.NewReader("x"), IfNoneMatch: aws.String(`"abc"`)})
+	wantAPIError(t, "PutObject If-None-Match of an ETag", err, "NotImplemented", "")
+}

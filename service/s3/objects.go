@@ -74,11 +74,46 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 			delete(o.Headers, "Content-Encoding")
 		}
 	}
+	cond, cerr := writeCondition(c.Request.Header)
+	if cerr != nil {
+		return cerr
+	}
 	written, perr := s.writeBody(c, o, sums, true)
 	if perr != nil {
 		return perr
 	}
-	return s.commitObject(ctx, w, c, o, written)
+	return s.commitObject(ctx, w, c, o, cond, written)
+}
+
+// writeCondition reads a conditional write's If-None-Match, of which S3
+// takes only *, and If-Match (note 55).
+func writeCondition(h http.Header) (trustgate.WriteCondition, *Error) {
+	cond := trustgate.WriteCondition{IfMatch: h.Get("If-Match")}
+	switch v := h.Get("If-None-Match"); v {
+	case "":
+	case "*":
+		cond.IfNoneMatch = true
+	default:
+		return cond, errorf(http.StatusNotImplemented, "NotImplemented", "A header you provided implies functionality that is not implemented").
+			with("Header", "If-None-Match")
+	}
+	return cond, nil
+}
+
+// conditionFailed answers a write whose condition the object it would
+// replace did not meet, or nil when err is not that.
+func conditionFailed(err error, cond trustgate.WriteCondition, key string) *Error {
+	switch {
+	case errors.Is(err, trustgate.ErrPrecondition):
+		header := "If-Match"
+		if cond.IfNoneMatch {
+			header = "If-None-Match"
+		}
+		return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", header)
+	case errors.Is(err, trustgate.ErrNotFound) && cond.IfMatch != "":
+		return noSuchKey(key)
+	}
+	return nil
 }
 
 // writeBody streams the request body into a new blob, or keeps a small
@@ -155,11 +190,14 @@ func (s *Service) openBody(o *trustgate.Object) (io.ReaderAt, io.Closer, error) 
 
 // commitObject records o, whose blob is written, removes the blob of the
 // object it replaces, and answers with its ETag.
-func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Call, o *trustgate.Object, checked map[string]string) *Error {
+func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Call, o *trustgate.Object, cond trustgate.WriteCondition, checked map[string]string) *Error {
 	o.LastModified = s.now()
-	replaced, err := s.store.PutObject(ctx, o)
+	replaced, err := s.store.PutObject(ctx, o, cond)
 	if err != nil {
 		s.blobs.Remove(o.Blob)
+		if failed := conditionFailed(err, cond, o.Key); failed != nil {
+			return failed
+		}
 		return storeError(err, &Call{bucket: o.Bucket})
 	}
 	if replaced != nil {
@@ -595,7 +633,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	}
 	o.Blob, o.Inline, o.Size, o.ETag = blob.ID, blob.Inline, blob.Size, src.ETag
 	o.LastModified = s.now()
-	replaced, serr := s.store.PutObject(ctx, o)
+	replaced, serr := s.store.PutObject(ctx, o, trustgate.WriteCondition{})
 	if serr != nil {
 		s.blobs.Remove(blob.ID)
 		return storeError(serr, c)

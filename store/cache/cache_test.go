@@ -169,7 +169,7 @@ func TestObjectsFollowEveryWrite(t *testing.T) {
 	put := func(body string) {
 		t.Helper()
 		if _, err := c.PutObject(ctx, &trustgate.Object{Bucket: "notes", Key: "todo.txt", Size: int64(len(body)), Inline: []byte(body),
-			Metadata: map[string]string{"v": body}, Headers: map[string]string{}}); err != nil {
+			Metadata: map[string]string{"v": body}, Headers: map[string]string{}}, trustgate.WriteCondition{}); err != nil {
 			t.Fatal(err)
 		}
 	}

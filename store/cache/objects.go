@@ -54,9 +54,9 @@ func (s *Store) forgetObject(bucket, key string) {
 }
 
 // PutObject implements store.Store.
-func (s *Store) PutObject(ctx context.Context, o *trustgate.Object) (*trustgate.Object, error) {
+func (s *Store) PutObject(ctx context.Context, o *trustgate.Object, cond trustgate.WriteCondition) (*trustgate.Object, error) {
 	defer s.forgetObject(o.Bucket, o.Key)
-	return s.Store.PutObject(ctx, o)
+	return s.Store.PutObject(ctx, o, cond)
 }
 
 // SetObjectTags implements store.Store.

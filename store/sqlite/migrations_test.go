@@ -70,7 +70,7 @@ func TestObjectsKeptAcrossRowidMigration(t *testing.T) {
 			t.Errorf("Object(%s) after the migration = %+v, want %+v", want.Key, got, want)
 		}
 	}
-	replaced, err := db.PutObject(ctx, &trustgate.Object{Bucket: "sunsets", Key: "large.jpg", ETag: `"e3"`, LastModified: when, Inline: []byte("x")})
+	replaced, err := db.PutObject(ctx, &trustgate.Object{Bucket: "sunsets", Key: "large.jpg", ETag: `"e3"`, LastModified: when, Inline: []byte("x")}, trustgate.WriteCondition{})
 	if err != nil || replaced == nil || replaced.Blob != "blob-large" {
 		t.Fatalf("PutObject over large.jpg replaced %+v, %v; want blob-large", replaced, err)
 	}

@@ -139,7 +139,7 @@ func (s *DB) CompleteUpload(ctx context.Context, uploadID string, o *trustgate.O
 		if parts, err = endUpload(ctx, tx, uploadID); err != nil {
 			return err
 		}
-		replaced, err = putObject(ctx, tx, o)
+		replaced, err = putObject(ctx, tx, o, trustgate.WriteCondition{})
 		return err
 	})
 	return replaced, parts, err

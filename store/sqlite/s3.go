@@ -165,24 +165,28 @@ func objectByKey(ctx context.Context, q interface {
 }
 
 // PutObject implements store.Store.
-func (s *DB) PutObject(ctx context.Context, o *trustgate.Object) (replaced *trustgate.Object, err error) {
+func (s *DB) PutObject(ctx context.Context, o *trustgate.Object, cond trustgate.WriteCondition) (replaced *trustgate.Object, err error) {
 	err = s.tx(ctx, func(tx conn) error {
-		replaced, err = putObject(ctx, tx, o)
+		replaced, err = putObject(ctx, tx, o, cond)
 		return err
 	})
 	return replaced, err
 }
 
-// putObject records o within tx and returns the object it replaced, by
-// its blob. The bucket's existence is the objects table's foreign key to
-// check: a separate query would look it up twice.
-func putObject(ctx context.Context, tx conn, o *trustgate.Object) (replaced *trustgate.Object, err error) {
-	var blob string
-	switch err := tx.QueryRowContext(ctx, `SELECT blob FROM objects WHERE bucket = ? AND key = ?`, o.Bucket, o.Key).Scan(&blob); {
+// putObject records o within tx, if the object it replaces meets cond,
+// and returns that object, by its ETag and blob. The bucket's existence
+// is the objects table's foreign key to check: a separate query would
+// look it up twice.
+func putObject(ctx context.Context, tx conn, o *trustgate.Object, cond trustgate.WriteCondition) (replaced *trustgate.Object, err error) {
+	var blob, etag string
+	switch err := tx.QueryRowContext(ctx, `SELECT blob, etag FROM objects WHERE bucket = ? AND key = ?`, o.Bucket, o.Key).Scan(&blob, &etag); {
 	case err == nil:
-		replaced = &trustgate.Object{Bucket: o.Bucket, Key: o.Key, Blob: blob}
+		replaced = &trustgate.Object{Bucket: o.Bucket, Key: o.Key, ETag: etag, Blob: blob}
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, err
+	}
+	if err := cond.Check(replaced); err != nil {
+		return nil, fmt.Errorf("object %s/%s: %w", o.Bucket, o.Key, err)
 	}
 	metadata, _ := json.Marshal(nonNil(o.Metadata))
 	headers, _ := json.Marshal(nonNil(o.Headers))

@@ -43,7 +43,7 @@ func testBuckets(t *testing.T, s store.Store) {
 		t.Errorf("Buckets = %v, %v; want a-first, sunsets", list, err)
 	}
 
-	if _, err := s.PutObject(ctx, &trustgate.Object{Bucket: "sunsets", Key: "k", Blob: "b1", LastModified: t0}); err != nil {
+	if _, err := s.PutObject(ctx, &trustgate.Object{Bucket: "sunsets", Key: "k", Blob: "b1", LastModified: t0}, trustgate.WriteCondition{}); err != nil {
 		t.Fatal(err)
 	}
 	wantErr(t, "DeleteBucket while it holds an object", s.DeleteBucket(ctx, "sunsets"), trustgate.ErrConflict)
@@ -64,7 +64,7 @@ func testObjects(t *testing.T, s store.Store) {
 	o := &trustgate.Object{Bucket: "photos", Key: "2026/Sunset.jpg", Size: 5, ETag: `"abc"`, ContentType: "image/jpeg", LastModified: t0,
 		Metadata: map[string]string{"camera": "x100"}, Headers: map[string]string{"Cache-Control": "no-cache"}, Blob: "blob-1",
 		Tags: []trustgate.Tag{{Key: "project", Value: "x"}}, PartSizes: []int64{3, 2}}
-	replaced, err := s.PutObject(ctx, o)
+	replaced, err := s.PutObject(ctx, o, trustgate.WriteCondition{})
 	if err != nil || replaced != nil {
 		t.Fatalf("PutObject = %v, %v; want no replaced object", replaced, err)
 	}
@@ -82,15 +82,48 @@ func testObjects(t *testing.T, s store.Store) {
 	wantErr(t, "SetObjectTags(unknown key)", s.SetObjectTags(ctx, "photos", "nope", tags), trustgate.ErrNotFound)
 	second := *o
 	second.Blob, second.Size = "blob-2", 7
-	replaced, err = s.PutObject(ctx, &second)
+	replaced, err = s.PutObject(ctx, &second, trustgate.WriteCondition{})
 	if err != nil || replaced == nil || replaced.Blob != "blob-1" {
 		t.Errorf("PutObject over an object = %+v, %v; want the first, for its blob", replaced, err)
 	}
+	// Conditional writes: the object there is "abc", blob-2.
+	third := second
+	third.Blob = "blob-3"
+	for _, c := range []struct {
+		name string
+		cond trustgate.WriteCondition
+		want error
+	}{
+		{"If-None-Match over an object", trustgate.WriteCondition{IfNoneMatch: true}, trustgate.ErrPrecondition},
+		{"If-Match of another ETag", trustgate.WriteCondition{IfMatch: `"other"`}, trustgate.ErrPrecondition},
+	} {
+		_, err := s.PutObject(ctx, &third, c.cond)
+		wantErr(t, "PutObject "+c.name, err, c.want)
+	}
+	if got, _ := s.Object(ctx, "photos", "2026/Sunset.jpg"); got == nil || got.Blob != "blob-2" {
+		t.Errorf("object after refused conditional writes = %+v; want blob-2 still", got)
+	}
+	if replaced, err := s.PutObject(ctx, &third, trustgate.WriteCondition{IfMatch: `"abc"`}); err != nil || replaced == nil || replaced.Blob != "blob-2" {
+		t.Errorf("PutObject If-Match of its ETag = %+v, %v; want blob-2 replaced", replaced, err)
+	}
+	fresh := trustgate.Object{Bucket: "photos", Key: "2026/new.jpg", Blob: "blob-new", LastModified: t0}
+	_, err = s.PutObject(ctx, &fresh, trustgate.WriteCondition{IfMatch: `"abc"`})
+	wantErr(t, "PutObject If-Match of no object", err, trustgate.ErrNotFound)
+	if _, err := s.PutObject(ctx, &fresh, trustgate.WriteCondition{IfNoneMatch: true}); err != nil {
+		t.Errorf("PutObject If-None-Match of no object: %v", err)
+	}
+	if _, err := s.DeleteObject(ctx, "photos", fresh.Key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutObject(ctx, &second, trustgate.WriteCondition{}); err != nil { // as the checks below expect
+		t.Fatal(err)
+	}
+
 	// A small body kept in the record comes back with Object, not with
 	// listings, which would otherwise carry every body they list.
 	small := &trustgate.Object{Bucket: "photos", Key: "2026/small.txt", Size: 5, ETag: `"e"`, LastModified: t0,
 		Metadata: map[string]string{}, Headers: map[string]string{}, Inline: []byte("hello")}
-	if _, err := s.PutObject(ctx, small); err != nil {
+	if _, err := s.PutObject(ctx, small, trustgate.WriteCondition{}); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := s.Object(ctx, "photos", "2026/small.txt"); err != nil || !reflect.DeepEqual(got, small) {
@@ -102,13 +135,13 @@ func testObjects(t *testing.T, s store.Store) {
 	if deleted, err := s.DeleteObject(ctx, "photos", "2026/small.txt"); err != nil || deleted.Blob != "" {
 		t.Errorf("DeleteObject of an inline body = %+v, %v", deleted, err)
 	}
-	_, err = s.PutObject(ctx, &trustgate.Object{Bucket: "nothing", Key: "k", Blob: "b"})
+	_, err = s.PutObject(ctx, &trustgate.Object{Bucket: "nothing", Key: "k", Blob: "b"}, trustgate.WriteCondition{})
 	wantErr(t, "PutObject into an unknown bucket", err, trustgate.ErrNotFound)
 	_, err = s.Object(ctx, "photos", "2026/sunset.jpg")
 	wantErr(t, "Object keys are case-sensitive", err, trustgate.ErrNotFound)
 
 	for _, k := range []string{"2026/a.jpg", "2026/b/c.jpg", "2027/d.jpg", "2026\xff", "readme"} {
-		if _, err := s.PutObject(ctx, &trustgate.Object{Bucket: "photos", Key: k, Blob: "b-" + k, LastModified: t0}); err != nil {
+		if _, err := s.PutObject(ctx, &trustgate.Object{Bucket: "photos", Key: k, Blob: "b-" + k, LastModified: t0}, trustgate.WriteCondition{}); err != nil {
 			t.Fatal(err)
 		}
 	}
