@@ -638,6 +638,20 @@ func TestS3WriteHeaderConditions(t *testing.T) {
 	}
 	wantAPIError(t, "PutObject with an unknown encryption", putSSE("odd.txt", "ROT13"), "InvalidArgument", "encryption method")
 
+	// Every object is encrypted, with SSE-S3 unless its write asked for
+	// another (note 50); a storage class other than STANDARD is named.
+	plain, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("drafts"), Key: aws.String("cold.txt"), Body: strings.NewReader("cold"),
+		StorageClass: s3types.StorageClassGlacierIr})
+	if err != nil || plain.ServerSideEncryption != s3types.ServerSideEncryptionAes256 {
+		t.Errorf("PutObject without asking for encryption = %+v, %v; want SSE-S3 named", plain, err)
+	}
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("drafts"), Key: aws.String("cold.txt")})
+	if err != nil || head.ServerSideEncryption != s3types.ServerSideEncryptionAes256 || head.StorageClass != s3types.StorageClassGlacierIr {
+		t.Errorf("HeadObject = %+v, %v; want SSE-S3 and GLACIER_IR", head, err)
+	}
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("drafts"), Key: aws.String("odd.txt"), Body: strings.NewReader("x"), StorageClass: "FOO"})
+	wantAPIError(t, "PutObject with an unknown storage class", err, "InvalidStorageClass", "")
+
 	put(t, c, "drafts", "public/plan.txt", "plan")
 	put(t, c, "drafts", "private/salary.txt", "salary")
 	copyTo := func(src string) error {

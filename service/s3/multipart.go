@@ -60,11 +60,11 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 	}
 	u := &trustgate.Upload{ID: newUploadID(), Bucket: b.Name, Key: c.key, Account: c.Principal.Account, Initiator: c.Principal.ARN,
 		Initiated: s.now(), ContentType: c.Request.Header.Get("Content-Type"), Metadata: meta, Headers: map[string]string{}, Tags: tags}
-	for _, h := range storedHeaders {
-		if v := c.Request.Header.Get(h); v != "" {
-			u.Headers[h] = v
-		}
+	kept, kerr := keptHeaders(c.Request.Header)
+	if kerr != nil {
+		return kerr
 	}
+	u.Headers = kept
 	if err := s.store.CreateUpload(ctx, u); err != nil {
 		return storeError(err, &Call{bucket: b.Name})
 	}

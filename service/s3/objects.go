@@ -27,7 +27,41 @@ const (
 )
 
 // storedHeaders are the request headers an object keeps and returns.
-var storedHeaders = []string{"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"}
+var storedHeaders = []string{"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires",
+	"X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "X-Amz-Storage-Class"}
+
+// storageClasses are the storage classes S3 knows.
+var storageClasses = map[string]bool{"STANDARD": true, "REDUCED_REDUNDANCY": true, "STANDARD_IA": true, "ONEZONE_IA": true,
+	"INTELLIGENT_TIERING": true, "GLACIER": true, "DEEP_ARCHIVE": true, "OUTPOSTS": true, "GLACIER_IR": true, "SNOW": true,
+	"EXPRESS_ONEZONE": true, "FSX_OPENZFS": true}
+
+// keptHeaders are the stored headers of a new object, from its request,
+// and the refusal of a storage class S3 does not know. A STANDARD class
+// is not kept: S3 names the class of an object only when it is another.
+func keptHeaders(h http.Header) (map[string]string, *Error) {
+	kept := map[string]string{}
+	for _, name := range storedHeaders {
+		if v := h.Get(name); v != "" {
+			kept[name] = v
+		}
+	}
+	switch class := kept["X-Amz-Storage-Class"]; {
+	case class == "STANDARD":
+		delete(kept, "X-Amz-Storage-Class")
+	case class != "" && !storageClasses[class]:
+		return nil, errorf(http.StatusBadRequest, "InvalidStorageClass", "The storage class you specified is not valid").with("StorageClassRequested", class)
+	}
+	return kept, nil
+}
+
+// setEncryption names the encryption of an object on an answer about it:
+// what its write asked for, or SSE-S3, which every object has had since
+// January 2023 unless asked otherwise (note 50).
+func setEncryption(h http.Header, o *trustgate.Object) {
+	if _, ok := o.Headers["X-Amz-Server-Side-Encryption"]; !ok {
+		h["X-Amz-Server-Side-Encryption"] = []string{"AES256"}
+	}
+}
 
 func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
 	b, err := s.bucketFor(ctx, c)
@@ -60,12 +94,11 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	if serr != nil {
 		return serr
 	}
-	o := &trustgate.Object{Bucket: b.Name, Key: c.key, ContentType: c.Request.Header.Get("Content-Type"), Metadata: meta, Headers: map[string]string{}, Tags: tags}
-	for _, h := range storedHeaders {
-		if v := c.Request.Header.Get(h); v != "" {
-			o.Headers[h] = v
-		}
+	kept, kerr := keptHeaders(c.Request.Header)
+	if kerr != nil {
+		return kerr
 	}
+	o := &trustgate.Object{Bucket: b.Name, Key: c.key, ContentType: c.Request.Header.Get("Content-Type"), Metadata: meta, Headers: kept, Tags: tags}
 	if enc, ok := o.Headers["Content-Encoding"]; ok {
 		// aws-chunked is how the body travelled, not how it is stored.
 		if rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(enc, "aws-chunked"), ",")); rest != "" {
@@ -208,6 +241,12 @@ func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Ca
 	for k, v := range checked {
 		h.Set(k, v)
 	}
+	for _, name := range []string{"X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"} {
+		if v, ok := o.Headers[name]; ok {
+			h[name] = []string{v}
+		}
+	}
+	setEncryption(h, o)
 	return writeEmpty(w, c, http.StatusOK)
 }
 
@@ -333,6 +372,7 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 		}
 		h.Set(k, v)
 	}
+	setEncryption(h, o)
 	for k, v := range o.Metadata {
 		h["X-Amz-Meta-"+k] = []string{v}
 	}
