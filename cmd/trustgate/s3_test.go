@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -18,6 +22,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	s3api "github.com/trustgate/trustgate/service/s3"
 )
@@ -700,4 +706,82 @@ func TestS3ConditionalWrites(t *testing.T) {
 	wantAPIError(t, "PutObject If-Match of a missing key", err, "NoSuchKey", "")
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("locks"), Key: aws.String("x"), Body: strings.NewReader("x"), IfNoneMatch: aws.String(`"abc"`)})
 	wantAPIError(t, "PutObject If-None-Match of an ETag", err, "NotImplemented", "")
+}
+
+// S3's smaller answers, each as a client meets it.
+func TestS3SmallAnswers(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	bucket := aws.String("small-answers")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, c, "small-answers", "empty.txt", "")
+	put(t, c, "small-answers", "one.txt", "1")
+
+	// A parameter S3 does not know is ignored; versionId "null" is the
+	// version of every object in a bucket without versioning (note 50).
+	signedGet := func(path string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, ts.Endpoint+path, nil)
+		empty := sha256.Sum256(nil)
+		req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(empty[:]))
+		creds := aws.Credentials{AccessKeyID: ts.Root.AccessKeyId, SecretAccessKey: ts.Root.SecretAccessKey}
+		if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(empty[:]), "s3", "us-east-1", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, body := signedGet("/small-answers?utm_source=docs"); status != 200 || !strings.Contains(body, "<Key>one.txt</Key>") {
+		t.Errorf("GET of a bucket with an unknown parameter = %d %s; want its listing", status, body)
+	}
+	if status, body := signedGet("/small-answers/one.txt?versionId=null"); status != 200 || body != "1" {
+		t.Errorf("GetObject of version null = %d %s; want the object", status, body)
+	}
+	_, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: aws.String("one.txt"), VersionId: aws.String("3HL4kqtJlcpXroDTDmJ")})
+	wantAPIError(t, "HeadObject of a version a bucket without versioning lacks", err, "BadRequest", "") // a HEAD has no body: the SDK names the status
+
+	// A suffix of an empty object is no range of it; max-keys 0 is an
+	// empty listing that is not truncated.
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("empty.txt"), Range: aws.String("bytes=-5")})
+	wantAPIError(t, "GetObject bytes=-5 of an empty object", err, "InvalidRange", "")
+	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: bucket, MaxKeys: aws.Int32(0)})
+	if err != nil || len(list.Contents) != 0 || aws.ToBool(list.IsTruncated) {
+		t.Errorf("ListObjectsV2 max-keys 0 = %+v, %v; want nothing, not truncated", list, err)
+	}
+
+	// A copy's directive must be COPY or REPLACE.
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("two.txt"), CopySource: aws.String("small-answers/one.txt"), MetadataDirective: "MOVE"})
+	wantAPIError(t, "CopyObject with metadata directive MOVE", err, "InvalidArgument", "Unknown metadata directive")
+
+	// HeadBucket names the bucket's region even to a caller it refuses.
+	ts.newUser(t, "outsider")
+	key, err := ts.rootIAM().CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("outsider")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var status int
+	var region string
+	outsider := ts.s3Client(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey), "")
+	_, err = outsider.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: bucket}, func(o *s3.Options) {
+		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+			return st.Deserialize.Add(middleware.DeserializeMiddlewareFunc("region", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+				out, md, err := next.HandleDeserialize(ctx, in)
+				if resp, ok := out.RawResponse.(*smithyhttp.Response); ok {
+					status, region = resp.StatusCode, resp.Header.Get("X-Amz-Bucket-Region")
+				}
+				return out, md, err
+			}), middleware.After)
+		})
+	})
+	if err == nil || status != http.StatusForbidden || region != "us-east-1" {
+		t.Errorf("HeadBucket by an outsider = %d, region %q, %v; want 403 naming us-east-1", status, region, err)
+	}
 }

@@ -150,10 +150,12 @@ func (s *Service) headBucket(ctx context.Context, w http.ResponseWriter, c *Call
 	if err != nil {
 		return err
 	}
+	// The bucket's region comes whatever the caller may do with it, a
+	// denial included, as S3 sends it.
+	w.Header().Set("x-amz-bucket-region", b.Region)
 	if err := s.authorize(ctx, c, "s3:ListBucket", b.ARN(), b, nil); err != nil {
 		return err
 	}
-	w.Header().Set("x-amz-bucket-region", b.Region)
 	return writeEmpty(w, c, http.StatusOK)
 }
 

@@ -53,7 +53,8 @@ func (s *Service) list(ctx context.Context, bucket, prefix, delimiter, after str
 				continue
 			}
 			if len(l.objects)+len(l.prefixes) == maxKeys {
-				l.truncated = true
+				// A listing of no keys asked for is never truncated.
+				l.truncated = maxKeys > 0
 				return l, nil
 			}
 			if isPrefix {

@@ -321,7 +321,20 @@ func (s *Service) getObject(ctx context.Context, w http.ResponseWriter, c *Call)
 
 // serveObject answers GetObject (withBody) and HeadObject: conditional
 // headers, a single byte range, the stored headers and metadata.
+// checkVersionID refuses a version id other than "null", the version of
+// every object in a bucket without versioning.
+func checkVersionID(c *Call) *Error {
+	if v, ok := c.query["versionId"]; ok && (len(v) != 1 || v[0] != "null") {
+		return errorf(http.StatusBadRequest, "InvalidArgument", "Invalid version id specified").
+			with("ArgumentName", "versionId").with("ArgumentValue", c.query.Get("versionId"))
+	}
+	return nil
+}
+
 func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Call, withBody bool) *Error {
+	if err := checkVersionID(c); err != nil {
+		return err
+	}
 	_, o, err := s.objectFor(ctx, c, "s3:GetObject")
 	if err != nil {
 		return err
@@ -506,8 +519,8 @@ func byteRange(header string, size int64) (start, length int64, ranged bool, err
 		if perr != nil || n < 0 {
 			return 0, size, false, nil
 		}
-		if n == 0 {
-			return 0, 0, false, invalid
+		if n == 0 || size == 0 {
+			return 0, 0, false, invalid // a suffix of nothing, or of an empty object
 		}
 		n = min(n, size)
 		return size - n, n, true, nil
@@ -532,6 +545,9 @@ func byteRange(header string, size int64) (start, length int64, ranged bool, err
 }
 
 func (s *Service) deleteObject(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	if err := checkVersionID(c); err != nil {
+		return err
+	}
 	b, err := s.bucketFor(ctx, c)
 	if err != nil {
 		return err
@@ -607,6 +623,13 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	srcBucket, srcKey, perr := copySource(c.Request.Header.Get("x-amz-copy-source"))
 	if perr != nil {
 		return perr
+	}
+	for _, d := range []struct{ header, what string }{{"x-amz-metadata-directive", "metadata"}, {"x-amz-tagging-directive", "tagging"}} {
+		switch v := c.Request.Header.Get(d.header); strings.ToUpper(v) {
+		case "", "COPY", "REPLACE":
+		default:
+			return errorf(http.StatusBadRequest, "InvalidArgument", "Unknown %s directive.", d.what).with("ArgumentName", d.header).with("ArgumentValue", v)
+		}
 	}
 	dst, err := s.bucketFor(ctx, c)
 	if err != nil {

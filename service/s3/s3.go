@@ -93,7 +93,7 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putPublicAccessBlock, nil
 			case has("tagging"):
 				return s.putBucketTagging, nil
-			case len(q) == 0:
+			case !namesSubresource(q, bucketSubresources):
 				return s.createBucket, nil
 			}
 		case http.MethodGet:
@@ -114,7 +114,7 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getBucketACL, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
-			case !onlyListParams(q):
+			case namesSubresource(q, bucketSubresources):
 				if setting, ok := settingOf(q); ok {
 					return s.getBucketSetting(setting), nil
 				}
@@ -133,7 +133,7 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.deletePublicAccessBlock, nil
 			case has("tagging"):
 				return s.deleteBucketTagging, nil
-			case len(q) == 0:
+			case !namesSubresource(q, bucketSubresources):
 				return s.deleteBucket, nil
 			}
 		case http.MethodPost:
@@ -171,20 +171,20 @@ func (s *Service) route(c *Call) (handler, *Error) {
 	default:
 		switch r.Method {
 		case http.MethodPut:
-			if len(q) == 0 || presignedOnly(q) {
+			if !namesSubresource(q, objectSubresources) {
 				if r.Header.Get("x-amz-copy-source") != "" {
 					return s.copyObject, nil
 				}
 				return s.putObject, nil
 			}
 		case http.MethodGet:
-			if len(q) == 0 || presignedOnly(q) || onlyResponseOverrides(q) {
+			if !namesSubresource(q, objectSubresources) {
 				return s.getObject, nil
 			}
 		case http.MethodHead:
 			return s.headObject, nil
 		case http.MethodDelete:
-			if len(q) == 0 || presignedOnly(q) {
+			if !namesSubresource(q, objectSubresources) {
 				return s.deleteObject, nil
 			}
 		}
@@ -192,19 +192,35 @@ func (s *Service) route(c *Call) (handler, *Error) {
 	return nil, errorf(http.StatusNotImplemented, "NotImplemented", "trustgate does not implement %s %s with %s yet", r.Method, r.URL.Path, queryNames(q))
 }
 
-// listParams are the query parameters of ListObjects and ListObjectsV2.
-var listParams = map[string]bool{"prefix": true, "delimiter": true, "marker": true, "max-keys": true, "encoding-type": true,
-	"list-type": true, "continuation-token": true, "fetch-owner": true, "start-after": true}
+// bucketSubresources and objectSubresources are the query parameters
+// that name what a request is about, S3's subresources (note 50); any
+// other parameter of a request S3 does not know is ignored, as S3 ignores
+// it. A subresource trustgate does not serve is NotImplemented.
+var (
+	bucketSubresources = setOf("accelerate", "acl", "analytics", "cors", "delete", "encryption", "intelligent-tiering",
+		"inventory", "lifecycle", "location", "logging", "metadataConfiguration", "metadataTable", "metrics", "notification",
+		"object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "replication", "requestPayment",
+		"session", "tagging", "uploads", "versioning", "versions", "website")
+	objectSubresources = setOf("acl", "attributes", "legal-hold", "renameObject", "restore", "retention", "select",
+		"tagging", "torrent", "uploadId", "uploads")
+)
 
-// onlyListParams reports whether a bucket's GET names no subresource:
-// its query holds only listing and signature parameters.
-func onlyListParams(q url.Values) bool {
+func setOf(names ...string) map[string]bool {
+	set := make(map[string]bool, len(names))
+	for _, n := range names {
+		set[n] = true
+	}
+	return set
+}
+
+// namesSubresource reports whether the query names one of subresources.
+func namesSubresource(q url.Values, subresources map[string]bool) bool {
 	for k := range q {
-		if !listParams[k] && !strings.HasPrefix(k, "X-Amz-") && !strings.HasPrefix(k, "x-amz-") {
-			return false
+		if subresources[k] {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // settingOf finds the setting a bucket's GET asks for.
@@ -215,28 +231,6 @@ func settingOf(q url.Values) (bucketSetting, bool) {
 		}
 	}
 	return bucketSetting{}, false
-}
-
-// presignedOnly reports whether the query holds nothing but a presigned
-// URL's signature parameters.
-func presignedOnly(q url.Values) bool {
-	for k := range q {
-		if !strings.HasPrefix(k, "X-Amz-") && !strings.HasPrefix(k, "x-amz-") {
-			return false
-		}
-	}
-	return true
-}
-
-// onlyResponseOverrides reports whether the query holds only GetObject's
-// response-* overrides, partNumber or signature parameters.
-func onlyResponseOverrides(q url.Values) bool {
-	for k := range q {
-		if k != "partNumber" && !strings.HasPrefix(k, "response-") && !strings.HasPrefix(k, "X-Amz-") && !strings.HasPrefix(k, "x-amz-") {
-			return false
-		}
-	}
-	return true
 }
 
 func queryNames(q url.Values) string {
