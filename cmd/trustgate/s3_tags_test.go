@@ -79,6 +79,10 @@ func TestS3ObjectTags(t *testing.T) {
 	}
 	wantAPIError(t, "PutObject with 11 tags", putTagged(root, "many.txt", strings.Join(eleven, "&")), "BadRequest", "Object tags cannot be greater than 10")
 	wantAPIError(t, "PutObject with a repeated tag", putTagged(root, "twice.txt", "a=1&a=2"), "InvalidArgument", "x-amz-tagging")
+	wantAPIError(t, "PutObject with a tag value S3 does not allow", putTagged(root, "odd.txt", "a=%28b%29"), "InvalidTag", "TagValue")
+	if err := putTagged(root, "accented.txt", strings.Repeat("%C3%A9", 100)+"=v"); err != nil {
+		t.Errorf("PutObject with a tag key of 100 two-byte letters: %v", err)
+	}
 
 	if _, err := root.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("records"), Key: aws.String("copy.txt"), CopySource: aws.String("records/public.txt")}); err != nil {
 		t.Fatal(err)

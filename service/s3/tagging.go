@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/policy"
@@ -31,10 +32,11 @@ type tagging struct {
 func checkTags(tags []trustgate.Tag, max int, what string) *Error {
 	seen := map[string]bool{}
 	for _, tag := range tags {
+		keyChars, valueChars := utf8.RuneCountInString(tag.Key), utf8.RuneCountInString(tag.Value)
 		switch {
-		case len(tag.Key) < 1 || len(tag.Key) > 128:
+		case keyChars < 1 || keyChars > 128 || !trustgate.TagKeyPattern.MatchString(tag.Key):
 			return errorf(http.StatusBadRequest, "InvalidTag", "The TagKey you have provided is invalid")
-		case len(tag.Value) > 256:
+		case valueChars > 256 || !trustgate.TagValuePattern.MatchString(tag.Value):
 			return errorf(http.StatusBadRequest, "InvalidTag", "The TagValue you have provided is invalid")
 		case strings.HasPrefix(tag.Key, "aws:"):
 			return errorf(http.StatusBadRequest, "InvalidTag", "System tags cannot be added/updated by requester")
