@@ -757,6 +757,12 @@ func TestS3SmallAnswers(t *testing.T) {
 		t.Errorf("ListObjectsV2 max-keys 0 = %+v, %v; want nothing, not truncated", list, err)
 	}
 
+	// A bucket's region must be one of AWS's (or the one the request is
+	// signed for).
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("nowhere-bucket"),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "xx-fake-1"}})
+	wantAPIError(t, "CreateBucket in a region AWS does not have", err, "InvalidLocationConstraint", "")
+
 	// A copy's directive must be COPY or REPLACE.
 	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("two.txt"), CopySource: aws.String("small-answers/one.txt"), MetadataDirective: "MOVE"})
 	wantAPIError(t, "CopyObject with metadata directive MOVE", err, "InvalidArgument", "Unknown metadata directive")

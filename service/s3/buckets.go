@@ -77,6 +77,14 @@ func validBucketName(name string) bool {
 	return true
 }
 
+// locationConstraints are the regions a CreateBucket may name, as S3's
+// model lists them; us-east-1 is named by no constraint at all.
+var locationConstraints = setOf("af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+	"ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+	"ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "cn-north-1", "cn-northwest-1", "EU", "eu-central-1",
+	"eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1",
+	"me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2")
+
 func (s *Service) createBucket(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
 	if !validBucketName(c.bucket) {
 		return errorf(http.StatusBadRequest, "InvalidBucketName", "The specified bucket is not valid.").with("BucketName", c.bucket)
@@ -89,7 +97,9 @@ func (s *Service) createBucket(ctx context.Context, w http.ResponseWriter, c *Ca
 	}
 	region := conf.LocationConstraint
 	switch {
-	case region == DefaultRegion:
+	case region == DefaultRegion || region != "" && !locationConstraints[region] && region != c.Region:
+		// A region of trustgate's own, one AWS does not have, is taken
+		// from a client that signs for it.
 		return errorf(http.StatusBadRequest, "InvalidLocationConstraint", "The specified location-constraint is not valid").with("LocationConstraint", region)
 	case region == "":
 		region = DefaultRegion

@@ -222,8 +222,8 @@ func copyRange(v string, size int64) (start, length int64, err *Error) {
 			with("ArgumentName", "x-amz-copy-source-range").with("ArgumentValue", v)
 	}
 	if b >= size {
-		return 0, 0, errorf(http.StatusBadRequest, "InvalidRange", "The requested range is not satisfiable").with("RangeRequested", v).
-			with("ActualObjectSize", strconv.FormatInt(size, 10))
+		return 0, 0, errorf(http.StatusBadRequest, "InvalidArgument", "Range specified is not valid for source object of size: %d", size).
+			with("ArgumentName", "x-amz-copy-source-range").with("ArgumentValue", v)
 	}
 	return a, b - a + 1, nil
 }
