@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -201,5 +202,65 @@ func TestS3UploadPartCopy(t *testing.T) {
 	got, err := get(t, c, "joined", "copy.bin")
 	if err != nil || got != string(body) {
 		t.Errorf("the joined object = %d bytes, %v; want the source's %d bytes", len(got), err, len(body))
+	}
+}
+
+// ListMultipartUploads pages by key and upload id markers, and rolls keys
+// into common prefixes at a delimiter.
+func TestS3ListMultipartUploadsPages(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	bucket := aws.String("uploads-in-progress")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"a.txt", "a.txt", "b/one", "b/two", "c.txt"} {
+		if _, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: aws.String(key)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type page struct {
+		keys, prefixes []string
+		truncated      bool
+	}
+	list := func(in *s3.ListMultipartUploadsInput) (page, *s3.ListMultipartUploadsOutput) {
+		t.Helper()
+		in.Bucket = bucket
+		out, err := c.ListMultipartUploads(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p page
+		for _, u := range out.Uploads {
+			p.keys = append(p.keys, aws.ToString(u.Key))
+		}
+		for _, cp := range out.CommonPrefixes {
+			p.prefixes = append(p.prefixes, aws.ToString(cp.Prefix))
+		}
+		p.truncated = aws.ToBool(out.IsTruncated)
+		return p, out
+	}
+	first, out := list(&s3.ListMultipartUploadsInput{MaxUploads: aws.Int32(3)})
+	if !reflect.DeepEqual(first, page{keys: []string{"a.txt", "a.txt", "b/one"}, truncated: true}) || aws.ToString(out.NextKeyMarker) != "b/one" {
+		t.Errorf("first page of 3 = %+v, next %s", first, aws.ToString(out.NextKeyMarker))
+	}
+	second, _ := list(&s3.ListMultipartUploadsInput{MaxUploads: aws.Int32(3), KeyMarker: out.NextKeyMarker, UploadIdMarker: out.NextUploadIdMarker})
+	if !reflect.DeepEqual(second, page{keys: []string{"b/two", "c.txt"}}) {
+		t.Errorf("second page = %+v; want b/two and c.txt, the last", second)
+	}
+	// Between the two uploads of a.txt.
+	_, one := list(&s3.ListMultipartUploadsInput{MaxUploads: aws.Int32(1)})
+	rest, _ := list(&s3.ListMultipartUploadsInput{KeyMarker: one.NextKeyMarker, UploadIdMarker: one.NextUploadIdMarker})
+	if !reflect.DeepEqual(rest.keys, []string{"a.txt", "b/one", "b/two", "c.txt"}) {
+		t.Errorf("after the first upload of a.txt = %+v", rest)
+	}
+	grouped, out := list(&s3.ListMultipartUploadsInput{Delimiter: aws.String("/"), MaxUploads: aws.Int32(3)})
+	if !reflect.DeepEqual(grouped, page{keys: []string{"a.txt", "a.txt"}, prefixes: []string{"b/"}, truncated: true}) {
+		t.Errorf("grouped at / = %+v", grouped)
+	}
+	after, _ := list(&s3.ListMultipartUploadsInput{Delimiter: aws.String("/"), KeyMarker: out.NextKeyMarker})
+	if !reflect.DeepEqual(after, page{keys: []string{"c.txt"}}) {
+		t.Errorf("grouped, after %s = %+v; want c.txt", aws.ToString(out.NextKeyMarker), after)
 	}
 }

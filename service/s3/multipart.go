@@ -19,8 +19,9 @@ import (
 
 // Multipart upload limits of S3.
 const (
-	MaxParts    = 10000
-	MinPartSize = 5 << 20 // every part but the last
+	MaxParts         = 10000
+	MinPartSize      = 5 << 20 // every part but the last
+	MaxListedUploads = 1000    // a page of ListMultipartUploads
 )
 
 func noSuchUpload(id string) *Error {
@@ -408,6 +409,10 @@ func (s *Service) listParts(ctx context.Context, w http.ResponseWriter, c *Call)
 	return writeXML(w, c, http.StatusOK, out)
 }
 
+// listMultipartUploads lists a bucket's uploads in progress by key, then
+// by when they began: after key-marker (and, for that key, after the
+// upload upload-id-marker names), under prefix, keys sharing a prefix up
+// to delimiter rolled into one CommonPrefixes entry, max-uploads at most.
 func (s *Service) listMultipartUploads(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
 	b, err := s.bucketFor(ctx, c)
 	if err != nil {
@@ -416,11 +421,21 @@ func (s *Service) listMultipartUploads(ctx context.Context, w http.ResponseWrite
 	if err := s.authorize(ctx, c, "s3:ListBucketMultipartUploads", b.ARN(), b, nil); err != nil {
 		return err
 	}
+	q := c.query
+	prefix, delimiter, keyMarker, idMarker := q.Get("prefix"), q.Get("delimiter"), q.Get("key-marker"), q.Get("upload-id-marker")
+	maxUploads := MaxListedUploads
+	if v := q.Get("max-uploads"); v != "" {
+		n, perr := strconv.Atoi(v)
+		if perr != nil || n < 0 {
+			return errorf(http.StatusBadRequest, "InvalidArgument", "Argument max-uploads must be an integer between 0 and 2147483647").
+				with("ArgumentName", "max-uploads").with("ArgumentValue", v)
+		}
+		maxUploads = min(n, MaxListedUploads)
+	}
 	uploads, serr := s.store.Uploads(ctx, b.Name)
 	if serr != nil {
 		return internal(serr)
 	}
-	prefix := c.query.Get("prefix")
 	type upload struct {
 		Key          string
 		UploadId     string
@@ -430,24 +445,60 @@ func (s *Service) listMultipartUploads(ctx context.Context, w http.ResponseWrite
 		Initiated    string
 	}
 	out := struct {
-		XMLName     xml.Name `xml:"ListMultipartUploadsResult"`
-		Xmlns       string   `xml:"xmlns,attr"`
-		Bucket      string
-		Prefix      string
-		MaxUploads  int
-		IsTruncated bool
-		Upload      []upload
-	}{Xmlns: Namespace, Bucket: b.Name, Prefix: prefix, MaxUploads: 1000}
+		XMLName            xml.Name `xml:"ListMultipartUploadsResult"`
+		Xmlns              string   `xml:"xmlns,attr"`
+		Bucket             string
+		KeyMarker          string
+		UploadIdMarker     string
+		NextKeyMarker      string `xml:",omitempty"`
+		NextUploadIdMarker string `xml:",omitempty"`
+		Delimiter          string `xml:",omitempty"`
+		Prefix             string
+		MaxUploads         int
+		IsTruncated        bool
+		Upload             []upload
+		CommonPrefixes     []commonPrefix
+	}{Xmlns: Namespace, Bucket: b.Name, KeyMarker: keyMarker, UploadIdMarker: idMarker, Delimiter: delimiter, Prefix: prefix, MaxUploads: maxUploads}
+	// Past the marker: the marker key's uploads up to and including the
+	// one named, or all of them when none is.
+	pastID := false // past the marker key's upload upload-id-marker names
+	// A page that ended on a common prefix resumes after its group.
+	groupMarker := delimiter != "" && strings.HasPrefix(keyMarker, prefix) && strings.HasSuffix(keyMarker, delimiter) &&
+		strings.Contains(keyMarker[len(prefix):], delimiter)
+	lastPrefix := ""
 	for _, u := range uploads {
-		if !strings.HasPrefix(u.Key, prefix) {
+		switch {
+		case !strings.HasPrefix(u.Key, prefix), u.Key < keyMarker, groupMarker && strings.HasPrefix(u.Key, keyMarker):
+			continue
+		case u.Key == keyMarker && !pastID:
+			pastID = idMarker != "" && u.ID == idMarker
 			continue
 		}
-		if len(out.Upload) == out.MaxUploads {
-			out.IsTruncated = true
+		group := ""
+		if delimiter != "" {
+			if i := strings.Index(u.Key[len(prefix):], delimiter); i >= 0 {
+				group = u.Key[:len(prefix)+i+len(delimiter)]
+			}
+		}
+		if group != "" && group == lastPrefix {
+			continue
+		}
+		if len(out.Upload)+len(out.CommonPrefixes) == maxUploads {
+			out.IsTruncated = maxUploads > 0
 			break
+		}
+		if group != "" {
+			out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{group})
+			lastPrefix = group
+			out.NextKeyMarker, out.NextUploadIdMarker = group, ""
+			continue
 		}
 		out.Upload = append(out.Upload, upload{Key: u.Key, UploadId: u.ID, Initiator: initiator{ID: u.Initiator, DisplayName: u.Initiator},
 			Owner: owner{ID: CanonicalUserID(b.Account)}, StorageClass: "STANDARD", Initiated: isoTime(u.Initiated)})
+		out.NextKeyMarker, out.NextUploadIdMarker = u.Key, u.ID
+	}
+	if !out.IsTruncated {
+		out.NextKeyMarker, out.NextUploadIdMarker = "", ""
 	}
 	return writeXML(w, c, http.StatusOK, out)
 }
