@@ -345,7 +345,11 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 			w.Header().Set("Last-Modified", httpTime(o.LastModified))
 			return writeEmpty(w, c, status)
 		}
-		return errorf(status, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", "If-Match")
+		condition := "If-Match"
+		if c.Request.Header.Get("If-Match") == "" {
+			condition = "If-Unmodified-Since"
+		}
+		return errorf(status, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", condition)
 	}
 	start, length, ranged, rerr := byteRange(c.Request.Header.Get("Range"), o.Size)
 	if rerr != nil {
