@@ -195,6 +195,18 @@ func TestS3AcrossAccounts(t *testing.T) {
 
 	_, err = get(t, testerS3, "productionapp", "Sunset.jpg")
 	wantAPIError(t, "GetObject across accounts without a bucket policy", err, "AccessDenied", "Access Denied")
+	// Another account may never read a bucket's policy: without a grant
+	// it is denied, with one it is told the method is not allowed.
+	stagingS3 := ts.rootS3()
+	_, err = stagingS3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("productionapp")})
+	wantAPIError(t, "GetBucketPolicy of another account's bucket, ungranted", err, "AccessDenied", "")
+	if _, err := prodS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("productionapp"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + staging +
+			`:root"},"Action":"s3:GetBucketPolicy","Resource":"arn:aws:s3:::productionapp"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = stagingS3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("productionapp")})
+	wantAPIError(t, "GetBucketPolicy of another account's bucket, granted", err, "MethodNotAllowed", "")
 
 	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + staging + `:root"},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::productionapp","arn:aws:s3:::productionapp/*"]}]}`
 	if _, err := prodS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("productionapp"), Policy: aws.String(policy)}); err != nil {

@@ -217,11 +217,16 @@ func (s *Service) policyAction(ctx context.Context, c *Call, action string) (*tr
 	if c.Principal.Kind == policy.Root && c.Principal.Account == b.Account {
 		return b, nil
 	}
+	if err := s.authorize(ctx, c, action, b.ARN(), b, nil); err != nil {
+		return nil, err
+	}
 	if c.Principal.Account != b.Account {
-		// Only the owner account manages its bucket policy.
+		// Only the owner account manages its bucket policy: another
+		// account, even one allowed to, is refused after its permission
+		// is checked, as S3 documents it.
 		return nil, errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.").with("Method", c.Request.Method).with("ResourceType", "BUCKETPOLICY")
 	}
-	return b, s.authorize(ctx, c, action, b.ARN(), b, nil)
+	return b, nil
 }
 
 func (s *Service) putBucketPolicy(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
