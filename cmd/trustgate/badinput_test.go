@@ -16,12 +16,23 @@ import (
 // signed posts body, of contentType, signed with creds for service.
 func (ts *testServer) signed(t *testing.T, creds aws.Credentials, service, contentType, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest("POST", ts.Endpoint+"/", strings.NewReader(body))
+	return ts.send(t, creds, service, http.MethodPost, "/", contentType, body)
+}
+
+// send makes a request signed with creds for service, its payload hash in
+// X-Amz-Content-Sha256 as S3 wants it, and returns the answer's status and
+// body.
+func (ts *testServer) send(t *testing.T, creds aws.Credentials, service, method, path, contentType, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, ts.Endpoint+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", contentType)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
 	sum := sha256.Sum256([]byte(body))
+	req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))
 	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, hex.EncodeToString(sum[:]), service, "us-east-1", time.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -194,18 +194,9 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 			return nil, query.InvalidMember(externalID, "externalId", `Member must satisfy regular expression pattern: [\w+=,.@:\/-]*`)
 		}
 	}
-	inlinePolicy := req.Get("Policy")
-	if inlinePolicy != "" {
-		if _, err := policy.Parse(inlinePolicy, policy.Session); err != nil {
-			return nil, query.Errorf(http.StatusBadRequest, "MalformedPolicyDocument", "%s", err.Error())
-		}
-	}
-	var policyARNs []string
-	for i := 1; req.Has("PolicyArns.member." + strconv.Itoa(i) + ".arn"); i++ {
-		policyARNs = append(policyARNs, req.Get("PolicyArns.member."+strconv.Itoa(i)+".arn"))
-	}
-	if len(policyARNs) > 10 {
-		return nil, query.InvalidMember(strconv.Itoa(len(policyARNs)), "policyArns", "Member must have length less than or equal to 10")
+	inlinePolicy, policyARNs, qerr := sessionPolicyParams(req)
+	if qerr != nil {
+		return nil, qerr
 	}
 	mfa, qerr := mfaParams(req)
 	if qerr != nil {
@@ -324,6 +315,24 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 		result.PackedPolicySize = &packed
 	}
 	return result, nil
+}
+
+// sessionPolicyParams reads the session policies a new session is to be
+// bounded by: the inline Policy and up to ten PolicyArns.
+func sessionPolicyParams(req *query.Request) (inline string, arns []string, err *query.Error) {
+	inline = req.Get("Policy")
+	if inline != "" {
+		if _, perr := policy.Parse(inline, policy.Session); perr != nil {
+			return "", nil, query.Errorf(http.StatusBadRequest, "MalformedPolicyDocument", "%s", perr.Error())
+		}
+	}
+	for i := 1; req.Has("PolicyArns.member." + strconv.Itoa(i) + ".arn"); i++ {
+		arns = append(arns, req.Get("PolicyArns.member."+strconv.Itoa(i)+".arn"))
+	}
+	if len(arns) > 10 {
+		return "", nil, query.InvalidMember(strconv.Itoa(len(arns)), "policyArns", "Member must have length less than or equal to 10")
+	}
+	return inline, arns, nil
 }
 
 // mfaCode is the SerialNumber and TokenCode of an AssumeRole or
@@ -498,18 +507,9 @@ func (s *Service) getFederationToken(ctx context.Context, c *Call) (any, *query.
 	if root {
 		duration = min(duration, RootSessionMax)
 	}
-	inlinePolicy := req.Get("Policy")
-	if inlinePolicy != "" {
-		if _, err := policy.Parse(inlinePolicy, policy.Session); err != nil {
-			return nil, query.Errorf(http.StatusBadRequest, "MalformedPolicyDocument", "%s", err.Error())
-		}
-	}
-	var policyARNs []string
-	for i := 1; req.Has("PolicyArns.member." + strconv.Itoa(i) + ".arn"); i++ {
-		policyARNs = append(policyARNs, req.Get("PolicyArns.member."+strconv.Itoa(i)+".arn"))
-	}
-	if len(policyARNs) > 10 {
-		return nil, query.InvalidMember(strconv.Itoa(len(policyARNs)), "policyArns", "Member must have length less than or equal to 10")
+	inlinePolicy, policyARNs, qerr := sessionPolicyParams(req)
+	if qerr != nil {
+		return nil, qerr
 	}
 	if p.Temporary || (!root && p.Kind != policy.User) {
 		return nil, query.Errorf(http.StatusForbidden, "AccessDenied", "Cannot call GetFederationToken with session credentials")
