@@ -317,6 +317,27 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 	return result, nil
 }
 
+// sessionDuration reads the DurationSeconds of GetSessionToken and
+// GetFederationToken: 900 to 129,600 seconds, 43,200 when absent, and an
+// hour at most for a session of the root user, however long it asks.
+func sessionDuration(req *query.Request, root bool) (int, *query.Error) {
+	duration := UserSessionDefault
+	if v := req.Get("DurationSeconds"); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil || n < MinDuration:
+			return 0, query.InvalidMember(v, "durationSeconds", "Member must have value greater than or equal to 900")
+		case n > UserSessionMax:
+			return 0, query.InvalidMember(v, "durationSeconds", "Member must have value less than or equal to 129600")
+		}
+		duration = n
+	}
+	if root {
+		duration = min(duration, RootSessionMax)
+	}
+	return duration, nil
+}
+
 // sessionPolicyParams reads the session policies a new session is to be
 // bounded by: the inline Policy and up to ten PolicyArns.
 func sessionPolicyParams(req *query.Request) (inline string, arns []string, err *query.Error) {
@@ -414,22 +435,9 @@ type getSessionTokenResult struct {
 func (s *Service) getSessionToken(ctx context.Context, c *Call) (any, *query.Error) {
 	p := c.Principal
 	root := p.Kind == policy.Root
-	duration := UserSessionDefault
-	if root {
-		duration = RootSessionMax
-	}
-	if v := c.Request.Get("DurationSeconds"); v != "" {
-		n, err := strconv.Atoi(v)
-		switch {
-		case err != nil || n < MinDuration:
-			return nil, query.InvalidMember(v, "durationSeconds", "Member must have value greater than or equal to 900")
-		case n > UserSessionMax:
-			return nil, query.InvalidMember(v, "durationSeconds", "Member must have value less than or equal to 129600")
-		}
-		duration = n
-		if root {
-			duration = min(n, RootSessionMax)
-		}
+	duration, qerr := sessionDuration(c.Request, root)
+	if qerr != nil {
+		return nil, qerr
 	}
 	mfa, qerr := mfaParams(c.Request)
 	if qerr != nil {
@@ -493,19 +501,9 @@ func (s *Service) getFederationToken(ctx context.Context, c *Call) (any, *query.
 		return nil, query.InvalidMember(name, "name", `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
 	}
 	root := p.Kind == policy.Root
-	duration := UserSessionDefault
-	if v := req.Get("DurationSeconds"); v != "" {
-		n, err := strconv.Atoi(v)
-		switch {
-		case err != nil || n < MinDuration:
-			return nil, query.InvalidMember(v, "durationSeconds", "Member must have value greater than or equal to 900")
-		case n > UserSessionMax:
-			return nil, query.InvalidMember(v, "durationSeconds", "Member must have value less than or equal to 129600")
-		}
-		duration = n
-	}
-	if root {
-		duration = min(duration, RootSessionMax)
+	duration, qerr := sessionDuration(req, root)
+	if qerr != nil {
+		return nil, qerr
 	}
 	inlinePolicy, policyARNs, qerr := sessionPolicyParams(req)
 	if qerr != nil {
