@@ -10,6 +10,7 @@ package trustgate
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -24,8 +25,10 @@ var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("already exists")
 	// ErrPrecondition is a conditional write refused by the object it
-	// would replace.
+	// would replace; ErrNoObject, one that requires an object where there
+	// is none (an ErrNotFound).
 	ErrPrecondition = errors.New("precondition failed")
+	ErrNoObject     = fmt.Errorf("no object to match: %w", ErrNotFound)
 	// ErrLimit is a quota the store enforces where only it can count
 	// without a race, such as the five versions of a managed policy.
 	ErrLimit = errors.New("limit exceeded")
@@ -95,14 +98,14 @@ type WriteCondition struct {
 }
 
 // Check reports whether existing (nil when there is none) meets the
-// condition: ErrPrecondition if not, ErrNotFound for an If-Match of no
+// condition: ErrPrecondition if not, ErrNoObject for an If-Match of no
 // object.
 func (w WriteCondition) Check(existing *Object) error {
 	switch {
 	case w.IfNoneMatch && existing != nil:
 		return ErrPrecondition
 	case w.IfMatch != "" && existing == nil:
-		return ErrNotFound
+		return ErrNoObject
 	case w.IfMatch != "" && strings.Trim(w.IfMatch, `"`) != strings.Trim(existing.ETag, `"`):
 		return ErrPrecondition
 	}

@@ -67,5 +67,7 @@ func (c *Checker) principalExists(ctx context.Context, value string) (bool, erro
 			return false, err
 		}
 	}
-	return found != "" && strings.EqualFold(found, value), nil
+	// Exactly: policies match principals by their exact ARN, so one
+	// spelled in other capitals would name no one.
+	return found != "" && found == value, nil
 }

@@ -326,7 +326,8 @@ type Store interface {
 	CreateUpload(ctx context.Context, u *trustgate.Upload) error
 	// Upload returns an upload of a bucket. Returns ErrNotFound.
 	Upload(ctx context.Context, bucket, id string) (*trustgate.Upload, error)
-	// Uploads lists a bucket's uploads in progress, by key then start.
+	// Uploads lists a bucket's uploads in progress, by key then id (the
+	// S3 service makes ids that sort by when the uploads began).
 	Uploads(ctx context.Context, bucket string) ([]*trustgate.Upload, error)
 	// PutPart adds or replaces a part and returns the part it replaced,
 	// nil if none, for its blob. Returns ErrNotFound for an unknown upload.
@@ -334,10 +335,12 @@ type Store interface {
 	// Parts lists an upload's parts by number.
 	Parts(ctx context.Context, uploadID string) ([]*trustgate.Part, error)
 	// CompleteUpload ends an upload by recording its object, all at once,
-	// and returns the object it replaced (as PutObject) and the upload's parts, whose
-	// blobs the caller may then remove. Returns ErrNotFound for an unknown
-	// upload.
-	CompleteUpload(ctx context.Context, uploadID string, o *trustgate.Object) (replaced *trustgate.Object, parts []*trustgate.Part, err error)
+	// if the object it would replace meets cond, and returns the object it
+	// replaced (as PutObject) and the upload's parts, whose blobs the
+	// caller may then remove. Returns ErrNotFound for an unknown upload,
+	// and cond.Check's error, the upload left as it was, when the
+	// condition fails.
+	CompleteUpload(ctx context.Context, uploadID string, o *trustgate.Object, cond trustgate.WriteCondition) (replaced *trustgate.Object, parts []*trustgate.Part, err error)
 	// AbortUpload ends an upload without an object and returns its parts.
 	// Returns ErrNotFound.
 	AbortUpload(ctx context.Context, uploadID string) ([]*trustgate.Part, error)

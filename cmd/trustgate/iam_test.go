@@ -289,7 +289,8 @@ func TestPrincipalsMustExist(t *testing.T) {
 		ok        bool
 	}{
 		{"arn:aws:iam::" + acct + ":user/dev/alice", true},
-		{"arn:aws:iam::" + acct + ":user/alice", false}, // without her path
+		{"arn:aws:iam::" + acct + ":user/alice", false},     // without her path
+		{"arn:aws:iam::" + acct + ":user/dev/Alice", false}, // in other capitals, which would match no one
 		{"arn:aws:iam::" + acct + ":user/nosuch", false},
 		{"arn:aws:iam::" + acct + ":role/nosuch", false},
 		{"arn:aws:iam::" + acct + ":root", true},

@@ -715,6 +715,27 @@ func TestS3ConditionalWrites(t *testing.T) {
 	wantAPIError(t, "PutObject If-Match of a missing key", err, "NoSuchKey", "")
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("locks"), Key: aws.String("x"), Body: strings.NewReader("x"), IfNoneMatch: aws.String(`"abc"`)})
 	wantAPIError(t, "PutObject If-None-Match of an ETag", err, "NotImplemented", "")
+
+	// CompleteMultipartUpload takes the same conditions; a refused one
+	// leaves the upload to complete otherwise.
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("locks"), Key: aws.String("state.tflock")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("locks"), Key: aws.String("state.tflock"), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("multipart lock")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	complete := func(ifNoneMatch *string) error {
+		_, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("locks"), Key: aws.String("state.tflock"), UploadId: up.UploadId,
+			IfNoneMatch: ifNoneMatch, MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
+		return err
+	}
+	wantAPIError(t, "CompleteMultipartUpload If-None-Match * over an object", complete(aws.String("*")), "PreconditionFailed", "")
+	if err := complete(nil); err != nil {
+		t.Errorf("CompleteMultipartUpload without a condition after a refused one: %v", err)
+	}
 }
 
 // S3's smaller answers, each as a client meets it.

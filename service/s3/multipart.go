@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/trustgate/trustgate"
 )
@@ -29,10 +30,13 @@ func noSuchUpload(id string) *Error {
 		"The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.").with("UploadId", id)
 }
 
-func newUploadID() string {
-	var b [24]byte
+// newUploadID makes an upload id that sorts after every one made before
+// it: the time in hexadecimal, then randomness. S3 lists the uploads of a
+// key by when they began, and pages through them by id order.
+func newUploadID(now time.Time) string {
+	var b [18]byte
 	rand.Read(b[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
+	return fmt.Sprintf("%016x", now.UnixNano()) + base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
@@ -59,7 +63,7 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 	if merr != nil {
 		return merr
 	}
-	u := &trustgate.Upload{ID: newUploadID(), Bucket: b.Name, Key: c.key, Account: c.Principal.Account, Initiator: c.Principal.ARN,
+	u := &trustgate.Upload{ID: newUploadID(s.now()), Bucket: b.Name, Key: c.key, Account: c.Principal.Account, Initiator: c.Principal.ARN,
 		Initiated: s.now(), ContentType: c.Request.Header.Get("Content-Type"), Metadata: meta, Headers: map[string]string{}, Tags: tags}
 	kept, kerr := keptHeaders(c.Request.Header)
 	if kerr != nil {
@@ -238,6 +242,10 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 	if err != nil {
 		return err
 	}
+	cond, err := writeCondition(c.Request.Header) // note 55
+	if err != nil {
+		return err
+	}
 	var req struct {
 		Part []struct {
 			PartNumber int
@@ -290,9 +298,12 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 	}
 	o := &trustgate.Object{Bucket: b.Name, Key: u.Key, Size: size, ContentType: u.ContentType, Metadata: u.Metadata, Headers: u.Headers, Tags: u.Tags,
 		ETag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(digests.Sum(nil)), len(chosen)), Blob: blob, LastModified: s.now(), PartSizes: sizes}
-	replaced, parts, cerr := s.store.CompleteUpload(ctx, u.ID, o)
+	replaced, parts, cerr := s.store.CompleteUpload(ctx, u.ID, o, cond)
 	if cerr != nil {
 		s.blobs.Remove(blob)
+		if failed := conditionFailed(cerr, cond, u.Key); failed != nil {
+			return failed
+		}
 		if errors.Is(cerr, trustgate.ErrNotFound) {
 			return noSuchUpload(u.ID)
 		}
@@ -459,9 +470,6 @@ func (s *Service) listMultipartUploads(ctx context.Context, w http.ResponseWrite
 		Upload             []upload
 		CommonPrefixes     []commonPrefix
 	}{Xmlns: Namespace, Bucket: b.Name, KeyMarker: keyMarker, UploadIdMarker: idMarker, Delimiter: delimiter, Prefix: prefix, MaxUploads: maxUploads}
-	// Past the marker: the marker key's uploads up to and including the
-	// one named, or all of them when none is.
-	pastID := false // past the marker key's upload upload-id-marker names
 	// A page that ended on a common prefix resumes after its group.
 	groupMarker := delimiter != "" && strings.HasPrefix(keyMarker, prefix) && strings.HasSuffix(keyMarker, delimiter) &&
 		strings.Contains(keyMarker[len(prefix):], delimiter)
@@ -470,8 +478,9 @@ func (s *Service) listMultipartUploads(ctx context.Context, w http.ResponseWrite
 		switch {
 		case !strings.HasPrefix(u.Key, prefix), u.Key < keyMarker, groupMarker && strings.HasPrefix(u.Key, keyMarker):
 			continue
-		case u.Key == keyMarker && !pastID:
-			pastID = idMarker != "" && u.ID == idMarker
+		case u.Key == keyMarker && (idMarker == "" || u.ID <= idMarker):
+			// Of the marker key, only the uploads after the marker id, as
+			// S3 pages them: whether or not the marker upload still is.
 			continue
 		}
 		group := ""

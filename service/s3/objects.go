@@ -143,7 +143,7 @@ func conditionFailed(err error, cond trustgate.WriteCondition, key string) *Erro
 			header = "If-None-Match"
 		}
 		return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", header)
-	case errors.Is(err, trustgate.ErrNotFound) && cond.IfMatch != "":
+	case errors.Is(err, trustgate.ErrNoObject):
 		return noSuchKey(key)
 	}
 	return nil

@@ -193,7 +193,7 @@ func TestObjectsFollowEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, _, err := c.CompleteUpload(ctx, "up1", &trustgate.Object{Bucket: "notes", Key: "todo.txt", Blob: "joined",
-		Metadata: map[string]string{}, Headers: map[string]string{}}); err != nil {
+		Metadata: map[string]string{}, Headers: map[string]string{}}, trustgate.WriteCondition{}); err != nil {
 		t.Fatal(err)
 	}
 	if o := read(); o.Blob != "joined" || o.Inline != nil {

@@ -73,7 +73,7 @@ func (s *Store) DeleteObject(ctx context.Context, bucket, key string) (*trustgat
 
 // CompleteUpload implements store.Store: the upload's object replaces
 // whatever had its key.
-func (s *Store) CompleteUpload(ctx context.Context, uploadID string, o *trustgate.Object) (*trustgate.Object, []*trustgate.Part, error) {
+func (s *Store) CompleteUpload(ctx context.Context, uploadID string, o *trustgate.Object, cond trustgate.WriteCondition) (*trustgate.Object, []*trustgate.Part, error) {
 	defer s.forgetObject(o.Bucket, o.Key)
-	return s.Store.CompleteUpload(ctx, uploadID, o)
+	return s.Store.CompleteUpload(ctx, uploadID, o, cond)
 }

@@ -66,7 +66,7 @@ func (s *DB) Upload(ctx context.Context, bucket, id string) (*trustgate.Upload, 
 
 // Uploads implements store.Store.
 func (s *DB) Uploads(ctx context.Context, bucket string) ([]*trustgate.Upload, error) {
-	return queryAll(ctx, s.q, scanUpload, `SELECT `+uploadColumns+` FROM uploads WHERE bucket = ? ORDER BY key, initiated`, bucket)
+	return queryAll(ctx, s.q, scanUpload, `SELECT `+uploadColumns+` FROM uploads WHERE bucket = ? ORDER BY key, id`, bucket)
 }
 
 const partColumns = `upload_id, number, size, etag, blob, last_modified`
@@ -134,12 +134,12 @@ func endUpload(ctx context.Context, tx conn, uploadID string) ([]*trustgate.Part
 }
 
 // CompleteUpload implements store.Store.
-func (s *DB) CompleteUpload(ctx context.Context, uploadID string, o *trustgate.Object) (replaced *trustgate.Object, parts []*trustgate.Part, err error) {
+func (s *DB) CompleteUpload(ctx context.Context, uploadID string, o *trustgate.Object, cond trustgate.WriteCondition) (replaced *trustgate.Object, parts []*trustgate.Part, err error) {
 	err = s.tx(ctx, func(tx conn) error {
 		if parts, err = endUpload(ctx, tx, uploadID); err != nil {
 			return err
 		}
-		replaced, err = putObject(ctx, tx, o, trustgate.WriteCondition{})
+		replaced, err = putObject(ctx, tx, o, cond)
 		return err
 	})
 	return replaced, parts, err

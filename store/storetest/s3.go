@@ -108,7 +108,7 @@ func testObjects(t *testing.T, s store.Store) {
 	}
 	fresh := trustgate.Object{Bucket: "photos", Key: "2026/new.jpg", Blob: "blob-new", LastModified: t0}
 	_, err = s.PutObject(ctx, &fresh, trustgate.WriteCondition{IfMatch: `"abc"`})
-	wantErr(t, "PutObject If-Match of no object", err, trustgate.ErrNotFound)
+	wantErr(t, "PutObject If-Match of no object", err, trustgate.ErrNoObject)
 	if _, err := s.PutObject(ctx, &fresh, trustgate.WriteCondition{IfNoneMatch: true}); err != nil {
 		t.Errorf("PutObject If-None-Match of no object: %v", err)
 	}
@@ -218,14 +218,14 @@ func testMultipart(t *testing.T, s store.Store) {
 	}
 	wantErr(t, "DeleteBucket with an upload in progress", s.DeleteBucket(ctx, "videos"), trustgate.ErrConflict)
 
-	_, ended, err := s.CompleteUpload(ctx, "up-1", &trustgate.Object{Bucket: "videos", Key: "film.mp4", Size: 11, Blob: "whole", LastModified: t0})
+	_, ended, err := s.CompleteUpload(ctx, "up-1", &trustgate.Object{Bucket: "videos", Key: "film.mp4", Size: 11, Blob: "whole", LastModified: t0}, trustgate.WriteCondition{})
 	if err != nil || len(ended) != 2 {
 		t.Fatalf("CompleteUpload = %v parts, %v", len(ended), err)
 	}
 	if o, err := s.Object(ctx, "videos", "film.mp4"); err != nil || o.Blob != "whole" {
 		t.Errorf("the completed object = %+v, %v", o, err)
 	}
-	_, _, err = s.CompleteUpload(ctx, "up-1", &trustgate.Object{Bucket: "videos", Key: "film.mp4", Blob: "again"})
+	_, _, err = s.CompleteUpload(ctx, "up-1", &trustgate.Object{Bucket: "videos", Key: "film.mp4", Blob: "again"}, trustgate.WriteCondition{})
 	wantErr(t, "CompleteUpload twice", err, trustgate.ErrNotFound)
 	if o, _ := s.Object(ctx, "videos", "film.mp4"); o == nil || o.Blob != "whole" {
 		t.Errorf("a failed CompleteUpload changed the object: %+v", o)
