@@ -1,14 +1,12 @@
 package sqlite
 
 import (
-	"bytes"
 	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/trustgate/trustgate"
-	"github.com/trustgate/trustgate/secret"
 	"github.com/trustgate/trustgate/store/storetest"
 )
 
@@ -16,10 +14,7 @@ import (
 // all there after it, bodies and all, and their keys stay unique: a put
 // over one replaces it and names the blob it replaced.
 func TestObjectsKeptAcrossRowidMigration(t *testing.T) {
-	sealer, err := secret.NewSealer(bytes.Repeat([]byte{1}, secret.KeySize), "access keys")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sealer := testSealer(t)
 	path := filepath.Join(t.TempDir(), "trustgate.db")
 	old, err := open(path, sealer, 17)
 	if err != nil {

@@ -14,13 +14,19 @@ import (
 	"github.com/trustgate/trustgate/store/storetest"
 )
 
-func openDB(t *testing.T) *DB {
+// testSealer seals access-key secrets with a fixed key.
+func testSealer(t *testing.T) *secret.Sealer {
 	t.Helper()
 	sealer, err := secret.NewSealer(bytes.Repeat([]byte{1}, secret.KeySize), "access keys")
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := Open(filepath.Join(t.TempDir(), "trustgate.db"), sealer)
+	return sealer
+}
+
+func openDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(filepath.Join(t.TempDir(), "trustgate.db"), testSealer(t))
 	if err != nil {
 		t.Fatal(err)
 	}
