@@ -319,19 +319,20 @@ func path(c *Call) (string, *query.Error) {
 }
 
 // document reads a policy document parameter and validates it as kind
-// within quota.
-func document(c *Call, param string, kind policy.Kind, quota policy.Quota) (string, *query.Error) {
+// within quota; it returns the document and its parsed form.
+func document(c *Call, param string, kind policy.Kind, quota policy.Quota) (string, *policy.Policy, *query.Error) {
 	if !c.Request.Has(param) {
-		return "", query.MissingParameter(param)
+		return "", nil, query.MissingParameter(param)
 	}
 	doc := c.Request.Get(param)
 	if err := quota.Check(doc); err != nil {
-		return "", query.Errorf(http.StatusConflict, "LimitExceeded", "%s", err.Error())
+		return "", nil, query.Errorf(http.StatusConflict, "LimitExceeded", "%s", err.Error())
 	}
-	if _, err := policy.Parse(doc, kind); err != nil {
-		return "", query.Errorf(http.StatusBadRequest, "MalformedPolicyDocument", "%s", err.Error())
+	p, err := policy.Parse(doc, kind)
+	if err != nil {
+		return "", nil, query.Errorf(http.StatusBadRequest, "MalformedPolicyDocument", "%s", err.Error())
 	}
-	return doc, nil
+	return doc, p, nil
 }
 
 // storeError maps a store error kind to IAM's error for the entity.

@@ -225,7 +225,7 @@ func (s *Service) createPolicy(ctx context.Context, c *Call) (any, *query.Error)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := document(c, "PolicyDocument", policy.Identity, policy.ManagedPolicyQuota)
+	doc, _, err := document(c, "PolicyDocument", policy.Identity, policy.ManagedPolicyQuota)
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +376,7 @@ func noSuchVersion(arn, id string) *query.Error {
 }
 
 func (s *Service) createPolicyVersion(ctx context.Context, c *Call) (any, *query.Error) {
-	doc, err := document(c, "PolicyDocument", policy.Identity, policy.ManagedPolicyQuota)
+	doc, _, err := document(c, "PolicyDocument", policy.Identity, policy.ManagedPolicyQuota)
 	if err != nil {
 		return nil, err
 	}

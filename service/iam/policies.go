@@ -66,7 +66,7 @@ func (k inline) put(s *Service, ctx context.Context, c *Call) (any, *query.Error
 	if err != nil {
 		return nil, err
 	}
-	doc, err := document(c, "PolicyDocument", policy.Identity, policy.Quota{Name: "PolicySize", Max: entityKinds[k.kind()].inlineQuota})
+	doc, _, err := document(c, "PolicyDocument", policy.Identity, policy.Quota{Name: "PolicySize", Max: entityKinds[k.kind()].inlineQuota})
 	if err != nil {
 		return nil, err
 	}

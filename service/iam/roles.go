@@ -58,7 +58,7 @@ func (s *Service) createRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	trust, err := document(c, "AssumeRolePolicyDocument", policy.Trust, policy.TrustPolicyQuota)
+	trust, parsed, err := document(c, "AssumeRolePolicyDocument", policy.Trust, policy.TrustPolicyQuota)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (s *Service) createRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if err := s.checkBoundary(ctx, c, r.Boundary); err != nil {
 		return nil, err
 	}
-	if err := s.checkPrincipals(ctx, trust); err != nil {
+	if err := s.checkPrincipals(ctx, parsed); err != nil {
 		return nil, err
 	}
 	if e := s.store.CreateRole(ctx, r); e != nil {
@@ -99,12 +99,8 @@ func (s *Service) createRole(ctx context.Context, c *Call) (any, *query.Error) {
 
 // checkPrincipals refuses a trust policy naming a user or role that does
 // not exist (note 53).
-func (s *Service) checkPrincipals(ctx context.Context, trust string) *query.Error {
-	p, err := policy.Parse(trust, policy.Trust)
-	if err != nil {
-		return query.Errorf(http.StatusBadRequest, "MalformedPolicyDocument", "%s", err.Error())
-	}
-	unknown, err := s.access.UnknownPrincipal(ctx, p)
+func (s *Service) checkPrincipals(ctx context.Context, trust *policy.Policy) *query.Error {
+	unknown, err := s.access.UnknownPrincipal(ctx, trust)
 	if err != nil {
 		return internal(err)
 	}
@@ -176,7 +172,7 @@ func (s *Service) deleteRole(ctx context.Context, c *Call) (any, *query.Error) {
 }
 
 func (s *Service) updateAssumeRolePolicy(ctx context.Context, c *Call) (any, *query.Error) {
-	trust, err := document(c, "PolicyDocument", policy.Trust, policy.TrustPolicyQuota)
+	trust, parsed, err := document(c, "PolicyDocument", policy.Trust, policy.TrustPolicyQuota)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +180,7 @@ func (s *Service) updateAssumeRolePolicy(ctx context.Context, c *Call) (any, *qu
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkPrincipals(ctx, trust); err != nil {
+	if err := s.checkPrincipals(ctx, parsed); err != nil {
 		return nil, err
 	}
 	return nil, s.changeRole(ctx, r, func(cur *trustgate.Role) *query.Error {

@@ -31,9 +31,8 @@ var storedHeaders = []string{"Cache-Control", "Content-Disposition", "Content-En
 	"X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "X-Amz-Storage-Class"}
 
 // storageClasses are the storage classes S3 knows.
-var storageClasses = map[string]bool{"STANDARD": true, "REDUCED_REDUNDANCY": true, "STANDARD_IA": true, "ONEZONE_IA": true,
-	"INTELLIGENT_TIERING": true, "GLACIER": true, "DEEP_ARCHIVE": true, "OUTPOSTS": true, "GLACIER_IR": true, "SNOW": true,
-	"EXPRESS_ONEZONE": true, "FSX_OPENZFS": true}
+var storageClasses = setOf("STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
+	"DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS")
 
 // keptHeaders are the stored headers of a new object, from its request,
 // and the refusal of a storage class S3 does not know. A STANDARD class
@@ -55,11 +54,17 @@ func keptHeaders(h http.Header) (map[string]string, *Error) {
 }
 
 // setEncryption names the encryption of an object on an answer about it:
-// what its write asked for, or SSE-S3, which every object has had since
-// January 2023 unless asked otherwise (note 50).
+// what its write asked for, with its KMS key, or SSE-S3, which every
+// object has had since January 2023 unless asked otherwise (note 52).
 func setEncryption(h http.Header, o *trustgate.Object) {
-	if _, ok := o.Headers["X-Amz-Server-Side-Encryption"]; !ok {
+	sse, ok := o.Headers["X-Amz-Server-Side-Encryption"]
+	if !ok {
 		h["X-Amz-Server-Side-Encryption"] = []string{"AES256"}
+		return
+	}
+	h["X-Amz-Server-Side-Encryption"] = []string{sse}
+	if key, ok := o.Headers["X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"]; ok {
+		h["X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"] = []string{key}
 	}
 }
 
@@ -241,11 +246,6 @@ func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Ca
 	for k, v := range checked {
 		h.Set(k, v)
 	}
-	for _, name := range []string{"X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"} {
-		if v, ok := o.Headers[name]; ok {
-			h[name] = []string{v}
-		}
-	}
 	setEncryption(h, o)
 	return writeEmpty(w, c, http.StatusOK)
 }
@@ -319,8 +319,6 @@ func (s *Service) getObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	return s.serveObject(ctx, w, c, true)
 }
 
-// serveObject answers GetObject (withBody) and HeadObject: conditional
-// headers, a single byte range, the stored headers and metadata.
 // checkVersionID refuses a version id other than "null", the version of
 // every object in a bucket without versioning.
 func checkVersionID(c *Call) *Error {
@@ -331,6 +329,8 @@ func checkVersionID(c *Call) *Error {
 	return nil
 }
 
+// serveObject answers GetObject (withBody) and HeadObject: conditional
+// headers, a single byte range or part, the stored headers and metadata.
 func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Call, withBody bool) *Error {
 	if err := checkVersionID(c); err != nil {
 		return err

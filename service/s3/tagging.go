@@ -90,26 +90,37 @@ func setRequestTags(keys *policy.Context, tags []trustgate.Tag) {
 	keys.Set("s3:RequestObjectTagKeys", names...)
 }
 
+// writeHeaderKeys are the headers of an object write that are condition
+// keys of the same name, the headers as http.Header keeps them, so that
+// no request works their names out again.
+var writeHeaderKeys = []struct{ header, key string }{
+	{"X-Amz-Acl", "s3:x-amz-acl"},
+	{"X-Amz-Server-Side-Encryption", "s3:x-amz-server-side-encryption"},
+	{"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "s3:x-amz-server-side-encryption-aws-kms-key-id"},
+	{"X-Amz-Storage-Class", "s3:x-amz-storage-class"},
+	{"X-Amz-Content-Sha256", "s3:x-amz-content-sha256"},
+	{"X-Amz-Metadata-Directive", "s3:x-amz-metadata-directive"},
+}
+
 // writeKeys are the condition keys an object write (PutObject,
 // CopyObject, CreateMultipartUpload) takes from its headers (note 52),
 // and the refusal of an encryption S3 does not know. The copy source is
 // named as policies match it, bucket/key without the leading slash.
 func writeKeys(h http.Header) (*policy.Context, *Error) {
 	keys := policy.NewContext()
-	for _, name := range []string{"x-amz-acl", "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
-		"x-amz-storage-class", "x-amz-content-sha256", "x-amz-metadata-directive"} {
-		if v := h.Get(name); v != "" {
-			keys.Set("s3:"+name, v)
+	for _, k := range writeHeaderKeys {
+		if v := h[k.header]; len(v) > 0 && v[0] != "" {
+			keys.Set(k.key, v[0])
 		}
 	}
-	if src := h.Get("x-amz-copy-source"); src != "" {
+	if src := h.Get("X-Amz-Copy-Source"); src != "" {
 		if decoded, err := url.PathUnescape(src); err == nil {
 			src = decoded
 		}
 		src, _, _ = strings.Cut(strings.TrimPrefix(src, "/"), "?versionId=")
 		keys.Set("s3:x-amz-copy-source", src)
 	}
-	switch sse := h.Get("x-amz-server-side-encryption"); sse {
+	switch sse := h.Get("X-Amz-Server-Side-Encryption"); sse {
 	case "", "AES256", "aws:kms", "aws:kms:dsse":
 	default:
 		return nil, errorf(http.StatusBadRequest, "InvalidArgument", "The encryption method specified is not supported").
