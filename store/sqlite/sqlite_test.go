@@ -12,7 +12,7 @@ import (
 	"github.com/trustgate/trustgate/store/storetest"
 )
 
-func sealer(t *testing.T) *secret.Sealer {
+func sealer(t testing.TB) *secret.Sealer {
 	t.Helper()
 	s, err := secret.NewSealer(bytes.Repeat([]byte{1}, secret.KeySize), "access keys")
 	if err != nil {
@@ -21,7 +21,7 @@ func sealer(t *testing.T) *secret.Sealer {
 	return s
 }
 
-func open(t *testing.T, path string) *sqlite.DB {
+func open(t testing.TB, path string) *sqlite.DB {
 	t.Helper()
 	db, err := sqlite.Open(path, sealer(t))
 	if err != nil {

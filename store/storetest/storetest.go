@@ -189,12 +189,16 @@ func testUsers(t *testing.T, s store.Store) {
 	wantErr(t, "DeleteUser twice", s.DeleteUser(ctx, mgmt, "bob"), trustgate.ErrNotFound)
 }
 
-// SeedKeyID is the id of the root key SeedForTest creates.
-const SeedKeyID = "AKIAROOTROOTROOTROOT"
+// SeedKeyID is the id of the root key SeedForTest creates, and
+// SeedAccount the management account it makes the key's.
+const (
+	SeedKeyID   = "AKIAROOTROOTROOTROOT"
+	SeedAccount = mgmt
+)
 
 // SeedForTest creates the organization as the suite does, with the root
 // key's secret given, for a backend's own tests.
-func SeedForTest(t *testing.T, s store.Store, rootSecret string) {
+func SeedForTest(t testing.TB, s store.Store, rootSecret string) {
 	t.Helper()
 	err := s.CreateOrganization(ctx,
 		&trustgate.Organization{ID: "o-a1b2c3d4e5", RootID: "r-ab12", ManagementAccount: mgmt, CreatedAt: t0},
