@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -664,6 +665,10 @@ func TestS3WriteHeaderConditions(t *testing.T) {
 	if err != nil || head.ServerSideEncryption != s3types.ServerSideEncryptionAes256 || head.StorageClass != s3types.StorageClassGlacierIr {
 		t.Errorf("HeadObject = %+v, %v; want SSE-S3 and GLACIER_IR", head, err)
 	}
+	listed, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("drafts"), Prefix: aws.String("cold.txt")})
+	if err != nil || len(listed.Contents) != 1 || listed.Contents[0].StorageClass != s3types.ObjectStorageClassGlacierIr {
+		t.Errorf("ListObjectsV2 of cold.txt = %+v, %v; want it listed as GLACIER_IR", listed, err)
+	}
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("drafts"), Key: aws.String("odd.txt"), Body: strings.NewReader("x"), StorageClass: "FOO"})
 	wantAPIError(t, "PutObject with an unknown storage class", err, "InvalidStorageClass", "")
 
@@ -807,5 +812,41 @@ func TestS3SmallAnswers(t *testing.T) {
 	})
 	if err == nil || status != http.StatusForbidden || region != "us-east-1" {
 		t.Errorf("HeadBucket by an outsider = %d, region %q, %v; want 403 naming us-east-1", status, region, err)
+	}
+}
+
+// Under encoding-type=url a listing's keys, prefixes and delimiter are
+// form-encoded with "/" kept, as S3 answers them (note 56). The SDK
+// returns them as sent.
+func TestS3ListingEncodedAsURL(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	bucket := aws.String("encoded-keys")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"a b.txt", "a+b.txt", "100%.csv", "한글/x.txt", "run books/x.txt"} {
+		put(t, c, "encoded-keys", key, "x")
+	}
+	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: bucket, EncodingType: s3types.EncodingTypeUrl, Delimiter: aws.String("/")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys, prefixes []string
+	for _, o := range list.Contents {
+		keys = append(keys, aws.ToString(o.Key))
+	}
+	for _, p := range list.CommonPrefixes {
+		prefixes = append(prefixes, aws.ToString(p.Prefix))
+	}
+	wantKeys := []string{"100%25.csv", "a+b.txt", "a%2Bb.txt"} // "a b.txt" first: a space sorts before "+"
+	wantPrefixes := []string{"run+books/", "%ED%95%9C%EA%B8%80/"}
+	if !slices.Equal(keys, wantKeys) || !slices.Equal(prefixes, wantPrefixes) || aws.ToString(list.Delimiter) != "/" {
+		t.Errorf("encoded listing: keys %q, prefixes %q, delimiter %q; want %q, %q, \"/\"", keys, prefixes, aws.ToString(list.Delimiter), wantKeys, wantPrefixes)
+	}
+	v1, err := c.ListObjects(ctx, &s3.ListObjectsInput{Bucket: bucket, EncodingType: s3types.EncodingTypeUrl, Prefix: aws.String("run books/")})
+	if err != nil || len(v1.Contents) != 1 || aws.ToString(v1.Contents[0].Key) != "run+books/x.txt" || aws.ToString(v1.Prefix) != "run+books/" {
+		t.Errorf("encoded ListObjects under run books/ = %+v, %v; want run+books/x.txt", v1, err)
 	}
 }

@@ -105,7 +105,7 @@ func (s *Service) listParams(ctx context.Context, c *Call) (b *trustgate.Bucket,
 	switch et := q.Get("encoding-type"); et {
 	case "":
 	case "url":
-		encode = func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+		encode = encodeURL
 	default:
 		err = errorf(http.StatusBadRequest, "InvalidArgument", "Invalid Encoding Method specified in Request").with("ArgumentName", "encoding-type").with("ArgumentValue", et)
 		return
@@ -213,5 +213,22 @@ func (s *Service) listObjects(ctx context.Context, w http.ResponseWriter, c *Cal
 }
 
 func listedOf(o *trustgate.Object, encode func(string) string) listedObject {
-	return listedObject{Key: encode(o.Key), LastModified: isoTime(o.LastModified), ETag: o.ETag, Size: o.Size, StorageClass: "STANDARD"}
+	return listedObject{Key: encode(o.Key), LastModified: isoTime(o.LastModified), ETag: o.ETag, Size: o.Size, StorageClass: storageClass(o.Headers)}
+}
+
+// storageClass is the storage class of an object or upload by its kept
+// headers: STANDARD unless another was asked for.
+func storageClass(headers map[string]string) string {
+	if class := headers["X-Amz-Storage-Class"]; class != "" {
+		return class
+	}
+	return "STANDARD"
+}
+
+// encodeURL encodes a key, prefix or delimiter of a listing as S3 does
+// for encoding-type=url: form encoding (a space is "+", a "+" is "%2B",
+// other bytes outside letters, digits and "-_.~" in upper-case %XX) with
+// "/" kept as it is (note 56).
+func encodeURL(s string) string {
+	return strings.ReplaceAll(url.QueryEscape(s), "%2F", "/")
 }

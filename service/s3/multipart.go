@@ -405,7 +405,7 @@ func (s *Service) listParts(ctx context.Context, w http.ResponseWriter, c *Call)
 		IsTruncated          bool
 		Part                 []part
 	}{Xmlns: Namespace, Bucket: b.Name, Key: u.Key, UploadId: u.ID, Initiator: initiator{ID: u.Initiator, DisplayName: u.Initiator},
-		Owner: owner{ID: CanonicalUserID(b.Account)}, StorageClass: "STANDARD", PartNumberMarker: marker, MaxParts: maxParts}
+		Owner: owner{ID: CanonicalUserID(b.Account)}, StorageClass: storageClass(u.Headers), PartNumberMarker: marker, MaxParts: maxParts}
 	for _, p := range parts {
 		if p.Number <= marker {
 			continue
@@ -503,7 +503,7 @@ func (s *Service) listMultipartUploads(ctx context.Context, w http.ResponseWrite
 			continue
 		}
 		out.Upload = append(out.Upload, upload{Key: u.Key, UploadId: u.ID, Initiator: initiator{ID: u.Initiator, DisplayName: u.Initiator},
-			Owner: owner{ID: CanonicalUserID(b.Account)}, StorageClass: "STANDARD", Initiated: isoTime(u.Initiated)})
+			Owner: owner{ID: CanonicalUserID(b.Account)}, StorageClass: storageClass(u.Headers), Initiated: isoTime(u.Initiated)})
 		out.NextKeyMarker, out.NextUploadIdMarker = u.Key, u.ID
 	}
 	if !out.IsTruncated {
