@@ -850,3 +850,153 @@ func TestS3ListingEncodedAsURL(t *testing.T) {
 		t.Errorf("encoded ListObjects under run books/ = %+v, %v; want run+books/x.txt", v1, err)
 	}
 }
+
+// A request that names an object's version asks for the version's own
+// permission, s3:GetObjectVersion rather than s3:GetObject, and so on
+// (note 57); in a bucket without versioning "null" is the only version.
+func TestS3VersionPermissions(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	root := ts.rootS3()
+	bucket := aws.String("versioned-asks")
+	if _, err := root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, root, "versioned-asks", "report.txt", "q3")
+	put(t, root, "versioned-asks", "old.txt", "q2")
+	ts.userAllowed(t, "current", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",`+
+		`"Action":["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:GetObjectTagging","s3:ListBucket"],"Resource":["arn:aws:s3:::versioned-asks","arn:aws:s3:::versioned-asks/*"]}]}`)
+	ts.userAllowed(t, "versions", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::versioned-asks/*"},`+
+		`{"Effect":"Allow","Action":["s3:GetObjectVersion","s3:DeleteObjectVersion","s3:GetObjectVersionTagging"],"Resource":"arn:aws:s3:::versioned-asks/*",`+
+		`"Condition":{"StringEquals":{"s3:versionid":"null"}}}]}`)
+	current, versions := ts.userS3(t, "current"), ts.userS3(t, "versions")
+	null := aws.String("null")
+
+	getVersion := func(c *s3.Client) error {
+		_, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("report.txt"), VersionId: null})
+		return err
+	}
+	if _, err := get(t, current, "versioned-asks", "report.txt"); err != nil {
+		t.Errorf("GetObject under s3:GetObject: %v", err)
+	}
+	wantAPIError(t, "GetObject of version null under s3:GetObject alone", getVersion(current), "AccessDenied", "s3:GetObjectVersion")
+	if err := getVersion(versions); err != nil {
+		t.Errorf("GetObject of version null under s3:GetObjectVersion: %v", err)
+	}
+	_, err := versions.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: bucket, Key: aws.String("report.txt"), VersionId: null})
+	if err != nil {
+		t.Errorf("GetObjectTagging of version null under s3:GetObjectVersionTagging: %v", err)
+	}
+	_, err = current.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: bucket, Key: aws.String("report.txt"), VersionId: null})
+	wantAPIError(t, "GetObjectTagging of version null under s3:GetObjectTagging alone", err, "AccessDenied", "s3:GetObjectVersionTagging")
+
+	copyFrom := func(c *s3.Client, source string) error {
+		_, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("copy.txt"), CopySource: aws.String(source)})
+		return err
+	}
+	wantAPIError(t, "CopyObject from version null under s3:GetObject alone", copyFrom(current, "versioned-asks/report.txt?versionId=null"), "AccessDenied", "s3:GetObjectVersion")
+	if err := copyFrom(versions, "versioned-asks/report.txt?versionId=null"); err != nil {
+		t.Errorf("CopyObject from version null under s3:GetObjectVersion: %v", err)
+	}
+	wantAPIError(t, "CopyObject from a version the bucket never had", copyFrom(versions, "versioned-asks/report.txt?versionId=3HL4kqtJlcpXroDTDmJ"), "InvalidArgument", "version id")
+	put(t, root, "versioned-asks", "why?versionId=null", "a key, not a version")
+	if err := copyFrom(current, "versioned-asks/why%3FversionId=null"); err != nil {
+		t.Errorf("CopyObject from the key why?versionId=null, encoded: %v", err)
+	}
+
+	deleteVersion := func(c *s3.Client) error {
+		_, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("old.txt"), VersionId: null})
+		return err
+	}
+	wantAPIError(t, "DeleteObject of version null under s3:DeleteObject alone", deleteVersion(current), "AccessDenied", "s3:DeleteObjectVersion")
+	if err := deleteVersion(versions); err != nil {
+		t.Errorf("DeleteObject of version null under s3:DeleteObjectVersion: %v", err)
+	}
+}
+
+// Condition keys every S3 request has, and those of bucket creation and
+// of conditional writes (note 58).
+func TestS3RequestConditionKeys(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	root := ts.rootS3()
+	acct := ts.Root.AccountId
+	bucket := aws.String("conditional-only")
+	if _, err := root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+
+	// AWS's example of a bucket that takes only writes that cannot
+	// overwrite: PutObject and CompleteMultipartUpload must carry
+	// If-None-Match, and the steps of a multipart upload before it are
+	// let through by s3:ObjectCreationOperation.
+	writer := `"Principal":{"AWS":"arn:aws:iam::` + acct + `:user/writer"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::conditional-only/*"`
+	policy := `{"Version":"2012-10-17","Statement":[` +
+		`{"Effect":"Allow",` + writer + `,"Condition":{"Null":{"s3:if-none-match":"false"}}},` +
+		`{"Effect":"Allow",` + writer + `,"Condition":{"Bool":{"s3:ObjectCreationOperation":"false"}}}]}`
+	ts.newUser(t, "writer")
+	if _, err := root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: bucket, Policy: aws.String(policy)}); err != nil {
+		t.Fatal(err)
+	}
+	w := ts.userS3(t, "writer")
+	putNew := func(key string, ifNoneMatch *string) error {
+		_, err := w.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String(key), Body: strings.NewReader("v1"), IfNoneMatch: ifNoneMatch})
+		return err
+	}
+	wantAPIError(t, "PutObject without If-None-Match", putNew("plain.txt", nil), "AccessDenied", "")
+	if err := putNew("new.txt", aws.String("*")); err != nil {
+		t.Errorf("PutObject with If-None-Match *: %v", err)
+	}
+	up, err := w.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: aws.String("big.bin")})
+	if err != nil {
+		t.Fatalf("CreateMultipartUpload, let through as no creation: %v", err)
+	}
+	part, err := w.UploadPart(ctx, &s3.UploadPartInput{Bucket: bucket, Key: aws.String("big.bin"), UploadId: up.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("part")})
+	if err != nil {
+		t.Fatalf("UploadPart, let through as no creation: %v", err)
+	}
+	complete := func(ifNoneMatch *string) error {
+		_, err := w.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: bucket, Key: aws.String("big.bin"), UploadId: up.UploadId, IfNoneMatch: ifNoneMatch,
+			MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
+		return err
+	}
+	wantAPIError(t, "CompleteMultipartUpload without If-None-Match", complete(nil), "AccessDenied", "")
+	if err := complete(aws.String("*")); err != nil {
+		t.Errorf("CompleteMultipartUpload with If-None-Match *: %v", err)
+	}
+	_, err = w.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("copy.txt"), CopySource: aws.String("conditional-only/new.txt")})
+	wantAPIError(t, "CopyObject into a bucket that takes only conditional writes", err, "AccessDenied", "")
+
+	// s3:x-amz-content-sha256 is a key of every request, UploadPart's too:
+	// a policy that refuses writes without it must not refuse a part.
+	ts.userAllowed(t, "signer", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},`+
+		`{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Null":{"s3:x-amz-content-sha256":"true"}}}]}`)
+	signer := ts.userS3(t, "signer")
+	if _, err := signer.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: bucket}); err != nil {
+		t.Errorf("ListObjectsV2 with x-amz-content-sha256 under a deny of requests without it: %v", err)
+	}
+	up2, err := signer.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: aws.String("signed.bin")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := signer.UploadPart(ctx, &s3.UploadPartInput{Bucket: bucket, Key: aws.String("signed.bin"), UploadId: up2.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("p")}); err != nil {
+		t.Errorf("UploadPart with x-amz-content-sha256 under a deny of requests without it: %v", err)
+	}
+
+	// CreateBucket's location constraint, and the resource account of a
+	// request on no bucket: the caller's own.
+	ts.userAllowed(t, "builder", `{"Version":"2012-10-17","Statement":[`+
+		`{"Effect":"Allow","Action":"s3:CreateBucket","Resource":"*","Condition":{"StringEquals":{"s3:locationconstraint":"eu-west-1"}}},`+
+		`{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*","Condition":{"StringEquals":{"s3:ResourceAccount":"`+acct+`"}}}]}`)
+	builder := ts.userS3(t, "builder")
+	inRegion := func(region string) func(*s3.Options) { return func(o *s3.Options) { o.Region = region } }
+	_, err = builder.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("builder-east")})
+	wantAPIError(t, "CreateBucket in us-east-1 under a policy of eu-west-1 only", err, "AccessDenied", "")
+	if _, err := builder.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("builder-west"),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}}, inRegion("eu-west-1")); err != nil {
+		t.Errorf("CreateBucket in eu-west-1 under a policy of eu-west-1 only: %v", err)
+	}
+	if _, err := builder.ListBuckets(ctx, &s3.ListBucketsInput{}); err != nil {
+		t.Errorf("ListBuckets under s3:ResourceAccount of the caller's account: %v", err)
+	}
+}

@@ -85,6 +85,30 @@ var locationConstraints = setOf("af-south-1", "ap-east-1", "ap-east-2", "ap-nort
 	"eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1",
 	"me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2")
 
+// createBucketHeaderKeys are the headers of a CreateBucket that are
+// condition keys of the same name, as http.Header keeps them.
+var createBucketHeaderKeys = []headerKey{
+	{"X-Amz-Acl", "s3:x-amz-acl"},
+	{"X-Amz-Object-Ownership", "s3:x-amz-object-ownership"},
+	{"X-Amz-Grant-Full-Control", "s3:x-amz-grant-full-control"},
+	{"X-Amz-Grant-Read", "s3:x-amz-grant-read"},
+	{"X-Amz-Grant-Read-Acp", "s3:x-amz-grant-read-acp"},
+	{"X-Amz-Grant-Write", "s3:x-amz-grant-write"},
+	{"X-Amz-Grant-Write-Acp", "s3:x-amz-grant-write-acp"},
+}
+
+// createBucketKeys are CreateBucket's condition keys (note 58): its
+// location constraint when it names one, and its ACL and ownership
+// headers.
+func createBucketKeys(h http.Header, constraint string) *policy.Context {
+	keys := policy.NewContext()
+	if constraint != "" {
+		keys.Set("s3:locationconstraint", constraint)
+	}
+	setHeaderKeys(keys, h, createBucketHeaderKeys)
+	return keys
+}
+
 func (s *Service) createBucket(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
 	if !validBucketName(c.bucket) {
 		return errorf(http.StatusBadRequest, "InvalidBucketName", "The specified bucket is not valid.").with("BucketName", c.bucket)
@@ -112,7 +136,7 @@ func (s *Service) createBucket(ctx context.Context, w http.ResponseWriter, c *Ca
 		return errorf(http.StatusBadRequest, "IllegalLocationConstraintException",
 			"The %s location constraint is incompatible for the region specific endpoint this request was sent to.", region)
 	}
-	if err := s.authorize(ctx, c, "s3:CreateBucket", "arn:aws:s3:::"+c.bucket, nil, nil); err != nil {
+	if err := s.authorize(ctx, c, "s3:CreateBucket", "arn:aws:s3:::"+c.bucket, nil, createBucketKeys(c.Request.Header, conf.LocationConstraint)); err != nil {
 		return err
 	}
 	b := &trustgate.Bucket{Name: c.bucket, Account: c.Principal.Account, Region: region, CreatedAt: s.now(), PublicAccessBlock: trustgate.BlockAll}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/policy"
 )
 
 // Multipart upload limits of S3.
@@ -51,7 +52,7 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 	if terr != nil {
 		return terr
 	}
-	keys, kerr := writeKeys(c.Request.Header)
+	keys, kerr := writeKeys(c.Request.Header, false)
 	if kerr != nil {
 		return kerr
 	}
@@ -86,12 +87,12 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 }
 
 // uploadFor authorizes action on the call's object and finds its upload.
-func (s *Service) uploadFor(ctx context.Context, c *Call, action string) (*trustgate.Bucket, *trustgate.Upload, *Error) {
+func (s *Service) uploadFor(ctx context.Context, c *Call, action string, keys *policy.Context) (*trustgate.Bucket, *trustgate.Upload, *Error) {
 	b, err := s.bucketFor(ctx, c)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, nil); err != nil {
+	if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, keys); err != nil {
 		return nil, nil, err
 	}
 	id := c.query.Get("uploadId")
@@ -121,7 +122,7 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 	if err != nil {
 		return err
 	}
-	_, u, err := s.uploadFor(ctx, c, "s3:PutObject")
+	_, u, err := s.uploadFor(ctx, c, "s3:PutObject", creationKeys(c.Request.Header, false))
 	if err != nil {
 		return err
 	}
@@ -171,17 +172,15 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 	if err != nil {
 		return err
 	}
-	srcBucket, srcKey, err := copySource(c.Request.Header.Get("x-amz-copy-source"))
+	srcCall, err := sourceCall(c)
 	if err != nil {
 		return err
 	}
-	srcCall := *c
-	srcCall.bucket, srcCall.key = srcBucket, srcKey
-	_, src, err := s.objectFor(ctx, &srcCall, "s3:GetObject")
+	_, src, err := s.objectFor(ctx, srcCall, "s3:GetObject")
 	if err != nil {
 		return err
 	}
-	_, u, err := s.uploadFor(ctx, c, "s3:PutObject")
+	_, u, err := s.uploadFor(ctx, c, "s3:PutObject", creationKeys(c.Request.Header, false))
 	if err != nil {
 		return err
 	}
@@ -238,7 +237,7 @@ func copyRange(v string, size int64) (start, length int64, err *Error) {
 // at least 5 MiB. The ETag is S3's: the MD5 of the parts' MD5s, then "-"
 // and their count.
 func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, u, err := s.uploadFor(ctx, c, "s3:PutObject")
+	b, u, err := s.uploadFor(ctx, c, "s3:PutObject", creationKeys(c.Request.Header, true))
 	if err != nil {
 		return err
 	}
@@ -344,7 +343,7 @@ func (s *Service) join(parts []*trustgate.Part) (string, error) {
 }
 
 func (s *Service) abortMultipartUpload(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	_, u, err := s.uploadFor(ctx, c, "s3:AbortMultipartUpload")
+	_, u, err := s.uploadFor(ctx, c, "s3:AbortMultipartUpload", nil)
 	if err != nil {
 		return err
 	}
@@ -367,7 +366,7 @@ type initiator struct {
 }
 
 func (s *Service) listParts(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, u, err := s.uploadFor(ctx, c, "s3:ListMultipartUploadParts")
+	b, u, err := s.uploadFor(ctx, c, "s3:ListMultipartUploadParts", nil)
 	if err != nil {
 		return err
 	}

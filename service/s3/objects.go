@@ -80,7 +80,7 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	if terr != nil {
 		return terr
 	}
-	keys, kerr := writeKeys(c.Request.Header)
+	keys, kerr := writeKeys(c.Request.Header, true)
 	if kerr != nil {
 		return kerr
 	}
@@ -291,6 +291,10 @@ func (s *Service) objectFor(ctx context.Context, c *Call, action string) (*trust
 // missing key is NoSuchKey to a caller allowed s3:ListBucket, and
 // AccessDenied to one that is not, as S3 answers (note 38).
 func (s *Service) objectWith(ctx context.Context, c *Call, action string, keys func(*trustgate.Object) *policy.Context) (*trustgate.Bucket, *trustgate.Object, *Error) {
+	named, err := versionNamed(c)
+	if err != nil {
+		return nil, nil, err
+	}
 	b, err := s.bucketFor(ctx, c)
 	if err != nil {
 		return nil, nil, err
@@ -299,7 +303,8 @@ func (s *Service) objectWith(ctx context.Context, c *Call, action string, keys f
 	if serr != nil && !errors.Is(serr, trustgate.ErrNotFound) {
 		return nil, nil, internal(serr)
 	}
-	if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, keys(o)); err != nil {
+	action, objKeys := forVersion(action, keys(o), named)
+	if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, objKeys); err != nil {
 		return nil, nil, err
 	}
 	if o == nil {
@@ -319,22 +324,45 @@ func (s *Service) getObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	return s.serveObject(ctx, w, c, true)
 }
 
-// checkVersionID refuses a version id other than "null", the version of
-// every object in a bucket without versioning.
-func checkVersionID(c *Call) *Error {
-	if v, ok := c.query["versionId"]; ok && (len(v) != 1 || v[0] != "null") {
-		return errorf(http.StatusBadRequest, "InvalidArgument", "Invalid version id specified").
+// versionNamed tells whether the call names a version of its object with
+// versionId, and refuses any version but "null", the version of every
+// object in a bucket without versioning.
+func versionNamed(c *Call) (bool, *Error) {
+	v, ok := c.query["versionId"]
+	if ok && (len(v) != 1 || v[0] != "null") {
+		return false, errorf(http.StatusBadRequest, "InvalidArgument", "Invalid version id specified").
 			with("ArgumentName", "versionId").with("ArgumentValue", c.query.Get("versionId"))
 	}
-	return nil
+	return ok, nil
+}
+
+// versionActions are the actions S3 asks for instead of an object's own
+// when a request names the object's version (note 57).
+var versionActions = map[string]string{
+	"s3:GetObject":           "s3:GetObjectVersion",
+	"s3:GetObjectAcl":        "s3:GetObjectVersionAcl",
+	"s3:GetObjectTagging":    "s3:GetObjectVersionTagging",
+	"s3:PutObjectTagging":    "s3:PutObjectVersionTagging",
+	"s3:DeleteObjectTagging": "s3:DeleteObjectVersionTagging",
+	"s3:DeleteObject":        "s3:DeleteObjectVersion",
+}
+
+// forVersion is the action and condition keys of a call on an object
+// that names the object's version (named) or not.
+func forVersion(action string, keys *policy.Context, named bool) (string, *policy.Context) {
+	if !named {
+		return action, keys
+	}
+	if keys == nil {
+		keys = policy.NewContext()
+	}
+	keys.Set("s3:versionid", "null")
+	return versionActions[action], keys
 }
 
 // serveObject answers GetObject (withBody) and HeadObject: conditional
 // headers, a single byte range or part, the stored headers and metadata.
 func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Call, withBody bool) *Error {
-	if err := checkVersionID(c); err != nil {
-		return err
-	}
 	_, o, err := s.objectFor(ctx, c, "s3:GetObject")
 	if err != nil {
 		return err
@@ -549,14 +577,16 @@ func byteRange(header string, size int64) (start, length int64, ranged bool, err
 }
 
 func (s *Service) deleteObject(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	if err := checkVersionID(c); err != nil {
+	named, err := versionNamed(c)
+	if err != nil {
 		return err
 	}
 	b, err := s.bucketFor(ctx, c)
 	if err != nil {
 		return err
 	}
-	if err := s.authorize(ctx, c, "s3:DeleteObject", b.ARN()+"/"+c.key, b, nil); err != nil {
+	action, keys := forVersion("s3:DeleteObject", nil, named)
+	if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, keys); err != nil {
 		return err
 	}
 	if err := s.removeObject(ctx, b.Name, c.key); err != nil {
@@ -624,7 +654,7 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 // caller needs s3:GetObject on the source and s3:PutObject on the
 // destination, each decided with its bucket's policy.
 func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	srcBucket, srcKey, perr := copySource(c.Request.Header.Get("x-amz-copy-source"))
+	srcCall, perr := sourceCall(c)
 	if perr != nil {
 		return perr
 	}
@@ -642,9 +672,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if len(c.key) > MaxKeyBytes {
 		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long")
 	}
-	srcCall := *c
-	srcCall.bucket, srcCall.key = srcBucket, srcKey
-	_, src, err := s.objectFor(ctx, &srcCall, "s3:GetObject")
+	_, src, err := s.objectFor(ctx, srcCall, "s3:GetObject")
 	if err != nil {
 		return err
 	}
@@ -656,7 +684,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 			return terr
 		}
 	}
-	keys, kerr := writeKeys(c.Request.Header)
+	keys, kerr := writeKeys(c.Request.Header, true)
 	if kerr != nil {
 		return kerr
 	}
@@ -668,7 +696,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 		return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", "x-amz-copy-source-If-Match")
 	}
 	replace := strings.EqualFold(c.Request.Header.Get("x-amz-metadata-directive"), "REPLACE")
-	if srcBucket == dst.Name && srcKey == c.key && !replace && !replaceTags {
+	if srcCall.bucket == dst.Name && srcCall.key == c.key && !replace && !replaceTags && !changesStorage(c.Request.Header) {
 		return errorf(http.StatusBadRequest, "InvalidRequest",
 			"This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
@@ -717,19 +745,50 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	return writeXML(w, c, http.StatusOK, out)
 }
 
-// copySource reads x-amz-copy-source: [/]BUCKET/KEY, URL-encoded.
-func copySource(v string) (bucket, key string, err *Error) {
-	decoded, derr := url.PathUnescape(v)
-	if derr != nil {
-		decoded = v
+// changesStorage tells whether a copy asks for a storage class, an
+// encryption or a website redirect, any of which lets an object be
+// copied onto itself.
+func changesStorage(h http.Header) bool {
+	for _, name := range []string{"X-Amz-Storage-Class", "X-Amz-Server-Side-Encryption", "X-Amz-Website-Redirect-Location"} {
+		if h.Get(name) != "" {
+			return true
+		}
 	}
-	decoded, _, _ = strings.Cut(decoded, "?versionId=")
-	bucket, key, ok := strings.Cut(strings.TrimPrefix(decoded, "/"), "/")
+	return false
+}
+
+// sourceCall is the call on the object that x-amz-copy-source names, for
+// CopyObject and UploadPartCopy to authorize and read it with. The
+// source's version, when it names one, is its call's versionId.
+func sourceCall(c *Call) (*Call, *Error) {
+	bucket, key, version, err := copySource(c.Request.Header.Get("x-amz-copy-source"))
+	if err != nil {
+		return nil, err
+	}
+	src := *c
+	src.bucket, src.key, src.query = bucket, key, url.Values{}
+	if version != nil {
+		src.query["versionId"] = version
+	}
+	return &src, nil
+}
+
+// copySource reads x-amz-copy-source: [/]BUCKET/KEY, URL-encoded, then
+// ?versionId=VERSION when it names a version (nil when it does not).
+func copySource(v string) (bucket, key string, version []string, err *Error) {
+	path, query, _ := strings.Cut(v, "?")
+	if decoded, derr := url.PathUnescape(path); derr == nil {
+		path = decoded
+	}
+	bucket, key, ok := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	if !ok || bucket == "" || key == "" {
-		return "", "", errorf(http.StatusBadRequest, "InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey").
+		return "", "", nil, errorf(http.StatusBadRequest, "InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey").
 			with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", v)
 	}
-	return bucket, key, nil
+	if values, qerr := url.ParseQuery(query); qerr == nil {
+		version = values["versionId"]
+	}
+	return bucket, key, version, nil
 }
 
 // copyConditions maps CopyObject's x-amz-copy-source-if-* headers to the

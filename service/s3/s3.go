@@ -287,7 +287,15 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 	if bucket != nil {
 		req.ResourceAccount = bucket.Account
 		req.ResourcePolicy, req.ResourceKind = bucket.Policy, policy.Resource
-		keys.Set("s3:ResourceAccount", bucket.Account)
+	}
+	// Every S3 request has these keys, the resource account the caller's
+	// own for a request on no bucket (ListBuckets, CreateBucket), as the
+	// bucket it makes will be (note 58).
+	if req.ResourceAccount != "" {
+		keys.Set("s3:ResourceAccount", req.ResourceAccount)
+	}
+	if v := c.Request.Header["X-Amz-Content-Sha256"]; len(v) > 0 && v[0] != "" {
+		keys.Set("s3:x-amz-content-sha256", v[0])
 	}
 	if c.Signed != nil {
 		keys.Set("s3:signatureversion", "AWS4-HMAC-SHA256")

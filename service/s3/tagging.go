@@ -90,15 +90,28 @@ func setRequestTags(keys *policy.Context, tags []trustgate.Tag) {
 	keys.Set("s3:RequestObjectTagKeys", names...)
 }
 
+// headerKey is a request header whose value is the condition key of
+// the same name.
+type headerKey struct{ header, key string }
+
+// setHeaderKeys sets the condition key of each header of the table that
+// the request has.
+func setHeaderKeys(keys *policy.Context, h http.Header, table []headerKey) {
+	for _, k := range table {
+		if v := h[k.header]; len(v) > 0 && v[0] != "" {
+			keys.Set(k.key, v[0])
+		}
+	}
+}
+
 // writeHeaderKeys are the headers of an object write that are condition
 // keys of the same name, the headers as http.Header keeps them, so that
 // no request works their names out again.
-var writeHeaderKeys = []struct{ header, key string }{
+var writeHeaderKeys = []headerKey{
 	{"X-Amz-Acl", "s3:x-amz-acl"},
 	{"X-Amz-Server-Side-Encryption", "s3:x-amz-server-side-encryption"},
 	{"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "s3:x-amz-server-side-encryption-aws-kms-key-id"},
 	{"X-Amz-Storage-Class", "s3:x-amz-storage-class"},
-	{"X-Amz-Content-Sha256", "s3:x-amz-content-sha256"},
 	{"X-Amz-Metadata-Directive", "s3:x-amz-metadata-directive"},
 }
 
@@ -106,19 +119,14 @@ var writeHeaderKeys = []struct{ header, key string }{
 // CopyObject, CreateMultipartUpload) takes from its headers (note 52),
 // and the refusal of an encryption S3 does not know. The copy source is
 // named as policies match it, bucket/key without the leading slash.
-func writeKeys(h http.Header) (*policy.Context, *Error) {
-	keys := policy.NewContext()
-	for _, k := range writeHeaderKeys {
-		if v := h[k.header]; len(v) > 0 && v[0] != "" {
-			keys.Set(k.key, v[0])
-		}
-	}
+// creates tells whether the write makes the object (see creationKeys).
+func writeKeys(h http.Header, creates bool) (*policy.Context, *Error) {
+	keys := creationKeys(h, creates)
+	setHeaderKeys(keys, h, writeHeaderKeys)
 	if src := h.Get("X-Amz-Copy-Source"); src != "" {
-		if decoded, err := url.PathUnescape(src); err == nil {
-			src = decoded
+		if bucket, key, _, err := copySource(src); err == nil {
+			keys.Set("s3:x-amz-copy-source", bucket+"/"+key)
 		}
-		src, _, _ = strings.Cut(strings.TrimPrefix(src, "/"), "?versionId=")
-		keys.Set("s3:x-amz-copy-source", src)
 	}
 	switch sse := h.Get("X-Amz-Server-Side-Encryption"); sse {
 	case "", "AES256", "aws:kms", "aws:kms:dsse":
@@ -127,6 +135,28 @@ func writeKeys(h http.Header) (*policy.Context, *Error) {
 			with("ArgumentName", "x-amz-server-side-encryption").with("ArgumentValue", sse)
 	}
 	return keys, nil
+}
+
+// creationKeys are the condition keys of a conditional write (note 58):
+// s3:ObjectCreationOperation, true for a request that makes an object
+// (PutObject, CopyObject, CompleteMultipartUpload) and false for the
+// steps of a multipart upload before it, which take no conditional
+// headers; and for the first kind, s3:if-none-match and s3:if-match
+// from those headers.
+func creationKeys(h http.Header, creates bool) *policy.Context {
+	keys := policy.NewContext()
+	if !creates {
+		keys.Set("s3:ObjectCreationOperation", "false")
+		return keys
+	}
+	keys.Set("s3:ObjectCreationOperation", "true")
+	if v := h.Get("If-None-Match"); v != "" {
+		keys.Set("s3:if-none-match", v)
+	}
+	if v := h.Get("If-Match"); v != "" {
+		keys.Set("s3:if-match", v)
+	}
+	return keys
 }
 
 // objectKeys are the condition keys of an action on an existing object:
