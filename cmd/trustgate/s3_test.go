@@ -790,6 +790,28 @@ func TestS3SmallAnswers(t *testing.T) {
 	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("two.txt"), CopySource: aws.String("small-answers/one.txt"), MetadataDirective: "MOVE"})
 	wantAPIError(t, "CopyObject with metadata directive MOVE", err, "InvalidArgument", "Unknown metadata directive")
 
+	// An object copied onto itself must change: its metadata, tags,
+	// storage class or encryption.
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("one.txt"), CopySource: aws.String("small-answers/one.txt")})
+	wantAPIError(t, "CopyObject onto itself unchanged", err, "InvalidRequest", "copy an object to itself")
+	if _, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("one.txt"), CopySource: aws.String("small-answers/one.txt"),
+		StorageClass: s3types.StorageClassStandardIa}); err != nil {
+		t.Errorf("CopyObject onto itself into another storage class: %v", err)
+	}
+	if head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: aws.String("one.txt")}); err != nil || head.StorageClass != s3types.StorageClassStandardIa {
+		t.Errorf("HeadObject after a copy into STANDARD_IA = %+v, %v", head, err)
+	}
+	if _, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("one.txt"), CopySource: aws.String("small-answers/one.txt"),
+		ServerSideEncryption: s3types.ServerSideEncryptionAes256}); err != nil {
+		t.Errorf("CopyObject onto itself with its encryption asked for again: %v", err)
+	}
+	// ... and that copy, naming no storage class, is STANDARD again.
+	if head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: aws.String("one.txt")}); err != nil || head.StorageClass != "" {
+		t.Errorf("HeadObject after a copy naming no storage class = %+v, %v; want STANDARD (not named)", head, err)
+	}
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("two.txt"), CopySource: aws.String("small-answers/one.txt"), StorageClass: "COLD"})
+	wantAPIError(t, "CopyObject into an unknown storage class", err, "InvalidStorageClass", "")
+
 	// HeadBucket names the bucket's region even to a caller it refuses.
 	ts.newUser(t, "outsider")
 	key, err := ts.rootIAM().CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("outsider")})

@@ -30,6 +30,10 @@ const (
 var storedHeaders = []string{"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires",
 	"X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "X-Amz-Storage-Class"}
 
+// copyOwnHeaders are the stored headers a copy takes from its own
+// request alone.
+var copyOwnHeaders = setOf("X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "X-Amz-Storage-Class")
+
 // storageClasses are the storage classes S3 knows.
 var storageClasses = setOf("STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
 	"DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS")
@@ -700,20 +704,24 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 		return errorf(http.StatusBadRequest, "InvalidRequest",
 			"This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
-	o := &trustgate.Object{Bucket: dst.Name, Key: c.key, ContentType: src.ContentType, Metadata: src.Metadata, Headers: map[string]string{}, Tags: tags}
-	for k, v := range src.Headers {
-		o.Headers[k] = v
+	kept, kerr := keptHeaders(c.Request.Header)
+	if kerr != nil {
+		return kerr
 	}
+	o := &trustgate.Object{Bucket: dst.Name, Key: c.key, ContentType: src.ContentType, Metadata: src.Metadata, Headers: kept, Tags: tags}
 	if replace {
 		meta, merr := userMetadata(c.Request.Header)
 		if merr != nil {
 			return merr
 		}
 		o.Metadata, o.ContentType = meta, c.Request.Header.Get("Content-Type")
-		o.Headers = map[string]string{}
-		for _, h := range storedHeaders {
-			if v := c.Request.Header.Get(h); v != "" {
-				o.Headers[h] = v
+	} else {
+		// The copy keeps the source's headers but for its storage class
+		// and encryption, which are the copy request's (STANDARD and
+		// SSE-S3 when it names none), never the source's.
+		for k, v := range src.Headers {
+			if !copyOwnHeaders[k] {
+				o.Headers[k] = v
 			}
 		}
 	}
