@@ -931,8 +931,19 @@ func TestS3VersionPermissions(t *testing.T) {
 		return err
 	}
 	wantAPIError(t, "DeleteObject of version null under s3:DeleteObject alone", deleteVersion(current), "AccessDenied", "s3:DeleteObjectVersion")
+	batch, err := current.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bucket, Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{
+		{Key: aws.String("old.txt"), VersionId: null}, {Key: aws.String("old.txt"), VersionId: aws.String("3HL4kqtJlcpXroDTDmJ")}}}})
+	if err != nil || len(batch.Deleted) != 0 || len(batch.Errors) != 2 || aws.ToString(batch.Errors[0].Code) != "AccessDenied" ||
+		aws.ToString(batch.Errors[0].VersionId) != "null" || aws.ToString(batch.Errors[1].Code) != "InvalidArgument" {
+		t.Errorf("DeleteObjects of version null and of another under s3:DeleteObject alone = %+v, %v; want AccessDenied and InvalidArgument", batch, err)
+	}
 	if err := deleteVersion(versions); err != nil {
 		t.Errorf("DeleteObject of version null under s3:DeleteObjectVersion: %v", err)
+	}
+	put(t, root, "versioned-asks", "old.txt", "q2")
+	batch, err = versions.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bucket, Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{{Key: aws.String("old.txt"), VersionId: null}}}})
+	if err != nil || len(batch.Deleted) != 1 || aws.ToString(batch.Deleted[0].VersionId) != "null" {
+		t.Errorf("DeleteObjects of version null under s3:DeleteObjectVersion = %+v, %v", batch, err)
 	}
 }
 

@@ -623,7 +623,7 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 	}
 	var req struct {
 		Quiet  bool
-		Object []struct{ Key string }
+		Object []struct{ Key, VersionId string }
 	}
 	if err := readXML(c, &req); err != nil {
 		return err
@@ -631,8 +631,16 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 	if len(req.Object) == 0 || len(req.Object) > MaxDeleteObjects {
 		return errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
 	}
-	type deleted struct{ Key string }
-	type failed struct{ Key, Code, Message string }
+	type deleted struct {
+		Key       string
+		VersionId string `xml:",omitempty"`
+	}
+	type failed struct {
+		Key       string
+		VersionId string `xml:",omitempty"`
+		Code      string
+		Message   string
+	}
 	out := struct {
 		XMLName xml.Name `xml:"DeleteResult"`
 		Xmlns   string   `xml:"xmlns,attr"`
@@ -640,15 +648,21 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 		Error   []failed
 	}{Xmlns: Namespace}
 	for _, o := range req.Object {
-		e := s.authorize(ctx, c, "s3:DeleteObject", b.ARN()+"/"+o.Key, b, nil)
-		if e == nil {
-			e = s.removeObject(ctx, b.Name, o.Key)
+		// A key's version is as DeleteObject's versionId (note 57).
+		var e *Error
+		if o.VersionId != "" && o.VersionId != "null" {
+			e = errorf(http.StatusBadRequest, "InvalidArgument", "Invalid version id specified")
+		} else {
+			action, keys := forVersion("s3:DeleteObject", nil, o.VersionId != "")
+			if e = s.authorize(ctx, c, action, b.ARN()+"/"+o.Key, b, keys); e == nil {
+				e = s.removeObject(ctx, b.Name, o.Key)
+			}
 		}
 		switch {
 		case e != nil:
-			out.Error = append(out.Error, failed{Key: o.Key, Code: e.Code, Message: e.Message})
+			out.Error = append(out.Error, failed{Key: o.Key, VersionId: o.VersionId, Code: e.Code, Message: e.Message})
 		case !req.Quiet:
-			out.Deleted = append(out.Deleted, deleted{Key: o.Key})
+			out.Deleted = append(out.Deleted, deleted{Key: o.Key, VersionId: o.VersionId})
 		}
 	}
 	return writeXML(w, c, http.StatusOK, out)
