@@ -3,8 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"slices"
@@ -13,6 +17,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -1032,4 +1037,77 @@ func TestS3RequestConditionKeys(t *testing.T) {
 	if _, err := builder.ListBuckets(ctx, &s3.ListBucketsInput{}); err != nil {
 		t.Errorf("ListBuckets under s3:ResourceAccount of the caller's account: %v", err)
 	}
+}
+
+// putChunked uploads payload as an aws-chunked body whose checksum comes
+// after it in a trailer (STREAMING-UNSIGNED-PAYLOAD-TRAILER), as the
+// SDKs stream uploads over HTTPS, and returns the answer's status and
+// body.
+func (ts *testServer) putChunked(t *testing.T, creds aws.Credentials, path, payload, trailer, value string) (int, string) {
+	t.Helper()
+	body := fmt.Sprintf("%x\r\n%s\r\n0\r\n%s:%s\r\n\r\n", len(payload), payload, trailer, value)
+	req, err := http.NewRequest(http.MethodPut, ts.Endpoint+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Encoding", "aws-chunked")
+	req.Header.Set("X-Amz-Decoded-Content-Length", fmt.Sprint(len(payload)))
+	req.Header.Set("X-Amz-Trailer", trailer)
+	req.Header.Set("X-Amz-Content-Sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "s3", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// Checksums in headers and trailers: each algorithm by its exact name
+// (crc32 is not crc32c), a value that is no checksum of its algorithm
+// refused as invalid, one that does not match as BadDigest.
+func TestS3Checksums(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("sums")}); err != nil {
+		t.Fatal(err)
+	}
+	root := aws.Credentials{AccessKeyID: ts.Root.AccessKeyId, SecretAccessKey: ts.Root.SecretAccessKey}
+	sum := func(h hash.Hash, s string) string {
+		h.Write([]byte(s))
+		return base64.StdEncoding.EncodeToString(h.Sum(nil))
+	}
+	for _, tc := range []struct {
+		trailer string
+		hash    hash.Hash
+	}{
+		{"x-amz-checksum-crc32", crc32.NewIEEE()},
+		{"x-amz-checksum-crc32c", crc32.New(crc32.MakeTable(crc32.Castagnoli))},
+		{"x-amz-checksum-sha256", sha256.New()},
+	} {
+		value := sum(tc.hash, "streamed")
+		if status, body := ts.putChunked(t, root, "/sums/streamed", "streamed", tc.trailer, value); status != 200 {
+			t.Errorf("aws-chunked PUT with trailer %s = %d %s", tc.trailer, status, body)
+			continue
+		}
+		head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("sums"), Key: aws.String("streamed"), ChecksumMode: s3types.ChecksumModeEnabled})
+		if err != nil || head.ContentLength == nil || *head.ContentLength != int64(len("streamed")) {
+			t.Errorf("HeadObject after trailer %s = %+v, %v", tc.trailer, head, err)
+		}
+	}
+	if status, body := ts.putChunked(t, root, "/sums/wrong", "streamed", "x-amz-checksum-crc32c", sum(crc32.NewIEEE(), "other")); status != 400 || !strings.Contains(body, "BadDigest") {
+		t.Errorf("aws-chunked PUT with a CRC32C trailer that does not match = %d %s; want 400 BadDigest", status, body)
+	}
+	if status, body := ts.putChunked(t, root, "/sums/wrong", "streamed", "x-amz-checksum-crc32c", "not base64!"); status != 400 || !strings.Contains(body, "InvalidRequest") {
+		t.Errorf("aws-chunked PUT with a CRC32C trailer that is no checksum = %d %s; want 400 InvalidRequest", status, body)
+	}
+
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sums"), Key: aws.String("header"), Body: strings.NewReader("x"), ChecksumCRC32: aws.String("AAAA")})
+	wantAPIError(t, "PutObject with a CRC32 of three bytes", err, "InvalidRequest", "Value for x-amz-checksum-crc32 header is invalid")
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sums"), Key: aws.String("header"), Body: strings.NewReader("x"), ChecksumCRC32: aws.String(sum(crc32.NewIEEE(), "y"))})
+	wantAPIError(t, "PutObject with the CRC32 of another body", err, "BadDigest", "CRC32")
 }

@@ -43,22 +43,38 @@ type checksum struct {
 // or as trailers (x-amz-trailer), and an error for an unknown one.
 func requestChecksums(h http.Header) ([]*checksum, *Error) {
 	var out []*checksum
-	trailers := strings.ToLower(h.Get("x-amz-trailer"))
+	trailer := h.Get("x-amz-trailer")
+	trailers := map[string]bool{}
+	for _, name := range strings.Split(trailer, ",") {
+		trailers[strings.ToLower(strings.TrimSpace(name))] = true
+	}
 	for _, a := range checksumAlgorithms {
 		name := "x-amz-checksum-" + a.header
 		sent := h.Get(name)
-		if sent == "" && !strings.Contains(trailers, name) {
+		if sent == "" && !trailers[name] {
 			continue
 		}
-		out = append(out, &checksum{header: a.header, name: a.name, hash: a.new(), sent: sent})
+		c := &checksum{header: a.header, name: a.name, hash: a.new(), sent: sent}
+		if sent != "" && !c.wellFormed(sent) {
+			return nil, errorf(http.StatusBadRequest, "InvalidRequest", "Value for %s header is invalid.", name)
+		}
+		out = append(out, c)
 	}
-	if trailers != "" && len(out) == 0 {
+	if trailer != "" && len(out) == 0 {
 		return nil, errorf(http.StatusBadRequest, "InvalidRequest", "The value specified in the x-amz-trailer header is not supported")
 	}
 	if len(out) > 1 {
 		return nil, errorf(http.StatusBadRequest, "InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
 	}
 	return out, nil
+}
+
+// wellFormed tells whether v could be a value of the checksum: the
+// base64 of as many bytes as its hash makes. Any other value is refused
+// as invalid, not compared (a mismatch is BadDigest).
+func (c *checksum) wellFormed(v string) bool {
+	b, err := base64.StdEncoding.DecodeString(v)
+	return err == nil && len(b) == c.hash.Size()
 }
 
 // hashes returns the running hashes of the checksums.
@@ -78,6 +94,9 @@ func verify(cs []*checksum, trailers http.Header) (map[string]string, *Error) {
 		sent := c.sent
 		if sent == "" && trailers != nil {
 			sent = trailers.Get("x-amz-checksum-" + c.header)
+		}
+		if !c.wellFormed(sent) {
+			return nil, errorf(http.StatusBadRequest, "InvalidRequest", "Value for x-amz-checksum-%s trailing header is invalid.", c.header)
 		}
 		got := base64.StdEncoding.EncodeToString(c.hash.Sum(nil))
 		if sent != got {
