@@ -24,12 +24,22 @@ func (ts *testServer) signed(t *testing.T, creds aws.Credentials, service, conte
 // body.
 func (ts *testServer) send(t *testing.T, creds aws.Credentials, service, method, path, contentType, body string) (int, string) {
 	t.Helper()
+	h := http.Header{}
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	return ts.sendHeaders(t, creds, service, method, path, h, body)
+}
+
+// sendHeaders is send with headers of the caller's, signed with the rest.
+func (ts *testServer) sendHeaders(t *testing.T, creds aws.Credentials, service, method, path string, h http.Header, body string) (int, string) {
+	t.Helper()
 	req, err := http.NewRequest(method, ts.Endpoint+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+	for k, v := range h {
+		req.Header[k] = v
 	}
 	sum := sha256.Sum256([]byte(body))
 	req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))

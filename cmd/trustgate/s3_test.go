@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
@@ -1110,4 +1111,64 @@ func TestS3Checksums(t *testing.T) {
 	wantAPIError(t, "PutObject with a CRC32 of three bytes", err, "InvalidRequest", "Value for x-amz-checksum-crc32 header is invalid")
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sums"), Key: aws.String("header"), Body: strings.NewReader("x"), ChecksumCRC32: aws.String(sum(crc32.NewIEEE(), "y"))})
 	wantAPIError(t, "PutObject with the CRC32 of another body", err, "BadDigest", "CRC32")
+}
+
+// Bodies other than objects' are checked against the digests their
+// requests send; DeleteObjects must send one, and may list 1,000 long
+// keys (note 59).
+func TestS3RequestBodies(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	bucket := aws.String("bodies")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []s3types.ObjectIdentifier
+	for i := range 1000 {
+		ids = append(ids, s3types.ObjectIdentifier{Key: aws.String(fmt.Sprintf("logs/2026/12/02/a-long-name-for-a-log-file-of-the-night-shift-%04d.json.gz", i))})
+	}
+	put(t, c, "bodies", aws.ToString(ids[999].Key), "last")
+	out, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bucket, Delete: &s3types.Delete{Objects: ids, Quiet: aws.Bool(true)}})
+	if err != nil || len(out.Errors) != 0 {
+		t.Errorf("DeleteObjects of 1,000 keys of 80 bytes = %+v, %v", out, err)
+	}
+	if _, err := get(t, c, "bodies", aws.ToString(ids[999].Key)); err == nil {
+		t.Error("the last key survived DeleteObjects")
+	}
+
+	root := aws.Credentials{AccessKeyID: ts.Root.AccessKeyId, SecretAccessKey: ts.Root.SecretAccessKey}
+	deleteBody := `<Delete><Object><Key>x</Key></Object></Delete>`
+	if status, body := ts.send(t, root, "s3", http.MethodPost, "/bodies?delete", "", deleteBody); status != 400 || !strings.Contains(body, "Missing required header for this request: Content-MD5") {
+		t.Errorf("DeleteObjects without a digest = %d %s; want 400 InvalidRequest", status, body)
+	}
+	md5Of := func(s string) string { sum := md5.Sum([]byte(s)); return base64.StdEncoding.EncodeToString(sum[:]) }
+	if status, body := ts.sendHeaders(t, root, "s3", http.MethodPost, "/bodies?delete", http.Header{"Content-Md5": {md5Of(deleteBody)}}, deleteBody); status != 200 {
+		t.Errorf("DeleteObjects with its Content-MD5 = %d %s", status, body)
+	}
+	tagging := `<Tagging><TagSet><Tag><Key>team</Key><Value>ops</Value></Tag></TagSet></Tagging>`
+	if status, body := ts.sendHeaders(t, root, "s3", http.MethodPut, "/bodies?tagging", http.Header{"Content-Md5": {md5Of("other")}}, tagging); status != 400 || !strings.Contains(body, "BadDigest") {
+		t.Errorf("PutBucketTagging with the Content-MD5 of another body = %d %s; want 400 BadDigest", status, body)
+	}
+	if status, body := ts.sendHeaders(t, root, "s3", http.MethodPut, "/bodies?tagging", http.Header{"X-Amz-Checksum-Crc32": {"AAAAAA=="}}, tagging); status != 400 || !strings.Contains(body, "BadDigest") {
+		t.Errorf("PutBucketTagging with the CRC32 of another body = %d %s; want 400 BadDigest", status, body)
+	}
+
+	// A completion of 800 parts outgrows a configuration's 64 KiB; its
+	// parts are then judged, as S3 judges them.
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: aws.String("many-parts")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []s3types.CompletedPart
+	for n := int32(1); n <= 800; n++ {
+		p, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: bucket, Key: aws.String("many-parts"), UploadId: up.UploadId, PartNumber: aws.Int32(n), Body: strings.NewReader("p")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, s3types.CompletedPart{PartNumber: aws.Int32(n), ETag: p.ETag, ChecksumCRC32: p.ChecksumCRC32})
+	}
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: bucket, Key: aws.String("many-parts"), UploadId: up.UploadId,
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: parts}})
+	wantAPIError(t, "CompleteMultipartUpload of 800 one-byte parts", err, "EntityTooSmall", "")
 }

@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"context"
+	"crypto/md5"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -21,6 +22,14 @@ const DefaultRegion = "us-east-1"
 // maxConfigBody bounds the XML configuration documents S3 takes in a
 // request body (bucket creation, tagging, public access block).
 const maxConfigBody = 64 << 10
+
+// The bodies of DeleteObjects and CompleteMultipartUpload list up to 1,000
+// keys of up to 1,024 bytes and up to 10,000 parts with their checksums:
+// they are bounded apart.
+const (
+	maxDeleteBody   = 2 << 20
+	maxCompleteBody = 4 << 20
+)
 
 type owner struct {
 	ID          string
@@ -163,12 +172,15 @@ func (s *Service) createBucket(ctx context.Context, w http.ResponseWriter, c *Ca
 
 // readXML decodes an optional XML request body into v.
 func readXML(c *Call, v any) *Error {
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxConfigBody+1))
+	return readXMLUpTo(c, v, maxConfigBody)
+}
+
+// readXMLUpTo decodes an XML body of at most limit bytes into v, checked
+// against the digests the request sent.
+func readXMLUpTo(c *Call, v any, limit int) *Error {
+	body, err := readBody(c, limit)
 	if err != nil {
-		return errorf(http.StatusBadRequest, "IncompleteBody", "The request body could not be read: %v", err)
-	}
-	if len(body) > maxConfigBody {
-		return errorf(http.StatusBadRequest, "MaxMessageLengthExceeded", "Your request was too big.")
+		return err
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return nil
@@ -177,6 +189,34 @@ func readXML(c *Call, v any) *Error {
 		return errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
 	}
 	return nil
+}
+
+// readBody reads a request body other than an object's, of at most limit
+// bytes, and checks it against the Content-MD5 and x-amz-checksum-*
+// headers the request sent, as S3 checks every body.
+func readBody(c *Call, limit int) ([]byte, *Error) {
+	sums, serr := requestChecksums(c.Request.Header)
+	if serr != nil {
+		return nil, serr
+	}
+	body, err := io.ReadAll(io.LimitReader(c.Request.Body, int64(limit)+1))
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "IncompleteBody", "The request body could not be read: %v", err)
+	}
+	if len(body) > limit {
+		return nil, errorf(http.StatusBadRequest, "MaxMessageLengthExceeded", "Your request was too big.")
+	}
+	md5sum := md5.Sum(body)
+	if err := contentMD5(c.Request.Header.Get("Content-MD5"), md5sum[:]); err != nil {
+		return nil, err
+	}
+	for _, h := range hashes(sums) {
+		h.Write(body)
+	}
+	if _, err := verify(sums, nil); err != nil {
+		return nil, err
+	}
+	return body, nil
 }
 
 func (s *Service) headBucket(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
@@ -258,9 +298,11 @@ func (s *Service) putBucketPolicy(ctx context.Context, w http.ResponseWriter, c 
 	if err != nil {
 		return err
 	}
-	body, rerr := io.ReadAll(io.LimitReader(c.Request.Body, int64(policy.BucketPolicyQuota.Max)+1))
+	// Room past the quota, for the quota's own error to name a document
+	// over it.
+	body, rerr := readBody(c, 4*policy.BucketPolicyQuota.Max)
 	if rerr != nil {
-		return errorf(http.StatusBadRequest, "IncompleteBody", "The request body could not be read: %v", rerr)
+		return rerr
 	}
 	doc := string(body)
 	if qerr := policy.BucketPolicyQuota.Check(doc); qerr != nil {

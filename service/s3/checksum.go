@@ -77,6 +77,17 @@ func (c *checksum) wellFormed(v string) bool {
 	return err == nil && len(b) == c.hash.Size()
 }
 
+// hasChecksumHeader tells whether the request sends a checksum of its
+// body in a header.
+func hasChecksumHeader(h http.Header) bool {
+	for _, a := range checksumAlgorithms {
+		if h.Get("x-amz-checksum-"+a.header) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // hashes returns the running hashes of the checksums.
 func hashes(cs []*checksum) []hash.Hash {
 	var out []hash.Hash

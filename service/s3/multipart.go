@@ -251,7 +251,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 			ETag       string
 		}
 	}
-	if err := readXML(c, &req); err != nil {
+	if err := readXMLUpTo(c, &req, maxCompleteBody); err != nil {
 		return err
 	}
 	if len(req.Part) == 0 {

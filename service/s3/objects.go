@@ -625,7 +625,11 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 		Quiet  bool
 		Object []struct{ Key, VersionId string }
 	}
-	if err := readXML(c, &req); err != nil {
+	// S3 takes a multi-object delete only with a digest of its body.
+	if c.Request.Header.Get("Content-MD5") == "" && !hasChecksumHeader(c.Request.Header) {
+		return errorf(http.StatusBadRequest, "InvalidRequest", "Missing required header for this request: Content-MD5 OR x-amz-checksum-*")
+	}
+	if err := readXMLUpTo(c, &req, maxDeleteBody); err != nil {
 		return err
 	}
 	if len(req.Object) == 0 || len(req.Object) > MaxDeleteObjects {
