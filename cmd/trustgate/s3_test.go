@@ -302,6 +302,16 @@ func TestS3PublicAccess(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden || !bytes.Contains(b, []byte("<Code>AccessDenied</Code>")) {
 		t.Errorf("anonymous GET of a missing key without s3:ListBucket = %d %s", resp.StatusCode, b)
 	}
+	// Only a signed GET may set its answer's headers.
+	resp, err = http.Get(ts.Endpoint + "/website/index.html?response-content-type=text/plain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !bytes.Contains(b, []byte("cannot be used for anonymous GET requests")) {
+		t.Errorf("anonymous GET with response-content-type = %d %s; want 400 InvalidRequest", resp.StatusCode, b)
+	}
 
 	// Fixed to an organization, a wildcard principal is not public.
 	orgOnly := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::website/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abcdefghij"}}}]}`
@@ -854,7 +864,7 @@ func TestS3ListingEncodedAsURL(t *testing.T) {
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{"a b.txt", "a+b.txt", "100%.csv", "한글/x.txt", "run books/x.txt"} {
+	for _, key := range []string{"a b.txt", "a+b.txt", "100%.csv", "한글/x.txt", "run books/x.txt", "~me*(1).txt"} {
 		put(t, c, "encoded-keys", key, "x")
 	}
 	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: bucket, EncodingType: s3types.EncodingTypeUrl, Delimiter: aws.String("/")})
@@ -868,7 +878,7 @@ func TestS3ListingEncodedAsURL(t *testing.T) {
 	for _, p := range list.CommonPrefixes {
 		prefixes = append(prefixes, aws.ToString(p.Prefix))
 	}
-	wantKeys := []string{"100%25.csv", "a+b.txt", "a%2Bb.txt"} // "a b.txt" first: a space sorts before "+"
+	wantKeys := []string{"100%25.csv", "a+b.txt", "a%2Bb.txt", "%7Eme*%281%29.txt"} // "a b.txt" first: a space sorts before "+"
 	wantPrefixes := []string{"run+books/", "%ED%95%9C%EA%B8%80/"}
 	if !slices.Equal(keys, wantKeys) || !slices.Equal(prefixes, wantPrefixes) || aws.ToString(list.Delimiter) != "/" {
 		t.Errorf("encoded listing: keys %q, prefixes %q, delimiter %q; want %q, %q, \"/\"", keys, prefixes, aws.ToString(list.Delimiter), wantKeys, wantPrefixes)
@@ -1171,4 +1181,65 @@ func TestS3RequestBodies(t *testing.T) {
 	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: bucket, Key: aws.String("many-parts"), UploadId: up.UploadId,
 		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: parts}})
 	wantAPIError(t, "CompleteMultipartUpload of 800 one-byte parts", err, "EntityTooSmall", "")
+}
+
+// The limits of an object write name their sizes; the answers of writes
+// name the object's encryption; a completed upload's Location is a URL.
+func TestS3WriteLimitsAndAnswers(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	bucket := aws.String("limits")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	root := aws.Credentials{AccessKeyID: ts.Root.AccessKeyId, SecretAccessKey: ts.Root.SecretAccessKey}
+	status, body := ts.send(t, root, "s3", http.MethodPut, "/limits/"+strings.Repeat("k", 1025), "", "x")
+	if status != 400 || !strings.Contains(body, "<Code>KeyTooLongError</Code>") || !strings.Contains(body, "<Size>1025</Size>") || !strings.Contains(body, "<MaxSizeAllowed>1024</MaxSizeAllowed>") {
+		t.Errorf("PutObject of a 1,025-byte key = %d %s", status, body)
+	}
+	status, body = ts.sendHeaders(t, root, "s3", http.MethodPut, "/limits/meta", http.Header{"X-Amz-Meta-Notes": {strings.Repeat("n", 2100)}}, "x")
+	if status != 400 || !strings.Contains(body, "<Code>MetadataTooLarge</Code>") || !strings.Contains(body, "<MaxSizeAllowed>2048</MaxSizeAllowed>") {
+		t.Errorf("PutObject with 2 KB of metadata = %d %s", status, body)
+	}
+	// A body declared past 5 GiB is refused before a byte of it is read.
+	req, err := http.NewRequest(http.MethodPut, ts.Endpoint+"/limits/huge", strings.NewReader(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Encoding", "aws-chunked")
+	req.Header.Set("X-Amz-Decoded-Content-Length", fmt.Sprint(int64(5<<30)+1))
+	req.Header.Set("X-Amz-Content-Sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+	req.Header.Set("X-Amz-Trailer", "x-amz-checksum-crc32")
+	if err := v4.NewSigner().SignHTTP(ctx, root, req, "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "s3", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || !bytes.Contains(b, []byte("<Code>EntityTooLarge</Code>")) {
+		t.Errorf("PutObject of 5 GiB and a byte = %d %s; want 400 EntityTooLarge", resp.StatusCode, b)
+	}
+
+	put(t, c, "limits", "a.txt", "a")
+	copied, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("b.txt"), CopySource: aws.String("limits/a.txt")})
+	if err != nil || copied.ServerSideEncryption != s3types.ServerSideEncryptionAes256 {
+		t.Errorf("CopyObject = %+v, %v; want SSE-S3 named", copied, err)
+	}
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: aws.String("dir/c d.txt")})
+	if err != nil || up.ServerSideEncryption != s3types.ServerSideEncryptionAes256 {
+		t.Fatalf("CreateMultipartUpload = %+v, %v; want SSE-S3 named", up, err)
+	}
+	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: bucket, Key: aws.String("dir/c d.txt"), UploadId: up.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("c")})
+	if err != nil || part.ServerSideEncryption != s3types.ServerSideEncryptionAes256 {
+		t.Fatalf("UploadPart = %+v, %v; want SSE-S3 named", part, err)
+	}
+	done, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: bucket, Key: aws.String("dir/c d.txt"), UploadId: up.UploadId,
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
+	if err != nil || done.ServerSideEncryption != s3types.ServerSideEncryptionAes256 || aws.ToString(done.Location) != ts.Endpoint+"/limits/dir/c%20d.txt" {
+		t.Errorf("CompleteMultipartUpload = %+v, %v; want SSE-S3 and the object's URL", done, err)
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/xml"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -226,9 +225,22 @@ func storageClass(headers map[string]string) string {
 }
 
 // encodeURL encodes a key, prefix or delimiter of a listing as S3 does
-// for encoding-type=url: form encoding (a space is "+", a "+" is "%2B",
-// other bytes outside letters, digits and "-_.~" in upper-case %XX) with
-// "/" kept as it is (note 56).
+// for encoding-type=url (note 56): letters, digits and "-_.*/" stay as
+// they are, a space is "+", and every other byte is upper-case %XX.
 func encodeURL(s string) string {
-	return strings.ReplaceAll(url.QueryEscape(s), "%2F", "/")
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("-_.*/", c) >= 0:
+			b.WriteByte(c)
+		case c == ' ':
+			b.WriteByte('+')
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
 }

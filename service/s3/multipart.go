@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -45,8 +46,8 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 	if err != nil {
 		return err
 	}
-	if len(c.key) > MaxKeyBytes {
-		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long")
+	if err := checkKeyLength(c.key); err != nil {
+		return err
 	}
 	tags, terr := headerTags(c.Request.Header)
 	if terr != nil {
@@ -77,6 +78,7 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 	if alg := c.Request.Header.Get("x-amz-checksum-algorithm"); alg != "" {
 		w.Header().Set("x-amz-checksum-algorithm", alg)
 	}
+	setEncryptionOf(w.Header(), u.Headers)
 	return writeXML(w, c, http.StatusOK, struct {
 		XMLName  xml.Name `xml:"InitiateMultipartUploadResult"`
 		Xmlns    string   `xml:"xmlns,attr"`
@@ -143,6 +145,7 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 	for k, v := range checked {
 		h.Set(k, v)
 	}
+	setEncryptionOf(h, u.Headers)
 	return writeEmpty(w, c, http.StatusOK)
 }
 
@@ -314,6 +317,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 	if replaced != nil {
 		s.blobs.Remove(replaced.Blob)
 	}
+	setEncryption(w.Header(), o)
 	return writeXML(w, c, http.StatusOK, struct {
 		XMLName  xml.Name `xml:"CompleteMultipartUploadResult"`
 		Xmlns    string   `xml:"xmlns,attr"`
@@ -321,7 +325,17 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		Bucket   string
 		Key      string
 		ETag     string
-	}{Xmlns: Namespace, Location: "/" + b.Name + "/" + u.Key, Bucket: b.Name, Key: u.Key, ETag: o.ETag})
+	}{Xmlns: Namespace, Location: objectURL(c.Request, b.Name, u.Key), Bucket: b.Name, Key: u.Key, ETag: o.ETag})
+}
+
+// objectURL is the URL of an object as the request addressed its bucket:
+// in the host (virtual-hosted style) or in the path.
+func objectURL(r *http.Request, bucket, key string) string {
+	path := (&url.URL{Path: "/" + key}).EscapedPath()
+	if _, virtual := virtualHostBucket(hostName(r.Host)); !virtual {
+		path = "/" + bucket + path
+	}
+	return "http://" + r.Host + path
 }
 
 // join writes the parts' bodies, in order, to one new blob.

@@ -24,7 +24,19 @@ import (
 const (
 	MaxKeyBytes      = 1024
 	MaxMetadataBytes = 2 << 10
+	// MaxPutBytes bounds one PutObject, one part, and the source of one
+	// CopyObject or UploadPartCopy: 5 GiB.
+	MaxPutBytes = 5 << 30
 )
+
+// checkKeyLength refuses a key longer than S3 takes, naming both lengths.
+func checkKeyLength(key string) *Error {
+	if len(key) > MaxKeyBytes {
+		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long.").
+			with("Size", strconv.Itoa(len(key))).with("MaxSizeAllowed", strconv.Itoa(MaxKeyBytes))
+	}
+	return nil
+}
 
 // storedHeaders are the request headers an object keeps and returns.
 var storedHeaders = []string{"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires",
@@ -60,14 +72,18 @@ func keptHeaders(h http.Header) (map[string]string, *Error) {
 // setEncryption names the encryption of an object on an answer about it:
 // what its write asked for, with its KMS key, or SSE-S3, which every
 // object has had since January 2023 unless asked otherwise (note 52).
-func setEncryption(h http.Header, o *trustgate.Object) {
-	sse, ok := o.Headers["X-Amz-Server-Side-Encryption"]
+func setEncryption(h http.Header, o *trustgate.Object) { setEncryptionOf(h, o.Headers) }
+
+// setEncryptionOf names the encryption of the object or upload whose
+// kept headers are stored.
+func setEncryptionOf(h http.Header, stored map[string]string) {
+	sse, ok := stored["X-Amz-Server-Side-Encryption"]
 	if !ok {
 		h["X-Amz-Server-Side-Encryption"] = []string{"AES256"}
 		return
 	}
 	h["X-Amz-Server-Side-Encryption"] = []string{sse}
-	if key, ok := o.Headers["X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"]; ok {
+	if key, ok := stored["X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"]; ok {
 		h["X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"] = []string{key}
 	}
 }
@@ -77,8 +93,8 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	if err != nil {
 		return err
 	}
-	if len(c.key) > MaxKeyBytes {
-		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long")
+	if err := checkKeyLength(c.key); err != nil {
+		return err
 	}
 	tags, terr := headerTags(c.Request.Header)
 	if terr != nil {
@@ -172,6 +188,10 @@ func (s *Service) writeBody(c *Call, o *trustgate.Object, sums []*checksum, inli
 	size := c.Request.ContentLength
 	if c.Signed != nil {
 		size = c.Signed.ContentLength
+	}
+	if size > MaxPutBytes {
+		return nil, errorf(http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.").
+			with("ProposedSize", strconv.FormatInt(size, 10)).with("MaxSizeAllowed", strconv.FormatInt(MaxPutBytes, 10))
 	}
 	var blob *blobs.Written
 	var err error
@@ -267,7 +287,8 @@ func userMetadata(h http.Header) (map[string]string, *Error) {
 		}
 	}
 	if size > MaxMetadataBytes {
-		return nil, errorf(http.StatusBadRequest, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.")
+		return nil, errorf(http.StatusBadRequest, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.").
+			with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(MaxMetadataBytes))
 	}
 	return meta, nil
 }
@@ -367,6 +388,13 @@ func forVersion(action string, keys *policy.Context, named bool) (string, *polic
 // serveObject answers GetObject (withBody) and HeadObject: conditional
 // headers, a single byte range or part, the stored headers and metadata.
 func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Call, withBody bool) *Error {
+	if c.Signed == nil && c.Request.URL.RawQuery != "" {
+		for _, o := range responseOverrides {
+			if _, ok := c.query[o.param]; ok {
+				return errorf(http.StatusBadRequest, "InvalidRequest", "Request specific response headers cannot be used for anonymous GET requests.")
+			}
+		}
+	}
 	_, o, err := s.objectFor(ctx, c, "s3:GetObject")
 	if err != nil {
 		return err
@@ -691,12 +719,16 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if err != nil {
 		return err
 	}
-	if len(c.key) > MaxKeyBytes {
-		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long")
+	if err := checkKeyLength(c.key); err != nil {
+		return err
 	}
 	_, src, err := s.objectFor(ctx, srcCall, "s3:GetObject")
 	if err != nil {
 		return err
+	}
+	if src.Size > MaxPutBytes {
+		// Larger objects are copied in parts, with UploadPartCopy.
+		return errorf(http.StatusBadRequest, "InvalidRequest", "The specified copy source is larger than the maximum allowable size for a copy source: %d", MaxPutBytes)
 	}
 	tags := src.Tags
 	replaceTags := strings.EqualFold(c.Request.Header.Get("x-amz-tagging-directive"), "REPLACE")
@@ -762,6 +794,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if replaced != nil {
 		s.blobs.Remove(replaced.Blob)
 	}
+	setEncryption(w.Header(), o)
 	out := struct {
 		XMLName      xml.Name `xml:"CopyObjectResult"`
 		Xmlns        string   `xml:"xmlns,attr"`

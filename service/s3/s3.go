@@ -248,17 +248,21 @@ func queryNames(q url.Values) string {
 // names the bucket in the host: BUCKET.localhost or BUCKET.s3...; path
 // style in the first path segment (note 37).
 func address(r *http.Request) (bucket, key string) {
-	host := r.Host
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
 	path := r.URL.Path
-	if b, ok := virtualHostBucket(host); ok {
+	if b, ok := virtualHostBucket(hostName(r.Host)); ok {
 		return b, strings.TrimPrefix(path, "/")
 	}
 	path = strings.TrimPrefix(path, "/")
 	bucket, key, _ = strings.Cut(path, "/")
 	return bucket, key
+}
+
+// hostName is a Host header without its port.
+func hostName(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return host
 }
 
 func virtualHostBucket(host string) (string, bool) {
