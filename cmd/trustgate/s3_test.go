@@ -1121,6 +1121,23 @@ func TestS3Checksums(t *testing.T) {
 	wantAPIError(t, "PutObject with a CRC32 of three bytes", err, "InvalidRequest", "Value for x-amz-checksum-crc32 header is invalid")
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sums"), Key: aws.String("header"), Body: strings.NewReader("x"), ChecksumCRC32: aws.String(sum(crc32.NewIEEE(), "y"))})
 	wantAPIError(t, "PutObject with the CRC32 of another body", err, "BadDigest", "CRC32")
+
+	// x-amz-sdk-checksum-algorithm names the checksum sent with it.
+	for _, tc := range []struct {
+		h    http.Header
+		want string
+	}{
+		{http.Header{"X-Amz-Sdk-Checksum-Algorithm": {"CRC32"}}, "no corresponding x-amz-checksum-*"},
+		{http.Header{"X-Amz-Sdk-Checksum-Algorithm": {"SHA256"}, "X-Amz-Checksum-Crc32": {sum(crc32.NewIEEE(), "x")}}, "x-amz-sdk-checksum-algorithm header is invalid"},
+	} {
+		if status, body := ts.sendHeaders(t, root, "s3", http.MethodPut, "/sums/named", tc.h, "x"); status != 400 || !strings.Contains(body, tc.want) {
+			t.Errorf("PutObject with %v = %d %s; want 400 InvalidRequest %q", tc.h, status, body, tc.want)
+		}
+	}
+	if status, body := ts.sendHeaders(t, root, "s3", http.MethodPut, "/sums/named",
+		http.Header{"X-Amz-Sdk-Checksum-Algorithm": {"crc32"}, "X-Amz-Checksum-Crc32": {sum(crc32.NewIEEE(), "x")}}, "x"); status != 200 {
+		t.Errorf("PutObject with x-amz-sdk-checksum-algorithm and its checksum = %d %s", status, body)
+	}
 }
 
 // Bodies other than objects' are checked against the digests their

@@ -60,6 +60,15 @@ func requestChecksums(h http.Header) ([]*checksum, *Error) {
 		}
 		out = append(out, c)
 	}
+	if alg := h.Get("x-amz-sdk-checksum-algorithm"); alg != "" {
+		// The SDKs name the algorithm of the checksum they send.
+		switch {
+		case len(out) == 0:
+			return nil, errorf(http.StatusBadRequest, "InvalidRequest", "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.")
+		case !strings.EqualFold(out[0].name, alg):
+			return nil, errorf(http.StatusBadRequest, "InvalidRequest", "Value for x-amz-sdk-checksum-algorithm header is invalid.")
+		}
+	}
 	if trailer != "" && len(out) == 0 {
 		return nil, errorf(http.StatusBadRequest, "InvalidRequest", "The value specified in the x-amz-trailer header is not supported")
 	}
