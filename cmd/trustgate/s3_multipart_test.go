@@ -128,6 +128,8 @@ func TestS3MultipartErrors(t *testing.T) {
 	if err != nil || len(parts.Parts) != 2 || aws.ToInt64(parts.Parts[1].Size) != 1024 {
 		t.Errorf("ListParts = %+v, %v", parts, err)
 	}
+	_, err = c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("videos"), Key: aws.String("clip.mp4"), UploadId: id, PartNumberMarker: aws.String("first")})
+	wantAPIError(t, "ListParts after a marker that is no number", err, "InvalidArgument", "part-number-marker")
 	uploads, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("videos")})
 	if err != nil || len(uploads.Uploads) != 1 || aws.ToString(uploads.Uploads[0].UploadId) != aws.ToString(id) {
 		t.Errorf("ListMultipartUploads = %+v, %v", uploads, err)

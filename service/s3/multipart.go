@@ -396,7 +396,15 @@ func (s *Service) listParts(ctx context.Context, w http.ResponseWriter, c *Call)
 		}
 		maxParts = min(n, 1000)
 	}
-	marker, _ := strconv.Atoi(c.query.Get("part-number-marker"))
+	marker := 0
+	if v := c.query.Get("part-number-marker"); v != "" {
+		n, perr := strconv.Atoi(v)
+		if perr != nil || n < 0 {
+			return errorf(http.StatusBadRequest, "InvalidArgument", "Provided part-number-marker not an integer or within integer range").
+				with("ArgumentName", "part-number-marker").with("ArgumentValue", v)
+		}
+		marker = n
+	}
 	type part struct {
 		PartNumber   int
 		LastModified string
