@@ -42,8 +42,16 @@ func (ts *testServer) sendHeaders(t *testing.T, creds aws.Credentials, service, 
 		req.Header[k] = v
 	}
 	sum := sha256.Sum256([]byte(body))
-	req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))
-	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, hex.EncodeToString(sum[:]), service, "us-east-1", time.Now()); err != nil {
+	return signAndSend(t, creds, service, req, hex.EncodeToString(sum[:]))
+}
+
+// signAndSend signs req for service with creds and payloadHash, which it
+// also sends as X-Amz-Content-Sha256, and returns the answer's status and
+// body.
+func signAndSend(t *testing.T, creds aws.Credentials, service string, req *http.Request, payloadHash string) (int, string) {
+	t.Helper()
+	req.Header.Set("X-Amz-Content-Sha256", payloadHash)
+	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, payloadHash, service, "us-east-1", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := http.DefaultClient.Do(req)
