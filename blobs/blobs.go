@@ -68,7 +68,7 @@ func (s *Store) PutSmall(r io.Reader, limit int, size int64, also ...hash.Hash) 
 			copy(grown, head)
 			head = grown
 		}
-		n, err := r.Read(head[len(head):cap(head)])
+		n, err := bodyReader{r}.Read(head[len(head):cap(head)])
 		head = head[:len(head)+n]
 		if err == io.EOF { // the whole body, within limit
 			sum := md5.Sum(head)
@@ -103,7 +103,7 @@ func (s *Store) Put(r io.Reader, also ...hash.Hash) (*Written, error) {
 	for _, h := range also {
 		writers = append(writers, h)
 	}
-	n, err := io.Copy(io.MultiWriter(writers...), r)
+	n, err := io.Copy(io.MultiWriter(writers...), bodyReader{r})
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -120,6 +120,24 @@ func (s *Store) Put(r io.Reader, also ...hash.Hash) (*Written, error) {
 		return nil, err
 	}
 	return &Written{ID: id, Size: n, MD5: sum.Sum(nil)}, nil
+}
+
+// ReadError is a failure to read the body being stored, as opposed to a
+// failure of the store's own: the client's fault, or its connection's.
+type ReadError struct{ Err error }
+
+func (e *ReadError) Error() string { return "reading the body: " + e.Err.Error() }
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// bodyReader reports its reader's failures as ReadErrors.
+type bodyReader struct{ r io.Reader }
+
+func (b bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &ReadError{err}
+	}
+	return n, err
 }
 
 // tmpPrefix starts the names of blobs being written.

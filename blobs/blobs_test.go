@@ -58,15 +58,21 @@ func (r *failingReader) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// A body that fails midway leaves no blob and no temporary file.
+// A body that fails midway leaves no blob and no temporary file, and its
+// failure is told apart from the store's own.
 func TestPutFailureLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	s, err := blobs.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Put(&failingReader{n: 100000}); err == nil {
-		t.Fatal("Put of a failing body succeeded")
+	_, err = s.Put(&failingReader{n: 100000})
+	var re *blobs.ReadError
+	if !errors.As(err, &re) {
+		t.Fatalf("Put of a failing body = %v; want a ReadError", err)
+	}
+	if _, err := s.PutSmall(&failingReader{n: 10}, 1<<10, -1); !errors.As(err, &re) {
+		t.Errorf("PutSmall of a failing body = %v; want a ReadError", err)
 	}
 	var files []string
 	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {

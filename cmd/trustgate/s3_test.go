@@ -1170,6 +1170,20 @@ func TestS3RequestBodies(t *testing.T) {
 		t.Errorf("PutBucketTagging with the CRC32 of another body = %d %s; want 400 BadDigest", status, body)
 	}
 
+	// A body that is not the one signed is refused as S3 refuses it, for
+	// an object and a configuration alike, with both hashes named.
+	other := sha256.Sum256([]byte("another body"))
+	for _, path := range []string{"/bodies/object.txt", "/bodies?tagging"} {
+		req, err := http.NewRequest(http.MethodPut, ts.Endpoint+path, strings.NewReader(tagging))
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, body := signAndSend(t, root, "s3", req, fmt.Sprintf("%x", other))
+		if status != 400 || !strings.Contains(body, "<Code>XAmzContentSHA256Mismatch</Code>") || !strings.Contains(body, fmt.Sprintf("<ClientComputedContentSHA256>%x</ClientComputedContentSHA256>", other)) {
+			t.Errorf("PUT %s of a body that is not the signed one = %d %s; want 400 XAmzContentSHA256Mismatch", path, status, body)
+		}
+	}
+
 	// A completion of 800 parts outgrows a configuration's 64 KiB; its
 	// parts are then judged, as S3 judges them.
 	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: aws.String("many-parts")})

@@ -201,7 +201,7 @@ func readBody(c *Call, limit int) ([]byte, *Error) {
 	}
 	body, err := io.ReadAll(io.LimitReader(c.Request.Body, int64(limit)+1))
 	if err != nil {
-		return nil, errorf(http.StatusBadRequest, "IncompleteBody", "The request body could not be read: %v", err)
+		return nil, readError(err)
 	}
 	if len(body) > limit {
 		return nil, errorf(http.StatusBadRequest, "MaxMessageLengthExceeded", "Your request was too big.")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/authmsg"
+	"github.com/trustgate/trustgate/blobs"
 	"github.com/trustgate/trustgate/sigv4"
 )
 
@@ -136,11 +137,38 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // WriteAuthError answers a request that failed authentication with the
 // reply S3 gives for it (see sigv4.Reply).
 func WriteAuthError(w http.ResponseWriter, r *http.Request, requestID string, reply sigv4.Reply) {
+	fromReply(reply).write(w, &Call{Request: r, RequestID: requestID})
+}
+
+// fromReply is the S3 error of a verification's reply, its elements
+// included.
+func fromReply(reply sigv4.Reply) *Error {
 	e := &Error{Status: reply.Status, Code: reply.Code, Message: reply.Message}
 	for _, f := range reply.Fields {
 		e.with(f.Name, f.Value)
 	}
-	e.write(w, &Call{Request: r, RequestID: requestID})
+	return e
+}
+
+// readError answers a request whose body could not be read whole: the
+// verifier's own error when the body broke its signature, hash or
+// framing, IncompleteBody when the client sent less than it declared.
+func readError(err error) *Error {
+	var se *sigv4.Error
+	if errors.As(err, &se) {
+		return fromReply(se.Reply("s3"))
+	}
+	return errorf(http.StatusBadRequest, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
+}
+
+// blobError answers a body the blob store failed to keep: the client's
+// fault when reading it failed, trustgate's (InternalError) otherwise.
+func blobError(err error) *Error {
+	var re *blobs.ReadError
+	if errors.As(err, &re) {
+		return readError(re.Err)
+	}
+	return internal(err)
 }
 
 // IsS3Request reports whether a request that names no service in a

@@ -17,7 +17,6 @@ import (
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/blobs"
 	"github.com/trustgate/trustgate/policy"
-	"github.com/trustgate/trustgate/sigv4"
 )
 
 // Object limits of S3.
@@ -201,12 +200,7 @@ func (s *Service) writeBody(c *Call, o *trustgate.Object, sums []*checksum, inli
 		blob, err = s.blobs.Put(body, hashes(sums)...)
 	}
 	if err != nil {
-		var se *sigv4.Error
-		if errors.As(err, &se) {
-			r := se.Reply("s3")
-			return nil, errorf(r.Status, r.Code, "%s", r.Message)
-		}
-		return nil, errorf(http.StatusBadRequest, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
+		return nil, blobError(err)
 	}
 	fail := func(e *Error) (map[string]string, *Error) {
 		s.blobs.Remove(blob.ID)
