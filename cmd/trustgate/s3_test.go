@@ -619,6 +619,47 @@ func TestS3UnsetBucketSettings(t *testing.T) {
 	_, err = c.GetBucketAnalyticsConfiguration(ctx, &s3.GetBucketAnalyticsConfigurationInput{Bucket: bucket, Id: aws.String("a")})
 	wantAPIError(t, "GetBucketAnalyticsConfiguration", err, "NotImplemented", "analytics")
 
+	// Removing a setting the bucket does not have succeeds; the one
+	// ownership it has may be asked for again, ACLs but the private one are
+	// refused.
+	for name, remove := range map[string]func() error{
+		"DeleteBucketCors": func() error { _, err := c.DeleteBucketCors(ctx, &s3.DeleteBucketCorsInput{Bucket: bucket}); return err },
+		"DeleteBucketLifecycle": func() error {
+			_, err := c.DeleteBucketLifecycle(ctx, &s3.DeleteBucketLifecycleInput{Bucket: bucket})
+			return err
+		},
+		"DeleteBucketWebsite": func() error {
+			_, err := c.DeleteBucketWebsite(ctx, &s3.DeleteBucketWebsiteInput{Bucket: bucket})
+			return err
+		},
+		"DeleteBucketEncryption": func() error {
+			_, err := c.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: bucket})
+			return err
+		},
+		"DeleteBucketReplication": func() error {
+			_, err := c.DeleteBucketReplication(ctx, &s3.DeleteBucketReplicationInput{Bucket: bucket})
+			return err
+		},
+	} {
+		if err := remove(); err != nil {
+			t.Errorf("%s of a bucket without it: %v", name, err)
+		}
+	}
+	ownership := func(o s3types.ObjectOwnership) error {
+		_, err := c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: bucket,
+			OwnershipControls: &s3types.OwnershipControls{Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: o}}}})
+		return err
+	}
+	if err := ownership(s3types.ObjectOwnershipBucketOwnerEnforced); err != nil {
+		t.Errorf("PutBucketOwnershipControls BucketOwnerEnforced: %v", err)
+	}
+	wantAPIError(t, "PutBucketOwnershipControls ObjectWriter", ownership(s3types.ObjectOwnershipObjectWriter), "NotImplemented", "ACLs disabled")
+	if _, err := c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: bucket, ACL: s3types.BucketCannedACLPrivate}); err != nil {
+		t.Errorf("PutBucketAcl private: %v", err)
+	}
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: bucket, ACL: s3types.BucketCannedACLPublicRead})
+	wantAPIError(t, "PutBucketAcl public-read", err, "AccessControlListNotSupported", "does not allow ACLs")
+
 	// Each read is its own action: a user allowed to list the bucket may
 	// not read its CORS rules.
 	root := ts.rootIAM()
@@ -800,6 +841,19 @@ func TestS3SmallAnswers(t *testing.T) {
 	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("nowhere-bucket"),
 		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "xx-fake-1"}})
 	wantAPIError(t, "CreateBucket in a region AWS does not have", err, "InvalidLocationConstraint", "")
+
+	// A new bucket has ACLs disabled: no ACL but the private one, and no
+	// Object Lock, which trustgate does not implement.
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("public-by-acl"), ACL: s3types.BucketCannedACLPublicRead})
+	wantAPIError(t, "CreateBucket with a public-read ACL", err, "InvalidBucketAclWithObjectOwnership", "BucketOwnerEnforced")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("private-by-acl"), ACL: s3types.BucketCannedACLPrivate}); err != nil {
+		t.Errorf("CreateBucket with the private ACL: %v", err)
+	}
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("locked-bucket"), ObjectLockEnabledForBucket: aws.Bool(true)})
+	wantAPIError(t, "CreateBucket with Object Lock", err, "NotImplemented", "")
+	if _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("locked-bucket")}); err == nil {
+		t.Error("CreateBucket refused for Object Lock made the bucket all the same")
+	}
 
 	// A copy's directive must be COPY or REPLACE.
 	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("two.txt"), CopySource: aws.String("small-answers/one.txt"), MetadataDirective: "MOVE"})

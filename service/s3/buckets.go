@@ -118,6 +118,30 @@ func createBucketKeys(h http.Header, constraint string) *policy.Context {
 	return keys
 }
 
+// checkNewBucketHeaders refuses what a new bucket cannot have: an ACL
+// beside the BucketOwnerEnforced ownership every trustgate bucket has, and
+// the Object Ownership settings and Object Lock trustgate does not
+// implement (note 50).
+func checkNewBucketHeaders(h http.Header) *Error {
+	if strings.EqualFold(h.Get("x-amz-bucket-object-lock-enabled"), "true") {
+		return errorf(http.StatusNotImplemented, "NotImplemented", "A header you provided implies functionality that is not implemented").
+			with("Header", "x-amz-bucket-object-lock-enabled")
+	}
+	switch own := h.Get("x-amz-object-ownership"); own {
+	case "", "BucketOwnerEnforced":
+	case "ObjectWriter", "BucketOwnerPreferred":
+		return errorf(http.StatusNotImplemented, "NotImplemented", "A header you provided implies functionality that is not implemented").
+			with("Header", "x-amz-object-ownership")
+	default:
+		return errorf(http.StatusBadRequest, "InvalidArgument", "Invalid x-amz-object-ownership header: %s", own).
+			with("ArgumentName", "x-amz-object-ownership").with("ArgumentValue", own)
+	}
+	if acl := h.Get("x-amz-acl"); (acl != "" && acl != "private") || hasGrants(h) {
+		return errorf(http.StatusBadRequest, "InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+	}
+	return nil
+}
+
 func (s *Service) createBucket(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
 	if !validBucketName(c.bucket) {
 		return errorf(http.StatusBadRequest, "InvalidBucketName", "The specified bucket is not valid.").with("BucketName", c.bucket)
@@ -146,6 +170,9 @@ func (s *Service) createBucket(ctx context.Context, w http.ResponseWriter, c *Ca
 			"The %s location constraint is incompatible for the region specific endpoint this request was sent to.", region)
 	}
 	if err := s.authorize(ctx, c, "s3:CreateBucket", "arn:aws:s3:::"+c.bucket, nil, createBucketKeys(c.Request.Header, conf.LocationConstraint)); err != nil {
+		return err
+	}
+	if err := checkNewBucketHeaders(c.Request.Header); err != nil {
 		return err
 	}
 	b := &trustgate.Bucket{Name: c.bucket, Account: c.Principal.Account, Region: region, CreatedAt: s.now(), PublicAccessBlock: trustgate.BlockAll}
@@ -393,6 +420,7 @@ func (s *Service) getBucketPolicy(ctx context.Context, w http.ResponseWriter, c 
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("x-amz-request-id", c.RequestID)
+	h.Set("x-amz-id-2", hostID(c.RequestID))
 	w.WriteHeader(http.StatusOK)
 	io.WriteString(w, b.Policy)
 	return nil

@@ -93,6 +93,10 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putPublicAccessBlock, nil
 			case has("tagging"):
 				return s.putBucketTagging, nil
+			case has("ownershipControls"):
+				return s.putOwnershipControls, nil
+			case has("acl"):
+				return s.putBucketACL, nil
 			case !namesSubresource(q, bucketSubresources):
 				return s.createBucket, nil
 			}
@@ -135,6 +139,11 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.deleteBucketTagging, nil
 			case !namesSubresource(q, bucketSubresources):
 				return s.deleteBucket, nil
+			}
+			for sub, action := range deletableSettings {
+				if has(sub) {
+					return s.deleteBucketSetting(action), nil
+				}
 			}
 		case http.MethodPost:
 			if has("delete") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"net/http"
+	"strings"
 )
 
 // Bucket settings trustgate does not let a bucket change: versioning,
@@ -86,4 +87,87 @@ func (s *Service) getBucketSetting(setting bucketSetting) handler {
 		}
 		return writeXML(w, c, http.StatusOK, setting.document)
 	}
+}
+
+// deletableSettings are the settings a bucket's DELETE removes, by their
+// subresource, with the action that authorizes it. trustgate's buckets
+// never have them, so removing one leaves the bucket as it was, and
+// answers as S3 does.
+var deletableSettings = map[string]string{
+	"cors":        "s3:PutBucketCORS",
+	"lifecycle":   "s3:PutLifecycleConfiguration",
+	"website":     "s3:DeleteBucketWebsite",
+	"encryption":  "s3:PutEncryptionConfiguration",
+	"replication": "s3:PutReplicationConfiguration",
+}
+
+// deleteBucketSetting answers the removal of a setting the bucket does
+// not have: 204, once the caller may remove it.
+func (s *Service) deleteBucketSetting(action string) handler {
+	return func(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+		b, err := s.bucketFor(ctx, c)
+		if err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, c, action, b.ARN(), b, nil); err != nil {
+			return err
+		}
+		return writeEmpty(w, c, http.StatusNoContent)
+	}
+}
+
+// putOwnershipControls takes the one Object Ownership trustgate's buckets
+// have, BucketOwnerEnforced (ACLs disabled); the others, which turn ACLs
+// back on, are NotImplemented.
+func (s *Service) putOwnershipControls(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:PutBucketOwnershipControls", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	var conf struct {
+		Rule []struct{ ObjectOwnership string }
+	}
+	if err := readXML(c, &conf); err != nil {
+		return err
+	}
+	if len(conf.Rule) != 1 {
+		return errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+	}
+	switch own := conf.Rule[0].ObjectOwnership; own {
+	case "BucketOwnerEnforced":
+		return writeEmpty(w, c, http.StatusOK)
+	case "ObjectWriter", "BucketOwnerPreferred":
+		return errorf(http.StatusNotImplemented, "NotImplemented", "trustgate's buckets keep ACLs disabled: Object Ownership %s is not implemented", own)
+	default:
+		return errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+	}
+}
+
+// putBucketACL takes only the ACL a bucket with ACLs disabled has, the
+// canned private one; any other is AccessControlListNotSupported.
+func (s *Service) putBucketACL(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, c, "s3:PutBucketAcl", b.ARN(), b, nil); err != nil {
+		return err
+	}
+	if acl := c.Request.Header.Get("x-amz-acl"); acl != "private" || hasGrants(c.Request.Header) {
+		return errorf(http.StatusBadRequest, "AccessControlListNotSupported", "The bucket does not allow ACLs")
+	}
+	return writeEmpty(w, c, http.StatusOK)
+}
+
+// hasGrants tells whether a request grants ACL permissions in headers.
+func hasGrants(h http.Header) bool {
+	for _, k := range createBucketHeaderKeys {
+		if strings.HasPrefix(k.header, "X-Amz-Grant-") && h.Get(k.header) != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -46,6 +46,10 @@ func checkTags(tags []trustgate.Tag, max int, what string) *Error {
 		seen[tag.Key] = true
 	}
 	if len(tags) > max {
+		// S3's two messages differ in more than the kind.
+		if what == "Bucket" {
+			return errorf(http.StatusBadRequest, "BadRequest", "Bucket tag count cannot be greater than %d", max)
+		}
 		return errorf(http.StatusBadRequest, "BadRequest", "%s tags cannot be greater than %d", what, max)
 	}
 	return nil
