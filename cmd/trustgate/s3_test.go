@@ -1307,3 +1307,35 @@ func TestS3WriteLimitsAndAnswers(t *testing.T) {
 		t.Errorf("CompleteMultipartUpload = %+v, %v; want SSE-S3 and the object's URL", done, err)
 	}
 }
+
+// A bucket policy that denies everyone everything cannot lock the owner
+// account's root user out of the policy itself (note 38); it binds every
+// other principal, an administrator of the account included.
+func TestS3RootNotLockedOutOfBucketPolicy(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	root := ts.rootS3()
+	bucket := aws.String("sealed")
+	if _, err := root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	ts.userAllowed(t, "admin", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	admin := ts.userS3(t, "admin")
+	seal := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::sealed","arn:aws:s3:::sealed/*"]}]}`
+	if _, err := root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: bucket, Policy: aws.String(seal)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := admin.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: bucket})
+	wantAPIError(t, "GetBucketPolicy by an administrator under a deny of everything", err, "AccessDenied", "")
+	_, err = admin.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: bucket})
+	wantAPIError(t, "DeleteBucketPolicy by an administrator under a deny of everything", err, "AccessDenied", "")
+	if got, err := root.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: bucket}); err != nil || aws.ToString(got.Policy) != seal {
+		t.Errorf("GetBucketPolicy by the root user under a deny of everything = %v, %v", got, err)
+	}
+	if _, err := root.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: bucket}); err != nil {
+		t.Errorf("DeleteBucketPolicy by the root user under a deny of everything: %v", err)
+	}
+	if _, err := admin.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: bucket}); err != nil {
+		t.Errorf("ListObjectsV2 by the administrator once the policy is gone: %v", err)
+	}
+}

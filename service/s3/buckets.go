@@ -305,10 +305,16 @@ func (s *Service) policyAction(ctx context.Context, c *Call, action string) (*tr
 	if err != nil {
 		return nil, err
 	}
+	decideWith := b
 	if c.Principal.Kind == policy.Root && c.Principal.Account == b.Account {
-		return b, nil
+		// The owner's root user is never locked out of its bucket's policy
+		// by the policy itself: it is decided without it, so that only the
+		// organization's policies may still refuse it (note 38).
+		withoutPolicy := *b
+		withoutPolicy.Policy = ""
+		decideWith = &withoutPolicy
 	}
-	if err := s.authorize(ctx, c, action, b.ARN(), b, nil); err != nil {
+	if err := s.authorize(ctx, c, action, b.ARN(), decideWith, nil); err != nil {
 		return nil, err
 	}
 	if c.Principal.Account != b.Account {
