@@ -23,10 +23,20 @@ type PublicAccessBlock struct {
 	IgnorePublicAcls      bool
 	BlockPublicPolicy     bool
 	RestrictPublicBuckets bool
+	// Set tells a configuration of four false settings, which a bucket
+	// has and reads back, from none at all; a configuration with a true
+	// setting is set whatever this says.
+	Set bool `json:",omitempty"`
 }
 
 // BlockAll is the configuration of a new bucket.
-var BlockAll = PublicAccessBlock{true, true, true, true}
+var BlockAll = PublicAccessBlock{true, true, true, true, true}
+
+// Configured tells whether the bucket has a configuration, as opposed to
+// none since DeletePublicAccessBlock.
+func (p PublicAccessBlock) Configured() bool {
+	return p.Set || p.BlockPublicAcls || p.IgnorePublicAcls || p.BlockPublicPolicy || p.RestrictPublicBuckets
+}
 
 // ARN is the bucket's ARN: S3 ARNs name no region or account.
 func (b *Bucket) ARN() string { return "arn:aws:s3:::" + b.Name }

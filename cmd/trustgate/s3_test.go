@@ -286,9 +286,24 @@ func TestS3PublicAccess(t *testing.T) {
 	if code := anonymous(); code != http.StatusForbidden {
 		t.Errorf("anonymous GET under RestrictPublicBuckets = %d, want 403", code)
 	}
+	// Four false settings are a configuration that reads back; after
+	// DeletePublicAccessBlock there is none.
+	if _, err := c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String("website"), PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
+		BlockPublicAcls: aws.Bool(false), IgnorePublicAcls: aws.Bool(false), BlockPublicPolicy: aws.Bool(false), RestrictPublicBuckets: aws.Bool(false)}}); err != nil {
+		t.Fatal(err)
+	}
+	if code := anonymous(); code != http.StatusOK {
+		t.Errorf("anonymous GET of a public bucket that blocks nothing = %d, want 200", code)
+	}
+	if got, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String("website")}); err != nil ||
+		got.PublicAccessBlockConfiguration == nil || aws.ToBool(got.PublicAccessBlockConfiguration.BlockPublicAcls) {
+		t.Errorf("GetPublicAccessBlock of four false settings = %+v, %v; want them back", got, err)
+	}
 	if _, err := c.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("website")}); err != nil {
 		t.Fatal(err)
 	}
+	_, err = c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String("website")})
+	wantAPIError(t, "GetPublicAccessBlock once deleted", err, "NoSuchPublicAccessBlockConfiguration", "")
 	if code := anonymous(); code != http.StatusOK {
 		t.Errorf("anonymous GET of a public bucket = %d, want 200", code)
 	}

@@ -492,7 +492,7 @@ func (s *Service) putPublicAccessBlock(ctx context.Context, w http.ResponseWrite
 	}
 	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
 		cur.PublicAccessBlock = trustgate.PublicAccessBlock{BlockPublicAcls: conf.BlockPublicAcls, IgnorePublicAcls: conf.IgnorePublicAcls,
-			BlockPublicPolicy: conf.BlockPublicPolicy, RestrictPublicBuckets: conf.RestrictPublicBuckets}
+			BlockPublicPolicy: conf.BlockPublicPolicy, RestrictPublicBuckets: conf.RestrictPublicBuckets, Set: true}
 		return nil
 	}); err != nil {
 		return err
@@ -508,7 +508,7 @@ func (s *Service) getPublicAccessBlock(ctx context.Context, w http.ResponseWrite
 	if err := s.authorize(ctx, c, "s3:GetBucketPublicAccessBlock", b.ARN(), b, nil); err != nil {
 		return err
 	}
-	if b.PublicAccessBlock == (trustgate.PublicAccessBlock{}) {
+	if !b.PublicAccessBlock.Configured() {
 		return errorf(http.StatusNotFound, "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found").with("BucketName", b.Name)
 	}
 	pab := b.PublicAccessBlock
