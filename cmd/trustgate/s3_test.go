@@ -1025,6 +1025,34 @@ func TestS3VersionPermissions(t *testing.T) {
 		t.Errorf("DeleteObject of version null under s3:DeleteObjectVersion: %v", err)
 	}
 	put(t, root, "versioned-asks", "old.txt", "q2")
+
+	// ListObjectVersions lists each object as its one version, null, the
+	// latest; it is s3:ListBucketVersions, not s3:ListBucket.
+	_, err = current.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: bucket})
+	wantAPIError(t, "ListObjectVersions under s3:ListBucket alone", err, "AccessDenied", "s3:ListBucketVersions")
+	var listed []string
+	pages := s3.NewListObjectVersionsPaginator(root, &s3.ListObjectVersionsInput{Bucket: bucket, MaxKeys: aws.Int32(2)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			t.Fatalf("ListObjectVersions: %v", err)
+		}
+		for _, v := range page.Versions {
+			if aws.ToString(v.VersionId) != "null" || !aws.ToBool(v.IsLatest) || aws.ToString(v.ETag) == "" {
+				t.Errorf("version %+v; want null, the latest, with its ETag", v)
+			}
+			listed = append(listed, aws.ToString(v.Key))
+		}
+		if len(page.DeleteMarkers) != 0 {
+			t.Errorf("delete markers %+v in a bucket without versioning", page.DeleteMarkers)
+		}
+	}
+	if want := []string{"copy.txt", "old.txt", "report.txt", "why?versionId=null"}; !slices.Equal(listed, want) {
+		t.Errorf("ListObjectVersions in pages of 2 = %q; want %q", listed, want)
+	}
+	_, err = root.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: bucket, VersionIdMarker: aws.String("null")})
+	wantAPIError(t, "ListObjectVersions with a version marker and no key marker", err, "InvalidArgument", "key marker")
+
 	batch, err = versions.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bucket, Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{{Key: aws.String("old.txt"), VersionId: null}}}})
 	if err != nil || len(batch.Deleted) != 1 || aws.ToString(batch.Deleted[0].VersionId) != "null" {
 		t.Errorf("DeleteObjects of version null under s3:DeleteObjectVersion = %+v, %v", batch, err)

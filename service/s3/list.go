@@ -86,6 +86,12 @@ type commonPrefix struct {
 // listParams reads and authorizes what both listings share: prefix,
 // delimiter, max-keys and encoding-type, with s3:ListBucket's keys.
 func (s *Service) listParams(ctx context.Context, c *Call) (b *trustgate.Bucket, prefix, delimiter string, maxKeys int, encode func(string) string, err *Error) {
+	return s.listParamsFor(ctx, c, "s3:ListBucket")
+}
+
+// listParamsFor is listParams authorized as action, which
+// ListObjectVersions makes s3:ListBucketVersions.
+func (s *Service) listParamsFor(ctx context.Context, c *Call, action string) (b *trustgate.Bucket, prefix, delimiter string, maxKeys int, encode func(string) string, err *Error) {
 	if b, err = s.bucketFor(ctx, c); err != nil {
 		return
 	}
@@ -115,8 +121,70 @@ func (s *Service) listParams(ctx context.Context, c *Call) (b *trustgate.Bucket,
 		keys.Set("s3:delimiter", delimiter)
 	}
 	keys.Set("s3:max-keys", strconv.Itoa(maxKeys))
-	err = s.authorize(ctx, c, "s3:ListBucket", b.ARN(), b, keys)
+	err = s.authorize(ctx, c, action, b.ARN(), b, keys)
 	return
+}
+
+// listObjectVersions lists a bucket without versioning as S3 does: each
+// object is its one version, null, and the latest; there are no delete
+// markers (note 57). The version id marker can only be null, so a page
+// resumes after its key marker.
+func (s *Service) listObjectVersions(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	b, prefix, delimiter, maxKeys, encode, err := s.listParamsFor(ctx, c, "s3:ListBucketVersions")
+	if err != nil {
+		return err
+	}
+	keyMarker, versionMarker := c.query.Get("key-marker"), c.query.Get("version-id-marker")
+	switch {
+	case versionMarker != "" && keyMarker == "":
+		return errorf(http.StatusBadRequest, "InvalidArgument", "A version-id marker cannot be specified without a key marker.").
+			with("ArgumentName", "version-id-marker").with("ArgumentValue", versionMarker)
+	case versionMarker != "" && versionMarker != "null":
+		return errorf(http.StatusBadRequest, "InvalidArgument", "Invalid version id specified").
+			with("ArgumentName", "version-id-marker").with("ArgumentValue", versionMarker)
+	}
+	l, lerr := s.list(ctx, b.Name, prefix, delimiter, keyMarker, maxKeys)
+	if lerr != nil {
+		return internal(lerr)
+	}
+	type version struct {
+		Key          string
+		VersionId    string
+		IsLatest     bool
+		LastModified string
+		ETag         string
+		Size         int64
+		Owner        owner
+		StorageClass string
+	}
+	out := struct {
+		XMLName             xml.Name `xml:"ListVersionsResult"`
+		Xmlns               string   `xml:"xmlns,attr"`
+		Name                string
+		Prefix              string
+		KeyMarker           string
+		VersionIdMarker     string
+		NextKeyMarker       string `xml:",omitempty"`
+		NextVersionIdMarker string `xml:",omitempty"`
+		MaxKeys             int
+		Delimiter           string `xml:",omitempty"`
+		EncodingType        string `xml:",omitempty"`
+		IsTruncated         bool
+		Version             []version
+		CommonPrefixes      []commonPrefix
+	}{Xmlns: Namespace, Name: b.Name, Prefix: encode(prefix), KeyMarker: encode(keyMarker), VersionIdMarker: versionMarker, MaxKeys: maxKeys,
+		Delimiter: encode(delimiter), EncodingType: c.query.Get("encoding-type"), IsTruncated: l.truncated}
+	if l.truncated {
+		out.NextKeyMarker, out.NextVersionIdMarker = encode(l.next), "null"
+	}
+	for _, o := range l.objects {
+		out.Version = append(out.Version, version{Key: encode(o.Key), VersionId: "null", IsLatest: true, LastModified: isoTime(o.LastModified),
+			ETag: o.ETag, Size: o.Size, Owner: owner{ID: CanonicalUserID(b.Account)}, StorageClass: storageClass(o.Headers)})
+	}
+	for _, p := range l.prefixes {
+		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{encode(p)})
+	}
+	return writeXML(w, c, http.StatusOK, out)
 }
 
 func (s *Service) listObjectsV2(ctx context.Context, w http.ResponseWriter, c *Call) *Error {

@@ -118,6 +118,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getBucketACL, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
+			case has("versions"):
+				return s.listObjectVersions, nil
 			case namesSubresource(q, bucketSubresources):
 				if setting, ok := settingOf(q); ok {
 					return s.getBucketSetting(setting), nil
