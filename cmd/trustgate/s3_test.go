@@ -372,6 +372,35 @@ func TestS3BucketErrors(t *testing.T) {
 	if err != nil || len(list.Buckets) != 1 || aws.ToString(list.Buckets[0].Name) != "twice" {
 		t.Errorf("ListBuckets = %+v, %v", list, err)
 	}
+
+	// ListBuckets by prefix and region, in pages.
+	for _, name := range []string{"logs-a", "logs-b", "logs-c", "media"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var names []string
+	pages := s3.NewListBucketsPaginator(c, &s3.ListBucketsInput{Prefix: aws.String("logs-"), MaxBuckets: aws.Int32(2)})
+	for n := 0; pages.HasMorePages(); n++ {
+		page, err := pages.NextPage(ctx)
+		if err != nil || n > 2 {
+			t.Fatalf("ListBuckets page %d: %+v, %v", n, page, err)
+		}
+		if aws.ToString(page.Prefix) != "logs-" {
+			t.Errorf("ListBuckets page %d names prefix %q", n, aws.ToString(page.Prefix))
+		}
+		for _, b := range page.Buckets {
+			names = append(names, aws.ToString(b.Name))
+		}
+	}
+	if want := []string{"logs-a", "logs-b", "logs-c"}; !slices.Equal(names, want) {
+		t.Errorf("ListBuckets of logs- in pages of 2 = %q; want %q", names, want)
+	}
+	if other, err := c.ListBuckets(ctx, &s3.ListBucketsInput{BucketRegion: aws.String("eu-west-1")}); err != nil || len(other.Buckets) != 0 {
+		t.Errorf("ListBuckets in eu-west-1 = %+v, %v; want none", other, err)
+	}
+	_, err = c.ListBuckets(ctx, &s3.ListBucketsInput{MaxBuckets: aws.Int32(0)})
+	wantAPIError(t, "ListBuckets of max-buckets 0", err, "InvalidArgument", "max-buckets")
 }
 
 // Presigned URLs: a PUT and a GET made by a plain HTTP client with the

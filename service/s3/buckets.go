@@ -3,12 +3,14 @@ package s3api
 import (
 	"context"
 	"crypto/md5"
+	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"io"
 	"net/http"
 	"net/netip"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/trustgate/trustgate"
@@ -36,10 +38,37 @@ type owner struct {
 	DisplayName string `xml:",omitempty"`
 }
 
+// maxListedBuckets bounds a page of ListBuckets, and is its page when a
+// request pages without saying how far.
+const maxListedBuckets = 10000
+
+// listBuckets lists the caller's account's buckets by name, those with
+// the prefix and in the region asked for, in pages of max-buckets resumed
+// at the continuation token (note 37).
 func (s *Service) listBuckets(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
 	if err := s.authorize(ctx, c, "s3:ListAllMyBuckets", "*", nil, nil); err != nil {
 		return err
 	}
+	q := c.query
+	limit := maxListedBuckets
+	if v := q.Get("max-buckets"); v != "" {
+		n, perr := strconv.Atoi(v)
+		if perr != nil || n < 1 || n > maxListedBuckets {
+			return errorf(http.StatusBadRequest, "InvalidArgument", "Argument max-buckets must be an integer between 1 and %d", maxListedBuckets).
+				with("ArgumentName", "max-buckets").with("ArgumentValue", v)
+		}
+		limit = n
+	}
+	after := ""
+	if token := q.Get("continuation-token"); token != "" {
+		name, derr := base64.RawURLEncoding.DecodeString(token)
+		if derr != nil || !validBucketName(string(name)) {
+			return errorf(http.StatusBadRequest, "InvalidArgument", "The continuation token provided is incorrect").
+				with("ArgumentName", "continuation-token").with("ArgumentValue", token)
+		}
+		after = string(name)
+	}
+	prefix, region := q.Get("prefix"), q.Get("bucket-region")
 	buckets, err := s.store.Buckets(ctx, c.Principal.Account)
 	if err != nil {
 		return internal(err)
@@ -56,8 +85,17 @@ func (s *Service) listBuckets(ctx context.Context, w http.ResponseWriter, c *Cal
 		Buckets struct {
 			Bucket []bucket
 		}
-	}{Xmlns: Namespace, Owner: owner{ID: CanonicalUserID(c.Principal.Account)}}
+		ContinuationToken string `xml:",omitempty"`
+		Prefix            string `xml:",omitempty"`
+	}{Xmlns: Namespace, Owner: owner{ID: CanonicalUserID(c.Principal.Account)}, Prefix: prefix}
 	for _, b := range buckets {
+		if b.Name <= after || !strings.HasPrefix(b.Name, prefix) || (region != "" && b.Region != region) {
+			continue
+		}
+		if len(out.Buckets.Bucket) == limit {
+			out.ContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(out.Buckets.Bucket[limit-1].Name))
+			break
+		}
 		out.Buckets.Bucket = append(out.Buckets.Bucket, bucket{Name: b.Name, CreationDate: isoTime(b.CreatedAt), BucketRegion: b.Region})
 	}
 	return writeXML(w, c, http.StatusOK, out)
