@@ -297,6 +297,18 @@ func TestChunkedMissingDecodedLength(t *testing.T) {
 	}
 }
 
+// A signed aws-chunked body sent without Content-Length (in HTTP chunks)
+// is MissingContentLength, as S3 answers it (note 61).
+func TestChunkedWithoutContentLength(t *testing.T) {
+	raw := streamingRequest(t, sigv4.StreamingPayload, []byte("abc"), 8192, nil)
+	r := serve(t, raw)
+	r.ContentLength = -1
+	_, err := verifierAt(signTime).Verify(r)
+	if k := kindOf(err); k != "MissingDecodedLength" {
+		t.Fatalf("Verify(no Content-Length) = %s (%v), want MissingDecodedLength", k, err)
+	}
+}
+
 // TestChunkedSmallReads reads the published example one byte at a time.
 func TestChunkedSmallReads(t *testing.T) {
 	key := signingKey(secret, "20130524", "us-east-1", "s3")

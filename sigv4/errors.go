@@ -70,6 +70,9 @@ const (
 	// BodyTooLarge: a body that must be hashed to verify the signature is
 	// larger than Verifier.MaxBodyBytes.
 	BodyTooLarge
+	// TwoMechanisms: an Authorization header and a signature in the query
+	// string at once.
+	TwoMechanisms
 )
 
 var kindNames = [...]string{
@@ -94,6 +97,7 @@ var kindNames = [...]string{
 	ChunkMalformed:        "ChunkMalformed",
 	TrailerMalformed:      "TrailerMalformed",
 	BodyTooLarge:          "BodyTooLarge",
+	TwoMechanisms:         "TwoMechanisms",
 }
 
 func (k Kind) String() string {
@@ -145,6 +149,9 @@ type Error struct {
 
 	// HeadersNotSigned lists the offending headers for that Kind.
 	Headers []string
+
+	// Authorization is the header a TwoMechanisms request sent.
+	Authorization string
 
 	Err error
 }
@@ -277,7 +284,7 @@ func (e *Error) replyQuery() Reply {
 	case MissingAuth:
 		// [common] 403; message [wire] selling-partner-api-docs issue 3081.
 		return Reply{Code: "MissingAuthenticationToken", Status: http.StatusForbidden, Message: msgMissingToken}
-	case UnsupportedAlgorithm, Malformed, MissingDate:
+	case UnsupportedAlgorithm, Malformed, MissingDate, TwoMechanisms:
 		// [common] IncompleteSignature, 400 (SES body in amazonka issue 316).
 		return Reply{Code: "IncompleteSignature", Status: http.StatusBadRequest, Message: e.Detail}
 	case UnknownAccessKey, InvalidToken:
@@ -317,7 +324,7 @@ func (e *Error) replyJSON() Reply {
 	case MissingAuth:
 		// trustgate: API Gateway's wording; no awsJson source found.
 		return Reply{Code: "MissingAuthenticationTokenException", Status: http.StatusBadRequest, Message: "Missing Authentication Token"}
-	case UnsupportedAlgorithm, Malformed, MissingDate:
+	case UnsupportedAlgorithm, Malformed, MissingDate, TwoMechanisms:
 		// [wire] IncompleteSignatureException, 400 (cloud9-sync issue 10).
 		return Reply{Code: "IncompleteSignatureException", Status: http.StatusBadRequest, Message: e.Detail}
 	case UnknownAccessKey, InvalidToken:
@@ -441,7 +448,7 @@ func (e *Error) replyS3() Reply {
 	case BadContentSHA256:
 		// [wire] InvalidArgument, 400, naming the header.
 		return Reply{Code: "InvalidArgument", Status: http.StatusBadRequest,
-			Message: "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.",
+			Message: "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.",
 			Fields:  []Field{{"ArgumentName", "x-amz-content-sha256"}, {"ArgumentValue", e.ClaimedSHA256}}}
 	case ContentSHA256Mismatch:
 		// [s3err] XAmzContentSHA256Mismatch, 400; message and elements as
@@ -462,6 +469,12 @@ func (e *Error) replyS3() Reply {
 	case TrailerMalformed:
 		// [s3err] MalformedTrailerError, 400.
 		return Reply{Code: "MalformedTrailerError", Status: http.StatusBadRequest, Message: "The request contained trailing data that was not well-formed or did not conform to our published schema."}
+	case TwoMechanisms:
+		// [wire] InvalidArgument, 400, naming the header (S3 body quoted in
+		// catalyst/moodle-tool_objectfs issue 303).
+		return Reply{Code: "InvalidArgument", Status: http.StatusBadRequest,
+			Message: "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",
+			Fields:  []Field{{"ArgumentName", "Authorization"}, {"ArgumentValue", e.Authorization}}}
 	case BodyTooLarge:
 		// [s3err] EntityTooLarge, 400 (never raised for S3 by this package).
 		return Reply{Code: "EntityTooLarge", Status: http.StatusBadRequest, Message: "Your proposed upload exceeds the maximum allowed object size."}

@@ -67,6 +67,11 @@ func parseAuth(r *http.Request, a *auth) *Error {
 	*a = auth{expires: -1, query: parseQuery(r.URL.RawQuery)}
 	if h, ok := r.Header["Authorization"]; ok && len(h) > 0 {
 		a.header = h[0]
+		_, presigned := a.param(qAlgorithm)
+		if _, v2 := a.param("Signature"); presigned || v2 {
+			return &Error{Kind: TwoMechanisms, Authorization: h[0],
+				Detail: "Only one auth mechanism allowed: an Authorization header or a signature in the query string."}
+		}
 		return a.parseHeader(r)
 	}
 	if _, ok := a.param(qAlgorithm); ok {

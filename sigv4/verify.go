@@ -355,6 +355,11 @@ func s3Payload(r *http.Request, a *auth, s *Signed) *Error {
 // decodedLength reads x-amz-decoded-content-length, which the signed
 // streaming payloads require; -1 when absent and allowed.
 func decodedLength(r *http.Request, p Payload, presigned bool) (int64, *Error) {
+	if p != PayloadStreamingUnsignedTrailer && r.ContentLength < 0 {
+		// A signed aws-chunked body states its framed length, as S3 wants
+		// (note 61).
+		return -1, &Error{Kind: MissingDecodedLength, Presigned: presigned, Detail: "a signed aws-chunked body needs its Content-Length"}
+	}
 	v := r.Header.Get("X-Amz-Decoded-Content-Length")
 	if v == "" {
 		if p == PayloadStreamingUnsignedTrailer {

@@ -427,6 +427,15 @@ func TestVerifyMalformedPresigned(t *testing.T) {
 			}
 		})
 	}
+	t.Run("and an Authorization header", func(t *testing.T) {
+		c := p.Clone(p.Context())
+		c.URL.RawQuery = raw
+		c.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261122/us-east-1/s3/aws4_request")
+		_, err := verifierAt(signTime).Verify(serve(t, wire(t, c)))
+		if got := kindOf(err); got != "TwoMechanisms" {
+			t.Fatalf("Verify(presigned and a header) = %s (%v), want TwoMechanisms", got, err)
+		}
+	})
 }
 
 func TestVerifyDateHeader(t *testing.T) {
