@@ -153,7 +153,20 @@ type Error struct {
 	// Authorization is the header a TwoMechanisms request sent.
 	Authorization string
 
+	// Token is the session token an InvalidToken or ExpiredToken refused,
+	// which S3 repeats.
+	Token string
+
 	Err error
+}
+
+// tokenFields repeat the refused session token as S3 does, when there is
+// one.
+func (e *Error) tokenFields() []Field {
+	if e.Token == "" {
+		return nil
+	}
+	return []Field{{"Token-0", e.Token}}
 }
 
 func (e *Error) Error() string {
@@ -392,10 +405,11 @@ func (e *Error) replyS3() Reply {
 			Fields:  []Field{{"AWSAccessKeyId", e.AccessKeyID}}}
 	case InvalidToken:
 		// [s3err] InvalidToken, 400.
-		return Reply{Code: "InvalidToken", Status: http.StatusBadRequest, Message: "The provided token is malformed or otherwise invalid."}
+		return Reply{Code: "InvalidToken", Status: http.StatusBadRequest, Message: "The provided token is malformed or otherwise invalid.", Fields: e.tokenFields()}
 	case ExpiredToken:
-		// [s3err] ExpiredToken, 400 (and HADOOP-18353 for the wire status).
-		return Reply{Code: "ExpiredToken", Status: http.StatusBadRequest, Message: "The provided token has expired."}
+		// [s3err] ExpiredToken, 400 (and HADOOP-18353 for the wire status);
+		// the token repeated as Token-0 [wire] (craftcms/aws-s3 issue 182).
+		return Reply{Code: "ExpiredToken", Status: http.StatusBadRequest, Message: "The provided token has expired.", Fields: e.tokenFields()}
 	case SignatureMismatch:
 		// [s3err] SignatureDoesNotMatch, 403; the extra elements are the
 		// ones S3 sends (AWSAccessKeyId, StringToSign, SignatureProvided,

@@ -421,6 +421,9 @@ func lookupError(err error, a *auth) *Error {
 		if c.AccessKeyID == "" {
 			c.AccessKeyID = a.accessKeyID
 		}
+		if c.Kind == InvalidToken || c.Kind == ExpiredToken {
+			c.Token = a.token
+		}
 		return &c
 	}
 	return &Error{Kind: Internal, Presigned: a.presigned, AccessKeyID: a.accessKeyID, Err: err}

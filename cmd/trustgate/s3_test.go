@@ -1411,3 +1411,37 @@ func TestS3RootNotLockedOutOfBucketPolicy(t *testing.T) {
 		t.Errorf("ListObjectsV2 by the administrator once the policy is gone: %v", err)
 	}
 }
+
+// A session token S3 refuses is repeated in the error, as Token-0.
+func TestS3RefusedTokenRepeated(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	ts.userAllowed(t, "dev", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}`)
+	key, err := ts.rootIAM().CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("dev")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, err := ts.stsClient(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey)).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := aws.ToString(session.Credentials.SessionToken) + "x"
+	c := ts.s3Client(aws.ToString(session.Credentials.AccessKeyId), aws.ToString(session.Credentials.SecretAccessKey), forged)
+	var raw []byte
+	_, err = c.ListBuckets(ctx, &s3.ListBucketsInput{}, func(o *s3.Options) {
+		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+			return st.Deserialize.Add(middleware.DeserializeMiddlewareFunc("body", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+				out, md, err := next.HandleDeserialize(ctx, in)
+				if resp, ok := out.RawResponse.(*smithyhttp.Response); ok {
+					raw, _ = io.ReadAll(resp.Body)
+					resp.Body = io.NopCloser(bytes.NewReader(raw))
+				}
+				return out, md, err
+			}), middleware.After)
+		})
+	})
+	wantAPIError(t, "ListBuckets with a forged session token", err, "InvalidToken", "")
+	if !bytes.Contains(raw, []byte("<Token-0>"+forged+"</Token-0>")) {
+		t.Errorf("InvalidToken body = %s; want the token as Token-0", raw)
+	}
+}
