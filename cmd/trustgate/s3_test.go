@@ -1173,6 +1173,11 @@ func TestS3RequestConditionKeys(t *testing.T) {
 	if _, err := builder.ListBuckets(ctx, &s3.ListBucketsInput{}); err != nil {
 		t.Errorf("ListBuckets under s3:ResourceAccount of the caller's account: %v", err)
 	}
+	// EU is eu-west-1 by its old name.
+	if _, err := root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("old-name-eu"),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "EU"}}, inRegion("eu-west-1")); err != nil {
+		t.Errorf("CreateBucket in EU signed for eu-west-1: %v", err)
+	}
 }
 
 // putChunked uploads payload as an aws-chunked body whose checksum comes

@@ -198,6 +198,9 @@ func (s *Service) createBucket(ctx context.Context, w http.ResponseWriter, c *Ca
 		return errorf(http.StatusBadRequest, "InvalidLocationConstraint", "The specified location-constraint is not valid").with("LocationConstraint", region)
 	case region == "":
 		region = DefaultRegion
+	case region == "EU":
+		// The old name of eu-west-1, which S3 still takes.
+		region = "eu-west-1"
 	}
 	if signed := c.Region; signed != "" && signed != region && signed != "aws-global" {
 		if conf.LocationConstraint == "" {
