@@ -207,6 +207,7 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 	if err := s.recordPart(ctx, p); err != nil {
 		return err
 	}
+	setEncryptionOf(w.Header(), u.Headers)
 	return writeXML(w, c, http.StatusOK, struct {
 		XMLName      xml.Name `xml:"CopyPartResult"`
 		Xmlns        string   `xml:"xmlns,attr"`
