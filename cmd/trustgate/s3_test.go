@@ -1450,3 +1450,41 @@ func TestS3RefusedTokenRepeated(t *testing.T) {
 		t.Errorf("InvalidToken body = %s; want the token as Token-0", raw)
 	}
 }
+
+// A bucket policy names only S3's actions, each on a resource it applies
+// to (note 62).
+func TestS3BucketPolicyActions(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	c := ts.rootS3()
+	bucket := aws.String("checked")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	acct := ts.Root.AccountId
+	statement := func(action, resource string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:root"},"Action":` + action + `,"Resource":` + resource + `}]}`
+	}
+	bucketARN, objects, both := `"arn:aws:s3:::checked"`, `"arn:aws:s3:::checked/*"`, `["arn:aws:s3:::checked","arn:aws:s3:::checked/*"]`
+	for _, tc := range []struct{ action, resource, want string }{
+		{`"s3:GetObject"`, bucketARN, "Action does not apply to any resource(s) in statement"},
+		{`["s3:GetObject","s3:ListBucket"]`, objects, "Action does not apply to any resource(s) in statement"},
+		{`"s3:ListAllMyBuckets"`, both, "Action does not apply to any resource(s) in statement"},
+		{`"s3:GetObjekt"`, objects, "Policy has invalid action"},
+		{`"sqs:SendMessage"`, objects, "Policy has invalid action"},
+		{`["s3:GetObject","s3:ListBucket"]`, both, ""},
+		{`"S3:getobject"`, objects, ""},
+		{`"s3:Get*"`, bucketARN, ""},
+		{`"s3:*"`, objects, ""},
+		{`"*"`, bucketARN, ""},
+		{`"s3:ListBucket"`, `"arn:aws:s3:::check*"`, ""},
+	} {
+		_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: bucket, Policy: aws.String(statement(tc.action, tc.resource))})
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("PutBucketPolicy of %s on %s: %v", tc.action, tc.resource, err)
+		case tc.want != "":
+			wantAPIError(t, "PutBucketPolicy of "+tc.action+" on "+tc.resource, err, "MalformedPolicy", tc.want)
+		}
+	}
+}

@@ -394,6 +394,11 @@ func (s *Service) putBucketPolicy(ctx context.Context, w http.ResponseWriter, c 
 	if err := checkPolicyResources(p, b.Name); err != nil {
 		return err
 	}
+	for _, st := range p.Statements {
+		if err := checkPolicyActions(st); err != nil {
+			return err
+		}
+	}
 	if unknown, uerr := s.access.UnknownPrincipal(ctx, p); uerr != nil {
 		return internal(uerr)
 	} else if unknown != "" {
