@@ -97,15 +97,10 @@ func (s *Service) listParamsFor(ctx context.Context, c *Call, action string) (b 
 	}
 	q := c.query
 	prefix, delimiter = q.Get("prefix"), q.Get("delimiter")
-	maxKeys = DefaultMaxKeys
-	if v := q.Get("max-keys"); v != "" {
-		n, perr := strconv.Atoi(v)
-		if perr != nil || n < 0 {
-			err = errorf(http.StatusBadRequest, "InvalidArgument", "Provided max-keys not an integer or within integer range").with("ArgumentName", "max-keys").with("ArgumentValue", v)
-			return
-		}
-		maxKeys = min(n, DefaultMaxKeys)
+	if maxKeys, err = countParam(c, "max-keys", DefaultMaxKeys); err != nil {
+		return
 	}
+	maxKeys = min(maxKeys, DefaultMaxKeys)
 	encode = func(s string) string { return s }
 	switch et := q.Get("encoding-type"); et {
 	case "":
@@ -123,6 +118,21 @@ func (s *Service) listParamsFor(ctx context.Context, c *Call, action string) (b 
 	keys.Set("s3:max-keys", strconv.Itoa(maxKeys))
 	err = s.authorize(ctx, c, action, b.ARN(), b, keys)
 	return
+}
+
+// countParam reads a parameter that counts (max-keys, max-parts,
+// part-number-marker): a whole number from 0, def when absent.
+func countParam(c *Call, name string, def int) (int, *Error) {
+	v := c.query.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, errorf(http.StatusBadRequest, "InvalidArgument", "Provided %s not an integer or within integer range", name).
+			with("ArgumentName", name).with("ArgumentValue", v)
+	}
+	return n, nil
 }
 
 // listObjectVersions lists a bucket without versioning as S3 does: each

@@ -389,22 +389,14 @@ func (s *Service) listParts(ctx context.Context, w http.ResponseWriter, c *Call)
 	if serr != nil {
 		return internal(serr)
 	}
-	maxParts := 1000
-	if v := c.query.Get("max-parts"); v != "" {
-		n, perr := strconv.Atoi(v)
-		if perr != nil || n < 0 {
-			return errorf(http.StatusBadRequest, "InvalidArgument", "Provided max-parts not an integer or within integer range").with("ArgumentName", "max-parts")
-		}
-		maxParts = min(n, 1000)
+	maxParts, err := countParam(c, "max-parts", 1000)
+	if err != nil {
+		return err
 	}
-	marker := 0
-	if v := c.query.Get("part-number-marker"); v != "" {
-		n, perr := strconv.Atoi(v)
-		if perr != nil || n < 0 {
-			return errorf(http.StatusBadRequest, "InvalidArgument", "Provided part-number-marker not an integer or within integer range").
-				with("ArgumentName", "part-number-marker").with("ArgumentValue", v)
-		}
-		marker = n
+	maxParts = min(maxParts, 1000)
+	marker, err := countParam(c, "part-number-marker", 0)
+	if err != nil {
+		return err
 	}
 	type part struct {
 		PartNumber   int
