@@ -446,10 +446,16 @@ func (e *Error) replyS3() Reply {
 				{"ServerTime", e.ServerTime.UTC().Format(time.RFC3339)},
 			}}
 	case PresignNotYetValid:
-		// [wire] AccessDenied "Request is not yet valid", 403 (S3 bodies in
+		// [wire] AccessDenied "Request is not yet valid", 403, with the
+		// request's time in milliseconds since the epoch (as S3 writes it),
+		// when the URL would expire, and the server's time (S3 bodies in
 		// minio issue 2638 and dmjio/s3-signer issue 16).
 		return Reply{Code: "AccessDenied", Status: http.StatusForbidden, Message: "Request is not yet valid",
-			Fields: []Field{{"ServerTime", e.ServerTime.UTC().Format(time.RFC3339)}}}
+			Fields: []Field{
+				{"X-Amz-Date", strconv.FormatInt(e.Time.UnixMilli(), 10)},
+				{"Expires", e.Expires.UTC().Format(time.RFC3339)},
+				{"ServerTime", e.ServerTime.UTC().Format(time.RFC3339)},
+			}}
 	case HeadersNotSigned:
 		// [wire] AccessDenied with a HeadersNotSigned element, 403.
 		return Reply{Code: "AccessDenied", Status: http.StatusForbidden,

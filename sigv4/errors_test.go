@@ -81,7 +81,7 @@ func TestReply(t *testing.T) {
 // TestReplyComplete holds every Kind to a code, a status and a message
 // for every protocol.
 func TestReplyComplete(t *testing.T) {
-	for k := sigv4.Internal; k <= sigv4.BodyTooLarge; k++ {
+	for k := sigv4.Internal; k <= sigv4.TwoMechanisms; k++ { // TwoMechanisms is the last
 		for _, service := range []string{"sts", "iam", "organizations", "s3"} {
 			e := &sigv4.Error{Kind: k, Detail: "detail", S3Detail: "s3 detail"}
 			rep := e.Reply(service)
@@ -92,6 +92,21 @@ func TestReplyComplete(t *testing.T) {
 				t.Errorf("Kind %d has no name", int(k))
 			}
 		}
+	}
+}
+
+// A presigned URL dated in the future names its date as S3 does, in
+// milliseconds since the epoch, beside when it would expire.
+func TestReplyNotYetValid(t *testing.T) {
+	at := time.Date(2016, 9, 9, 10, 9, 35, 0, time.UTC)
+	e := &sigv4.Error{Kind: sigv4.PresignNotYetValid, Time: at, Expires: at.Add(72 * time.Hour), ServerTime: at.Add(-24 * time.Hour)}
+	var got []string
+	for _, f := range e.Reply("s3").Fields {
+		got = append(got, f.Name+"="+f.Value)
+	}
+	want := []string{"X-Amz-Date=1473415775000", "Expires=2016-09-12T10:09:35Z", "ServerTime=2016-09-08T10:09:35Z"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("fields = %v, want %v", got, want)
 	}
 }
 

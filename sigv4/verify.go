@@ -306,11 +306,11 @@ func (v *Verifier) checkTime(a *auth, now time.Time) *Error {
 		}
 		return nil
 	}
+	w := v.presignWindow(a)
 	if a.time.After(now.Add(skew)) {
 		return &Error{Kind: PresignNotYetValid, Presigned: true, RequestTime: a.rawDate, Time: a.time,
-			ServerTime: now, Window: skew}
+			ServerTime: now, Window: skew, Expires: a.time.Add(w)}
 	}
-	w := v.presignWindow(a)
 	if at := a.time.Add(w); now.After(at) {
 		return &Error{Kind: PresignExpired, Presigned: true, RequestTime: a.rawDate, Time: a.time,
 			ServerTime: now, Window: w, Expires: at}
