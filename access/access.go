@@ -241,3 +241,19 @@ func tagMap(tags []trustgate.Tag) map[string]string {
 func DeniedMessage(p *trustgate.Principal, action, resource string, r authz.Result) string {
 	return fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s %s", p.ARN, action, resource, r.Reason(action))
 }
+
+// S3DeniedMessage is DeniedMessage in S3's words, which quote the
+// resource.
+func S3DeniedMessage(p *trustgate.Principal, action, resource string, r authz.Result) string {
+	return DeniedMessage(p, action, `"`+resource+`"`, r)
+}
+
+// SameOrganization tells whether two accounts are members of the
+// organization, so that S3 explains its denials between them.
+func (c *Checker) SameOrganization(ctx context.Context, a, b string) (bool, error) {
+	v, err := c.organization(ctx)
+	if err != nil {
+		return false, err
+	}
+	return v.members[a] != nil && v.members[b] != nil, nil
+}

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -46,8 +48,14 @@ type Caller struct {
 	// Federated is the identity provider a web-identity or SAML session
 	// came from, matched by "Federated" principals.
 	Federated string
-	// CanonicalUser is the S3 canonical user id of the caller's account.
-	CanonicalUser string
+}
+
+// CanonicalUserID is the 64-hex-digit canonical user id S3 shows for an
+// account (the Owner ID of its buckets and objects), which a bucket
+// policy's "CanonicalUser" principal names the account by.
+func CanonicalUserID(account string) string {
+	sum := sha256.Sum256([]byte("trustgate canonical user " + account))
+	return hex.EncodeToString(sum[:])
 }
 
 // PrincipalMatch says how a statement's Principal named the caller; the
@@ -123,9 +131,11 @@ func (p *Principals) match(c *Caller) PrincipalMatch {
 			}
 		}
 	}
-	if c.CanonicalUser != "" {
+	if len(p.Canonical) > 0 && c.Account != "" {
+		// A canonical user id names the account, as its id does.
+		id := CanonicalUserID(c.Account)
 		for _, cu := range p.Canonical {
-			if cu == c.CanonicalUser {
+			if cu == id {
 				best = max(best, AccountMatch)
 			}
 		}

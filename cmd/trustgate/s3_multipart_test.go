@@ -195,7 +195,7 @@ func TestS3UploadPartCopy(t *testing.T) {
 
 	ts.userAllowed(t, "joiner", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::joined/*"}]}`)
 	_, err = copyPart(ts.userS3(t, "joiner"), 3, "")
-	wantAPIError(t, "UploadPartCopy without s3:GetObject on the source", err, "AccessDenied", "s3:GetObject on resource: arn:aws:s3:::sources/raw.bin")
+	wantAPIError(t, "UploadPartCopy without s3:GetObject on the source", err, "AccessDenied", `s3:GetObject on resource: "arn:aws:s3:::sources/raw.bin"`)
 
 	if _, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("joined"), Key: aws.String("copy.bin"), UploadId: up.UploadId,
 		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: parts}}); err != nil {

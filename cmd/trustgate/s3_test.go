@@ -197,7 +197,9 @@ func TestS3AcrossAccounts(t *testing.T) {
 	testerS3 := ts.s3Client(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey), "")
 
 	_, err = get(t, testerS3, "productionapp", "Sunset.jpg")
-	wantAPIError(t, "GetObject across accounts without a bucket policy", err, "AccessDenied", "Access Denied")
+	// Both accounts are the organization's, so S3 explains the denial.
+	wantAPIError(t, "GetObject across accounts without a bucket policy", err, "AccessDenied",
+		`is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::productionapp/Sunset.jpg" because no identity-based policy allows`)
 	// Another account may never read a bucket's policy: without a grant
 	// it is denied, with one it is told the method is not allowed.
 	stagingS3 := ts.rootS3()
@@ -1487,4 +1489,40 @@ func TestS3BucketPolicyActions(t *testing.T) {
 			wantAPIError(t, "PutBucketPolicy of "+tc.action+" on "+tc.resource, err, "MalformedPolicy", tc.want)
 		}
 	}
+}
+
+// A bucket policy may name an account by the canonical user id S3 shows
+// for it (note 38); a condition on a policy variable fixes nothing, so
+// such a statement for everyone is public.
+func TestS3CanonicalUserAndVariablePrincipals(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	_, prod := crossAccount(t, ts)
+	prodS3 := ts.s3Client(prod.AccessKeyId, prod.SecretAccessKey, "")
+	bucket := aws.String("by-canonical-id")
+	if _, err := prodS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, prodS3, "by-canonical-id", "report.txt", "q3")
+	staging := ts.rootS3()
+	owner, err := staging.ListBuckets(ctx, &s3.ListBucketsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	grant := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"CanonicalUser":"` + aws.ToString(owner.Owner.ID) +
+		`"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::by-canonical-id/*"}]}`
+	if _, err := get(t, staging, "by-canonical-id", "report.txt"); err == nil {
+		t.Fatal("GetObject across accounts before any grant succeeded")
+	}
+	if _, err := prodS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: bucket, Policy: aws.String(grant)}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := get(t, staging, "by-canonical-id", "report.txt"); err != nil || got != "q3" {
+		t.Errorf("GetObject by the account a CanonicalUser principal names = %q, %v", got, err)
+	}
+
+	anyoneOfItself := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::by-canonical-id/*",` +
+		`"Condition":{"StringEquals":{"aws:PrincipalAccount":"${aws:PrincipalAccount}"}}}]}`
+	_, err = prodS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: bucket, Policy: aws.String(anyoneOfItself)})
+	wantAPIError(t, "PutBucketPolicy of a statement for everyone fixed by a policy variable", err, "AccessDenied", "BlockPublicPolicy")
 }

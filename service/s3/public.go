@@ -58,12 +58,15 @@ func fixed(conds []policy.Condition) bool {
 	return false
 }
 
-// allFixed reports whether every value is a fixed one: no wildcard, an
-// ArnLike only with wildcards outside the account, and source addresses
-// no broader than /8 (IPv4) or /32 (IPv6).
+// allFixed reports whether every value is a fixed one: no wildcard and no
+// policy variable (which may take any caller's value), an ArnLike only
+// with wildcards outside the account, and source addresses no broader
+// than /8 (IPv4) or /32 (IPv6).
 func allFixed(key, op string, values []string) bool {
 	for _, v := range values {
 		switch {
+		case strings.Contains(v, "${"):
+			return false
 		case key == "aws:sourceip":
 			prefix, err := netip.ParsePrefix(v)
 			if err != nil {

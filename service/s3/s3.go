@@ -7,8 +7,6 @@ package s3api
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net"
 	"net/http"
@@ -333,9 +331,18 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 	if r.Decision == authz.Allow {
 		return nil
 	}
+	// S3 explains a denial within an account or an organization (note 38).
 	msg := "Access Denied"
-	if c.Principal.Kind != policy.Anonymous && (bucket == nil || bucket.Account == c.Principal.Account) {
-		msg = access.DeniedMessage(c.Principal, action, resource, r)
+	explain := c.Principal.Kind != policy.Anonymous && (bucket == nil || bucket.Account == c.Principal.Account)
+	if !explain && c.Principal.Kind != policy.Anonymous {
+		same, oerr := s.access.SameOrganization(ctx, bucket.Account, c.Principal.Account)
+		if oerr != nil {
+			return internal(oerr)
+		}
+		explain = same
+	}
+	if explain {
+		msg = access.S3DeniedMessage(c.Principal, action, resource, r)
 	}
 	e := errorf(http.StatusForbidden, "AccessDenied", "%s", msg)
 	e.denial = authmsg.New(c.Principal, action, resource, r, keys)
@@ -355,12 +362,9 @@ func (s *Service) bucketFor(ctx context.Context, c *Call) (*trustgate.Bucket, *E
 	return b, nil
 }
 
-// CanonicalUserID is the 64-hex-digit canonical user id S3 shows for an
-// account (Owner ID).
-func CanonicalUserID(account string) string {
-	sum := sha256.Sum256([]byte("trustgate canonical user " + account))
-	return hex.EncodeToString(sum[:])
-}
+// CanonicalUserID is the canonical user id S3 shows for an account
+// (Owner ID), by which a bucket policy may name it.
+func CanonicalUserID(account string) string { return policy.CanonicalUserID(account) }
 
 // isoTime formats a time as S3's XML documents do.
 func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
