@@ -1526,3 +1526,44 @@ func TestS3CanonicalUserAndVariablePrincipals(t *testing.T) {
 	_, err = prodS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: bucket, Policy: aws.String(anyoneOfItself)})
 	wantAPIError(t, "PutBucketPolicy of a statement for everyone fixed by a policy variable", err, "AccessDenied", "BlockPublicPolicy")
 }
+
+// Within one account a bucket policy that names a role session grants it
+// past its role's permissions boundary; one that names the role does not
+// (notes 3 and 4), end to end with the SDK.
+func TestS3BucketPolicyPastBoundary(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	acct := ts.Root.AccountId
+	root := ts.rootS3()
+	bucket := aws.String("bounded")
+	if _, err := root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, root, "bounded", "report.txt", "q3")
+	rootIAM := ts.rootIAM()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:root"},"Action":"sts:AssumeRole"}]}`
+	if _, err := rootIAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("Reader"), AssumeRolePolicyDocument: aws.String(trust),
+		PermissionsBoundary: aws.String("arn:aws:iam::aws:policy/IAMReadOnlyAccess")}); err != nil {
+		t.Fatal(err)
+	}
+	ts.userAllowed(t, "assumer", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
+	session, err := ts.userSTS(t, "assumer").AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + acct + ":role/Reader"), RoleSessionName: aws.String("s1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader := ts.sessionS3(session.Credentials)
+	grantTo := func(principal string) {
+		t.Helper()
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::bounded/*"}]}`
+		if _, err := root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: bucket, Policy: aws.String(doc)}); err != nil {
+			t.Fatalf("PutBucketPolicy for %s: %v", principal, err)
+		}
+	}
+	grantTo("arn:aws:iam::" + acct + ":role/Reader")
+	_, err = get(t, reader, "bounded", "report.txt")
+	wantAPIError(t, "GetObject granted to the role, past a boundary that does not allow it", err, "AccessDenied", "permissions boundary")
+	grantTo("arn:aws:sts::" + acct + ":assumed-role/Reader/s1")
+	if got, err := get(t, reader, "bounded", "report.txt"); err != nil || got != "q3" {
+		t.Errorf("GetObject granted to the session itself, past the boundary = %q, %v", got, err)
+	}
+}
