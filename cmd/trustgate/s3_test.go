@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -1565,5 +1566,45 @@ func TestS3BucketPolicyPastBoundary(t *testing.T) {
 	grantTo("arn:aws:sts::" + acct + ":assumed-role/Reader/s1")
 	if got, err := get(t, reader, "bounded", "report.txt"); err != nil || got != "q3" {
 		t.Errorf("GetObject granted to the session itself, past the boundary = %q, %v", got, err)
+	}
+}
+
+// A bucket shared with the whole organization by aws:PrincipalOrgID: not
+// public, so Block Public Access lets it be; another member account's
+// callers read it with an identity policy of their own, anonymous callers
+// never (note 38).
+func TestS3SharedWithTheOrganization(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	_, prod := crossAccount(t, ts)
+	prodS3 := ts.s3Client(prod.AccessKeyId, prod.SecretAccessKey, "")
+	bucket := aws.String("org-shared")
+	if _, err := prodS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, prodS3, "org-shared", "handbook.txt", "welcome")
+	org, err := ts.rootOrg().DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::org-shared/*",` +
+		`"Condition":{"StringEquals":{"aws:PrincipalOrgID":"` + aws.ToString(org.Organization.Id) + `"}}}]}`
+	if _, err := prodS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: bucket, Policy: aws.String(doc)}); err != nil {
+		t.Fatalf("PutBucketPolicy for the organization under BlockPublicPolicy: %v", err)
+	}
+	ts.userAllowed(t, "colleague", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
+	if got, err := get(t, ts.userS3(t, "colleague"), "org-shared", "handbook.txt"); err != nil || got != "welcome" {
+		t.Errorf("GetObject by another member account's user = %q, %v", got, err)
+	}
+	ts.newUser(t, "stranger")
+	_, err = get(t, ts.userS3(t, "stranger"), "org-shared", "handbook.txt")
+	wantAPIError(t, "GetObject by a member account's user without an identity policy", err, "AccessDenied", "")
+	resp, err := http.Get(ts.Endpoint + "/org-shared/handbook.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("anonymous GET of a bucket shared with the organization = %d, want 403", resp.StatusCode)
 	}
 }
