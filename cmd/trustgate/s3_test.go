@@ -1526,6 +1526,11 @@ func TestS3CanonicalUserAndVariablePrincipals(t *testing.T) {
 		`"Condition":{"StringEquals":{"aws:PrincipalAccount":"${aws:PrincipalAccount}"}}}]}`
 	_, err = prodS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: bucket, Policy: aws.String(anyoneOfItself)})
 	wantAPIError(t, "PutBucketPolicy of a statement for everyone fixed by a policy variable", err, "AccessDenied", "BlockPublicPolicy")
+	// ...IfExists holds for anonymous callers, who have no organization.
+	ifInOrg := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::by-canonical-id/*",` +
+		`"Condition":{"StringEqualsIfExists":{"aws:PrincipalOrgID":"o-abcdefghij"}}}]}`
+	_, err = prodS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: bucket, Policy: aws.String(ifInOrg)})
+	wantAPIError(t, "PutBucketPolicy of a statement for everyone fixed only IfExists", err, "AccessDenied", "BlockPublicPolicy")
 }
 
 // Within one account a bucket policy that names a role session grants it

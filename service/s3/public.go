@@ -46,8 +46,11 @@ func isPublic(p *policy.Policy) bool {
 // origin to known values.
 func fixed(conds []policy.Condition) bool {
 	for _, c := range conds {
+		// An ...IfExists operator holds for a caller without the key, an
+		// anonymous one among them: it fixes nothing, nor does a set
+		// operator (ForAnyValue:, ForAllValues:).
 		key := strings.ToLower(c.Key)
-		op := strings.TrimSuffix(strings.ToLower(c.Operator), "ifexists")
+		op := strings.ToLower(c.Operator)
 		if strings.Contains(op, ":") || !fixingKeys[key] || !fixingOperators[op] || len(c.Values) == 0 {
 			continue
 		}
