@@ -47,10 +47,14 @@ func isPublic(p *policy.Policy) bool {
 func fixed(conds []policy.Condition) bool {
 	for _, c := range conds {
 		// An ...IfExists operator holds for a caller without the key, an
-		// anonymous one among them: it fixes nothing, nor does a set
-		// operator (ForAnyValue:, ForAllValues:).
+		// anonymous one among them: it fixes nothing but aws:SourceIp,
+		// which every request has. Nor does a set operator (ForAnyValue:,
+		// ForAllValues:).
 		key := strings.ToLower(c.Key)
-		op := strings.ToLower(c.Operator)
+		op, ifExists := strings.CutSuffix(strings.ToLower(c.Operator), "ifexists")
+		if ifExists && key != "aws:sourceip" {
+			continue
+		}
 		if strings.Contains(op, ":") || !fixingKeys[key] || !fixingOperators[op] || len(c.Values) == 0 {
 			continue
 		}
