@@ -330,8 +330,8 @@ func TestServiceControlPolicies(t *testing.T) {
 	}
 	elsewhere := s3.New(s3.Options{Region: "eu-west-1", BaseEndpoint: aws.String(ts.Endpoint), UsePathStyle: true, HTTPClient: &http.Client{Timeout: 10 * time.Second},
 		Credentials: credentials.NewStaticCredentialsProvider(aws.ToString(creds.AccessKeyId), aws.ToString(creds.SecretAccessKey), aws.ToString(creds.SessionToken))})
-	_, err = get(t, elsewhere, "dev-data", "k")
-	wantAPIError(t, "GetObject signed for eu-west-1 under the region SCP", err, "AccessDenied", "")
+	_, err = elsewhere.ListBuckets(ctx, &s3.ListBucketsInput{})
+	wantAPIError(t, "ListBuckets signed for eu-west-1 under the region SCP", err, "AccessDenied", "")
 	// The guardrail every organization has: members may not leave. Nor
 	// may the management account, with an error of its own (note 47).
 	_, err = org.LeaveOrganization(ctx, &organizations.LeaveOrganizationInput{})

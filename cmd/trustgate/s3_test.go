@@ -1613,3 +1613,61 @@ func TestS3SharedWithTheOrganization(t *testing.T) {
 		t.Errorf("anonymous GET of a bucket shared with the organization = %d, want 403", resp.StatusCode)
 	}
 }
+
+// A request signed for another region than its bucket's is refused,
+// naming the bucket's region, which the CLI and boto3 sign again for;
+// HeadBucket and GetBucketLocation answer any region, and a copy may
+// read a bucket of another region (note 63).
+func TestS3SigningRegion(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	east := ts.rootS3()
+	west := s3.New(east.Options(), func(o *s3.Options) { o.Region = "eu-west-1" })
+	if _, err := east.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("in-the-east")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := west.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("in-the-west"),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, east, "in-the-east", "a.txt", "east")
+
+	var raw []byte
+	capture := func(o *s3.Options) {
+		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+			return st.Deserialize.Add(middleware.DeserializeMiddlewareFunc("body", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+				out, md, err := next.HandleDeserialize(ctx, in)
+				if resp, ok := out.RawResponse.(*smithyhttp.Response); ok {
+					raw, _ = io.ReadAll(resp.Body)
+					resp.Body = io.NopCloser(bytes.NewReader(raw))
+				}
+				return out, md, err
+			}), middleware.After)
+		})
+	}
+	_, err := west.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("in-the-east"), Key: aws.String("a.txt")}, capture)
+	wantAPIError(t, "GetObject of a us-east-1 bucket signed for eu-west-1", err, "AuthorizationHeaderMalformed", "the region 'eu-west-1' is wrong; expecting 'us-east-1'")
+	if !bytes.Contains(raw, []byte("<Region>us-east-1</Region>")) {
+		t.Errorf("AuthorizationHeaderMalformed body = %s; want the bucket's Region", raw)
+	}
+	if loc, err := west.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String("in-the-east")}); err != nil || loc.LocationConstraint != "" {
+		t.Errorf("GetBucketLocation signed for another region = %+v, %v", loc, err)
+	}
+	// The copy is the destination's request: its source may be anywhere.
+	if _, err := west.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("in-the-west"), Key: aws.String("a.txt"), CopySource: aws.String("in-the-east/a.txt")}); err != nil {
+		t.Errorf("CopyObject from us-east-1 into eu-west-1, signed for eu-west-1: %v", err)
+	}
+	presigned, err := s3.NewPresignClient(west).PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("in-the-east"), Key: aws.String("a.txt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(presigned.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || !bytes.Contains(body, []byte("<Code>AuthorizationQueryParametersError</Code>")) {
+		t.Errorf("presigned GET signed for another region = %d %s; want 400 AuthorizationQueryParametersError", resp.StatusCode, body)
+	}
+}

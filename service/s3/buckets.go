@@ -288,13 +288,17 @@ func readBody(c *Call, limit int) ([]byte, *Error) {
 }
 
 func (s *Service) headBucket(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.lookupBucket(ctx, c)
 	if err != nil {
 		return err
 	}
 	// The bucket's region comes whatever the caller may do with it, a
-	// denial included, as S3 sends it.
+	// denial or a request signed for another region included, as S3
+	// sends it: the SDKs find a bucket's region so.
 	w.Header().Set("x-amz-bucket-region", b.Region)
+	if err := checkRegion(c, b); err != nil {
+		return err
+	}
 	if err := s.authorize(ctx, c, "s3:ListBucket", b.ARN(), b, nil); err != nil {
 		return err
 	}
@@ -319,7 +323,7 @@ func (s *Service) deleteBucket(ctx context.Context, w http.ResponseWriter, c *Ca
 }
 
 func (s *Service) getBucketLocation(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.lookupBucket(ctx, c)
 	if err != nil {
 		return err
 	}

@@ -819,7 +819,7 @@ func sourceCall(c *Call) (*Call, *Error) {
 		return nil, err
 	}
 	src := *c
-	src.bucket, src.key, src.query = bucket, key, url.Values{}
+	src.bucket, src.key, src.query, src.copySource = bucket, key, url.Values{}, true
 	if version != nil {
 		src.query["versionId"] = version
 	}

@@ -51,6 +51,9 @@ type Call struct {
 
 	bucket, key string
 	query       url.Values
+	// copySource marks the call on a copy's source, whose bucket may be
+	// in another region than the one the request was signed for.
+	copySource bool
 }
 
 // Serve answers the call on w. It returns the error it answered with,
@@ -352,6 +355,22 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 // bucketFor looks up the call's bucket; a bucket that does not exist is
 // NoSuchBucket before any authorization, as S3 answers.
 func (s *Service) bucketFor(ctx context.Context, c *Call) (*trustgate.Bucket, *Error) {
+	b, err := s.lookupBucket(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if !c.copySource {
+		if err := checkRegion(c, b); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// lookupBucket is bucketFor without the signing region's check, for the
+// calls S3 answers whatever region they were signed for (HeadBucket,
+// which names the bucket's region, and GetBucketLocation).
+func (s *Service) lookupBucket(ctx context.Context, c *Call) (*trustgate.Bucket, *Error) {
 	b, err := s.store.Bucket(ctx, c.bucket)
 	if errors.Is(err, trustgate.ErrNotFound) {
 		return nil, noSuchBucket(c.bucket)
@@ -360,6 +379,26 @@ func (s *Service) bucketFor(ctx context.Context, c *Call) (*trustgate.Bucket, *E
 		return nil, internal(err)
 	}
 	return b, nil
+}
+
+// checkRegion refuses a request signed for another region than its
+// bucket's, naming the bucket's, as S3 does (note 63); the SDKs that
+// follow it sign again for that region. An unsigned request has no
+// region to be wrong.
+func checkRegion(c *Call, b *trustgate.Bucket) *Error {
+	signed := c.Region
+	if signed == "aws-global" {
+		signed = DefaultRegion
+	}
+	if c.Signed == nil || signed == "" || signed == b.Region {
+		return nil
+	}
+	if c.Signed.Presigned {
+		return errorf(http.StatusBadRequest, "AuthorizationQueryParametersError",
+			"Error parsing the X-Amz-Credential parameter; the region '%s' is wrong; expecting '%s'", c.Region, b.Region).with("Region", b.Region)
+	}
+	return errorf(http.StatusBadRequest, "AuthorizationHeaderMalformed",
+		"The authorization header is malformed; the region '%s' is wrong; expecting '%s'", c.Region, b.Region).with("Region", b.Region)
 }
 
 // CanonicalUserID is the canonical user id S3 shows for an account
