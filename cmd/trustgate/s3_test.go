@@ -59,6 +59,30 @@ func put(t *testing.T, c *s3.Client, bucket, key, body string) {
 	}
 }
 
+// rawAnswer records the HTTP answer to an SDK call, which the SDK keeps
+// to itself on an error: its status, headers and body (left for the SDK
+// to read too).
+type rawAnswer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// record is an s3 option that fills a in.
+func (a *rawAnswer) record(o *s3.Options) {
+	o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+		return st.Deserialize.Add(middleware.DeserializeMiddlewareFunc("rawAnswer", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+			out, md, err := next.HandleDeserialize(ctx, in)
+			if resp, ok := out.RawResponse.(*smithyhttp.Response); ok {
+				a.status, a.header = resp.StatusCode, resp.Header
+				a.body, _ = io.ReadAll(resp.Body)
+				resp.Body = io.NopCloser(bytes.NewReader(a.body))
+			}
+			return out, md, err
+		}), middleware.After)
+	})
+}
+
 func get(t *testing.T, c *s3.Client, bucket, key string) (string, error) {
 	t.Helper()
 	out, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
@@ -934,22 +958,11 @@ func TestS3SmallAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var status int
-	var region string
+	var answer rawAnswer
 	outsider := ts.s3Client(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey), "")
-	_, err = outsider.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: bucket}, func(o *s3.Options) {
-		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
-			return st.Deserialize.Add(middleware.DeserializeMiddlewareFunc("region", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
-				out, md, err := next.HandleDeserialize(ctx, in)
-				if resp, ok := out.RawResponse.(*smithyhttp.Response); ok {
-					status, region = resp.StatusCode, resp.Header.Get("X-Amz-Bucket-Region")
-				}
-				return out, md, err
-			}), middleware.After)
-		})
-	})
-	if err == nil || status != http.StatusForbidden || region != "us-east-1" {
-		t.Errorf("HeadBucket by an outsider = %d, region %q, %v; want 403 naming us-east-1", status, region, err)
+	_, err = outsider.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: bucket}, answer.record)
+	if region := answer.header.Get("X-Amz-Bucket-Region"); err == nil || answer.status != http.StatusForbidden || region != "us-east-1" {
+		t.Errorf("HeadBucket by an outsider = %d, region %q, %v; want 403 naming us-east-1", answer.status, region, err)
 	}
 }
 
@@ -1435,22 +1448,11 @@ func TestS3RefusedTokenRepeated(t *testing.T) {
 	}
 	forged := aws.ToString(session.Credentials.SessionToken) + "x"
 	c := ts.s3Client(aws.ToString(session.Credentials.AccessKeyId), aws.ToString(session.Credentials.SecretAccessKey), forged)
-	var raw []byte
-	_, err = c.ListBuckets(ctx, &s3.ListBucketsInput{}, func(o *s3.Options) {
-		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
-			return st.Deserialize.Add(middleware.DeserializeMiddlewareFunc("body", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
-				out, md, err := next.HandleDeserialize(ctx, in)
-				if resp, ok := out.RawResponse.(*smithyhttp.Response); ok {
-					raw, _ = io.ReadAll(resp.Body)
-					resp.Body = io.NopCloser(bytes.NewReader(raw))
-				}
-				return out, md, err
-			}), middleware.After)
-		})
-	})
+	var answer rawAnswer
+	_, err = c.ListBuckets(ctx, &s3.ListBucketsInput{}, answer.record)
 	wantAPIError(t, "ListBuckets with a forged session token", err, "InvalidToken", "")
-	if !bytes.Contains(raw, []byte("<Token-0>"+forged+"</Token-0>")) {
-		t.Errorf("InvalidToken body = %s; want the token as Token-0", raw)
+	if !bytes.Contains(answer.body, []byte("<Token-0>"+forged+"</Token-0>")) {
+		t.Errorf("InvalidToken body = %s; want the token as Token-0", answer.body)
 	}
 }
 
@@ -1632,23 +1634,15 @@ func TestS3SigningRegion(t *testing.T) {
 	}
 	put(t, east, "in-the-east", "a.txt", "east")
 
-	var raw []byte
-	capture := func(o *s3.Options) {
-		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
-			return st.Deserialize.Add(middleware.DeserializeMiddlewareFunc("body", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
-				out, md, err := next.HandleDeserialize(ctx, in)
-				if resp, ok := out.RawResponse.(*smithyhttp.Response); ok {
-					raw, _ = io.ReadAll(resp.Body)
-					resp.Body = io.NopCloser(bytes.NewReader(raw))
-				}
-				return out, md, err
-			}), middleware.After)
-		})
-	}
-	_, err := west.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("in-the-east"), Key: aws.String("a.txt")}, capture)
+	var answer, head rawAnswer
+	_, err := west.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("in-the-east"), Key: aws.String("a.txt")}, answer.record)
 	wantAPIError(t, "GetObject of a us-east-1 bucket signed for eu-west-1", err, "AuthorizationHeaderMalformed", "the region 'eu-west-1' is wrong; expecting 'us-east-1'")
-	if !bytes.Contains(raw, []byte("<Region>us-east-1</Region>")) {
-		t.Errorf("AuthorizationHeaderMalformed body = %s; want the bucket's Region", raw)
+	if !bytes.Contains(answer.body, []byte("<Region>us-east-1</Region>")) {
+		t.Errorf("AuthorizationHeaderMalformed body = %s; want the bucket's Region", answer.body)
+	}
+	_, err = west.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("in-the-east")}, head.record)
+	if region := head.header.Get("X-Amz-Bucket-Region"); err == nil || head.status != http.StatusBadRequest || region != "us-east-1" {
+		t.Errorf("HeadBucket signed for another region = %d, region %q, %v; want 400 naming us-east-1", head.status, region, err)
 	}
 	if loc, err := west.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String("in-the-east")}); err != nil || loc.LocationConstraint != "" {
 		t.Errorf("GetBucketLocation signed for another region = %+v, %v", loc, err)
