@@ -295,9 +295,10 @@ type Store interface {
 	// UpdateBucket changes a bucket's policy, public access block and
 	// tags to what change makes of them. Returns ErrNotFound.
 	UpdateBucket(ctx context.Context, name string, change func(*trustgate.Bucket) error) error
-	// DeleteBucket removes a bucket. Returns ErrNotFound, or ErrConflict
-	// while it holds objects or multipart uploads.
-	DeleteBucket(ctx context.Context, name string) error
+	// DeleteBucket removes a bucket, and the multipart uploads in progress
+	// in it, whose parts it returns for their blobs. Returns ErrNotFound,
+	// or ErrConflict while it holds objects.
+	DeleteBucket(ctx context.Context, name string) (aborted []*trustgate.Part, err error)
 	// PutObject adds or replaces an object, if the object it would
 	// replace meets cond, and returns the one it replaced (its bucket,
 	// key, ETag and blob), nil if none, whose blob the caller may then

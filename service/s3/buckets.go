@@ -313,11 +313,16 @@ func (s *Service) deleteBucket(ctx context.Context, w http.ResponseWriter, c *Ca
 	if err := s.authorize(ctx, c, "s3:DeleteBucket", b.ARN(), b, nil); err != nil {
 		return err
 	}
-	if err := s.store.DeleteBucket(ctx, b.Name); err != nil {
-		if errors.Is(err, trustgate.ErrConflict) {
+	// Uploads in progress do not keep a bucket: they end with it (note 39).
+	aborted, derr := s.store.DeleteBucket(ctx, b.Name)
+	if derr != nil {
+		if errors.Is(derr, trustgate.ErrConflict) {
 			return errorf(http.StatusConflict, "BucketNotEmpty", "The bucket you tried to delete is not empty").with("BucketName", b.Name)
 		}
-		return storeError(err, c)
+		return storeError(derr, c)
+	}
+	for _, p := range aborted {
+		s.blobs.Remove(p.Blob)
 	}
 	return writeEmpty(w, c, http.StatusNoContent)
 }

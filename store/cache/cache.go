@@ -207,7 +207,7 @@ func (s *Store) UpdateBucket(ctx context.Context, name string, change func(*trus
 }
 
 // DeleteBucket implements store.Store.
-func (s *Store) DeleteBucket(ctx context.Context, name string) error {
+func (s *Store) DeleteBucket(ctx context.Context, name string) ([]*trustgate.Part, error) {
 	defer s.forget(func() { delete(s.buckets, name) })
 	return s.Store.DeleteBucket(ctx, name)
 }

@@ -86,17 +86,30 @@ func (s *DB) UpdateBucket(ctx context.Context, name string, change func(*trustga
 }
 
 // DeleteBucket implements store.Store.
-func (s *DB) DeleteBucket(ctx context.Context, name string) error {
-	return s.tx(ctx, func(tx conn) error {
+func (s *DB) DeleteBucket(ctx context.Context, name string) (aborted []*trustgate.Part, err error) {
+	err = s.tx(ctx, func(tx conn) error {
+		aborted = nil // a retried transaction starts again
 		if err := noDependents(ctx, tx, "bucket "+name, "objects", `SELECT count(*) FROM (SELECT 1 FROM objects WHERE bucket = ? LIMIT 1)`, name); err != nil {
 			return err
 		}
-		if err := noDependents(ctx, tx, "bucket "+name, "multipart uploads", `SELECT count(*) FROM uploads WHERE bucket = ?`, name); err != nil {
+		ids, err := queryAll(ctx, tx, func(row interface{ Scan(...any) error }) (string, error) {
+			var id string
+			return id, row.Scan(&id)
+		}, `SELECT id FROM uploads WHERE bucket = ?`, name)
+		if err != nil {
 			return err
+		}
+		for _, id := range ids {
+			parts, err := endUpload(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			aborted = append(aborted, parts...)
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM buckets WHERE name = ?`, name)
 		return affected(res, err, "bucket "+name)
 	})
+	return aborted, err
 }
 
 const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob, tags, part_sizes`
