@@ -1316,6 +1316,12 @@ func TestS3RequestBodies(t *testing.T) {
 	if status, body := ts.sendHeaders(t, root, "s3", http.MethodPut, "/bodies?tagging", http.Header{"X-Amz-Checksum-Crc32": {"AAAAAA=="}}, tagging); status != 400 || !strings.Contains(body, "BadDigest") {
 		t.Errorf("PutBucketTagging with the CRC32 of another body = %d %s; want 400 BadDigest", status, body)
 	}
+	// ... and a checksum in a trailer holds for them as for objects.
+	crc := crc32.NewIEEE()
+	crc.Write([]byte(tagging))
+	if status, body := ts.putChunked(t, root, "/bodies?tagging", tagging, "x-amz-checksum-crc32", base64.StdEncoding.EncodeToString(crc.Sum(nil))); status != 204 {
+		t.Errorf("PutBucketTagging streamed with its CRC32 in a trailer = %d %s", status, body)
+	}
 
 	// A body that is not the one signed is refused as S3 refuses it, for
 	// an object and a configuration alike, with both hashes named.

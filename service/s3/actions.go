@@ -172,27 +172,29 @@ func resourceKinds(resources []string) actionKind {
 }
 
 // globMatch matches s against a pattern of * (any run) and ? (any one
-// byte), as policies match action names.
+// byte), as policies match action names. On a mismatch it backs up only
+// to the last star, so a pattern of many stars costs no more than one.
 func globMatch(pattern, s string) bool {
-	for len(pattern) > 0 {
-		switch pattern[0] {
-		case '*':
-			for i := len(s); i >= 0; i-- {
-				if globMatch(pattern[1:], s[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if s == "" {
-				return false
-			}
+	p, i := 0, 0
+	star, resume := -1, 0 // the last star seen, and where in s it took over
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && pattern[p] == '*':
+			star, resume = p, i
+			p++
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case star >= 0:
+			// The last star takes one more byte.
+			resume++
+			p, i = star+1, resume
 		default:
-			if s == "" || s[0] != pattern[0] {
-				return false
-			}
+			return false
 		}
-		pattern, s = pattern[1:], s[1:]
 	}
-	return s == ""
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
 }

@@ -281,7 +281,11 @@ func readBody(c *Call, limit int) ([]byte, *Error) {
 	for _, h := range hashes(sums) {
 		h.Write(body)
 	}
-	if _, err := verify(sums, nil); err != nil {
+	var trailers http.Header // read with the body, when it had any
+	if c.Signed != nil {
+		trailers = c.Signed.Trailers()
+	}
+	if _, err := verify(sums, trailers); err != nil {
 		return nil, err
 	}
 	return body, nil

@@ -194,6 +194,9 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 	if err != nil {
 		return err
 	}
+	if length > MaxPutBytes {
+		return errorf(http.StatusBadRequest, "InvalidRequest", "The specified copy source is larger than the maximum allowable size for a copy source: %d", MaxPutBytes)
+	}
 	body, closer, ferr := s.openBody(src)
 	if ferr != nil {
 		return internal(ferr)

@@ -41,6 +41,30 @@ func checkKeyLength(key string) *Error {
 var storedHeaders = []string{"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires",
 	"X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "X-Amz-Storage-Class"}
 
+// errPastLimit is a body of no declared length read past MaxPutBytes.
+var errPastLimit = errors.New("the body is larger than an object may be")
+
+// cappedReader reads r until left bytes are gone, and fails past them.
+type cappedReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left < 0 {
+		return 0, errPastLimit
+	}
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1] // one byte more, to see a body that goes on
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		return n, errPastLimit
+	}
+	return n, err
+}
+
 // copyOwnHeaders are the stored headers a copy takes from its own
 // request alone.
 var copyOwnHeaders = setOf("X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "X-Amz-Storage-Class")
@@ -192,12 +216,20 @@ func (s *Service) writeBody(c *Call, o *trustgate.Object, sums []*checksum, inli
 		return nil, errorf(http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.").
 			with("ProposedSize", strconv.FormatInt(size, 10)).with("MaxSizeAllowed", strconv.FormatInt(MaxPutBytes, 10))
 	}
+	if size < 0 {
+		// A body of no declared length is cut off where S3's limit is.
+		body = &cappedReader{r: body, left: MaxPutBytes}
+	}
 	var blob *blobs.Written
 	var err error
 	if inline {
 		blob, err = s.blobs.PutSmall(body, MaxInlineBody, size, hashes(sums)...)
 	} else {
 		blob, err = s.blobs.Put(body, hashes(sums)...)
+	}
+	if errors.Is(err, errPastLimit) {
+		return nil, errorf(http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.").
+			with("MaxSizeAllowed", strconv.FormatInt(MaxPutBytes, 10))
 	}
 	if err != nil {
 		return nil, blobError(err)

@@ -143,9 +143,9 @@ func (s *Service) route(c *Call) (handler, *Error) {
 			case !namesSubresource(q, bucketSubresources):
 				return s.deleteBucket, nil
 			}
-			for sub, action := range deletableSettings {
+			for _, sub := range deletableOrder {
 				if has(sub) {
-					return s.deleteBucketSetting(action), nil
+					return s.deleteBucketSetting(deletableSettings[sub]), nil
 				}
 			}
 		case http.MethodPost:
@@ -310,7 +310,7 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 	if req.ResourceAccount != "" {
 		keys.Set("s3:ResourceAccount", req.ResourceAccount)
 	}
-	if v := c.Request.Header["X-Amz-Content-Sha256"]; len(v) > 0 && v[0] != "" {
+	if v := c.Request.Header["X-Amz-Content-Sha256"]; c.Signed != nil && len(v) > 0 && v[0] != "" {
 		keys.Set("s3:x-amz-content-sha256", v[0])
 	}
 	if c.Signed != nil {
@@ -367,9 +367,9 @@ func (s *Service) bucketFor(ctx context.Context, c *Call) (*trustgate.Bucket, *E
 	return b, nil
 }
 
-// lookupBucket is bucketFor without the signing region's check, for the
-// calls S3 answers whatever region they were signed for (HeadBucket,
-// which names the bucket's region, and GetBucketLocation).
+// lookupBucket is bucketFor without the signing region's check: for
+// GetBucketLocation, which S3 answers whatever region it was signed for,
+// and HeadBucket, which names the bucket's region before it checks.
 func (s *Service) lookupBucket(ctx context.Context, c *Call) (*trustgate.Bucket, *Error) {
 	b, err := s.store.Bucket(ctx, c.bucket)
 	if errors.Is(err, trustgate.ErrNotFound) {

@@ -101,6 +101,10 @@ var deletableSettings = map[string]string{
 	"replication": "s3:PutReplicationConfiguration",
 }
 
+// deletableOrder is the order in which a DELETE's subresource is looked
+// for, so that one naming two is always routed alike.
+var deletableOrder = []string{"cors", "encryption", "lifecycle", "replication", "website"}
+
 // deleteBucketSetting answers the removal of a setting the bucket does
 // not have: 204, once the caller may remove it.
 func (s *Service) deleteBucketSetting(action string) handler {
