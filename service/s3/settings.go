@@ -150,8 +150,9 @@ func (s *Service) putOwnershipControls(ctx context.Context, w http.ResponseWrite
 	}
 }
 
-// putBucketACL takes only the ACL a bucket with ACLs disabled has, the
-// canned private one; any other is AccessControlListNotSupported.
+// putBucketACL refuses every ACL, the canned private one included, as S3
+// refuses them on a bucket whose ACLs are disabled, once the caller may
+// set one.
 func (s *Service) putBucketACL(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
 	b, err := s.bucketFor(ctx, c)
 	if err != nil {
@@ -160,10 +161,7 @@ func (s *Service) putBucketACL(ctx context.Context, w http.ResponseWriter, c *Ca
 	if err := s.authorize(ctx, c, "s3:PutBucketAcl", b.ARN(), b, nil); err != nil {
 		return err
 	}
-	if acl := c.Request.Header.Get("x-amz-acl"); acl != "private" || hasGrants(c.Request.Header) {
-		return errorf(http.StatusBadRequest, "AccessControlListNotSupported", "The bucket does not allow ACLs")
-	}
-	return writeEmpty(w, c, http.StatusOK)
+	return errorf(http.StatusBadRequest, "AccessControlListNotSupported", "The bucket does not allow ACLs")
 }
 
 // hasGrants tells whether a request grants ACL permissions in headers.
