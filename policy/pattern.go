@@ -122,6 +122,14 @@ func classify(elems []elem) simpleKind {
 	return complexPattern
 }
 
+// MatchAction reports whether action matches pattern as a policy's
+// Action element matches it: * and ? are wildcards, and case does not
+// matter. For the callers that check actions outside an evaluation.
+func MatchAction(pattern, action string) bool {
+	p := compilePattern(pattern, true, false)
+	return p.match(action, true, nil)
+}
+
 // match reports whether s matches the pattern. fold makes the comparison
 // case-insensitive. Variables are looked up in ctx; a variable that is
 // absent, or has several values, and has no default makes the match fail.

@@ -142,7 +142,7 @@ func actionKinds(action string) (actionKind, bool) {
 	}
 	var kinds actionKind
 	for known, kind := range s3Actions {
-		if globMatch(action, known) {
+		if policy.MatchAction(action, known) {
 			kinds |= kind
 		}
 	}
@@ -169,32 +169,4 @@ func resourceKinds(resources []string) actionKind {
 		}
 	}
 	return kinds
-}
-
-// globMatch matches s against a pattern of * (any run) and ? (any one
-// byte), as policies match action names. On a mismatch it backs up only
-// to the last star, so a pattern of many stars costs no more than one.
-func globMatch(pattern, s string) bool {
-	p, i := 0, 0
-	star, resume := -1, 0 // the last star seen, and where in s it took over
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && pattern[p] == '*':
-			star, resume = p, i
-			p++
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case star >= 0:
-			// The last star takes one more byte.
-			resume++
-			p, i = star+1, resume
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }

@@ -5,32 +5,6 @@ import (
 	"testing"
 )
 
-func TestGlobMatch(t *testing.T) {
-	for _, tc := range []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"s3:get*", "s3:getobject", true},
-		{"s3:*object", "s3:getobject", true},
-		{"s3:*object", "s3:getobjectacl", false},
-		{"s3:get?bject", "s3:getobject", true},
-		{"s3:*", "s3:", true},
-		{"s3:?", "s3:", false},
-		{"*", "", true},
-		{"s3:*tag*ing", "s3:putobjecttagging", true},
-		{"s3:list", "s3:listbucket", false},
-	} {
-		if got := globMatch(tc.pattern, tc.s); got != tc.want {
-			t.Errorf("globMatch(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
-		}
-	}
-	// Many stars cost no more than one: this took seconds with
-	// backtracking at every star.
-	if globMatch("s3:"+strings.Repeat("*", 40)+"z", "s3:getobjectversionforreplication") {
-		t.Error("a pattern ending in z matched an action that does not")
-	}
-}
-
 // A body of no declared length is cut off past the limit.
 func TestCappedReader(t *testing.T) {
 	c := &cappedReader{r: strings.NewReader("abcdef"), left: 4}

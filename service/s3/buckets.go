@@ -87,7 +87,7 @@ func (s *Service) listBuckets(ctx context.Context, w http.ResponseWriter, c *Cal
 		}
 		ContinuationToken string `xml:",omitempty"`
 		Prefix            string `xml:",omitempty"`
-	}{Xmlns: Namespace, Owner: owner{ID: CanonicalUserID(c.Principal.Account)}, Prefix: prefix}
+	}{Xmlns: Namespace, Owner: owner{ID: policy.CanonicalUserID(c.Principal.Account)}, Prefix: prefix}
 	for _, b := range buckets {
 		if b.Name <= after || !strings.HasPrefix(b.Name, prefix) || (region != "" && b.Region != region) {
 			continue
@@ -142,6 +142,16 @@ var createBucketHeaderKeys = []headerKey{
 	{"X-Amz-Grant-Read-Acp", "s3:x-amz-grant-read-acp"},
 	{"X-Amz-Grant-Write", "s3:x-amz-grant-write"},
 	{"X-Amz-Grant-Write-Acp", "s3:x-amz-grant-write-acp"},
+}
+
+// hasGrants tells whether a request grants ACL permissions in headers.
+func hasGrants(h http.Header) bool {
+	for _, k := range createBucketHeaderKeys {
+		if strings.HasPrefix(k.header, "X-Amz-Grant-") && h.Get(k.header) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // createBucketKeys are CreateBucket's condition keys (note 58): its
@@ -254,9 +264,14 @@ func readXMLUpTo(c *Call, v any, limit int) *Error {
 		return nil
 	}
 	if err := xml.Unmarshal(body, v); err != nil {
-		return errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+		return malformedXML()
 	}
 	return nil
+}
+
+// malformedXML refuses a body that is no document S3 takes.
+func malformedXML() *Error {
+	return errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
 }
 
 // readBody reads a request body other than an object's, of at most limit
@@ -710,7 +725,7 @@ func ownerOnlyACL(account string) any {
 		AccessControlList struct {
 			Grant []grant
 		}
-	}{Xmlns: Namespace, Owner: owner{ID: CanonicalUserID(account)}}
-	out.AccessControlList.Grant = []grant{{Grantee: grantee{XMLNSXsi: "http://www.w3.org/2001/XMLSchema-instance", XsiType: "CanonicalUser", ID: CanonicalUserID(account)}, Permission: "FULL_CONTROL"}}
+	}{Xmlns: Namespace, Owner: owner{ID: policy.CanonicalUserID(account)}}
+	out.AccessControlList.Grant = []grant{{Grantee: grantee{XMLNSXsi: "http://www.w3.org/2001/XMLSchema-instance", XsiType: "CanonicalUser", ID: policy.CanonicalUserID(account)}, Permission: "FULL_CONTROL"}}
 	return out
 }

@@ -83,15 +83,10 @@ type commonPrefix struct {
 	Prefix string
 }
 
-// listParams reads and authorizes what both listings share: prefix,
-// delimiter, max-keys and encoding-type, with s3:ListBucket's keys.
-func (s *Service) listParams(ctx context.Context, c *Call) (b *trustgate.Bucket, prefix, delimiter string, maxKeys int, encode func(string) string, err *Error) {
-	return s.listParamsFor(ctx, c, "s3:ListBucket")
-}
-
-// listParamsFor is listParams authorized as action, which
-// ListObjectVersions makes s3:ListBucketVersions.
-func (s *Service) listParamsFor(ctx context.Context, c *Call, action string) (b *trustgate.Bucket, prefix, delimiter string, maxKeys int, encode func(string) string, err *Error) {
+// listParams reads and authorizes what the listings share: prefix,
+// delimiter, max-keys and encoding-type, with s3:ListBucket's keys, for
+// action (s3:ListBucket, or s3:ListBucketVersions for ListObjectVersions).
+func (s *Service) listParams(ctx context.Context, c *Call, action string) (b *trustgate.Bucket, prefix, delimiter string, maxKeys int, encode func(string) string, err *Error) {
 	if b, err = s.bucketFor(ctx, c); err != nil {
 		return
 	}
@@ -140,7 +135,7 @@ func countParam(c *Call, name string, def int) (int, *Error) {
 // markers (note 57). The version id marker can only be null, so a page
 // resumes after its key marker.
 func (s *Service) listObjectVersions(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, prefix, delimiter, maxKeys, encode, err := s.listParamsFor(ctx, c, "s3:ListBucketVersions")
+	b, prefix, delimiter, maxKeys, encode, err := s.listParams(ctx, c, "s3:ListBucketVersions")
 	if err != nil {
 		return err
 	}
@@ -150,8 +145,7 @@ func (s *Service) listObjectVersions(ctx context.Context, w http.ResponseWriter,
 		return errorf(http.StatusBadRequest, "InvalidArgument", "A version-id marker cannot be specified without a key marker.").
 			with("ArgumentName", "version-id-marker").with("ArgumentValue", versionMarker)
 	case versionMarker != "" && versionMarker != "null":
-		return errorf(http.StatusBadRequest, "InvalidArgument", "Invalid version id specified").
-			with("ArgumentName", "version-id-marker").with("ArgumentValue", versionMarker)
+		return invalidVersion("version-id-marker", versionMarker)
 	}
 	l, lerr := s.list(ctx, b.Name, prefix, delimiter, keyMarker, maxKeys)
 	if lerr != nil {
@@ -189,7 +183,7 @@ func (s *Service) listObjectVersions(ctx context.Context, w http.ResponseWriter,
 	}
 	for _, o := range l.objects {
 		out.Version = append(out.Version, version{Key: encode(o.Key), VersionId: "null", IsLatest: true, LastModified: isoTime(o.LastModified),
-			ETag: o.ETag, Size: o.Size, Owner: owner{ID: CanonicalUserID(b.Account)}, StorageClass: storageClass(o.Headers)})
+			ETag: o.ETag, Size: o.Size, Owner: owner{ID: policy.CanonicalUserID(b.Account)}, StorageClass: storageClass(o.Headers)})
 	}
 	for _, p := range l.prefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{encode(p)})
@@ -198,7 +192,7 @@ func (s *Service) listObjectVersions(ctx context.Context, w http.ResponseWriter,
 }
 
 func (s *Service) listObjectsV2(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, prefix, delimiter, maxKeys, encode, err := s.listParams(ctx, c)
+	b, prefix, delimiter, maxKeys, encode, err := s.listParams(ctx, c, "s3:ListBucket")
 	if err != nil {
 		return err
 	}
@@ -239,7 +233,7 @@ func (s *Service) listObjectsV2(ctx context.Context, w http.ResponseWriter, c *C
 	for _, o := range l.objects {
 		lo := listedOf(o, encode)
 		if fetchOwner {
-			lo.Owner = &owner{ID: CanonicalUserID(b.Account)}
+			lo.Owner = &owner{ID: policy.CanonicalUserID(b.Account)}
 		}
 		out.Contents = append(out.Contents, lo)
 	}
@@ -250,7 +244,7 @@ func (s *Service) listObjectsV2(ctx context.Context, w http.ResponseWriter, c *C
 }
 
 func (s *Service) listObjects(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, prefix, delimiter, maxKeys, encode, err := s.listParams(ctx, c)
+	b, prefix, delimiter, maxKeys, encode, err := s.listParams(ctx, c, "s3:ListBucket")
 	if err != nil {
 		return err
 	}
@@ -280,7 +274,7 @@ func (s *Service) listObjects(ctx context.Context, w http.ResponseWriter, c *Cal
 	}
 	for _, o := range l.objects {
 		lo := listedOf(o, encode)
-		lo.Owner = &owner{ID: CanonicalUserID(b.Account)}
+		lo.Owner = &owner{ID: policy.CanonicalUserID(b.Account)}
 		out.Contents = append(out.Contents, lo)
 	}
 	for _, p := range l.prefixes {

@@ -195,7 +195,7 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 		return err
 	}
 	if length > MaxPutBytes {
-		return errorf(http.StatusBadRequest, "InvalidRequest", "The specified copy source is larger than the maximum allowable size for a copy source: %d", MaxPutBytes)
+		return copySourceTooLarge()
 	}
 	body, closer, ferr := s.openBody(src)
 	if ferr != nil {
@@ -262,7 +262,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		return err
 	}
 	if len(req.Part) == 0 {
-		return errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+		return malformedXML()
 	}
 	stored, serr := s.store.Parts(ctx, u.ID)
 	if serr != nil {
@@ -422,7 +422,7 @@ func (s *Service) listParts(ctx context.Context, w http.ResponseWriter, c *Call)
 		IsTruncated          bool
 		Part                 []part
 	}{Xmlns: Namespace, Bucket: b.Name, Key: u.Key, UploadId: u.ID, Initiator: initiator{ID: u.Initiator, DisplayName: u.Initiator},
-		Owner: owner{ID: CanonicalUserID(b.Account)}, StorageClass: storageClass(u.Headers), PartNumberMarker: marker, MaxParts: maxParts}
+		Owner: owner{ID: policy.CanonicalUserID(b.Account)}, StorageClass: storageClass(u.Headers), PartNumberMarker: marker, MaxParts: maxParts}
 	for _, p := range parts {
 		if p.Number <= marker {
 			continue
@@ -520,7 +520,7 @@ func (s *Service) listMultipartUploads(ctx context.Context, w http.ResponseWrite
 			continue
 		}
 		out.Upload = append(out.Upload, upload{Key: u.Key, UploadId: u.ID, Initiator: initiator{ID: u.Initiator, DisplayName: u.Initiator},
-			Owner: owner{ID: CanonicalUserID(b.Account)}, StorageClass: storageClass(u.Headers), Initiated: isoTime(u.Initiated)})
+			Owner: owner{ID: policy.CanonicalUserID(b.Account)}, StorageClass: storageClass(u.Headers), Initiated: isoTime(u.Initiated)})
 		out.NextKeyMarker, out.NextUploadIdMarker = u.Key, u.ID
 	}
 	if !out.IsTruncated {

@@ -41,6 +41,17 @@ func checkKeyLength(key string) *Error {
 var storedHeaders = []string{"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires",
 	"X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "X-Amz-Storage-Class"}
 
+// entityTooLarge refuses a body past MaxPutBytes.
+func entityTooLarge() *Error {
+	return errorf(http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.").
+		with("MaxSizeAllowed", strconv.FormatInt(MaxPutBytes, 10))
+}
+
+// copySourceTooLarge refuses a copy of more than MaxPutBytes at once.
+func copySourceTooLarge() *Error {
+	return errorf(http.StatusBadRequest, "InvalidRequest", "The specified copy source is larger than the maximum allowable size for a copy source: %d", MaxPutBytes)
+}
+
 // errPastLimit is a body of no declared length read past MaxPutBytes.
 var errPastLimit = errors.New("the body is larger than an object may be")
 
@@ -213,8 +224,7 @@ func (s *Service) writeBody(c *Call, o *trustgate.Object, sums []*checksum, inli
 		size = c.Signed.ContentLength
 	}
 	if size > MaxPutBytes {
-		return nil, errorf(http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.").
-			with("ProposedSize", strconv.FormatInt(size, 10)).with("MaxSizeAllowed", strconv.FormatInt(MaxPutBytes, 10))
+		return nil, entityTooLarge().with("ProposedSize", strconv.FormatInt(size, 10))
 	}
 	if size < 0 {
 		// A body of no declared length is cut off where S3's limit is.
@@ -228,8 +238,7 @@ func (s *Service) writeBody(c *Call, o *trustgate.Object, sums []*checksum, inli
 		blob, err = s.blobs.Put(body, hashes(sums)...)
 	}
 	if errors.Is(err, errPastLimit) {
-		return nil, errorf(http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.").
-			with("MaxSizeAllowed", strconv.FormatInt(MaxPutBytes, 10))
+		return nil, entityTooLarge()
 	}
 	if err != nil {
 		return nil, blobError(err)
@@ -381,10 +390,16 @@ func (s *Service) getObject(ctx context.Context, w http.ResponseWriter, c *Call)
 func versionNamed(c *Call) (bool, *Error) {
 	v, ok := c.query["versionId"]
 	if ok && (len(v) != 1 || v[0] != "null") {
-		return false, errorf(http.StatusBadRequest, "InvalidArgument", "Invalid version id specified").
-			with("ArgumentName", "versionId").with("ArgumentValue", c.query.Get("versionId"))
+		return false, invalidVersion("versionId", c.query.Get("versionId"))
 	}
 	return ok, nil
+}
+
+// invalidVersion refuses a version a bucket without versioning does not
+// have, named by the parameter argument.
+func invalidVersion(argument, value string) *Error {
+	return errorf(http.StatusBadRequest, "InvalidArgument", "Invalid version id specified").
+		with("ArgumentName", argument).with("ArgumentValue", value)
 }
 
 // versionActions are the actions S3 asks for instead of an object's own
@@ -687,7 +702,7 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 		return err
 	}
 	if len(req.Object) == 0 || len(req.Object) > MaxDeleteObjects {
-		return errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+		return malformedXML()
 	}
 	type deleted struct {
 		Key       string
@@ -709,7 +724,7 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 		// A key's version is as DeleteObject's versionId (note 57).
 		var e *Error
 		if o.VersionId != "" && o.VersionId != "null" {
-			e = errorf(http.StatusBadRequest, "InvalidArgument", "Invalid version id specified")
+			e = invalidVersion("VersionId", o.VersionId)
 		} else {
 			action, keys := forVersion("s3:DeleteObject", nil, o.VersionId != "")
 			if e = s.authorize(ctx, c, action, b.ARN()+"/"+o.Key, b, keys); e == nil {
@@ -754,7 +769,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	}
 	if src.Size > MaxPutBytes {
 		// Larger objects are copied in parts, with UploadPartCopy.
-		return errorf(http.StatusBadRequest, "InvalidRequest", "The specified copy source is larger than the maximum allowable size for a copy source: %d", MaxPutBytes)
+		return copySourceTooLarge()
 	}
 	tags := src.Tags
 	replaceTags := strings.EqualFold(c.Request.Header.Get("x-amz-tagging-directive"), "REPLACE")
@@ -768,6 +783,9 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if kerr != nil {
 		return kerr
 	}
+	// The source is named as policies match it: bucket/key, decoded,
+	// without the leading slash or a version.
+	keys.Set("s3:x-amz-copy-source", srcCall.bucket+"/"+srcCall.key)
 	setRequestTags(keys, tags)
 	if err := s.authorizeWrite(ctx, c, dst, c.key, keys, replaceTags && len(tags) > 0); err != nil {
 		return err

@@ -143,9 +143,9 @@ func (s *Service) route(c *Call) (handler, *Error) {
 			case !namesSubresource(q, bucketSubresources):
 				return s.deleteBucket, nil
 			}
-			for _, sub := range deletableOrder {
-				if has(sub) {
-					return s.deleteBucketSetting(deletableSettings[sub]), nil
+			for _, setting := range deletableSettings {
+				if has(setting.subresource) {
+					return s.deleteBucketSetting(setting.action), nil
 				}
 			}
 		case http.MethodPost:
@@ -310,10 +310,10 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 	if req.ResourceAccount != "" {
 		keys.Set("s3:ResourceAccount", req.ResourceAccount)
 	}
-	if v := c.Request.Header["X-Amz-Content-Sha256"]; c.Signed != nil && len(v) > 0 && v[0] != "" {
-		keys.Set("s3:x-amz-content-sha256", v[0])
-	}
 	if c.Signed != nil {
+		if v := c.Request.Header["X-Amz-Content-Sha256"]; len(v) > 0 && v[0] != "" {
+			keys.Set("s3:x-amz-content-sha256", v[0])
+		}
 		keys.Set("s3:signatureversion", "AWS4-HMAC-SHA256")
 		if c.Signed.Presigned {
 			keys.Set("s3:authType", "REST-QUERY-STRING")
@@ -336,16 +336,17 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 	}
 	// S3 explains a denial within an account or an organization (note 38).
 	msg := "Access Denied"
-	explain := c.Principal.Kind != policy.Anonymous && (bucket == nil || bucket.Account == c.Principal.Account)
-	if !explain && c.Principal.Kind != policy.Anonymous {
-		same, oerr := s.access.SameOrganization(ctx, bucket.Account, c.Principal.Account)
-		if oerr != nil {
-			return internal(oerr)
+	if c.Principal.Kind != policy.Anonymous {
+		explain := bucket == nil || bucket.Account == c.Principal.Account
+		if !explain {
+			var oerr error
+			if explain, oerr = s.access.SameOrganization(ctx, bucket.Account, c.Principal.Account); oerr != nil {
+				return internal(oerr)
+			}
 		}
-		explain = same
-	}
-	if explain {
-		msg = access.S3DeniedMessage(c.Principal, action, resource, r)
+		if explain {
+			msg = access.S3DeniedMessage(c.Principal, action, resource, r)
+		}
 	}
 	e := errorf(http.StatusForbidden, "AccessDenied", "%s", msg)
 	e.denial = authmsg.New(c.Principal, action, resource, r, keys)
@@ -400,10 +401,6 @@ func checkRegion(c *Call, b *trustgate.Bucket) *Error {
 	return errorf(http.StatusBadRequest, "AuthorizationHeaderMalformed",
 		"The authorization header is malformed; the region '%s' is wrong; expecting '%s'", c.Region, b.Region).with("Region", b.Region)
 }
-
-// CanonicalUserID is the canonical user id S3 shows for an account
-// (Owner ID), by which a bucket policy may name it.
-func CanonicalUserID(account string) string { return policy.CanonicalUserID(account) }
 
 // isoTime formats a time as S3's XML documents do.
 func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/xml"
 	"net/http"
-	"strings"
 )
 
 // Bucket settings trustgate does not let a bucket change: versioning,
@@ -90,20 +89,16 @@ func (s *Service) getBucketSetting(setting bucketSetting) handler {
 }
 
 // deletableSettings are the settings a bucket's DELETE removes, by their
-// subresource, with the action that authorizes it. trustgate's buckets
-// never have them, so removing one leaves the bucket as it was, and
-// answers as S3 does.
-var deletableSettings = map[string]string{
-	"cors":        "s3:PutBucketCORS",
-	"lifecycle":   "s3:PutLifecycleConfiguration",
-	"website":     "s3:DeleteBucketWebsite",
-	"encryption":  "s3:PutEncryptionConfiguration",
-	"replication": "s3:PutReplicationConfiguration",
+// subresource, with the action that authorizes it, in the order a DELETE
+// naming two is routed by. trustgate's buckets never have them, so
+// removing one leaves the bucket as it was, and answers as S3 does.
+var deletableSettings = []struct{ subresource, action string }{
+	{"cors", "s3:PutBucketCORS"},
+	{"encryption", "s3:PutEncryptionConfiguration"},
+	{"lifecycle", "s3:PutLifecycleConfiguration"},
+	{"replication", "s3:PutReplicationConfiguration"},
+	{"website", "s3:DeleteBucketWebsite"},
 }
-
-// deletableOrder is the order in which a DELETE's subresource is looked
-// for, so that one naming two is always routed alike.
-var deletableOrder = []string{"cors", "encryption", "lifecycle", "replication", "website"}
 
 // deleteBucketSetting answers the removal of a setting the bucket does
 // not have: 204, once the caller may remove it.
@@ -138,7 +133,7 @@ func (s *Service) putOwnershipControls(ctx context.Context, w http.ResponseWrite
 		return err
 	}
 	if len(conf.Rule) != 1 {
-		return errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+		return malformedXML()
 	}
 	switch own := conf.Rule[0].ObjectOwnership; own {
 	case "BucketOwnerEnforced":
@@ -146,7 +141,7 @@ func (s *Service) putOwnershipControls(ctx context.Context, w http.ResponseWrite
 	case "ObjectWriter", "BucketOwnerPreferred":
 		return errorf(http.StatusNotImplemented, "NotImplemented", "trustgate's buckets keep ACLs disabled: Object Ownership %s is not implemented", own)
 	default:
-		return errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+		return malformedXML()
 	}
 }
 
@@ -162,14 +157,4 @@ func (s *Service) putBucketACL(ctx context.Context, w http.ResponseWriter, c *Ca
 		return err
 	}
 	return errorf(http.StatusBadRequest, "AccessControlListNotSupported", "The bucket does not allow ACLs")
-}
-
-// hasGrants tells whether a request grants ACL permissions in headers.
-func hasGrants(h http.Header) bool {
-	for _, k := range createBucketHeaderKeys {
-		if strings.HasPrefix(k.header, "X-Amz-Grant-") && h.Get(k.header) != "" {
-			return true
-		}
-	}
-	return false
 }

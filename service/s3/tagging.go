@@ -121,17 +121,12 @@ var writeHeaderKeys = []headerKey{
 
 // writeKeys are the condition keys an object write (PutObject,
 // CopyObject, CreateMultipartUpload) takes from its headers (note 52),
-// and the refusal of an encryption S3 does not know. The copy source is
-// named as policies match it, bucket/key without the leading slash.
-// creates tells whether the write makes the object (see creationKeys).
+// and the refusal of an encryption S3 does not know; CopyObject adds its
+// source's. creates tells whether the write makes the object (see
+// creationKeys).
 func writeKeys(h http.Header, creates bool) (*policy.Context, *Error) {
 	keys := creationKeys(h, creates)
 	setHeaderKeys(keys, h, writeHeaderKeys)
-	if src := h.Get("X-Amz-Copy-Source"); src != "" {
-		if bucket, key, _, err := copySource(src); err == nil {
-			keys.Set("s3:x-amz-copy-source", bucket+"/"+key)
-		}
-	}
 	switch sse := h.Get("X-Amz-Server-Side-Encryption"); sse {
 	case "", "AES256", "aws:kms", "aws:kms:dsse":
 	default:

@@ -92,10 +92,7 @@ func (s *DB) DeleteBucket(ctx context.Context, name string) (aborted []*trustgat
 		if err := noDependents(ctx, tx, "bucket "+name, "objects", `SELECT count(*) FROM (SELECT 1 FROM objects WHERE bucket = ? LIMIT 1)`, name); err != nil {
 			return err
 		}
-		ids, err := queryAll(ctx, tx, func(row interface{ Scan(...any) error }) (string, error) {
-			var id string
-			return id, row.Scan(&id)
-		}, `SELECT id FROM uploads WHERE bucket = ?`, name)
+		ids, err := queryAll(ctx, tx, scanString, `SELECT id FROM uploads WHERE bucket = ?`, name)
 		if err != nil {
 			return err
 		}
@@ -292,12 +289,15 @@ func parseTags(column string) ([]trustgate.Tag, error) {
 	return tags, nil
 }
 
+// scanString reads a row of one text column.
+func scanString(row interface{ Scan(...any) error }) (string, error) {
+	var v string
+	return v, row.Scan(&v)
+}
+
 // BlobsInUse implements store.Store.
 func (s *DB) BlobsInUse(ctx context.Context) (map[string]bool, error) {
-	ids, err := queryAll(ctx, s.q, func(row interface{ Scan(...any) error }) (string, error) {
-		var id string
-		return id, row.Scan(&id)
-	}, `SELECT blob FROM objects WHERE blob != '' UNION SELECT blob FROM parts`)
+	ids, err := queryAll(ctx, s.q, scanString, `SELECT blob FROM objects WHERE blob != '' UNION SELECT blob FROM parts`)
 	if err != nil {
 		return nil, err
 	}
