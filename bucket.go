@@ -65,6 +65,9 @@ type Object struct {
 	// PartSizes are the sizes of the parts a multipart upload made the
 	// object of, in order; nil for an object put whole.
 	PartSizes []int64
+	// PartChecksums are those parts' checksums, base64, of the algorithm
+	// the upload was created with; nil when it named none.
+	PartChecksums []string
 }
 
 // ARN is the object's ARN.
@@ -83,6 +86,13 @@ type Upload struct {
 	Metadata    map[string]string
 	Headers     map[string]string
 	Tags        []Tag // the object's tags, from x-amz-tagging
+	// ChecksumAlgorithm is the checksum every part carries (CRC32,
+	// CRC32C, CRC64NVME, SHA1 or SHA256), empty when the upload was
+	// created without one; ChecksumType is how the parts' checksums make
+	// the object's: COMPOSITE (a checksum of theirs) or FULL_OBJECT (the
+	// whole body's).
+	ChecksumAlgorithm string
+	ChecksumType      string
 }
 
 // Part is one uploaded part of a multipart upload.
@@ -91,6 +101,7 @@ type Part struct {
 	Number       int // 1 to 10,000
 	Size         int64
 	ETag         string // quoted MD5 of the part
+	Checksum     string // base64, of the upload's checksum algorithm; empty when it has none
 	Blob         string
 	LastModified time.Time
 }

@@ -222,6 +222,19 @@ func TestS3UploadPartCopy(t *testing.T) {
 	if err != nil || got != string(body) {
 		t.Errorf("the joined object = %d bytes, %v; want the source's %d bytes", len(got), err, len(body))
 	}
+
+	// Note 64: a part copied into an upload with checksums gets the
+	// upload's, which S3 works out over the bytes it copies.
+	checked, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("joined"), Key: aws.String("checked.bin"),
+		ChecksumAlgorithm: s3types.ChecksumAlgorithmCrc32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: aws.String("joined"), Key: aws.String("checked.bin"), UploadId: checked.UploadId,
+		PartNumber: aws.Int32(1), CopySource: aws.String("sources/raw.bin"), CopySourceRange: aws.String("bytes=10-99")})
+	if err != nil || out.CopyPartResult == nil || aws.ToString(out.CopyPartResult.ChecksumCRC32) != crc32Of(body[10:100]) {
+		t.Errorf("UploadPartCopy into a CRC32 upload = %+v, %v; want the range's CRC32 %s", out.CopyPartResult, err, crc32Of(body[10:100]))
+	}
 }
 
 // ListMultipartUploads pages by key and upload id markers, and rolls keys

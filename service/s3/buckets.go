@@ -256,7 +256,14 @@ func readXML(c *Call, v any) *Error {
 // readXMLUpTo decodes an XML body of at most limit bytes into v, checked
 // against the digests the request sent.
 func readXMLUpTo(c *Call, v any, limit int) *Error {
-	body, err := readBody(c, limit)
+	return readXMLOf(c, v, limit, true)
+}
+
+// readXMLOf decodes an XML body of at most limit bytes into v, checked
+// against the Content-MD5 the request sent and, when its x-amz-checksum-*
+// headers are the body's (bodySums), against those.
+func readXMLOf(c *Call, v any, limit int, bodySums bool) *Error {
+	body, err := readBody(c, limit, bodySums)
 	if err != nil {
 		return err
 	}
@@ -275,12 +282,15 @@ func malformedXML() *Error {
 }
 
 // readBody reads a request body other than an object's, of at most limit
-// bytes, and checks it against the Content-MD5 and x-amz-checksum-*
-// headers the request sent, as S3 checks every body.
-func readBody(c *Call, limit int) ([]byte, *Error) {
-	sums, serr := requestChecksums(c.Request.Header)
-	if serr != nil {
-		return nil, serr
+// bytes, and checks it against the Content-MD5 and, bodySums, the
+// x-amz-checksum-* headers the request sent, as S3 checks every body.
+func readBody(c *Call, limit int, bodySums bool) ([]byte, *Error) {
+	var sums []*checksum
+	if bodySums {
+		var serr *Error
+		if sums, serr = requestChecksums(c.Request.Header); serr != nil {
+			return nil, serr
+		}
 	}
 	body, err := io.ReadAll(io.LimitReader(c.Request.Body, int64(limit)+1))
 	if err != nil {
@@ -402,7 +412,7 @@ func (s *Service) putBucketPolicy(ctx context.Context, w http.ResponseWriter, c 
 	}
 	// Room past the quota, for the quota's own error to name a document
 	// over it.
-	body, rerr := readBody(c, 4*policy.BucketPolicyQuota.Max)
+	body, rerr := readBody(c, 4*policy.BucketPolicyQuota.Max, true)
 	if rerr != nil {
 		return rerr
 	}

@@ -12,31 +12,95 @@ import (
 	"strings"
 )
 
-// The flexible checksums S3 takes with a body, by the lower-case suffix of
-// their header (x-amz-checksum-crc32, ...), and the names its messages
-// give them.
-var checksumAlgorithms = []struct {
+// algorithm is one of the flexible checksums S3 takes with a body, by the
+// lower-case suffix of its header (x-amz-checksum-crc32, ...) and the
+// name its API and messages give it. A CRC's reflected polynomial and
+// width let the CRCs of the parts of a body combine into the whole's, so
+// a multipart upload can have a FULL_OBJECT checksum; the SHAs only make
+// COMPOSITE ones, a checksum of the parts' checksums (note 64).
+type algorithm struct {
 	header, name string
 	new          func() hash.Hash
-}{
-	{"crc32", "CRC32", func() hash.Hash { return crc32.NewIEEE() }},
-	{"crc32c", "CRC32C", func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) }},
-	{"crc64nvme", "CRC64NVME", func() hash.Hash { return crc64.New(crc64NVME) }},
-	{"sha1", "SHA1", sha1.New},
-	{"sha256", "SHA256", sha256.New},
+	crc          *crcParams // nil for the SHAs
+}
+
+var checksumAlgorithms = []*algorithm{
+	{"crc32", "CRC32", func() hash.Hash { return crc32.NewIEEE() }, &crcParams{poly: crc32.IEEE, width: 32}},
+	{"crc32c", "CRC32C", func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) }, &crcParams{poly: crc32.Castagnoli, width: 32}},
+	{"crc64nvme", "CRC64NVME", func() hash.Hash { return crc64.New(crc64NVME) }, &crcParams{poly: crc64NVMEPoly, width: 64}},
+	{"sha1", "SHA1", sha1.New, nil},
+	{"sha256", "SHA256", sha256.New, nil},
+}
+
+// algorithmNamed finds the algorithm of a name as the API gives it
+// (CRC32, SHA256, ...), in any case; nil for one S3 does not know.
+func algorithmNamed(name string) *algorithm {
+	for _, a := range checksumAlgorithms {
+		if strings.EqualFold(a.name, name) {
+			return a
+		}
+	}
+	return nil
+}
+
+// Checksum types of a multipart upload's object.
+const (
+	composite  = "COMPOSITE"
+	fullObject = "FULL_OBJECT"
+)
+
+// defaultType is the checksum type of an upload created with the
+// algorithm and no x-amz-checksum-type: FULL_OBJECT for CRC64NVME, which
+// has no other, COMPOSITE for the rest.
+func (a *algorithm) defaultType() string {
+	if a.name == "CRC64NVME" {
+		return fullObject
+	}
+	return composite
+}
+
+// allows tells whether an upload may have the checksum type with the
+// algorithm: FULL_OBJECT needs a CRC, and CRC64NVME has no COMPOSITE.
+func (a *algorithm) allows(typ string) bool {
+	switch typ {
+	case fullObject:
+		return a.crc != nil
+	case composite:
+		return a.name != "CRC64NVME"
+	}
+	return false
+}
+
+// wellFormed tells whether v could be a value of the algorithm: the
+// base64 of as many bytes as its hash makes.
+func (a *algorithm) wellFormed(v string) bool {
+	b, err := base64.StdEncoding.DecodeString(v)
+	return err == nil && len(b) == a.new().Size()
+}
+
+// sumOf is the algorithm's checksum of b, base64.
+func (a *algorithm) sumOf(b []byte) string {
+	h := a.new()
+	h.Write(b)
+	return base64.StdEncoding.EncodeToString(h.Sum(nil))
 }
 
 // crc64NVME is the CRC-64/NVME table (polynomial 0xad93d23594c93659,
 // reflected), the default checksum of newer SDKs.
-var crc64NVME = crc64.MakeTable(0x9a6c9329ac4bc9b5)
+var crc64NVME = crc64.MakeTable(crc64NVMEPoly)
+
+const crc64NVMEPoly = 0x9a6c9329ac4bc9b5
 
 // checksum is one checksum a request announced, being computed over the
 // body, and the value the client sent (in a header, or later in a
 // trailer).
 type checksum struct {
-	header, name string
-	hash         hash.Hash
-	sent         string
+	*algorithm
+	hash hash.Hash
+	sent string
+	// computed is a checksum the client did not send, which S3 works out
+	// and keeps (a part of a FULL_OBJECT upload sent without its own).
+	computed bool
 }
 
 // requestChecksums finds the checksums a PutObject announces, in headers
@@ -54,7 +118,7 @@ func requestChecksums(h http.Header) ([]*checksum, *Error) {
 		if sent == "" && !trailers[name] {
 			continue
 		}
-		c := &checksum{header: a.header, name: a.name, hash: a.new(), sent: sent}
+		c := &checksum{algorithm: a, hash: a.new(), sent: sent}
 		if sent != "" && !c.wellFormed(sent) {
 			return nil, errorf(http.StatusBadRequest, "InvalidRequest", "Value for %s header is invalid.", name)
 		}
@@ -76,14 +140,6 @@ func requestChecksums(h http.Header) ([]*checksum, *Error) {
 		return nil, errorf(http.StatusBadRequest, "InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
 	}
 	return out, nil
-}
-
-// wellFormed tells whether v could be a value of the checksum: the
-// base64 of as many bytes as its hash makes. Any other value is refused
-// as invalid, not compared (a mismatch is BadDigest).
-func (c *checksum) wellFormed(v string) bool {
-	b, err := base64.StdEncoding.DecodeString(v)
-	return err == nil && len(b) == c.hash.Size()
 }
 
 // hasChecksumHeader tells whether the request sends a checksum of its
@@ -111,6 +167,11 @@ func hashes(cs []*checksum) []hash.Hash {
 func verify(cs []*checksum, trailers http.Header) (map[string]string, *Error) {
 	out := map[string]string{}
 	for _, c := range cs {
+		got := base64.StdEncoding.EncodeToString(c.hash.Sum(nil))
+		if c.computed {
+			out["x-amz-checksum-"+c.header] = got
+			continue
+		}
 		sent := c.sent
 		if sent == "" && trailers != nil {
 			sent = trailers.Get("x-amz-checksum-" + c.header)
@@ -118,7 +179,6 @@ func verify(cs []*checksum, trailers http.Header) (map[string]string, *Error) {
 		if !c.wellFormed(sent) {
 			return nil, errorf(http.StatusBadRequest, "InvalidRequest", "Value for x-amz-checksum-%s trailing header is invalid.", c.header)
 		}
-		got := base64.StdEncoding.EncodeToString(c.hash.Sum(nil))
 		if sent != got {
 			return nil, errorf(http.StatusBadRequest, "BadDigest", "The %s you specified did not match the calculated checksum.", c.name)
 		}
@@ -141,3 +201,53 @@ func contentMD5(header string, sum []byte) *Error {
 	}
 	return nil
 }
+
+// checksumElements are the Checksum* elements of an answer or of a
+// CompleteMultipartUpload's part: at most one set, of one algorithm.
+type checksumElements struct {
+	ChecksumCRC32     string `xml:",omitempty"`
+	ChecksumCRC32C    string `xml:",omitempty"`
+	ChecksumCRC64NVME string `xml:",omitempty"`
+	ChecksumSHA1      string `xml:",omitempty"`
+	ChecksumSHA256    string `xml:",omitempty"`
+}
+
+// fields are the elements in the order of checksumAlgorithms.
+func (e *checksumElements) fields() []*string {
+	return []*string{&e.ChecksumCRC32, &e.ChecksumCRC32C, &e.ChecksumCRC64NVME, &e.ChecksumSHA1, &e.ChecksumSHA256}
+}
+
+// checksumElementsOf names a checksum value of the algorithm; none when
+// alg is nil.
+func checksumElementsOf(alg *algorithm, value string) checksumElements {
+	var e checksumElements
+	for i, a := range checksumAlgorithms {
+		if a == alg {
+			*e.fields()[i] = value
+		}
+	}
+	return e
+}
+
+// The headers an object keeps of its checksum: x-amz-checksum-ALG with
+// its value, and x-amz-checksum-type for a COMPOSITE one (a FULL_OBJECT
+// checksum, which every object put whole has, is kept without it).
+const checksumTypeHeader = "x-amz-checksum-type"
+
+// storedChecksum is the checksum an object keeps, its algorithm and type;
+// a nil algorithm for an object without one.
+func storedChecksum(headers map[string]string) (alg *algorithm, value, typ string) {
+	for _, a := range checksumAlgorithms {
+		if v, ok := headers["x-amz-checksum-"+a.header]; ok {
+			typ = headers[checksumTypeHeader]
+			if typ == "" {
+				typ = fullObject
+			}
+			return a, v, typ
+		}
+	}
+	return nil, "", ""
+}
+
+// isChecksumHeader tells the stored headers of a checksum from the rest.
+func isChecksumHeader(name string) bool { return strings.HasPrefix(name, "x-amz-checksum-") }

@@ -74,9 +74,25 @@ type listedObject struct {
 	Key          string
 	LastModified string
 	ETag         string
+	listedChecksum
 	Size         int64
 	StorageClass string
 	Owner        *owner `xml:",omitempty"`
+}
+
+// listedChecksum names the algorithm and type of an object's checksum in
+// a listing, when it has one.
+type listedChecksum struct {
+	ChecksumAlgorithm string `xml:",omitempty"`
+	ChecksumType      string `xml:",omitempty"`
+}
+
+func listedChecksumOf(o *trustgate.Object) listedChecksum {
+	alg, _, typ := storedChecksum(o.Headers)
+	if alg == nil {
+		return listedChecksum{}
+	}
+	return listedChecksum{alg.name, typ}
 }
 
 type commonPrefix struct {
@@ -118,7 +134,12 @@ func (s *Service) listParams(ctx context.Context, c *Call, action string) (b *tr
 // countParam reads a parameter that counts (max-keys, max-parts,
 // part-number-marker): a whole number from 0, def when absent.
 func countParam(c *Call, name string, def int) (int, *Error) {
-	v := c.query.Get(name)
+	return parseCount(name, c.query.Get(name), def)
+}
+
+// parseCount reads v, the value of the parameter or header name that
+// counts: a whole number from 0, def when empty.
+func parseCount(name, v string, def int) (int, *Error) {
 	if v == "" {
 		return def, nil
 	}
@@ -157,6 +178,7 @@ func (s *Service) listObjectVersions(ctx context.Context, w http.ResponseWriter,
 		IsLatest     bool
 		LastModified string
 		ETag         string
+		listedChecksum
 		Size         int64
 		Owner        owner
 		StorageClass string
@@ -183,7 +205,7 @@ func (s *Service) listObjectVersions(ctx context.Context, w http.ResponseWriter,
 	}
 	for _, o := range l.objects {
 		out.Version = append(out.Version, version{Key: encode(o.Key), VersionId: "null", IsLatest: true, LastModified: isoTime(o.LastModified),
-			ETag: o.ETag, Size: o.Size, Owner: owner{ID: policy.CanonicalUserID(b.Account)}, StorageClass: storageClass(o.Headers)})
+			ETag: o.ETag, listedChecksum: listedChecksumOf(o), Size: o.Size, Owner: owner{ID: policy.CanonicalUserID(b.Account)}, StorageClass: storageClass(o.Headers)})
 	}
 	for _, p := range l.prefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{encode(p)})
@@ -284,7 +306,8 @@ func (s *Service) listObjects(ctx context.Context, w http.ResponseWriter, c *Cal
 }
 
 func listedOf(o *trustgate.Object, encode func(string) string) listedObject {
-	return listedObject{Key: encode(o.Key), LastModified: isoTime(o.LastModified), ETag: o.ETag, Size: o.Size, StorageClass: storageClass(o.Headers)}
+	return listedObject{Key: encode(o.Key), LastModified: isoTime(o.LastModified), ETag: o.ETag, listedChecksum: listedChecksumOf(o), Size: o.Size,
+		StorageClass: storageClass(o.Headers)}
 }
 
 // storageClass is the storage class of an object or upload by its kept

@@ -9,6 +9,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"net/url"
@@ -72,11 +73,19 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 		return kerr
 	}
 	u.Headers = kept
+	alg, typ, aerr := uploadChecksum(c.Request.Header)
+	if aerr != nil {
+		return aerr
+	}
+	if alg != nil {
+		u.ChecksumAlgorithm, u.ChecksumType = alg.name, typ
+	}
 	if err := s.store.CreateUpload(ctx, u); err != nil {
 		return storeError(err, &Call{bucket: b.Name})
 	}
-	if alg := c.Request.Header.Get("x-amz-checksum-algorithm"); alg != "" {
-		w.Header().Set("x-amz-checksum-algorithm", alg)
+	if alg != nil {
+		w.Header().Set("x-amz-checksum-algorithm", alg.name)
+		w.Header().Set(checksumTypeHeader, typ)
 	}
 	setEncryptionOf(w.Header(), u.Headers)
 	return writeXML(w, c, http.StatusOK, struct {
@@ -128,7 +137,7 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 	if err != nil {
 		return err
 	}
-	sums, serr := requestChecksums(c.Request.Header)
+	sums, serr := partChecksums(u, c.Request.Header)
 	if serr != nil {
 		return serr
 	}
@@ -137,7 +146,11 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 	if werr != nil {
 		return werr
 	}
-	if err := s.recordPart(ctx, &trustgate.Part{UploadID: u.ID, Number: number, Size: o.Size, ETag: o.ETag, Blob: o.Blob, LastModified: s.now()}); err != nil {
+	p := &trustgate.Part{UploadID: u.ID, Number: number, Size: o.Size, ETag: o.ETag, Blob: o.Blob, LastModified: s.now()}
+	if alg := uploadAlgorithm(u); alg != nil {
+		p.Checksum = checked["x-amz-checksum-"+alg.header]
+	}
+	if err := s.recordPart(ctx, p); err != nil {
 		return err
 	}
 	h := w.Header()
@@ -201,12 +214,21 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 	if ferr != nil {
 		return internal(ferr)
 	}
-	blob, berr := s.blobs.Put(io.NewSectionReader(body, start, length))
+	// The part has the upload's checksum, which S3 works out as it copies.
+	alg := uploadAlgorithm(u)
+	var sum []hash.Hash
+	if alg != nil {
+		sum = []hash.Hash{alg.new()}
+	}
+	blob, berr := s.blobs.Put(io.NewSectionReader(body, start, length), sum...)
 	closer.Close()
 	if berr != nil {
 		return internal(berr)
 	}
 	p := &trustgate.Part{UploadID: u.ID, Number: number, Size: blob.Size, ETag: `"` + hex.EncodeToString(blob.MD5) + `"`, Blob: blob.ID, LastModified: s.now()}
+	if alg != nil {
+		p.Checksum = base64.StdEncoding.EncodeToString(sum[0].Sum(nil))
+	}
 	if err := s.recordPart(ctx, p); err != nil {
 		return err
 	}
@@ -216,7 +238,8 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 		Xmlns        string   `xml:"xmlns,attr"`
 		LastModified string
 		ETag         string
-	}{Xmlns: Namespace, LastModified: isoTime(p.LastModified), ETag: p.ETag})
+		checksumElements
+	}{Xmlns: Namespace, LastModified: isoTime(p.LastModified), ETag: p.ETag, checksumElements: checksumElementsOf(alg, p.Checksum)})
 }
 
 // copyRange reads x-amz-copy-source-range, bytes=FIRST-LAST within a
@@ -252,13 +275,10 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 	if err != nil {
 		return err
 	}
-	var req struct {
-		Part []struct {
-			PartNumber int
-			ETag       string
-		}
-	}
-	if err := readXMLUpTo(c, &req, maxCompleteBody); err != nil {
+	var req struct{ Part []completedPart }
+	// The x-amz-checksum-* headers of this request are the object's, not
+	// its body's (note 64).
+	if err := readXMLOf(c, &req, maxCompleteBody, false); err != nil {
 		return err
 	}
 	if len(req.Part) == 0 {
@@ -282,11 +302,15 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		}
 	}
 	for i, want := range req.Part {
+		invalidPart := errorf(http.StatusBadRequest, "InvalidPart",
+			"One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.").
+			with("UploadId", u.ID).with("PartNumber", strconv.Itoa(want.PartNumber)).with("ETag", strings.Trim(want.ETag, `"`))
 		p, ok := byNumber[want.PartNumber]
 		if !ok || strings.Trim(want.ETag, `"`) != strings.Trim(p.ETag, `"`) {
-			return errorf(http.StatusBadRequest, "InvalidPart",
-				"One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.").
-				with("UploadId", u.ID).with("PartNumber", strconv.Itoa(want.PartNumber)).with("ETag", want.ETag)
+			return invalidPart
+		}
+		if err := checkPartChecksum(u, &want, p, invalidPart); err != nil {
+			return err
 		}
 		if i < len(req.Part)-1 && p.Size < MinPartSize {
 			return errorf(http.StatusBadRequest, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.").
@@ -298,12 +322,29 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		sizes = append(sizes, p.Size)
 		chosen = append(chosen, p)
 	}
+	checksum, cerr := uploadObjectChecksum(u, chosen)
+	if cerr != nil {
+		return internal(cerr)
+	}
+	if err := checkObjectChecksum(c.Request.Header, u, checksum); err != nil {
+		return err
+	}
 	blob, jerr := s.join(chosen)
 	if jerr != nil {
 		return internal(jerr)
 	}
 	o := &trustgate.Object{Bucket: b.Name, Key: u.Key, Size: size, ContentType: u.ContentType, Metadata: u.Metadata, Headers: u.Headers, Tags: u.Tags,
 		ETag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(digests.Sum(nil)), len(chosen)), Blob: blob, LastModified: s.now(), PartSizes: sizes}
+	alg := uploadAlgorithm(u)
+	if alg != nil {
+		o.Headers["x-amz-checksum-"+alg.header] = checksum
+		if u.ChecksumType == composite {
+			o.Headers[checksumTypeHeader] = composite
+		}
+		for _, p := range chosen {
+			o.PartChecksums = append(o.PartChecksums, p.Checksum)
+		}
+	}
 	replaced, parts, cerr := s.store.CompleteUpload(ctx, u.ID, o, cond)
 	if cerr != nil {
 		s.blobs.Remove(blob)
@@ -329,7 +370,10 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		Bucket   string
 		Key      string
 		ETag     string
-	}{Xmlns: Namespace, Location: objectURL(c.Request, b.Name, u.Key), Bucket: b.Name, Key: u.Key, ETag: o.ETag})
+		checksumElements
+		ChecksumType string `xml:",omitempty"`
+	}{Xmlns: Namespace, Location: objectURL(c.Request, b.Name, u.Key), Bucket: b.Name, Key: u.Key, ETag: o.ETag,
+		checksumElements: checksumElementsOf(alg, checksum), ChecksumType: u.ChecksumType})
 }
 
 // objectURL is the URL of an object as the request addressed its bucket:
@@ -406,6 +450,7 @@ func (s *Service) listParts(ctx context.Context, w http.ResponseWriter, c *Call)
 		LastModified string
 		ETag         string
 		Size         int64
+		checksumElements
 	}
 	out := struct {
 		XMLName              xml.Name `xml:"ListPartsResult"`
@@ -421,8 +466,12 @@ func (s *Service) listParts(ctx context.Context, w http.ResponseWriter, c *Call)
 		MaxParts             int
 		IsTruncated          bool
 		Part                 []part
+		ChecksumAlgorithm    string `xml:",omitempty"`
+		ChecksumType         string `xml:",omitempty"`
 	}{Xmlns: Namespace, Bucket: b.Name, Key: u.Key, UploadId: u.ID, Initiator: initiator{ID: u.Initiator, DisplayName: u.Initiator},
-		Owner: owner{ID: policy.CanonicalUserID(b.Account)}, StorageClass: storageClass(u.Headers), PartNumberMarker: marker, MaxParts: maxParts}
+		Owner: owner{ID: policy.CanonicalUserID(b.Account)}, StorageClass: storageClass(u.Headers), PartNumberMarker: marker, MaxParts: maxParts,
+		ChecksumAlgorithm: u.ChecksumAlgorithm, ChecksumType: u.ChecksumType}
+	alg := uploadAlgorithm(u)
 	for _, p := range parts {
 		if p.Number <= marker {
 			continue
@@ -431,7 +480,8 @@ func (s *Service) listParts(ctx context.Context, w http.ResponseWriter, c *Call)
 			out.IsTruncated = true
 			break
 		}
-		out.Part = append(out.Part, part{PartNumber: p.Number, LastModified: isoTime(p.LastModified), ETag: p.ETag, Size: p.Size})
+		out.Part = append(out.Part, part{PartNumber: p.Number, LastModified: isoTime(p.LastModified), ETag: p.ETag, Size: p.Size,
+			checksumElements: checksumElementsOf(alg, p.Checksum)})
 		out.NextPartNumberMarker = p.Number
 	}
 	return writeXML(w, c, http.StatusOK, out)
@@ -465,12 +515,14 @@ func (s *Service) listMultipartUploads(ctx context.Context, w http.ResponseWrite
 		return internal(serr)
 	}
 	type upload struct {
-		Key          string
-		UploadId     string
-		Initiator    initiator
-		Owner        owner
-		StorageClass string
-		Initiated    string
+		Key               string
+		UploadId          string
+		Initiator         initiator
+		Owner             owner
+		StorageClass      string
+		Initiated         string
+		ChecksumAlgorithm string `xml:",omitempty"`
+		ChecksumType      string `xml:",omitempty"`
 	}
 	out := struct {
 		XMLName            xml.Name `xml:"ListMultipartUploadsResult"`
@@ -520,7 +572,8 @@ func (s *Service) listMultipartUploads(ctx context.Context, w http.ResponseWrite
 			continue
 		}
 		out.Upload = append(out.Upload, upload{Key: u.Key, UploadId: u.ID, Initiator: initiator{ID: u.Initiator, DisplayName: u.Initiator},
-			Owner: owner{ID: policy.CanonicalUserID(b.Account)}, StorageClass: storageClass(u.Headers), Initiated: isoTime(u.Initiated)})
+			Owner: owner{ID: policy.CanonicalUserID(b.Account)}, StorageClass: storageClass(u.Headers), Initiated: isoTime(u.Initiated),
+			ChecksumAlgorithm: u.ChecksumAlgorithm, ChecksumType: u.ChecksumType})
 		out.NextKeyMarker, out.NextUploadIdMarker = u.Key, u.ID
 	}
 	if !out.IsTruncated {

@@ -3,10 +3,12 @@ package s3api
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"net/url"
@@ -304,6 +306,7 @@ func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Ca
 	h.Set("ETag", o.ETag)
 	for k, v := range checked {
 		h.Set(k, v)
+		h.Set(checksumTypeHeader, fullObject)
 	}
 	setEncryption(h, o)
 	return writeEmpty(w, c, http.StatusOK)
@@ -406,6 +409,7 @@ func invalidVersion(argument, value string) *Error {
 // when a request names the object's version (note 57).
 var versionActions = map[string]string{
 	"s3:GetObject":           "s3:GetObjectVersion",
+	"s3:GetObjectAttributes": "s3:GetObjectVersionAttributes",
 	"s3:GetObjectAcl":        "s3:GetObjectVersionAcl",
 	"s3:GetObjectTagging":    "s3:GetObjectVersionTagging",
 	"s3:PutObjectTagging":    "s3:PutObjectVersionTagging",
@@ -481,14 +485,12 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 	}
 	h["Content-Type"] = []string{contentType}
 	for k, v := range o.Headers {
-		if strings.HasPrefix(k, "x-amz-checksum-") {
-			if !ranged && strings.EqualFold(c.Request.Header.Get("x-amz-checksum-mode"), "ENABLED") {
-				h.Set(k, v)
-				h.Set("x-amz-checksum-type", "FULL_OBJECT")
-			}
-			continue
+		if !isChecksumHeader(k) {
+			h.Set(k, v)
 		}
-		h.Set(k, v)
+	}
+	if strings.EqualFold(c.Request.Header.Get("x-amz-checksum-mode"), "ENABLED") {
+		setChecksum(c, h, o, start, length)
 	}
 	setEncryption(h, o)
 	for k, v := range o.Metadata {
@@ -531,6 +533,28 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 	// A failure now can only cut the body short, which the client sees.
 	io.Copy(w, io.NewSectionReader(body, start, length))
 	return nil
+}
+
+// setChecksum names the checksum of what a GetObject or HeadObject
+// answers with, as x-amz-checksum-mode=ENABLED asks: the object's, when
+// the answer is the whole object, or the part's, when it is a part of an
+// upload that had checksums (note 64). A range has none.
+func setChecksum(c *Call, h http.Header, o *trustgate.Object, start, length int64) {
+	alg, value, typ := storedChecksum(o.Headers)
+	if alg == nil {
+		return
+	}
+	if _, byPart := c.query["partNumber"]; byPart && len(o.PartChecksums) > 0 {
+		n, err := partNumber(c)
+		if err != nil || n > len(o.PartChecksums) {
+			return
+		}
+		value = o.PartChecksums[n-1]
+	} else if start != 0 || length != o.Size {
+		return
+	}
+	h.Set("x-amz-checksum-"+alg.header, value)
+	h.Set(checksumTypeHeader, typ)
 }
 
 // partRange is where the part a GetObject or HeadObject names by number
@@ -814,21 +838,35 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 		// and encryption, which are the copy request's (STANDARD and
 		// SSE-S3 when it names none), never the source's.
 		for k, v := range src.Headers {
-			if !copyOwnHeaders[k] {
+			if !copyOwnHeaders[k] && !isChecksumHeader(k) {
 				o.Headers[k] = v
 			}
 		}
+	}
+	alg, aerr := copyChecksum(c.Request.Header, src)
+	if aerr != nil {
+		return aerr
+	}
+	var sum []hash.Hash
+	if alg != nil {
+		sum = []hash.Hash{alg.new()}
 	}
 	body, closer, ferr := s.openBody(src)
 	if ferr != nil {
 		return internal(ferr)
 	}
-	blob, berr := s.blobs.PutSmall(io.NewSectionReader(body, 0, src.Size), MaxInlineBody, src.Size)
+	blob, berr := s.blobs.PutSmall(io.NewSectionReader(body, 0, src.Size), MaxInlineBody, src.Size, sum...)
 	closer.Close()
 	if berr != nil {
 		return internal(berr)
 	}
 	o.Blob, o.Inline, o.Size, o.ETag = blob.ID, blob.Inline, blob.Size, src.ETag
+	var copied checksumElements
+	if alg != nil {
+		value := base64.StdEncoding.EncodeToString(sum[0].Sum(nil))
+		o.Headers["x-amz-checksum-"+alg.header] = value
+		copied = checksumElementsOf(alg, value)
+	}
 	o.LastModified = s.now()
 	replaced, serr := s.store.PutObject(ctx, o, trustgate.WriteCondition{})
 	if serr != nil {
@@ -844,8 +882,29 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 		Xmlns        string   `xml:"xmlns,attr"`
 		LastModified string
 		ETag         string
-	}{Xmlns: Namespace, LastModified: isoTime(o.LastModified), ETag: o.ETag}
+		ChecksumType string `xml:",omitempty"`
+		checksumElements
+	}{Xmlns: Namespace, LastModified: isoTime(o.LastModified), ETag: o.ETag, checksumElements: copied}
+	if alg != nil {
+		out.ChecksumType = fullObject
+	}
 	return writeXML(w, c, http.StatusOK, out)
+}
+
+// copyChecksum is the algorithm of a copy's checksum, which S3 works out
+// over the data it copies: the one x-amz-checksum-algorithm names, or
+// the source's; none when neither has one. A copy is one piece, so its
+// checksum is FULL_OBJECT whatever the source's was (note 64).
+func copyChecksum(h http.Header, src *trustgate.Object) (*algorithm, *Error) {
+	if name := h.Get("x-amz-checksum-algorithm"); name != "" {
+		alg := algorithmNamed(name)
+		if alg == nil {
+			return nil, errorf(http.StatusBadRequest, "InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [%s]", algorithmNames())
+		}
+		return alg, nil
+	}
+	alg, _, _ := storedChecksum(src.Headers)
+	return alg, nil
 }
 
 // changesStorage tells whether a copy asks for a storage class, an

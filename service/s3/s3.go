@@ -171,6 +171,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 		}
 	case has("acl") && r.Method == http.MethodGet:
 		return s.getObjectACL, nil
+	case has("attributes") && r.Method == http.MethodGet:
+		return s.getObjectAttributes, nil
 	case has("tagging"):
 		switch r.Method {
 		case http.MethodPut:

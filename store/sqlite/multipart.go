@@ -10,13 +10,13 @@ import (
 	"github.com/trustgate/trustgate"
 )
 
-const uploadColumns = `id, bucket, key, account_id, initiator, initiated, content_type, metadata, headers, tags`
+const uploadColumns = `id, bucket, key, account_id, initiator, initiated, content_type, metadata, headers, tags, checksum_algorithm, checksum_type`
 
 func scanUpload(row interface{ Scan(...any) error }) (*trustgate.Upload, error) {
 	var u trustgate.Upload
 	var initiated int64
 	var metadata, headers, tags string
-	if err := row.Scan(&u.ID, &u.Bucket, &u.Key, &u.Account, &u.Initiator, &initiated, &u.ContentType, &metadata, &headers, &tags); err != nil {
+	if err := row.Scan(&u.ID, &u.Bucket, &u.Key, &u.Account, &u.Initiator, &initiated, &u.ContentType, &metadata, &headers, &tags, &u.ChecksumAlgorithm, &u.ChecksumType); err != nil {
 		return nil, err
 	}
 	u.Initiated = fromUnix(initiated)
@@ -38,8 +38,9 @@ func (s *DB) CreateUpload(ctx context.Context, u *trustgate.Upload) error {
 		if err := requireBucket(ctx, tx, u.Bucket); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO uploads (`+uploadColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.ID, u.Bucket, u.Key, u.Account, u.Initiator, unix(u.Initiated), u.ContentType, string(metadata), string(headers), tagsJSON(u.Tags))
+		_, err := tx.ExecContext(ctx, `INSERT INTO uploads (`+uploadColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.ID, u.Bucket, u.Key, u.Account, u.Initiator, unix(u.Initiated), u.ContentType, string(metadata), string(headers), tagsJSON(u.Tags),
+			u.ChecksumAlgorithm, u.ChecksumType)
 		return err
 	})
 }
@@ -69,12 +70,12 @@ func (s *DB) Uploads(ctx context.Context, bucket string) ([]*trustgate.Upload, e
 	return queryAll(ctx, s.q, scanUpload, `SELECT `+uploadColumns+` FROM uploads WHERE bucket = ? ORDER BY key, id`, bucket)
 }
 
-const partColumns = `upload_id, number, size, etag, blob, last_modified`
+const partColumns = `upload_id, number, size, etag, blob, last_modified, checksum`
 
 func scanPart(row interface{ Scan(...any) error }) (*trustgate.Part, error) {
 	var p trustgate.Part
 	var modified int64
-	if err := row.Scan(&p.UploadID, &p.Number, &p.Size, &p.ETag, &p.Blob, &modified); err != nil {
+	if err := row.Scan(&p.UploadID, &p.Number, &p.Size, &p.ETag, &p.Blob, &modified, &p.Checksum); err != nil {
 		return nil, err
 	}
 	p.LastModified = fromUnix(modified)
@@ -98,8 +99,8 @@ func (s *DB) PutPart(ctx context.Context, p *trustgate.Part) (replaced *trustgat
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO parts (`+partColumns+`) VALUES (?, ?, ?, ?, ?, ?)`,
-			p.UploadID, p.Number, p.Size, p.ETag, p.Blob, unix(p.LastModified))
+		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO parts (`+partColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			p.UploadID, p.Number, p.Size, p.ETag, p.Blob, unix(p.LastModified), p.Checksum)
 		return err
 	})
 	return replaced, err

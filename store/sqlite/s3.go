@@ -109,7 +109,7 @@ func (s *DB) DeleteBucket(ctx context.Context, name string) (aborted []*trustgat
 	return aborted, err
 }
 
-const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob, tags, part_sizes`
+const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob, tags, part_sizes, part_checksums`
 
 // scanObject reads the objectColumns of a row: an object without its
 // inline body, as listings return it.
@@ -122,8 +122,8 @@ func scanObject(row interface{ Scan(...any) error }) (*trustgate.Object, error) 
 func scanObjectBody(row interface{ Scan(...any) error }, withBody bool) (*trustgate.Object, error) {
 	var o trustgate.Object
 	var modified int64
-	var metadata, headers, tags, parts string
-	dest := []any{&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob, &tags, &parts}
+	var metadata, headers, tags, parts, partChecksums string
+	dest := []any{&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob, &tags, &parts, &partChecksums}
 	if withBody {
 		dest = append(dest, &o.Inline)
 	}
@@ -144,6 +144,11 @@ func scanObjectBody(row interface{ Scan(...any) error }, withBody bool) (*trustg
 	if parts != "" {
 		if err := json.Unmarshal([]byte(parts), &o.PartSizes); err != nil {
 			return nil, fmt.Errorf("object %s/%s: part sizes: %w", o.Bucket, o.Key, err)
+		}
+	}
+	if partChecksums != "" {
+		if err := json.Unmarshal([]byte(partChecksums), &o.PartChecksums); err != nil {
+			return nil, fmt.Errorf("object %s/%s: part checksums: %w", o.Bucket, o.Key, err)
 		}
 	}
 	return &o, nil
@@ -204,12 +209,15 @@ func putObject(ctx context.Context, tx conn, o *trustgate.Object, cond trustgate
 	if o.Inline != nil {
 		body = o.Inline
 	}
-	var parts []byte // '' for an object put whole
+	var parts, partChecksums []byte // '' for an object put whole
 	if len(o.PartSizes) > 0 {
 		parts, _ = json.Marshal(o.PartSizes)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob, tagsJSON(o.Tags), string(parts), body)
+	if len(o.PartChecksums) > 0 {
+		partChecksums, _ = json.Marshal(o.PartChecksums)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob, tagsJSON(o.Tags), string(parts), string(partChecksums), body)
 	if isForeignKey(err) {
 		return nil, fmt.Errorf("bucket %s: %w", o.Bucket, trustgate.ErrNotFound)
 	}

@@ -65,7 +65,7 @@ func testObjects(t *testing.T, s store.Store) {
 	}
 	o := &trustgate.Object{Bucket: "photos", Key: "2026/Sunset.jpg", Size: 5, ETag: `"abc"`, ContentType: "image/jpeg", LastModified: t0,
 		Metadata: map[string]string{"camera": "x100"}, Headers: map[string]string{"Cache-Control": "no-cache"}, Blob: "blob-1",
-		Tags: []trustgate.Tag{{Key: "project", Value: "x"}}, PartSizes: []int64{3, 2}}
+		Tags: []trustgate.Tag{{Key: "project", Value: "x"}}, PartSizes: []int64{3, 2}, PartChecksums: []string{"AAAAAA==", "AAAAAQ=="}}
 	replaced, err := s.PutObject(ctx, o, trustgate.WriteCondition{})
 	if err != nil || replaced != nil {
 		t.Fatalf("PutObject = %v, %v; want no replaced object", replaced, err)
@@ -193,7 +193,8 @@ func testMultipart(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	u := &trustgate.Upload{ID: "up-1", Bucket: "videos", Key: "film.mp4", Account: mgmt, Initiator: "arn:aws:iam::" + mgmt + ":root",
-		Initiated: t0, ContentType: "video/mp4", Metadata: map[string]string{"take": "3"}, Headers: map[string]string{}}
+		Initiated: t0, ContentType: "video/mp4", Metadata: map[string]string{"take": "3"}, Headers: map[string]string{},
+		ChecksumAlgorithm: "CRC32", ChecksumType: "COMPOSITE"}
 	if err := s.CreateUpload(ctx, u); err != nil {
 		t.Fatal(err)
 	}
@@ -208,14 +209,14 @@ func testMultipart(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 	}
-	replaced, err := s.PutPart(ctx, &trustgate.Part{UploadID: "up-1", Number: 2, Size: 6, ETag: `"f"`, Blob: "p2b", LastModified: t0})
+	replaced, err := s.PutPart(ctx, &trustgate.Part{UploadID: "up-1", Number: 2, Size: 6, ETag: `"f"`, Checksum: "AAAAAQ==", Blob: "p2b", LastModified: t0})
 	if err != nil || replaced == nil || replaced.Blob != "p2" {
 		t.Errorf("PutPart over part 2 = %+v, %v; want the first, for its blob", replaced, err)
 	}
 	_, err = s.PutPart(ctx, &trustgate.Part{UploadID: "nothing", Number: 1})
 	wantErr(t, "PutPart of an unknown upload", err, trustgate.ErrNotFound)
 	parts, err := s.Parts(ctx, "up-1")
-	if err != nil || len(parts) != 2 || parts[0].Number != 1 || parts[1].Blob != "p2b" {
+	if err != nil || len(parts) != 2 || parts[0].Number != 1 || parts[1].Blob != "p2b" || parts[1].Checksum != "AAAAAQ==" {
 		t.Errorf("Parts = %+v, %v", parts, err)
 	}
 
