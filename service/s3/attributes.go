@@ -50,27 +50,25 @@ func (s *Service) getObjectAttributes(ctx context.Context, w http.ResponseWriter
 		IsTruncated          bool
 		Part                 []part
 	}
+	type objectChecksum struct {
+		checksumElements
+		ChecksumType string
+	}
 	out := struct {
-		XMLName  xml.Name `xml:"GetObjectAttributesResponse"`
-		Xmlns    string   `xml:"xmlns,attr"`
-		ETag     string   `xml:",omitempty"`
-		Checksum *struct {
-			checksumElements
-			ChecksumType string
-		} `xml:",omitempty"`
-		ObjectParts  *objectParts `xml:",omitempty"`
-		StorageClass string       `xml:",omitempty"`
-		ObjectSize   *int64       `xml:",omitempty"`
+		XMLName      xml.Name        `xml:"GetObjectAttributesResponse"`
+		Xmlns        string          `xml:"xmlns,attr"`
+		ETag         string          `xml:",omitempty"`
+		Checksum     *objectChecksum `xml:",omitempty"`
+		ObjectParts  *objectParts    `xml:",omitempty"`
+		StorageClass string          `xml:",omitempty"`
+		ObjectSize   *int64          `xml:",omitempty"`
 	}{Xmlns: Namespace}
 	alg, value, typ := storedChecksum(o.Headers)
 	if asked["ETag"] {
 		out.ETag = strings.Trim(o.ETag, `"`) // unquoted here, unlike everywhere else
 	}
 	if asked["Checksum"] && alg != nil {
-		out.Checksum = &struct {
-			checksumElements
-			ChecksumType string
-		}{checksumElementsOf(alg, value), typ}
+		out.Checksum = &objectChecksum{checksumElementsOf(alg, value), typ}
 	}
 	if asked["ObjectParts"] && len(o.PartSizes) > 0 {
 		parts := &objectParts{PartsCount: len(o.PartSizes), PartNumberMarker: marker, MaxParts: min(maxParts, 1000)}

@@ -21,15 +21,26 @@ import (
 type algorithm struct {
 	header, name string
 	new          func() hash.Hash
+	size         int        // bytes of a value
 	crc          *crcParams // nil for the SHAs
 }
 
 var checksumAlgorithms = []*algorithm{
-	{"crc32", "CRC32", func() hash.Hash { return crc32.NewIEEE() }, &crcParams{poly: crc32.IEEE, width: 32}},
-	{"crc32c", "CRC32C", func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) }, &crcParams{poly: crc32.Castagnoli, width: 32}},
-	{"crc64nvme", "CRC64NVME", func() hash.Hash { return crc64.New(crc64NVME) }, &crcParams{poly: crc64NVMEPoly, width: 64}},
-	{"sha1", "SHA1", sha1.New, nil},
-	{"sha256", "SHA256", sha256.New, nil},
+	{"crc32", "CRC32", func() hash.Hash { return crc32.NewIEEE() }, 4, &crcParams{poly: crc32.IEEE, width: 32}},
+	{"crc32c", "CRC32C", func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) }, 4, &crcParams{poly: crc32.Castagnoli, width: 32}},
+	{"crc64nvme", "CRC64NVME", func() hash.Hash { return crc64.New(crc64NVME) }, 8, &crcParams{poly: crc64NVMEPoly, width: 64}},
+	{"sha1", "SHA1", sha1.New, sha1.Size, nil},
+	{"sha256", "SHA256", sha256.New, sha256.Size, nil},
+}
+
+// unsupportedAlgorithm refuses an x-amz-checksum-algorithm S3 does not
+// know.
+func unsupportedAlgorithm() *Error {
+	names := make([]string, len(checksumAlgorithms))
+	for i, a := range checksumAlgorithms {
+		names[i] = a.name
+	}
+	return errorf(http.StatusBadRequest, "InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [%s]", strings.Join(names, ", "))
 }
 
 // algorithmNamed finds the algorithm of a name as the API gives it
@@ -74,8 +85,15 @@ func (a *algorithm) allows(typ string) bool {
 // wellFormed tells whether v could be a value of the algorithm: the
 // base64 of as many bytes as its hash makes.
 func (a *algorithm) wellFormed(v string) bool {
+	_, ok := a.decode(v)
+	return ok
+}
+
+// decode is the raw value of the base64 v, when it is one of the
+// algorithm's.
+func (a *algorithm) decode(v string) ([]byte, bool) {
 	b, err := base64.StdEncoding.DecodeString(v)
-	return err == nil && len(b) == a.new().Size()
+	return b, err == nil && len(b) == a.size
 }
 
 // sumOf is the algorithm's checksum of b, base64.
@@ -84,6 +102,19 @@ func (a *algorithm) sumOf(b []byte) string {
 	h.Write(b)
 	return base64.StdEncoding.EncodeToString(h.Sum(nil))
 }
+
+// runningSum is the hash that works out the algorithm's checksum of what
+// a blob write passes through it, for blobs.Put's also; none for a nil
+// algorithm.
+func runningSum(alg *algorithm) []hash.Hash {
+	if alg == nil {
+		return nil
+	}
+	return []hash.Hash{alg.new()}
+}
+
+// sumValue is the checksum a runningSum worked out, base64.
+func sumValue(sum []hash.Hash) string { return base64.StdEncoding.EncodeToString(sum[0].Sum(nil)) }
 
 // crc64NVME is the CRC-64/NVME table (polynomial 0xad93d23594c93659,
 // reflected), the default checksum of newer SDKs.

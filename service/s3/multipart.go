@@ -9,7 +9,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"net/http"
 	"net/url"
@@ -216,10 +215,7 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 	}
 	// The part has the upload's checksum, which S3 works out as it copies.
 	alg := uploadAlgorithm(u)
-	var sum []hash.Hash
-	if alg != nil {
-		sum = []hash.Hash{alg.new()}
-	}
+	sum := runningSum(alg)
 	blob, berr := s.blobs.Put(io.NewSectionReader(body, start, length), sum...)
 	closer.Close()
 	if berr != nil {
@@ -227,7 +223,7 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 	}
 	p := &trustgate.Part{UploadID: u.ID, Number: number, Size: blob.Size, ETag: `"` + hex.EncodeToString(blob.MD5) + `"`, Blob: blob.ID, LastModified: s.now()}
 	if alg != nil {
-		p.Checksum = base64.StdEncoding.EncodeToString(sum[0].Sum(nil))
+		p.Checksum = sumValue(sum)
 	}
 	if err := s.recordPart(ctx, p); err != nil {
 		return err

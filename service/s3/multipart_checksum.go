@@ -28,7 +28,7 @@ func uploadChecksum(h http.Header) (alg *algorithm, typ string, err *Error) {
 		return nil, "", nil
 	}
 	if alg = algorithmNamed(name); alg == nil {
-		return nil, "", errorf(http.StatusBadRequest, "InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [%s]", algorithmNames())
+		return nil, "", unsupportedAlgorithm()
 	}
 	switch typ {
 	case "":
@@ -41,14 +41,6 @@ func uploadChecksum(h http.Header) (alg *algorithm, typ string, err *Error) {
 		return nil, "", errorf(http.StatusBadRequest, "InvalidRequest", "Value for x-amz-checksum-type header is invalid.")
 	}
 	return alg, typ, nil
-}
-
-func algorithmNames() string {
-	names := make([]string, len(checksumAlgorithms))
-	for i, a := range checksumAlgorithms {
-		names[i] = a.name
-	}
-	return strings.Join(names, ", ")
 }
 
 // checksumMismatch refuses a checksum of another algorithm than the
@@ -154,8 +146,8 @@ func uploadObjectChecksum(u *trustgate.Upload, parts []*trustgate.Part) (string,
 	}
 	raw := make([][]byte, len(parts))
 	for i, p := range parts {
-		b, err := base64.StdEncoding.DecodeString(p.Checksum)
-		if err != nil || !alg.wellFormed(p.Checksum) {
+		b, ok := alg.decode(p.Checksum)
+		if !ok {
 			return "", fmt.Errorf("upload %s part %d: stored checksum %q is no %s", u.ID, p.Number, p.Checksum, alg.name)
 		}
 		raw[i] = b

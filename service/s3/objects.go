@@ -3,12 +3,10 @@ package s3api
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"net/http"
 	"net/url"
@@ -306,6 +304,8 @@ func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Ca
 	h.Set("ETag", o.ETag)
 	for k, v := range checked {
 		h.Set(k, v)
+	}
+	if len(checked) > 0 {
 		h.Set(checksumTypeHeader, fullObject)
 	}
 	setEncryption(h, o)
@@ -847,10 +847,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if aerr != nil {
 		return aerr
 	}
-	var sum []hash.Hash
-	if alg != nil {
-		sum = []hash.Hash{alg.new()}
-	}
+	sum := runningSum(alg)
 	body, closer, ferr := s.openBody(src)
 	if ferr != nil {
 		return internal(ferr)
@@ -863,7 +860,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	o.Blob, o.Inline, o.Size, o.ETag = blob.ID, blob.Inline, blob.Size, src.ETag
 	var copied checksumElements
 	if alg != nil {
-		value := base64.StdEncoding.EncodeToString(sum[0].Sum(nil))
+		value := sumValue(sum)
 		o.Headers["x-amz-checksum-"+alg.header] = value
 		copied = checksumElementsOf(alg, value)
 	}
@@ -899,7 +896,7 @@ func copyChecksum(h http.Header, src *trustgate.Object) (*algorithm, *Error) {
 	if name := h.Get("x-amz-checksum-algorithm"); name != "" {
 		alg := algorithmNamed(name)
 		if alg == nil {
-			return nil, errorf(http.StatusBadRequest, "InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [%s]", algorithmNames())
+			return nil, unsupportedAlgorithm()
 		}
 		return alg, nil
 	}
