@@ -86,8 +86,8 @@ type Upload struct {
 	Metadata    map[string]string
 	Headers     map[string]string
 	Tags        []Tag // the object's tags, from x-amz-tagging
-	// ChecksumAlgorithm is the checksum every part carries (CRC32,
-	// CRC32C, CRC64NVME, SHA1 or SHA256), empty when the upload was
+	// ChecksumAlgorithm is the checksum every part carries, by its name
+	// in S3's API (CRC32, SHA256, XXHASH128, ...), empty when the upload was
 	// created without one; ChecksumType is how the parts' checksums make
 	// the object's: COMPOSITE (a checksum of theirs) or FULL_OBJECT (the
 	// whole body's).

@@ -4,20 +4,26 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
 	"hash"
 	"hash/crc32"
 	"hash/crc64"
 	"net/http"
 	"strings"
+
+	"github.com/cespare/xxhash/v2"
+	"github.com/zeebo/xxh3"
 )
 
 // algorithm is one of the flexible checksums S3 takes with a body, by the
 // lower-case suffix of its header (x-amz-checksum-crc32, ...) and the
 // name its API and messages give it. A CRC's reflected polynomial and
 // width let the CRCs of the parts of a body combine into the whole's, so
-// a multipart upload can have a FULL_OBJECT checksum; the SHAs only make
-// COMPOSITE ones, a checksum of the parts' checksums (note 64).
+// a multipart upload can have a FULL_OBJECT checksum; the others (the
+// SHAs, MD5 and the xxHashes) only make COMPOSITE ones, a checksum of the
+// parts' checksums (note 64). An xxHash value is the hash's canonical
+// big-endian bytes, as the AWS SDKs send it (note 66).
 type algorithm struct {
 	header, name string
 	new          func() hash.Hash
@@ -31,6 +37,11 @@ var checksumAlgorithms = []*algorithm{
 	{"crc64nvme", "CRC64NVME", func() hash.Hash { return crc64.New(crc64NVME) }, 8, &crcParams{poly: crc64NVMEPoly, width: 64}},
 	{"sha1", "SHA1", sha1.New, sha1.Size, nil},
 	{"sha256", "SHA256", sha256.New, sha256.Size, nil},
+	{"sha512", "SHA512", sha512.New, sha512.Size, nil},
+	{"md5", "MD5", md5.New, md5.Size, nil},
+	{"xxhash64", "XXHASH64", func() hash.Hash { return xxhash.New() }, 8, nil},
+	{"xxhash3", "XXHASH3", func() hash.Hash { return xxh3.New() }, 8, nil},
+	{"xxhash128", "XXHASH128", func() hash.Hash { return xxh3.New128() }, 16, nil},
 }
 
 // unsupportedAlgorithm refuses an x-amz-checksum-algorithm S3 does not
@@ -116,6 +127,16 @@ func runningSum(alg *algorithm) []hash.Hash {
 // sumValue is the checksum a runningSum worked out, base64.
 func sumValue(sum []hash.Hash) string { return base64.StdEncoding.EncodeToString(sum[0].Sum(nil)) }
 
+// defaultChecksum is the checksum S3 gives an object written without
+// one: CRC64NVME, FULL_OBJECT (note 66).
+var defaultChecksum = algorithmNamed("CRC64NVME")
+
+// computing is a checksum of the algorithm that S3 works out over a body
+// the client sent none for.
+func (a *algorithm) computing() *checksum {
+	return &checksum{algorithm: a, hash: a.new(), computed: true}
+}
+
 // crc64NVME is the CRC-64/NVME table (polynomial 0xad93d23594c93659,
 // reflected), the default checksum of newer SDKs.
 var crc64NVME = crc64.MakeTable(crc64NVMEPoly)
@@ -132,7 +153,13 @@ type checksum struct {
 	// computed is a checksum the client did not send, which S3 works out
 	// and keeps (a part of a FULL_OBJECT upload sent without its own).
 	computed bool
+	// unanswered is a computed checksum kept beside one the client sent,
+	// which the answer does not name.
+	unanswered bool
 }
+
+// value is the checksum worked out over the body, base64.
+func (c *checksum) value() string { return base64.StdEncoding.EncodeToString(c.hash.Sum(nil)) }
 
 // requestChecksums finds the checksums a PutObject announces, in headers
 // or as trailers (x-amz-trailer), and an error for an unknown one.
@@ -198,9 +225,11 @@ func hashes(cs []*checksum) []hash.Hash {
 func verify(cs []*checksum, trailers http.Header) (map[string]string, *Error) {
 	out := map[string]string{}
 	for _, c := range cs {
-		got := base64.StdEncoding.EncodeToString(c.hash.Sum(nil))
+		got := c.value()
 		if c.computed {
-			out["x-amz-checksum-"+c.header] = got
+			if !c.unanswered {
+				out["x-amz-checksum-"+c.header] = got
+			}
 			continue
 		}
 		sent := c.sent
@@ -241,11 +270,17 @@ type checksumElements struct {
 	ChecksumCRC64NVME string `xml:",omitempty"`
 	ChecksumSHA1      string `xml:",omitempty"`
 	ChecksumSHA256    string `xml:",omitempty"`
+	ChecksumSHA512    string `xml:",omitempty"`
+	ChecksumMD5       string `xml:",omitempty"`
+	ChecksumXXHASH64  string `xml:",omitempty"`
+	ChecksumXXHASH3   string `xml:",omitempty"`
+	ChecksumXXHASH128 string `xml:",omitempty"`
 }
 
 // fields are the elements in the order of checksumAlgorithms.
 func (e *checksumElements) fields() []*string {
-	return []*string{&e.ChecksumCRC32, &e.ChecksumCRC32C, &e.ChecksumCRC64NVME, &e.ChecksumSHA1, &e.ChecksumSHA256}
+	return []*string{&e.ChecksumCRC32, &e.ChecksumCRC32C, &e.ChecksumCRC64NVME, &e.ChecksumSHA1, &e.ChecksumSHA256,
+		&e.ChecksumSHA512, &e.ChecksumMD5, &e.ChecksumXXHASH64, &e.ChecksumXXHASH3, &e.ChecksumXXHASH128}
 }
 
 // checksumElementsOf names a checksum value of the algorithm; none when

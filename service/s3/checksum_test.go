@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"math/rand"
 	"net/http"
 	"testing"
@@ -34,6 +35,24 @@ func TestCRCCombine(t *testing.T) {
 			if want := crcOf(alg, whole); combined != want {
 				t.Errorf("%s of parts %v: combined %x, want %x", alg.name, sizes, combined, want)
 			}
+		}
+	}
+}
+
+// An xxHash checksum is the hash's canonical big-endian bytes: the values
+// are those the AWS SDKs' common runtime (awslabs/aws-checksums,
+// tests/xxhash_test.c) gives "Hello world" with seed 0 (note 66).
+func TestXXHashValues(t *testing.T) {
+	for _, c := range []struct{ alg, hex string }{
+		{"XXHASH64", "c500b0c912b376d8"},
+		{"XXHASH3", "b6acb9d84a38ff74"},
+		{"XXHASH128", "7351f89812f97382b91d05b31e04dd7f"},
+	} {
+		raw, _ := hex.DecodeString(c.hex)
+		want := base64.StdEncoding.EncodeToString(raw)
+		alg := algorithmNamed(c.alg)
+		if got := alg.sumOf([]byte("Hello world")); got != want || !alg.wellFormed(got) {
+			t.Errorf("%s of \"Hello world\" = %s; want %s", c.alg, got, want)
 		}
 	}
 }
@@ -83,8 +102,10 @@ func TestUploadChecksum(t *testing.T) {
 		{"crc64nvme", "", "CRC64NVME", fullObject, ""},
 		{"CRC32C", "FULL_OBJECT", "CRC32C", fullObject, ""},
 		{"SHA256", "FULL_OBJECT", "", "", "The FULL_OBJECT checksum type cannot be used with the sha256 checksum algorithm."},
+		{"XXHASH128", "", "XXHASH128", composite, ""},
+		{"SHA512", "FULL_OBJECT", "", "", "The FULL_OBJECT checksum type cannot be used with the sha512 checksum algorithm."},
 		{"CRC64NVME", "COMPOSITE", "", "", "The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm."},
-		{"MD4", "", "", "", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"},
+		{"MD4", "", "", "", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5, XXHASH64, XXHASH3, XXHASH128]"},
 		{"", "COMPOSITE", "", "", "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header."},
 		{"CRC32", "PARTIAL", "", "", "Value for x-amz-checksum-type header is invalid."},
 	} {

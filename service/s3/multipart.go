@@ -136,7 +136,7 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 	if err != nil {
 		return err
 	}
-	sums, serr := partChecksums(u, c.Request.Header)
+	sums, kept, serr := partChecksums(u, c.Request.Header)
 	if serr != nil {
 		return serr
 	}
@@ -145,10 +145,7 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 	if werr != nil {
 		return werr
 	}
-	p := &trustgate.Part{UploadID: u.ID, Number: number, Size: o.Size, ETag: o.ETag, Blob: o.Blob, LastModified: s.now()}
-	if alg := uploadAlgorithm(u); alg != nil {
-		p.Checksum = checked["x-amz-checksum-"+alg.header]
-	}
+	p := &trustgate.Part{UploadID: u.ID, Number: number, Size: o.Size, ETag: o.ETag, Blob: o.Blob, LastModified: s.now(), Checksum: kept.value()}
 	if err := s.recordPart(ctx, p); err != nil {
 		return err
 	}
@@ -213,18 +210,17 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 	if ferr != nil {
 		return internal(ferr)
 	}
-	// The part has the upload's checksum, which S3 works out as it copies.
-	alg := uploadAlgorithm(u)
-	sum := runningSum(alg)
+	// The part has the checksum the upload's parts keep, which S3 works
+	// out as it copies; it names it when it is the upload's.
+	sum := runningSum(partAlgorithm(u))
 	blob, berr := s.blobs.Put(io.NewSectionReader(body, start, length), sum...)
 	closer.Close()
 	if berr != nil {
 		return internal(berr)
 	}
-	p := &trustgate.Part{UploadID: u.ID, Number: number, Size: blob.Size, ETag: `"` + hex.EncodeToString(blob.MD5) + `"`, Blob: blob.ID, LastModified: s.now()}
-	if alg != nil {
-		p.Checksum = sumValue(sum)
-	}
+	p := &trustgate.Part{UploadID: u.ID, Number: number, Size: blob.Size, ETag: `"` + hex.EncodeToString(blob.MD5) + `"`, Blob: blob.ID, LastModified: s.now(),
+		Checksum: sumValue(sum)}
+	alg := uploadAlgorithm(u)
 	if err := s.recordPart(ctx, p); err != nil {
 		return err
 	}
@@ -268,6 +264,10 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		return err
 	}
 	cond, err := writeCondition(c.Request.Header) // note 55
+	if err != nil {
+		return err
+	}
+	wantSize, err := expectedObjectSize(c.Request.Header)
 	if err != nil {
 		return err
 	}
@@ -318,6 +318,9 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		sizes = append(sizes, p.Size)
 		chosen = append(chosen, p)
 	}
+	if wantSize >= 0 && wantSize != size {
+		return errorf(http.StatusBadRequest, "InvalidRequest", "The provided 'x-amz-mp-object-size' header value %d does not match what was computed: %d", wantSize, size)
+	}
 	checksum, cerr := uploadObjectChecksum(u, chosen)
 	if cerr != nil {
 		return internal(cerr)
@@ -340,6 +343,12 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		for _, p := range chosen {
 			o.PartChecksums = append(o.PartChecksums, p.Checksum)
 		}
+	}
+	// An upload created without an algorithm answers with its object's
+	// default checksum, which the object does not keep (note 66).
+	answered, answeredType := alg, u.ChecksumType
+	if alg == nil && checksum != "" {
+		answered, answeredType = defaultChecksum, fullObject
 	}
 	replaced, parts, cerr := s.store.CompleteUpload(ctx, u.ID, o, cond)
 	if cerr != nil {
@@ -369,7 +378,25 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		checksumElements
 		ChecksumType string `xml:",omitempty"`
 	}{Xmlns: Namespace, Location: objectURL(c.Request, b.Name, u.Key), Bucket: b.Name, Key: u.Key, ETag: o.ETag,
-		checksumElements: checksumElementsOf(alg, checksum), ChecksumType: u.ChecksumType})
+		checksumElements: checksumElementsOf(answered, checksum), ChecksumType: answeredType})
+}
+
+// expectedObjectSize is the size a CompleteMultipartUpload says its
+// object has, in x-amz-mp-object-size, so that a part left out or listed
+// twice fails the completion (note 66); -1 when it says none.
+func expectedObjectSize(h http.Header) (int64, *Error) {
+	v := h.Get("x-amz-mp-object-size")
+	if v == "" {
+		return -1, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	switch {
+	case err != nil:
+		return 0, errorf(http.StatusBadRequest, "InvalidRequest", "Value for x-amz-mp-object-size header is invalid: '%s'", v)
+	case n < 0:
+		return 0, errorf(http.StatusBadRequest, "InvalidRequest", "Value for x-amz-mp-object-size header is less than zero: '%d'", n)
+	}
+	return n, nil
 }
 
 // objectURL is the URL of an object as the request addressed its bucket:

@@ -58,28 +58,48 @@ func uploadAlgorithm(u *trustgate.Upload) *algorithm {
 	return algorithmNamed(u.ChecksumAlgorithm)
 }
 
-// partChecksums are the checksums an UploadPart computes over its body:
-// those the request sent, which for an upload with an algorithm must be
-// of that one. A part of a FULL_OBJECT upload may come without it, as
-// S3 then computes it itself; a COMPOSITE upload's may not.
-func partChecksums(u *trustgate.Upload, h http.Header) ([]*checksum, *Error) {
-	sums, err := requestChecksums(h)
+// partAlgorithm is the algorithm of the checksum each part of the upload
+// keeps: the upload's, or for an upload created without one S3's default
+// CRC64NVME, kept so that the completion can answer with the object's
+// (note 66).
+func partAlgorithm(u *trustgate.Upload) *algorithm {
+	if alg := uploadAlgorithm(u); alg != nil {
+		return alg
+	}
+	return defaultChecksum
+}
+
+// partChecksums are the checksums an UploadPart computes over its body,
+// and of them the one the part keeps: those the request sent, which for
+// an upload with an algorithm must be of that one. A part of a
+// FULL_OBJECT upload may come without it, as S3 then computes it itself;
+// a COMPOSITE upload's may not. A part of an upload without an algorithm
+// keeps the default checksum, and answers with it when it was sent with
+// none.
+func partChecksums(u *trustgate.Upload, h http.Header) (sums []*checksum, kept *checksum, err *Error) {
+	sums, err = requestChecksums(h)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	alg := uploadAlgorithm(u)
 	if alg == nil {
-		return sums, nil
+		if len(sums) > 0 && sums[0].algorithm == defaultChecksum {
+			return sums, sums[0], nil
+		}
+		kept = defaultChecksum.computing()
+		kept.unanswered = len(sums) > 0
+		return append(sums, kept), kept, nil
 	}
 	switch {
 	case len(sums) == 0 && u.ChecksumType == fullObject:
-		return []*checksum{{algorithm: alg, hash: alg.new(), computed: true}}, nil
+		kept = alg.computing()
+		return []*checksum{kept}, kept, nil
 	case len(sums) == 0:
-		return nil, checksumMismatch(alg.header, "null")
+		return nil, nil, checksumMismatch(alg.header, "null")
 	case sums[0].algorithm != alg:
-		return nil, checksumMismatch(alg.header, sums[0].header)
+		return nil, nil, checksumMismatch(alg.header, sums[0].header)
 	}
-	return sums, nil
+	return sums, sums[0], nil
 }
 
 // completedPart is a part as CompleteMultipartUpload lists it.
@@ -138,11 +158,20 @@ func checkPartChecksum(u *trustgate.Upload, listed *completedPart, p *trustgate.
 // uploadObjectChecksum is the checksum of the object made of parts, of
 // the upload's algorithm and type: COMPOSITE, the checksum of the parts'
 // raw checksums, then "-" and how many; FULL_OBJECT, the CRC of the whole
-// body. Empty for an upload without checksums.
+// body. For an upload created without an algorithm it is the default
+// checksum's, FULL_OBJECT, which the completion answers with but the
+// object does not keep (note 66); empty when a part has none, as parts
+// recorded before trustgate kept it have not.
 func uploadObjectChecksum(u *trustgate.Upload, parts []*trustgate.Part) (string, error) {
-	alg := uploadAlgorithm(u)
-	if alg == nil {
-		return "", nil
+	alg := partAlgorithm(u)
+	typ := u.ChecksumType
+	if uploadAlgorithm(u) == nil {
+		typ = fullObject
+		for _, p := range parts {
+			if p.Checksum == "" {
+				return "", nil
+			}
+		}
 	}
 	raw := make([][]byte, len(parts))
 	for i, p := range parts {
@@ -152,7 +181,7 @@ func uploadObjectChecksum(u *trustgate.Upload, parts []*trustgate.Part) (string,
 		}
 		raw[i] = b
 	}
-	if u.ChecksumType == composite {
+	if typ == composite {
 		h := alg.new()
 		for _, b := range raw {
 			h.Write(b)

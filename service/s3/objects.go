@@ -153,6 +153,9 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	if serr != nil {
 		return serr
 	}
+	if len(sums) == 0 {
+		sums = []*checksum{defaultChecksum.computing()}
+	}
 	kept, kerr := keptHeaders(c.Request.Header)
 	if kerr != nil {
 		return kerr
@@ -857,7 +860,9 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if berr != nil {
 		return internal(berr)
 	}
-	o.Blob, o.Inline, o.Size, o.ETag = blob.ID, blob.Inline, blob.Size, src.ETag
+	// A copy is a new object of one piece: its ETag is its body's MD5,
+	// even where the source's was a multipart upload's (note 66).
+	o.Blob, o.Inline, o.Size, o.ETag = blob.ID, blob.Inline, blob.Size, `"`+hex.EncodeToString(blob.MD5)+`"`
 	var copied checksumElements
 	if alg != nil {
 		value := sumValue(sum)
@@ -890,8 +895,9 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 
 // copyChecksum is the algorithm of a copy's checksum, which S3 works out
 // over the data it copies: the one x-amz-checksum-algorithm names, or
-// the source's; none when neither has one. A copy is one piece, so its
-// checksum is FULL_OBJECT whatever the source's was (note 64).
+// the source's, or else the default every new object gets (note 66). A
+// copy is one piece, so its checksum is FULL_OBJECT whatever the
+// source's was (note 64).
 func copyChecksum(h http.Header, src *trustgate.Object) (*algorithm, *Error) {
 	if name := h.Get("x-amz-checksum-algorithm"); name != "" {
 		alg := algorithmNamed(name)
@@ -900,8 +906,10 @@ func copyChecksum(h http.Header, src *trustgate.Object) (*algorithm, *Error) {
 		}
 		return alg, nil
 	}
-	alg, _, _ := storedChecksum(src.Headers)
-	return alg, nil
+	if alg, _, _ := storedChecksum(src.Headers); alg != nil {
+		return alg, nil
+	}
+	return defaultChecksum, nil
 }
 
 // changesStorage tells whether a copy asks for a storage class, an
