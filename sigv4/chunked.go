@@ -22,6 +22,9 @@ const (
 	maxChunkSize    = 1<<62 - 1 // keeps sizes and sums from overflowing
 )
 
+// MinChunkSize is the smallest chunk S3 takes but for the last of a body.
+const MinChunkSize = 8192
+
 // Chain is what the chunk signatures of a signed aws-chunked body chain
 // from: the request's signing key, time and scope, and its own signature
 // (the seed).
@@ -53,7 +56,8 @@ type ChunkedOptions struct {
 // verifying each chunk's signature, chained from the seed as in the S3
 // documentation ("Signature Calculations for the Authorization Header:
 // Transferring Payload in Multiple Chunks"), and the trailer signature of
-// STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER. It streams in constant
+// STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER; every chunk but the last,
+// signed or not, must have MinChunkSize bytes or more. It streams in constant
 // memory. A chunk's bytes are verified before the Read that completes the
 // chunk returns; a failure is a *Error, and what was read before it must
 // be discarded.
@@ -70,6 +74,8 @@ type ChunkedReader struct {
 	inChunk bool
 	left    int64 // bytes left in the current chunk
 	n       int64 // payload bytes decoded so far
+	chunks  int   // data chunks begun so far
+	last    int64 // the size of the last of them
 	done    bool
 
 	trailers http.Header
@@ -202,6 +208,14 @@ func (c *ChunkedReader) startChunk() error {
 			return c.fail(ChunkMalformed, "a signed chunk needs chunk-signature=<64 hex digits>", nil)
 		}
 		c.sig = string(sig)
+	}
+	if size > 0 {
+		if c.chunks > 0 && c.last < MinChunkSize {
+			e := c.fail(ChunkTooSmall, "a chunk before the last is under 8 KiB", nil)
+			e.Chunk, e.BadChunkSize = c.chunks+1, c.last
+			return e
+		}
+		c.chunks, c.last = c.chunks+1, size
 	}
 	if c.opts.DecodedLength >= 0 && size > c.opts.DecodedLength-c.n {
 		return c.fail(ChunkMalformed, "chunks longer than x-amz-decoded-content-length", nil)

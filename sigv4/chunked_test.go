@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -216,7 +217,8 @@ func TestChunkedStreaming(t *testing.T) {
 		{"signed 64KiB chunks", sigv4.StreamingPayload, 65536, nil, "ok"},
 		{"signed 8KiB chunks", sigv4.StreamingPayload, 8192, nil, "ok"},
 		{"signed one chunk", sigv4.StreamingPayload, len(data), nil, "ok"},
-		{"signed odd chunks", sigv4.StreamingPayload, 7777, nil, "ok"},
+		{"signed odd chunks", sigv4.StreamingPayload, 8193, nil, "ok"},
+		{"signed chunks under 8KiB", sigv4.StreamingPayload, 8191, nil, "ChunkTooSmall"},
 		{"signed data byte", sigv4.StreamingPayload, 8192, flipAt(100_000), "SignatureMismatch"},
 		{"signed chunks swapped", sigv4.StreamingPayload, 8192, swapChunks, "SignatureMismatch"},
 		{"signed cut mid-data", sigv4.StreamingPayload, 8192, cut(50_000), "IncompleteBody"},
@@ -229,7 +231,7 @@ func TestChunkedStreaming(t *testing.T) {
 		{"signed trailer data byte", sigv4.StreamingPayloadTrailer, 65536, flipAt(1000), "SignatureMismatch"},
 		{"signed trailer cut in trailers", sigv4.StreamingPayloadTrailer, 65536, cutEnd(70), "IncompleteBody"},
 		{"unsigned trailer", sigv4.StreamingUnsignedPayloadTrailer, 65536, nil, "ok"},
-		{"unsigned trailer small chunks", sigv4.StreamingUnsignedPayloadTrailer, 1000, nil, "ok"},
+		{"unsigned trailer small chunks", sigv4.StreamingUnsignedPayloadTrailer, 1000, nil, "ChunkTooSmall"},
 		{"unsigned trailer cut", sigv4.StreamingUnsignedPayloadTrailer, 65536, cut(1000), "IncompleteBody"},
 	}
 	for _, tt := range tests {
@@ -262,7 +264,7 @@ func TestChunkedDecodedLength(t *testing.T) {
 	data := bytes.Repeat([]byte("xyz"), 5000)
 	key := signingKey(secret, "20261122", "us-east-1", "s3")
 	chain := &sigv4.Chain{Key: key, Time: "20261122T103000Z", Scope: "20261122/us-east-1/s3/aws4_request", Seed: strings.Repeat("ab", 32)}
-	body := awsChunks(data, 4096, key, chain.Time, chain.Scope, chain.Seed, nil)
+	body := awsChunks(data, 8192, key, chain.Time, chain.Scope, chain.Seed, nil)
 	tests := []struct {
 		name    string
 		decoded int64
@@ -294,6 +296,23 @@ func TestChunkedMissingDecodedLength(t *testing.T) {
 	}
 	if rep := sigv4.ReplyFor(err, "s3"); rep.Code != "MissingContentLength" || rep.Status != 411 {
 		t.Errorf("ReplyFor(MissingDecodedLength, s3) = %+v", rep)
+	}
+}
+
+// Every chunk but the last must have 8 KiB; S3 names the chunk after the
+// short one and the short one's size (note 67).
+func TestChunkTooSmallReply(t *testing.T) {
+	data := bytes.Repeat([]byte("z"), 20_000)
+	raw := streamingRequest(t, sigv4.StreamingPayload, data, 8000, nil)
+	s, err := verifierAt(signTime).Verify(serve(t, raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = io.ReadAll(s.Body)
+	rep := sigv4.ReplyFor(err, "s3")
+	want := []sigv4.Field{{Name: "Chunk", Value: "2"}, {Name: "BadChunkSize", Value: "8000"}}
+	if rep.Code != "InvalidChunkSizeError" || rep.Status != 403 || rep.Message != "Only the last chunk is allowed to have a size less than 8192 bytes" || !slices.Equal(rep.Fields, want) {
+		t.Errorf("ReplyFor(a 8,000-byte first chunk, s3) = %+v; want 403 InvalidChunkSizeError with %v", rep, want)
 	}
 }
 

@@ -64,6 +64,9 @@ const (
 	// ChunkMalformed: aws-chunked framing that cannot be decoded, or more
 	// data than x-amz-decoded-content-length.
 	ChunkMalformed
+	// ChunkTooSmall: an aws-chunked body with a chunk of less than
+	// MinChunkSize bytes that is not its last.
+	ChunkTooSmall
 	// TrailerMalformed: trailing headers that cannot be decoded, are missing
 	// their signature, or differ from the ones x-amz-trailer promised.
 	TrailerMalformed
@@ -95,6 +98,7 @@ var kindNames = [...]string{
 	MissingDecodedLength:  "MissingDecodedLength",
 	IncompleteBody:        "IncompleteBody",
 	ChunkMalformed:        "ChunkMalformed",
+	ChunkTooSmall:         "ChunkTooSmall",
 	TrailerMalformed:      "TrailerMalformed",
 	BodyTooLarge:          "BodyTooLarge",
 	TwoMechanisms:         "TwoMechanisms",
@@ -146,6 +150,11 @@ type Error struct {
 	// Payload facts for ContentSHA256Mismatch and BadContentSHA256.
 	ClaimedSHA256  string
 	ComputedSHA256 string
+
+	// Chunk facts for ChunkTooSmall: the chunk, counted from 1, that
+	// followed one of BadChunkSize bytes.
+	Chunk        int
+	BadChunkSize int64
 
 	// HeadersNotSigned lists the offending headers for that Kind.
 	Headers []string
@@ -320,7 +329,7 @@ func (e *Error) replyQuery() Reply {
 	case BodyTooLarge:
 		// trustgate: no Query-protocol source found.
 		return Reply{Code: "RequestEntityTooLarge", Status: http.StatusRequestEntityTooLarge, Message: "Request body is too large."}
-	case IncompleteBody, ChunkMalformed, TrailerMalformed, ContentSHA256Mismatch,
+	case IncompleteBody, ChunkMalformed, ChunkTooSmall, TrailerMalformed, ContentSHA256Mismatch,
 		BadContentSHA256, MissingContentSHA256, MissingDecodedLength:
 		// trustgate: these only arise for S3 payloads; a Query service that
 		// sees one treats the signature as not matching.
@@ -348,7 +357,7 @@ func (e *Error) replyJSON() Reply {
 		// [wire] ExpiredTokenException, 400 (awslabs/ssosync issue 187).
 		return Reply{Code: "ExpiredTokenException", Status: http.StatusBadRequest, Message: msgExpiredToken}
 	case SignatureMismatch, HeadersNotSigned, IncompleteBody, ChunkMalformed,
-		TrailerMalformed, ContentSHA256Mismatch, BadContentSHA256,
+		ChunkTooSmall, TrailerMalformed, ContentSHA256Mismatch, BadContentSHA256,
 		MissingContentSHA256, MissingDecodedLength:
 		// [wire] InvalidSignatureException, 400 (aws-sdk-js issue 254).
 		return Reply{Code: "InvalidSignatureException", Status: http.StatusBadRequest, Message: msgQuerySignature}
@@ -486,6 +495,15 @@ func (e *Error) replyS3() Reply {
 		// [s3err] IncompleteBody, 400. trustgate: framing that cannot be
 		// decoded is reported the same way.
 		return Reply{Code: "IncompleteBody", Status: http.StatusBadRequest, Message: "You did not provide the number of bytes specified by the Content-Length HTTP header."}
+	case ChunkTooSmall:
+		// [wire] InvalidChunkSizeError, 403, with the chunk and the size
+		// before it (S3 bodies quoted in aws-sdk-cpp issue 2727 and
+		// versitygw issue 1683); the minimum is in "Signature Calculations
+		// for the Authorization Header: Transferring Payload in Multiple
+		// Chunks".
+		return Reply{Code: "InvalidChunkSizeError", Status: http.StatusForbidden,
+			Message: "Only the last chunk is allowed to have a size less than 8192 bytes",
+			Fields:  []Field{{"Chunk", strconv.Itoa(e.Chunk)}, {"BadChunkSize", strconv.FormatInt(e.BadChunkSize, 10)}}}
 	case TrailerMalformed:
 		// [s3err] MalformedTrailerError, 400.
 		return Reply{Code: "MalformedTrailerError", Status: http.StatusBadRequest, Message: "The request contained trailing data that was not well-formed or did not conform to our published schema."}

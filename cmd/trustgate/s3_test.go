@@ -1252,8 +1252,21 @@ func TestS3Checksums(t *testing.T) {
 	if status, body := ts.putChunked(t, root, "/sums/wrong", "streamed", "x-amz-checksum-crc32c", "not base64!"); status != 400 || !strings.Contains(body, "InvalidRequest") {
 		t.Errorf("aws-chunked PUT with a CRC32C trailer that is no checksum = %d %s; want 400 InvalidRequest", status, body)
 	}
+	// Note 67: a chunk under 8 KiB may only be the last.
+	short := strings.Repeat("s", 100)
+	req, err := http.NewRequest(http.MethodPut, ts.Endpoint+"/sums/short", strings.NewReader(fmt.Sprintf("64\r\n%s\r\n64\r\n%s\r\n0\r\n\r\n", short, short)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Encoding", "aws-chunked")
+	req.Header.Set("X-Amz-Decoded-Content-Length", "200")
+	req.Header.Set("X-Amz-Trailer", "x-amz-checksum-crc32")
+	if status, body := signAndSend(t, root, "s3", req, "STREAMING-UNSIGNED-PAYLOAD-TRAILER"); status != 403 || !strings.Contains(body, "<Code>InvalidChunkSizeError</Code>") ||
+		!strings.Contains(body, "<Chunk>2</Chunk><BadChunkSize>100</BadChunkSize>") {
+		t.Errorf("aws-chunked PUT of two 100-byte chunks = %d %s; want 403 InvalidChunkSizeError, Chunk 2, BadChunkSize 100", status, body)
+	}
 
-	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sums"), Key: aws.String("header"), Body: strings.NewReader("x"), ChecksumCRC32: aws.String("AAAA")})
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sums"), Key: aws.String("header"), Body: strings.NewReader("x"), ChecksumCRC32: aws.String("AAAA")})
 	wantAPIError(t, "PutObject with a CRC32 of three bytes", err, "InvalidRequest", "Value for x-amz-checksum-crc32 header is invalid")
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sums"), Key: aws.String("header"), Body: strings.NewReader("x"), ChecksumCRC32: aws.String(sum(crc32.NewIEEE(), "y"))})
 	wantAPIError(t, "PutObject with the CRC32 of another body", err, "BadDigest", "CRC32")
