@@ -5,10 +5,14 @@ import "time"
 // Bucket is an S3 bucket. Its name is unique across every account of the
 // installation, as S3 bucket names are global.
 type Bucket struct {
-	Name      string
-	Account   string // the owner: the resource account of every request on it
-	Region    string // its LocationConstraint; us-east-1 when none was given
-	CreatedAt time.Time
+	Name    string
+	Account string // the owner: the resource account of every request on it
+	Region  string // its LocationConstraint; us-east-1 when none was given
+	// LocationConstraint is the constraint CreateBucket named when it is
+	// an old name of Region ("EU" for eu-west-1), which GetBucketLocation
+	// answers with; empty otherwise.
+	LocationConstraint string
+	CreatedAt          time.Time
 	// Policy is the bucket policy document; empty when it has none.
 	Policy string
 	// PublicAccessBlock is the bucket's Block Public Access configuration:

@@ -1189,10 +1189,23 @@ func TestS3RequestConditionKeys(t *testing.T) {
 	if _, err := builder.ListBuckets(ctx, &s3.ListBucketsInput{}); err != nil {
 		t.Errorf("ListBuckets under s3:ResourceAccount of the caller's account: %v", err)
 	}
-	// EU is eu-west-1 by its old name.
+	// Note 37: EU is eu-west-1 by its old name, which GetBucketLocation
+	// gives back; everything else names the region.
 	if _, err := root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("old-name-eu"),
 		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "EU"}}, inRegion("eu-west-1")); err != nil {
 		t.Errorf("CreateBucket in EU signed for eu-west-1: %v", err)
+	}
+	loc, err := root.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String("old-name-eu")})
+	if err != nil || loc.LocationConstraint != s3types.BucketLocationConstraintEu {
+		t.Errorf("GetBucketLocation of a bucket created in EU = %+v, %v; want EU", loc, err)
+	}
+	head, err := root.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("old-name-eu")}, inRegion("eu-west-1"))
+	if err != nil || aws.ToString(head.BucketRegion) != "eu-west-1" {
+		t.Errorf("HeadBucket of a bucket created in EU = %+v, %v; want eu-west-1", head, err)
+	}
+	loc, err = root.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String("builder-west")})
+	if err != nil || loc.LocationConstraint != s3types.BucketLocationConstraintEuWest1 {
+		t.Errorf("GetBucketLocation of a bucket created in eu-west-1 = %+v, %v; want eu-west-1", loc, err)
 	}
 }
 

@@ -227,6 +227,9 @@ func (s *Service) createBucket(ctx context.Context, w http.ResponseWriter, c *Ca
 		return err
 	}
 	b := &trustgate.Bucket{Name: c.bucket, Account: c.Principal.Account, Region: region, CreatedAt: s.now(), PublicAccessBlock: trustgate.BlockAll}
+	if region != conf.LocationConstraint && conf.LocationConstraint != "" {
+		b.LocationConstraint = conf.LocationConstraint // note 37
+	}
 	if err := s.store.CreateBucket(ctx, b); err != nil {
 		if !errors.Is(err, trustgate.ErrConflict) {
 			return internal(err)
@@ -369,7 +372,10 @@ func (s *Service) getBucketLocation(ctx context.Context, w http.ResponseWriter, 
 		Xmlns   string   `xml:"xmlns,attr"`
 		Region  string   `xml:",chardata"`
 	}{Xmlns: Namespace}
-	if b.Region != DefaultRegion {
+	switch {
+	case b.LocationConstraint != "":
+		out.Region = b.LocationConstraint // "EU", as it was created (note 37)
+	case b.Region != DefaultRegion:
 		out.Region = b.Region // us-east-1 is the empty constraint
 	}
 	return writeXML(w, c, http.StatusOK, out)

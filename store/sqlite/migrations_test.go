@@ -23,7 +23,12 @@ func TestObjectsKeptAcrossRowidMigration(t *testing.T) {
 	ctx := t.Context()
 	storetest.SeedForTest(t, old, "root-secret")
 	when := time.Unix(1700000000, 0).UTC()
-	if err := old.CreateBucket(ctx, &trustgate.Bucket{Name: "sunsets", Account: "111111111111", Region: "us-east-1", CreatedAt: when}); err != nil {
+	// The bucket and its objects are written as the schema of migration
+	// 17 holds them: the store's own writes fill the columns of the
+	// migrations after it.
+	pab, tags := bucketJSON(&trustgate.Bucket{})
+	if _, err := old.db.Exec(`INSERT INTO buckets (name, account_id, region, created_at, policy, public_access_block, tags)
+		VALUES ('sunsets', '111111111111', 'us-east-1', ?, '', ?, ?)`, unix(when), pab, tags); err != nil {
 		t.Fatal(err)
 	}
 	objects := []*trustgate.Object{
@@ -33,8 +38,6 @@ func TestObjectsKeptAcrossRowidMigration(t *testing.T) {
 		{Bucket: "sunsets", Key: "large.jpg", Size: 1 << 20, ETag: `"e2"`, ContentType: "image/jpeg", LastModified: when,
 			Metadata: map[string]string{}, Headers: map[string]string{"Cache-Control": "no-cache"}, Blob: "blob-large"},
 	}
-	// Written as the schema of migration 17 holds them: the store's own
-	// PutObject writes the columns of the migrations after it.
 	rows := []struct {
 		key, etag, contentType, metadata, headers, blob, tags string
 		size                                                  int64

@@ -10,13 +10,13 @@ import (
 	"github.com/trustgate/trustgate"
 )
 
-const bucketColumns = `name, account_id, region, created_at, policy, public_access_block, tags`
+const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags`
 
 func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) {
 	var b trustgate.Bucket
 	var created int64
 	var pab, tags string
-	if err := row.Scan(&b.Name, &b.Account, &b.Region, &created, &b.Policy, &pab, &tags); err != nil {
+	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags); err != nil {
 		return nil, err
 	}
 	b.CreatedAt = fromUnix(created)
@@ -49,8 +49,8 @@ func (s *DB) CreateBucket(ctx context.Context, b *trustgate.Bucket) error {
 			return err
 		}
 		pab, tags := bucketJSON(b)
-		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			b.Name, b.Account, b.Region, unix(b.CreatedAt), b.Policy, pab, tags)
+		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags)
 		if isConstraint(err) {
 			return fmt.Errorf("bucket %s: %w", b.Name, trustgate.ErrConflict)
 		}

@@ -11,7 +11,7 @@ import (
 
 func testBuckets(t *testing.T, s store.Store) {
 	seed(t, s)
-	b := &trustgate.Bucket{Name: "sunsets", Account: mgmt, Region: "us-east-1", CreatedAt: t0, PublicAccessBlock: trustgate.BlockAll}
+	b := &trustgate.Bucket{Name: "sunsets", Account: mgmt, Region: "eu-west-1", LocationConstraint: "EU", CreatedAt: t0, PublicAccessBlock: trustgate.BlockAll}
 	if err := s.CreateBucket(ctx, b); err != nil {
 		t.Fatal(err)
 	}
