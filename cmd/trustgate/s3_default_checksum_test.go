@@ -37,13 +37,8 @@ func sendsNoChecksum(o *s3.Options) {
 // GetObject name; a copy of it gets one worked out over what it copies.
 // A part of an upload created without an algorithm answers with its own.
 func TestS3DefaultChecksum(t *testing.T) {
-	ts := startServer(t)
+	_, c, bucket := withBucket(t, "defaults")
 	ctx := t.Context()
-	c := ts.rootS3()
-	bucket := aws.String("defaults")
-	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
-		t.Fatal(err)
-	}
 	body := []byte("a body its client sent no checksum of")
 	want := crc64NVMEOf(body)
 	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("plain.txt"), Body: bytes.NewReader(body)}, sendsNoChecksum)
@@ -120,13 +115,8 @@ func TestS3DefaultChecksum(t *testing.T) {
 // Note 66: a copy is an object of one piece, so its ETag is its body's
 // MD5 even where its source's was a multipart upload's.
 func TestS3CopyOfMultipartObjectETag(t *testing.T) {
-	ts := startServer(t)
-	ctx := t.Context()
-	c := ts.rootS3()
-	bucket, key := aws.String("etags"), aws.String("joined.bin")
-	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
-		t.Fatal(err)
-	}
+	_, c, bucket := withBucket(t, "etags")
+	ctx, key := t.Context(), aws.String("joined.bin")
 	body := make([]byte, 5<<20+100)
 	rand.Read(body)
 	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: key})
@@ -156,13 +146,8 @@ func TestS3CopyOfMultipartObjectETag(t *testing.T) {
 // Note 66: CompleteMultipartUpload's x-amz-mp-object-size must be the
 // size of the parts it lists.
 func TestS3MultipartObjectSize(t *testing.T) {
-	ts := startServer(t)
-	ctx := t.Context()
-	c := ts.rootS3()
-	bucket, key := aws.String("sized"), aws.String("two.bin")
-	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
-		t.Fatal(err)
-	}
+	ts, c, bucket := withBucket(t, "sized")
+	ctx, key := t.Context(), aws.String("two.bin")
 	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: key})
 	if err != nil {
 		t.Fatal(err)
@@ -197,13 +182,8 @@ func TestS3MultipartObjectSize(t *testing.T) {
 // (SHA512) are checked and kept as the older ones are, whole and in the
 // parts of a COMPOSITE upload.
 func TestS3SHA512Checksums(t *testing.T) {
-	ts := startServer(t)
+	_, c, bucket := withBucket(t, "sha512")
 	ctx := t.Context()
-	c := ts.rootS3()
-	bucket := aws.String("sha512")
-	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
-		t.Fatal(err)
-	}
 	body := []byte("a body summed with SHA-512")
 	sum := sha512.Sum512(body)
 	want := base64.StdEncoding.EncodeToString(sum[:])

@@ -29,13 +29,8 @@ func crc32Of(b []byte) string {
 // SDK checks as it downloads; listings and GetObjectAttributes name it,
 // and a copy, one piece, gets the whole body's.
 func TestS3MultipartChecksumsThroughTheTransferManager(t *testing.T) {
-	ts := startServer(t)
+	_, c, bucket := withBucket(t, "checked")
 	ctx := t.Context()
-	c := ts.rootS3()
-	bucket := aws.String("checked")
-	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
-		t.Fatal(err)
-	}
 	body := make([]byte, 12<<20)
 	rand.Read(body)
 	parts := [][]byte{body[:5<<20], body[5<<20 : 10<<20], body[10<<20:]}
@@ -126,13 +121,8 @@ func TestS3MultipartChecksumsThroughTheTransferManager(t *testing.T) {
 // against the parts, and a whole-object checksum it sends against the
 // object's, as S3 answers each mistake.
 func TestS3MultipartChecksumMistakes(t *testing.T) {
-	ts := startServer(t)
-	ctx := t.Context()
-	c := ts.rootS3()
-	bucket, key := aws.String("strict"), aws.String("report.bin")
-	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
-		t.Fatal(err)
-	}
+	_, c, bucket := withBucket(t, "strict")
+	ctx, key := t.Context(), aws.String("report.bin")
 	_, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: key, ChecksumAlgorithm: s3types.ChecksumAlgorithmSha256,
 		ChecksumType: s3types.ChecksumTypeFullObject})
 	wantAPIError(t, "CreateMultipartUpload SHA256 FULL_OBJECT", err, "InvalidRequest", "The FULL_OBJECT checksum type cannot be used with the sha256 checksum algorithm.")
@@ -204,13 +194,8 @@ func TestS3MultipartChecksumMistakes(t *testing.T) {
 // combined from its parts'; its parts may come and be listed without
 // theirs, which S3 works out. The SDK checks the whole body against it.
 func TestS3MultipartFullObjectChecksum(t *testing.T) {
-	ts := startServer(t)
-	ctx := t.Context()
-	c := ts.rootS3()
-	bucket, key := aws.String("whole"), aws.String("disk.img")
-	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
-		t.Fatal(err)
-	}
+	_, c, bucket := withBucket(t, "whole")
+	ctx, key := t.Context(), aws.String("disk.img")
 	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: key, ChecksumAlgorithm: s3types.ChecksumAlgorithmCrc64nvme})
 	if err != nil || up.ChecksumType != s3types.ChecksumTypeFullObject {
 		t.Fatalf("CreateMultipartUpload CRC64NVME = %+v, %v; want FULL_OBJECT", up, err)

@@ -48,6 +48,19 @@ func (ts *testServer) rootS3() *s3.Client {
 	return ts.s3Client(ts.Root.AccessKeyId, ts.Root.SecretAccessKey, "")
 }
 
+// withBucket starts a server and makes a bucket of its root user's, for
+// a test of what S3 does within one: it returns the server, the root
+// user's client and the bucket's name.
+func withBucket(t *testing.T, name string) (*testServer, *s3.Client, *string) {
+	t.Helper()
+	ts := startServer(t)
+	c := ts.rootS3()
+	if _, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+		t.Fatal(err)
+	}
+	return ts, c, aws.String(name)
+}
+
 func (ts *testServer) sessionS3(c *ststypes.Credentials) *s3.Client {
 	return ts.s3Client(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
 }
