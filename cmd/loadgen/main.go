@@ -49,6 +49,7 @@ func main() {
 		bare        = flag.String("bare", "", "serve a bare GetCallerIdentity handler on this address instead")
 		bucket      = flag.String("bucket", "bench", "bucket, for the S3 operations")
 		size        = flag.Int64("size", 4096, "object size in bytes, for the S3 operations")
+		noChecksum  = flag.Bool("no-checksum", false, "send S3 bodies without the SDK's default checksum, as older clients do")
 	)
 	flag.Parse()
 	if *bare != "" {
@@ -64,8 +65,12 @@ func main() {
 	creds := credentials.NewStaticCredentialsProvider(*key, *secret, "")
 	stsClient := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(*endpoint), Credentials: creds,
 		HTTPClient: httpClient, RetryMaxAttempts: 1})
-	s3Client := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(*endpoint), Credentials: creds, UsePathStyle: true,
-		HTTPClient: httpClient, RetryMaxAttempts: 1})
+	s3Options := s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(*endpoint), Credentials: creds, UsePathStyle: true,
+		HTTPClient: httpClient, RetryMaxAttempts: 1}
+	if *noChecksum {
+		s3Options.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+	}
+	s3Client := s3.New(s3Options)
 	if *op == "Stream" {
 		stream(s3Client, *bucket, *size, *pid, *label)
 		return
