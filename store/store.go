@@ -35,6 +35,15 @@ type Changes interface {
 // the record. When it returns an error, nothing is stored and the Update
 // returns that error.
 type Store interface {
+	// Atomically runs fn with a Store whose reads and writes are all one
+	// transaction: what fn writes is committed when it returns nil, and
+	// none of it when it returns an error. Each write within fails or
+	// holds alone, as outside, so fn may go on after one fails. fn runs
+	// while every other write waits, so it should do little; it must use
+	// only the Store it is given (a write through another would wait for
+	// fn's own to end), and not keep it.
+	Atomically(ctx context.Context, fn func(Store) error) error
+
 	// Organization returns the organization. Returns ErrNotFound before
 	// the first start has created it.
 	Organization(ctx context.Context) (*trustgate.Organization, error)

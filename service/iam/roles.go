@@ -10,6 +10,7 @@ import (
 	"github.com/trustgate/trustgate/ids"
 	"github.com/trustgate/trustgate/policy"
 	"github.com/trustgate/trustgate/protocol/query"
+	"github.com/trustgate/trustgate/store"
 )
 
 // Session duration limits of a role, in seconds.
@@ -162,11 +163,10 @@ func (s *Service) deleteRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	if e := s.store.DeleteRole(ctx, r.Account, r.Name); e != nil {
+	if e := s.replacePrincipal(ctx, r.ARN(), r.ID, func(tx store.Store) error {
+		return tx.DeleteRole(ctx, r.Account, r.Name)
+	}); e != nil {
 		return nil, storeError(e, "role with name "+r.Name)
-	}
-	if e := s.renamePrincipal(ctx, r.ARN(), r.ID); e != nil {
-		return nil, internal(e)
 	}
 	return nil, nil
 }

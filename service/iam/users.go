@@ -9,6 +9,7 @@ import (
 	"github.com/trustgate/trustgate/ids"
 	"github.com/trustgate/trustgate/policy"
 	"github.com/trustgate/trustgate/protocol/query"
+	"github.com/trustgate/trustgate/store"
 )
 
 // user is the User element of IAM's responses.
@@ -140,11 +141,10 @@ func (s *Service) deleteUser(ctx context.Context, c *Call) (any, *query.Error) {
 	if err != nil {
 		return nil, err
 	}
-	if e := s.store.DeleteUser(ctx, u.Account, u.Name); e != nil {
+	if e := s.replacePrincipal(ctx, u.ARN(), u.ID, func(tx store.Store) error {
+		return tx.DeleteUser(ctx, u.Account, u.Name)
+	}); e != nil {
 		return nil, storeError(e, "user with name "+u.Name)
-	}
-	if e := s.renamePrincipal(ctx, u.ARN(), u.ID); e != nil {
-		return nil, internal(e)
 	}
 	return nil, nil
 }
@@ -174,7 +174,7 @@ func (s *Service) updateUser(ctx context.Context, c *Call) (any, *query.Error) {
 	}
 	// Only what the call names changes: a rename at once with a move keeps
 	// both.
-	if err := s.changeUser(ctx, u, func(cur *trustgate.User) *query.Error {
+	change := func(cur *trustgate.User) *query.Error {
 		if c.Request.Has("NewUserName") {
 			cur.Name = moved.Name
 		}
@@ -182,13 +182,20 @@ func (s *Service) updateUser(ctx context.Context, c *Call) (any, *query.Error) {
 			cur.Path = moved.Path
 		}
 		return nil
-	}); err != nil {
-		return nil, err
 	}
-	if moved.ARN() != u.ARN() {
-		if e := s.renamePrincipal(ctx, u.ARN(), moved.ARN()); e != nil {
-			return nil, internal(e)
+	if moved.ARN() == u.ARN() {
+		return nil, s.changeUser(ctx, u, change)
+	}
+	// The policies that name the user follow it in the same transaction.
+	var refused *query.Error
+	if e := s.replacePrincipal(ctx, u.ARN(), moved.ARN(), func(tx store.Store) error {
+		refused = changeUserIn(ctx, tx, u, change)
+		return asError(refused)
+	}); e != nil {
+		if refused != nil {
+			return nil, refused
 		}
+		return nil, internal(e)
 	}
 	return nil, nil
 }
@@ -198,8 +205,13 @@ func (s *Service) updateUser(ctx context.Context, c *Call) (any, *query.Error) {
 // A user deleted and made again under u's name since is not u: the
 // change fails as for a user that is gone.
 func (s *Service) changeUser(ctx context.Context, u *trustgate.User, change func(*trustgate.User) *query.Error) *query.Error {
+	return changeUserIn(ctx, s.store, u, change)
+}
+
+// changeUserIn is changeUser through st.
+func changeUserIn(ctx context.Context, st store.Store, u *trustgate.User, change func(*trustgate.User) *query.Error) *query.Error {
 	newName := u.Name
-	err := s.store.UpdateUser(ctx, u.Account, u.Name, func(cur *trustgate.User) error {
+	err := st.UpdateUser(ctx, u.Account, u.Name, func(cur *trustgate.User) error {
 		if cur.ID != u.ID {
 			return trustgate.ErrNotFound
 		}

@@ -200,6 +200,22 @@ func (s *Store) Bucket(ctx context.Context, name string) (*trustgate.Bucket, err
 	return lookup(s, s.buckets, name, bucketCopy, func() (*trustgate.Bucket, error) { return s.Store.Bucket(ctx, name) })
 }
 
+// Atomically implements store.Store. What fn writes goes round the
+// cache, which cannot tell what changed: once it is done, the cache drops
+// all it holds.
+func (s *Store) Atomically(ctx context.Context, fn func(store.Store) error) error {
+	defer s.changed()
+	defer s.forget(func() {
+		clear(s.keys)
+		clear(s.users)
+		clear(s.roles)
+		clear(s.buckets)
+		clear(s.objects)
+		s.objectBytes = 0
+	})
+	return s.Store.Atomically(ctx, fn)
+}
+
 // UpdateBucket implements store.Store.
 func (s *Store) UpdateBucket(ctx context.Context, name string, change func(*trustgate.Bucket) error) error {
 	defer s.forget(func() { delete(s.buckets, name) })

@@ -33,6 +33,9 @@ type DB struct {
 	q       conn           // queries outside transactions, prepared once
 	w       *writer        // every write
 	secrets *secret.Sealer // seals access-key secrets at rest
+	// in is the writer's transaction that a DB given to Atomically's fn
+	// runs in, for its reads as for its writes; nil for the store itself.
+	in *conn
 }
 
 var _ store.Store = (*DB)(nil)
@@ -147,7 +150,37 @@ func (s *DB) Close() error {
 
 // tx runs fn in a transaction, committed when it returns nil.
 func (s *DB) tx(ctx context.Context, fn func(conn) error) error {
-	return s.w.do(ctx, fn)
+	if s.in == nil {
+		return s.w.do(ctx, fn)
+	}
+	// Within Atomically: each write is a step of its transaction, undone
+	// alone when it fails, as the writer undoes one write of a batch.
+	c := *s.in
+	if _, err := c.ExecContext(ctx, "SAVEPOINT step"); err != nil {
+		return err
+	}
+	err := run(fn, c)
+	if err != nil {
+		if _, rerr := c.ExecContext(ctx, "ROLLBACK TO step"); rerr != nil {
+			return fmt.Errorf("undoing a failed write (%v): %w", err, rerr)
+		}
+	}
+	if _, rerr := c.ExecContext(ctx, "RELEASE step"); rerr != nil && err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// Atomically implements store.Store.
+func (s *DB) Atomically(ctx context.Context, fn func(store.Store) error) error {
+	if s.in != nil {
+		return fn(s) // already within one
+	}
+	return s.w.do(ctx, func(c conn) error {
+		view := *s
+		view.q, view.in = c, &c
+		return fn(&view)
+	})
 }
 
 func unix(t time.Time) int64 { return t.UnixNano() }
