@@ -169,7 +169,7 @@ out = io.BytesIO()
 s3.download_fileobj(bucket, "big.bin", out, Config=config)
 print(json.dumps({
     "head": head["ChecksumSHA256"] == composite,
-    "attributes": attrs["Checksum"]["ChecksumSHA256"] == composite and attrs["ObjectSize"] == len(body) and attrs["ETag"] == head["ETag"].strip('"'),
+    "attributes": attrs["Checksum"]["ChecksumSHA256"] + "-2" == composite and attrs["ObjectSize"] == len(body) and attrs["ETag"] == head["ETag"].strip('"'),
     "parts": attrs["ObjectParts"]["TotalPartsCount"] == 2 and part["Size"] == len(parts[1]) and
              part["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(parts[1]).digest()).decode(),
     "download": out.getvalue() == body,
