@@ -68,7 +68,7 @@ func (s *Service) getObjectAttributes(ctx context.Context, w http.ResponseWriter
 		out.ETag = strings.Trim(o.ETag, `"`) // unquoted here, unlike everywhere else
 	}
 	if asked["Checksum"] && alg != nil {
-		if typ == "COMPOSITE" {
+		if typ == composite {
 			// Here alone S3 leaves off a composite checksum's "-N" part count.
 			value, _, _ = strings.Cut(value, "-")
 		}
