@@ -19,6 +19,24 @@ type Bucket struct {
 	// all four settings on for a new bucket, as S3 creates them since 2023.
 	PublicAccessBlock PublicAccessBlock
 	Tags              []Tag
+	// Encryption is the bucket's default encryption.
+	Encryption BucketEncryption
+}
+
+// BucketEncryption is a bucket's default encryption: what an object
+// written without asking for an encryption gets, and whether writes that
+// ask for SSE-C are refused. The zero value is a new bucket's, as S3
+// creates them since April 2026: SSE-S3 without an S3 Bucket Key, and
+// SSE-C blocked.
+type BucketEncryption struct {
+	// Algorithm is aws:kms or aws:kms:dsse, with the KMS key KMSKeyID
+	// (empty for the AWS managed key); empty for SSE-S3 (AES256).
+	Algorithm        string `json:",omitempty"`
+	KMSKeyID         string `json:",omitempty"`
+	BucketKeyEnabled bool   `json:",omitempty"`
+	// AllowCustomerKeys tells that SSE-C writes are taken: the
+	// configuration's BlockedEncryptionTypes is NONE rather than SSE-C.
+	AllowCustomerKeys bool `json:",omitempty"`
 }
 
 // PublicAccessBlock is S3's Block Public Access configuration.

@@ -194,3 +194,50 @@ func TestBoto3MultipartChecksums(t *testing.T) {
 		})
 	}
 }
+
+const boto3BucketEncryption = `
+import boto3, json, sys
+from botocore.exceptions import ClientError
+endpoint, key, secret, bucket = sys.argv[1:5]
+s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret)
+s3.create_bucket(Bucket=bucket)
+knows_blocking = "BlockedEncryptionTypes" in s3.meta.service_model.shape_for("ServerSideEncryptionRule").members
+def rule():
+    return s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+new = rule()
+kms_key = "arn:aws:kms:us-east-1:111111111111:key/4f3c9e5a-1b2d-4c6e-8f90-a1b2c3d4e5f6"
+s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{"BucketKeyEnabled": True,
+    "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": kms_key}}]})
+put = s3.put_object(Bucket=bucket, Key="plain.txt", Body=b"no encryption asked for")
+head = s3.head_object(Bucket=bucket, Key="plain.txt")
+try:
+    s3.put_object(Bucket=bucket, Key="customer.txt", Body=b"x", SSECustomerAlgorithm="AES256", SSECustomerKey="0123456789abcdef0123456789abcdef")
+    refused = "written"
+except ClientError as e:
+    refused = e.response["Error"]["Code"] + ": " + e.response["Error"]["Message"]
+print(json.dumps({
+    "new": new["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256" and not new["BucketKeyEnabled"] and
+           (not knows_blocking or new["BlockedEncryptionTypes"]["EncryptionType"] == ["SSE-C"]),
+    "default": [put["ServerSideEncryption"], put["SSEKMSKeyId"] == kms_key, put["BucketKeyEnabled"],
+                head["ServerSideEncryption"], head["SSEKMSKeyId"] == kms_key],
+    "sse-c": "AccessDenied" in refused and "blocked upload requests that specify Server Side Encryption with Customer provided keys" in refused,
+}, sort_keys=True))
+`
+
+// Note 68 with each boto3: a new bucket's encryption, a default of
+// SSE-KMS that objects written without asking get, and SSE-C refused.
+func TestBoto3BucketEncryption(t *testing.T) {
+	s := start(t, t.TempDir())
+	for i, py := range pythons(t) {
+		t.Run(py.name, func(t *testing.T) {
+			out, stderr, err := run(t, cleanEnv(), py.path, "-c", boto3BucketEncryption, s.Endpoint, s.Root.AccessKeyId, s.Root.SecretAccessKey,
+				"encrypted-"+string(rune('a'+i)))
+			if err != nil {
+				t.Fatalf("boto3: %v\n%s", err, stderr)
+			}
+			if want := `{"default": ["aws:kms", true, true, "aws:kms", true], "new": true, "sse-c": true}`; strings.TrimSpace(out) != want {
+				t.Errorf("boto3 printed %s, want %s", out, want)
+			}
+		})
+	}
+}

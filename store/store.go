@@ -301,8 +301,8 @@ type Store interface {
 	Bucket(ctx context.Context, name string) (*trustgate.Bucket, error)
 	// Buckets lists an account's buckets, ordered by name.
 	Buckets(ctx context.Context, account string) ([]*trustgate.Bucket, error)
-	// UpdateBucket changes a bucket's policy, public access block and
-	// tags to what change makes of them. Returns ErrNotFound.
+	// UpdateBucket changes a bucket's policy, public access block, tags
+	// and encryption to what change makes of them. Returns ErrNotFound.
 	UpdateBucket(ctx context.Context, name string, change func(*trustgate.Bucket) error) error
 	// DeleteBucket removes a bucket, and the multipart uploads in progress
 	// in it, whose parts it returns for their blobs. Returns ErrNotFound,

@@ -652,11 +652,6 @@ func TestS3UnsetBucketSettings(t *testing.T) {
 	if v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: bucket}); err != nil || v.Status != "" || v.MFADelete != "" {
 		t.Errorf("GetBucketVersioning = %+v, %v; want never enabled", v, err)
 	}
-	enc, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: bucket})
-	if err != nil || enc.ServerSideEncryptionConfiguration == nil || len(enc.ServerSideEncryptionConfiguration.Rules) != 1 ||
-		enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm != s3types.ServerSideEncryptionAes256 {
-		t.Errorf("GetBucketEncryption = %+v, %v; want SSE-S3 by default", enc, err)
-	}
 	if l, err := c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: bucket}); err != nil || l.LoggingEnabled != nil {
 		t.Errorf("GetBucketLogging = %+v, %v; want logging off", l, err)
 	}

@@ -61,13 +61,16 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 	if err := s.authorizeWrite(ctx, c, b, c.key, keys, len(tags) > 0); err != nil {
 		return err
 	}
+	if err := refuseCustomerKeys(c, b, "s3:CreateMultipartUpload", b.ARN()+"/"+c.key); err != nil {
+		return err
+	}
 	meta, merr := userMetadata(c.Request.Header)
 	if merr != nil {
 		return merr
 	}
 	u := &trustgate.Upload{ID: newUploadID(s.now()), Bucket: b.Name, Key: c.key, Account: c.Principal.Account, Initiator: c.Principal.ARN,
 		Initiated: s.now(), ContentType: c.Request.Header.Get("Content-Type"), Metadata: meta, Headers: map[string]string{}, Tags: tags}
-	kept, kerr := keptHeaders(c.Request.Header)
+	kept, kerr := keptHeaders(c.Request.Header, b)
 	if kerr != nil {
 		return kerr
 	}
@@ -132,8 +135,11 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 	if err != nil {
 		return err
 	}
-	_, u, err := s.uploadFor(ctx, c, "s3:PutObject", creationKeys(c.Request.Header, false))
+	b, u, err := s.uploadFor(ctx, c, "s3:PutObject", creationKeys(c.Request.Header, false))
 	if err != nil {
+		return err
+	}
+	if err := refuseCustomerKeys(c, b, "s3:UploadPart", b.ARN()+"/"+c.key); err != nil {
 		return err
 	}
 	sums, kept, serr := partChecksums(u, c.Request.Header)
@@ -192,8 +198,11 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 	if err != nil {
 		return err
 	}
-	_, u, err := s.uploadFor(ctx, c, "s3:PutObject", creationKeys(c.Request.Header, false))
+	b, u, err := s.uploadFor(ctx, c, "s3:PutObject", creationKeys(c.Request.Header, false))
 	if err != nil {
+		return err
+	}
+	if err := refuseCustomerKeys(c, b, "s3:UploadPartCopy", b.ARN()+"/"+c.key); err != nil {
 		return err
 	}
 	if status := preconditions(copyConditions(c.Request.Header), src); status != 0 {

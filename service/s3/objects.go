@@ -39,7 +39,7 @@ func checkKeyLength(key string) *Error {
 
 // storedHeaders are the request headers an object keeps and returns.
 var storedHeaders = []string{"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires",
-	"X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "X-Amz-Storage-Class"}
+	sseHeader, kmsKeyHeader, bucketKeyHeader, "X-Amz-Storage-Class"}
 
 // entityTooLarge refuses a body past MaxPutBytes.
 func entityTooLarge() *Error {
@@ -78,22 +78,24 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 
 // copyOwnHeaders are the stored headers a copy takes from its own
 // request alone.
-var copyOwnHeaders = setOf("X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "X-Amz-Storage-Class")
+var copyOwnHeaders = setOf(sseHeader, kmsKeyHeader, bucketKeyHeader, "X-Amz-Storage-Class")
 
 // storageClasses are the storage classes S3 knows.
 var storageClasses = setOf("STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
 	"DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS")
 
-// keptHeaders are the stored headers of a new object, from its request,
-// and the refusal of a storage class S3 does not know. A STANDARD class
-// is not kept: S3 names the class of an object only when it is another.
-func keptHeaders(h http.Header) (map[string]string, *Error) {
+// keptHeaders are the stored headers of a new object in b, from its
+// request and b's default encryption, and the refusal of a storage class
+// S3 does not know. A STANDARD class is not kept: S3 names the class of
+// an object only when it is another.
+func keptHeaders(h http.Header, b *trustgate.Bucket) (map[string]string, *Error) {
 	kept := map[string]string{}
 	for _, name := range storedHeaders {
 		if v := h.Get(name); v != "" {
 			kept[name] = v
 		}
 	}
+	applyDefaultEncryption(kept, b.Encryption)
 	switch class := kept["X-Amz-Storage-Class"]; {
 	case class == "STANDARD":
 		delete(kept, "X-Amz-Storage-Class")
@@ -111,14 +113,17 @@ func setEncryption(h http.Header, o *trustgate.Object) { setEncryptionOf(h, o.He
 // setEncryptionOf names the encryption of the object or upload whose
 // kept headers are stored.
 func setEncryptionOf(h http.Header, stored map[string]string) {
-	sse, ok := stored["X-Amz-Server-Side-Encryption"]
-	if !ok {
-		h["X-Amz-Server-Side-Encryption"] = []string{"AES256"}
+	sse, ok := stored[sseHeader]
+	if !ok || sse == "AES256" {
+		h[sseHeader] = []string{"AES256"}
 		return
 	}
-	h["X-Amz-Server-Side-Encryption"] = []string{sse}
-	if key, ok := stored["X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"]; ok {
-		h["X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"] = []string{key}
+	h[sseHeader] = []string{sse}
+	if key, ok := stored[kmsKeyHeader]; ok {
+		h[kmsKeyHeader] = []string{key}
+	}
+	if on, ok := stored[bucketKeyHeader]; ok && strings.EqualFold(on, "true") {
+		h[bucketKeyHeader] = []string{"true"}
 	}
 }
 
@@ -142,6 +147,9 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	if err := s.authorizeWrite(ctx, c, b, c.key, keys, len(tags) > 0); err != nil {
 		return err
 	}
+	if err := refuseCustomerKeys(c, b, "s3:PutObject", b.ARN()+"/"+c.key); err != nil {
+		return err
+	}
 	if acl := c.Request.Header.Get("x-amz-acl"); acl != "" && acl != "bucket-owner-full-control" && acl != "private" {
 		return errorf(http.StatusBadRequest, "AccessControlListNotSupported", "The bucket does not allow ACLs")
 	}
@@ -156,7 +164,7 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	if len(sums) == 0 {
 		sums = []*checksum{defaultChecksum.computing()}
 	}
-	kept, kerr := keptHeaders(c.Request.Header)
+	kept, kerr := keptHeaders(c.Request.Header, b)
 	if kerr != nil {
 		return kerr
 	}
@@ -817,6 +825,9 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if err := s.authorizeWrite(ctx, c, dst, c.key, keys, replaceTags && len(tags) > 0); err != nil {
 		return err
 	}
+	if err := refuseCustomerKeys(c, dst, "s3:CopyObject", dst.ARN()+"/"+c.key); err != nil {
+		return err
+	}
 	if status := preconditions(copyConditions(c.Request.Header), src); status != 0 {
 		return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", "x-amz-copy-source-If-Match")
 	}
@@ -825,7 +836,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 		return errorf(http.StatusBadRequest, "InvalidRequest",
 			"This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
-	kept, kerr := keptHeaders(c.Request.Header)
+	kept, kerr := keptHeaders(c.Request.Header, dst)
 	if kerr != nil {
 		return kerr
 	}

@@ -63,6 +63,9 @@ func (s *Service) Serve(ctx context.Context, w http.ResponseWriter, c *Call) *Er
 	c.query = c.Request.URL.Query()
 	c.query.Del("x-id") // the SDKs name the operation; the route finds it
 	h, err := s.route(c)
+	if err == nil && sendsCustomerKeys(c) {
+		err = customerKeysOverHTTP()
+	}
 	if err == nil {
 		err = h(ctx, w, c)
 	}
@@ -96,6 +99,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putBucketTagging, nil
 			case has("ownershipControls"):
 				return s.putOwnershipControls, nil
+			case has("encryption"):
+				return s.putBucketEncryption, nil
 			case has("acl"):
 				return s.putBucketACL, nil
 			case !namesSubresource(q, bucketSubresources):
@@ -117,6 +122,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getOwnershipControls, nil
 			case has("acl"):
 				return s.getBucketACL, nil
+			case has("encryption"):
+				return s.getBucketEncryption, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
 			case has("versions"):
@@ -140,6 +147,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.deletePublicAccessBlock, nil
 			case has("tagging"):
 				return s.deleteBucketTagging, nil
+			case has("encryption"):
+				return s.deleteBucketEncryption, nil
 			case !namesSubresource(q, bucketSubresources):
 				return s.deleteBucket, nil
 			}
@@ -204,6 +213,29 @@ func (s *Service) route(c *Call) (handler, *Error) {
 		}
 	}
 	return nil, errorf(http.StatusNotImplemented, "NotImplemented", "trustgate does not implement %s %s with %s yet", r.Method, r.URL.Path, queryNames(q))
+}
+
+// sendsCustomerKeys tells whether the call gives an SSE-C key that no
+// write of an object checks (refuseCustomerKeys): a copy source's, or
+// any on a request that writes no object (note 68).
+func sendsCustomerKeys(c *Call) bool {
+	h := c.Request.Header
+	if namesAny(h, copySourceKeyHeaders) {
+		return true
+	}
+	if !namesAny(h, customerKeyHeaders) {
+		return false
+	}
+	_, part := c.query["uploadId"]
+	_, create := c.query["uploads"]
+	var writes bool
+	switch c.Request.Method {
+	case http.MethodPut: // PutObject, CopyObject, UploadPart, UploadPartCopy
+		writes = c.key != "" && (part || !namesSubresource(c.query, objectSubresources))
+	case http.MethodPost: // CreateMultipartUpload
+		writes = c.key != "" && create
+	}
+	return !writes
 }
 
 // bucketSubresources and objectSubresources are the query parameters

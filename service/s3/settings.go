@@ -8,11 +8,10 @@ import (
 
 // Bucket settings trustgate does not let a bucket change: versioning,
 // CORS, a website, lifecycle rules, replication, Object Lock, logging,
-// Requester Pays, Transfer Acceleration, event notifications and a
-// default encryption other than S3's own. Each reads as S3 answers for a
-// bucket that never had it set (note 50), so that tools which read every
-// setting of a bucket, as Terraform's aws_s3_bucket does on each plan,
-// work; setting one is NotImplemented.
+// Requester Pays, Transfer Acceleration and event notifications. Each
+// reads as S3 answers for a bucket that never had it set (note 50), so
+// that tools which read every setting of a bucket, as Terraform's
+// aws_s3_bucket does on each plan, work; setting one is NotImplemented.
 
 // bucketSetting is how one setting of a bucket reads: the action that
 // authorizes the read, and either the document S3 sends for a bucket
@@ -31,7 +30,6 @@ var bucketSettings = map[string]bucketSetting{
 	"accelerate":     {action: "s3:GetAccelerateConfiguration", document: unset("AccelerateConfiguration")},
 	"notification":   {action: "s3:GetBucketNotification", document: unset("NotificationConfiguration")},
 	"requestPayment": {action: "s3:GetBucketRequestPayment", document: requestPayment},
-	"encryption":     {action: "s3:GetEncryptionConfiguration", document: defaultEncryption},
 	"cors":           {action: "s3:GetBucketCORS", missingCode: "NoSuchCORSConfiguration", missingDetail: "The CORS configuration does not exist"},
 	"website":        {action: "s3:GetBucketWebsite", missingCode: "NoSuchWebsiteConfiguration", missingDetail: "The specified bucket does not have a website configuration"},
 	"lifecycle":      {action: "s3:GetLifecycleConfiguration", missingCode: "NoSuchLifecycleConfiguration", missingDetail: "The lifecycle configuration does not exist"},
@@ -54,21 +52,6 @@ var requestPayment = &struct {
 	Xmlns   string   `xml:"xmlns,attr"`
 	Payer   string
 }{Xmlns: Namespace, Payer: "BucketOwner"}
-
-// defaultEncryption is the encryption every bucket has had since January
-// 2023 unless told otherwise: SSE-S3, without an S3 Bucket Key.
-var defaultEncryption = func() any {
-	type byDefault struct{ SSEAlgorithm string }
-	type rule struct {
-		ApplyServerSideEncryptionByDefault byDefault
-		BucketKeyEnabled                   bool
-	}
-	return &struct {
-		XMLName xml.Name `xml:"ServerSideEncryptionConfiguration"`
-		Xmlns   string   `xml:"xmlns,attr"`
-		Rule    rule
-	}{Xmlns: Namespace, Rule: rule{ApplyServerSideEncryptionByDefault: byDefault{SSEAlgorithm: "AES256"}}}
-}()
 
 // getBucketSetting answers the read of a setting, once the caller may
 // read it.
@@ -94,7 +77,6 @@ func (s *Service) getBucketSetting(setting bucketSetting) handler {
 // removing one leaves the bucket as it was, and answers as S3 does.
 var deletableSettings = []struct{ subresource, action string }{
 	{"cors", "s3:PutBucketCORS"},
-	{"encryption", "s3:PutEncryptionConfiguration"},
 	{"lifecycle", "s3:PutLifecycleConfiguration"},
 	{"replication", "s3:PutReplicationConfiguration"},
 	{"website", "s3:DeleteBucketWebsite"},

@@ -10,13 +10,13 @@ import (
 	"github.com/trustgate/trustgate"
 )
 
-const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags`
+const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption`
 
 func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) {
 	var b trustgate.Bucket
 	var created int64
-	var pab, tags string
-	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags); err != nil {
+	var pab, tags, enc string
+	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc); err != nil {
 		return nil, err
 	}
 	b.CreatedAt = fromUnix(created)
@@ -29,17 +29,21 @@ func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) 
 	if len(b.Tags) == 0 {
 		b.Tags = nil
 	}
+	if err := json.Unmarshal([]byte(enc), &b.Encryption); err != nil {
+		return nil, fmt.Errorf("bucket %s: encryption: %w", b.Name, err)
+	}
 	return &b, nil
 }
 
 // bucketJSON encodes the JSON columns of a bucket.
-func bucketJSON(b *trustgate.Bucket) (pab, tags string) {
+func bucketJSON(b *trustgate.Bucket) (pab, tags, enc string) {
 	p, _ := json.Marshal(b.PublicAccessBlock)
 	t := []byte("[]")
 	if len(b.Tags) > 0 {
 		t, _ = json.Marshal(b.Tags)
 	}
-	return string(p), string(t)
+	e, _ := json.Marshal(b.Encryption)
+	return string(p), string(t), string(e)
 }
 
 // CreateBucket implements store.Store.
@@ -48,9 +52,9 @@ func (s *DB) CreateBucket(ctx context.Context, b *trustgate.Bucket) error {
 		if err := requireAccount(ctx, tx, b.Account); err != nil {
 			return err
 		}
-		pab, tags := bucketJSON(b)
-		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags)
+		pab, tags, enc := bucketJSON(b)
+		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags, enc)
 		if isConstraint(err) {
 			return fmt.Errorf("bucket %s: %w", b.Name, trustgate.ErrConflict)
 		}
@@ -79,8 +83,9 @@ func (s *DB) UpdateBucket(ctx context.Context, name string, change func(*trustga
 		if err != nil {
 			return err
 		}
-		pab, tags := bucketJSON(b)
-		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ? WHERE name = ?`, b.Policy, pab, tags, name)
+		pab, tags, enc := bucketJSON(b)
+		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ? WHERE name = ?`,
+			b.Policy, pab, tags, enc, name)
 		return err
 	})
 }

@@ -27,6 +27,7 @@ func testBuckets(t *testing.T, s store.Store) {
 	b.Policy = `{"Version":"2012-10-17","Statement":[]}`
 	b.PublicAccessBlock.BlockPublicPolicy = false
 	b.Tags = []trustgate.Tag{{Key: "team", Value: "photo"}}
+	b.Encryption = trustgate.BucketEncryption{Algorithm: "aws:kms", KMSKeyID: "arn:aws:kms:eu-west-1:111111111111:key/k", BucketKeyEnabled: true, AllowCustomerKeys: true}
 	if err := s.UpdateBucket(ctx, "sunsets", setBucket(b)); err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +272,7 @@ func testMultipart(t *testing.T, s store.Store) {
 // setBucket is an UpdateBucket change that makes a bucket's fields b's.
 func setBucket(b *trustgate.Bucket) func(*trustgate.Bucket) error {
 	return func(cur *trustgate.Bucket) error {
-		cur.Policy, cur.PublicAccessBlock, cur.Tags = b.Policy, b.PublicAccessBlock, b.Tags
+		cur.Policy, cur.PublicAccessBlock, cur.Tags, cur.Encryption = b.Policy, b.PublicAccessBlock, b.Tags, b.Encryption
 		return nil
 	}
 }
