@@ -7,6 +7,8 @@ package e2e
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -61,7 +63,14 @@ type server struct {
 // until it is healthy.
 func start(t *testing.T, dir string) *server {
 	t.Helper()
-	cmd := exec.Command(binary, "serve", "--listen", "127.0.0.1:0", "--data", dir)
+	return startWith(t, dir)
+}
+
+// startWith is start with more flags of serve: --tls serves HTTPS with
+// the certificate it keeps as <dir>/tls/cert.pem.
+func startWith(t *testing.T, dir string, flags ...string) *server {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"serve", "--listen", "127.0.0.1:0", "--data", dir}, flags...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +99,17 @@ func start(t *testing.T, dir string) *server {
 	case <-time.After(15 * time.Second):
 		t.Fatal("trustgate serve printed nothing within 15s")
 	}
-	resp, err := http.Get(s.Endpoint + "/_trustgate/health")
+	health := http.DefaultClient
+	if strings.HasPrefix(s.Endpoint, "https://") {
+		pem, err := os.ReadFile(filepath.Join(dir, "tls", "cert.pem"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		roots := x509.NewCertPool()
+		roots.AppendCertsFromPEM(pem)
+		health = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+	}
+	resp, err := health.Get(s.Endpoint + "/_trustgate/health")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("health check: %v %v", resp, err)
 	}

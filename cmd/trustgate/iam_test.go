@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -22,7 +21,7 @@ func (ts *testServer) iamClient(id, secret string) *iam.Client {
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(ts.Endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, ""),
-		HTTPClient:   &http.Client{Timeout: 10 * time.Second},
+		HTTPClient:   ts.httpClient(10 * time.Second),
 	})
 }
 

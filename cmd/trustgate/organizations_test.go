@@ -27,7 +27,7 @@ func (ts *testServer) orgClient(id, secret, token string) *organizations.Client 
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(ts.Endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, token),
-		HTTPClient:   &http.Client{Timeout: 10 * time.Second},
+		HTTPClient:   ts.httpClient(10 * time.Second),
 	})
 }
 

@@ -40,7 +40,7 @@ func (ts *testServer) s3Client(id, secret, token string) *s3.Client {
 		BaseEndpoint: aws.String(ts.Endpoint),
 		UsePathStyle: true,
 		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, token),
-		HTTPClient:   &http.Client{Timeout: 30 * time.Second},
+		HTTPClient:   ts.httpClient(30 * time.Second),
 	})
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 	"github.com/trustgate/trustgate/datadir"
 	"github.com/trustgate/trustgate/internal/http1"
 	"github.com/trustgate/trustgate/internal/jsonlog"
+	"github.com/trustgate/trustgate/internal/tlscert"
 	"github.com/trustgate/trustgate/server"
 	"github.com/trustgate/trustgate/store/cache"
 )
@@ -29,6 +31,10 @@ type serveOptions struct {
 	Listen string
 	Data   string
 	Region string
+	// TLS serves HTTPS with a certificate trustgate makes and keeps in
+	// the data directory; TLSCert and TLSKey, with the operator's.
+	TLS             bool
+	TLSCert, TLSKey string
 	// ready, when set, is called with the address once the server
 	// listens (tests listen on port 0).
 	ready func(addr string)
@@ -52,6 +58,11 @@ func serveCommand() *cobra.Command {
 	cmd.Flags().StringVar(&o.Listen, "listen", "127.0.0.1:4600", "address to listen on")
 	cmd.Flags().StringVar(&o.Data, "data", "./trustgate-data", "data directory (embedded store)")
 	cmd.Flags().StringVar(&o.Region, "region", "us-east-1", "the region trustgate answers as")
+	cmd.Flags().BoolVar(&o.TLS, "tls", false, "serve HTTPS with a self-signed certificate kept in the data directory (trust it with AWS_CA_BUNDLE)")
+	cmd.Flags().StringVar(&o.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain), with --tls-key")
+	cmd.Flags().StringVar(&o.TLSKey, "tls-key", "", "the PEM private key of --tls-cert")
+	cmd.MarkFlagsRequiredTogether("tls-cert", "tls-key")
+	cmd.MarkFlagsMutuallyExclusive("tls", "tls-cert")
 	return cmd
 }
 
@@ -74,14 +85,23 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w (is another trustgate running? choose another --listen)", o.Listen, err)
 	}
+	scheme, caBundle := "http", ""
+	if o.TLS || o.TLSCert != "" {
+		var cert tls.Certificate
+		if cert, caBundle, err = certificate(o, dir, ln.Addr()); err != nil {
+			ln.Close()
+			return err
+		}
+		ln, scheme = tls.NewListener(ln, tlscert.Config(cert)), "https"
+	}
 	go sweepBlobs(ctx, dir, log)
 	handler, err := server.New(server.Config{Store: cache.New(dir.Store), Blobs: dir.Blobs, Log: log, Region: o.Region, Key: dir.Key})
 	if err != nil {
 		return err
 	}
 	srv := &http1.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: log}
-	endpoint := "http://" + ln.Addr().String()
-	printBanner(out, o, dir, endpoint)
+	endpoint := scheme + "://" + ln.Addr().String()
+	printBanner(out, o, dir, endpoint, caBundle)
 	if o.ready != nil {
 		o.ready(ln.Addr().String())
 	}
@@ -102,6 +122,24 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// certificate is the HTTPS certificate of a server listening on addr:
+// the operator's, or the one trustgate keeps in its data directory for
+// localhost, its subdomains (a bucket's virtual host) and the address it
+// listens on, whose path it returns to be trusted as a CA bundle.
+func certificate(o serveOptions, dir *datadir.Dir, addr net.Addr) (cert tls.Certificate, caBundle string, err error) {
+	if o.TLSCert != "" {
+		cert, err = tlscert.Load(o.TLSCert, o.TLSKey)
+		return cert, "", err
+	}
+	hosts := []string{"localhost", "*.localhost", "127.0.0.1", "::1"}
+	if host, _, err := net.SplitHostPort(addr.String()); err == nil && !net.ParseIP(host).IsUnspecified() {
+		hosts = append(hosts, host)
+	} else if name, err := os.Hostname(); err == nil {
+		hosts = append(hosts, name)
+	}
+	return tlscert.SelfSigned(filepath.Join(dir.Path, "tls"), hosts, time.Now())
 }
 
 // orphanAge is how old a blob no object names must be before a start
@@ -125,7 +163,16 @@ func sweepBlobs(ctx context.Context, dir *datadir.Dir, log *slog.Logger) {
 	}
 }
 
-func printBanner(w io.Writer, o serveOptions, dir *datadir.Dir, endpoint string) {
+// trustLine is the banner's line that makes clients trust trustgate's
+// own certificate, when it serves one.
+func trustLine(caBundle string) string {
+	if caBundle == "" {
+		return ""
+	}
+	return "  export AWS_CA_BUNDLE=" + caBundle + "\n"
+}
+
+func printBanner(w io.Writer, o serveOptions, dir *datadir.Dir, endpoint, caBundle string) {
 	creds := filepath.Join(dir.Path, datadir.RootCredentialsFile)
 	state := "reusing"
 	if dir.Created {
@@ -144,7 +191,7 @@ Point the aws CLI (--endpoint-url for CLI v2), boto3 and the SDKs at it:
   export AWS_ACCESS_KEY_ID=%s
   export AWS_SECRET_ACCESS_KEY=%s
   export AWS_DEFAULT_REGION=%s
-  aws --endpoint-url %s sts get-caller-identity
+%s  aws --endpoint-url %s sts get-caller-identity
 
 or as a profile in ~/.aws/credentials:
   [trustgate]
@@ -154,6 +201,6 @@ or as a profile in ~/.aws/credentials:
 The root user can do anything in its account but cannot assume roles:
 create an IAM user for that, as in AWS.
 `, endpoint, state, dir.Org.ID, dir.Org.ManagementAccount, creds,
-		endpoint, root.AccessKeyId, root.SecretAccessKey, o.Region, endpoint,
+		endpoint, root.AccessKeyId, root.SecretAccessKey, o.Region, trustLine(caBundle), endpoint,
 		root.AccessKeyId, root.SecretAccessKey)
 }

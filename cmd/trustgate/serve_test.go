@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -18,6 +21,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/trustgate/trustgate/datadir"
+	"github.com/trustgate/trustgate/internal/tlscert"
 )
 
 // testServer is a real `trustgate serve` on a free port and a fresh data
@@ -31,21 +35,49 @@ type testServer struct {
 	// admin is the management account's administrator, made when a test
 	// first creates a member account.
 	admin *sts.Client
+	// transport is the clients' HTTP transport; nil for the default.
+	transport http.RoundTripper
 }
 
 func startServer(t *testing.T) *testServer {
+	t.Helper()
+	return startServerWith(t, serveOptions{})
+}
+
+// startTLSServer starts a server on HTTPS with the certificate it makes
+// for itself, which its clients trust as their CA.
+func startTLSServer(t *testing.T) *testServer {
+	t.Helper()
+	ts := startServerWith(t, serveOptions{TLS: true})
+	pem, err := os.ReadFile(filepath.Join(ts.Data, "tls", tlscert.CertFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(pem) {
+		t.Fatal("the server's certificate is no PEM certificate")
+	}
+	ts.transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
+	return ts
+}
+
+// startServerWith starts a server with o's TLS settings, on a port of
+// its own and a data directory of the test's.
+func startServerWith(t *testing.T, o serveOptions) *testServer {
 	t.Helper()
 	ts := &testServer{Data: filepath.Join(t.TempDir(), "data"), Out: &syncBuffer{}, Logs: &syncBuffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, serveOptions{Listen: "127.0.0.1:0", Data: ts.Data, Region: "us-east-1",
-			ready: func(addr string) { ready <- addr }}, ts.Out, ts.Logs)
-	}()
+	o.Listen, o.Data, o.Region, o.ready = "127.0.0.1:0", ts.Data, "us-east-1", func(addr string) { ready <- addr }
+	go func() { done <- serve(ctx, o, ts.Out, ts.Logs) }()
+	scheme := "http://"
+	if o.TLS || o.TLSCert != "" {
+		scheme = "https://"
+	}
 	select {
 	case addr := <-ready:
-		ts.Endpoint = "http://" + addr
+		ts.Endpoint = scheme + addr
 	case err := <-done:
 		t.Fatalf("serve: %v", err)
 	case <-time.After(10 * time.Second):
@@ -65,6 +97,12 @@ func startServer(t *testing.T) *testServer {
 	return ts
 }
 
+// httpClient is the HTTP client of the server's SDK clients: one that
+// trusts its certificate when it serves HTTPS.
+func (ts *testServer) httpClient(timeout time.Duration) *http.Client {
+	return &http.Client{Timeout: timeout, Transport: ts.transport}
+}
+
 // stsClient is an STS client of the real SDK with explicit settings, so
 // nothing of the machine's AWS configuration leaks in.
 func (ts *testServer) stsClient(id, secret string) *sts.Client {
@@ -72,7 +110,7 @@ func (ts *testServer) stsClient(id, secret string) *sts.Client {
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(ts.Endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, ""),
-		HTTPClient:   &http.Client{Timeout: 10 * time.Second},
+		HTTPClient:   ts.httpClient(10 * time.Second),
 	})
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +45,7 @@ func (ts *testServer) createAccount(t *testing.T, name string) *datadir.RootCred
 
 func (ts *testServer) sessionClients(c *ststypes.Credentials) (*sts.Client, *iam.Client) {
 	provider := credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
-	httpClient := &http.Client{Timeout: 10 * time.Second}
+	httpClient := ts.httpClient(10 * time.Second)
 	return sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(ts.Endpoint), Credentials: provider, HTTPClient: httpClient}),
 		iam.New(iam.Options{Region: "us-east-1", BaseEndpoint: aws.String(ts.Endpoint), Credentials: provider, HTTPClient: httpClient})
 }

@@ -12,8 +12,9 @@
 //     runs, to cancel the request's context when the client goes away: a
 //     request's context here is the background one, and a handler learns
 //     of a gone client when it writes;
-//   - HTTP/2, TLS, hijacking and informational answers other than
-//     100 Continue;
+//   - HTTP/2, hijacking and informational answers other than 100
+//     Continue (a TLS listener's connections are served as HTTP/1.1, and
+//     each request names its connection's TLS state);
 //   - sniffing a Content-Type the handler did not set.
 //
 // An answer whose headers and body fit the connection's write buffer goes
@@ -24,6 +25,7 @@ package http1
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -235,6 +237,7 @@ type conn struct {
 	r          *bufio.Reader
 	w          *bufio.Writer
 	held       []byte // an answer's body kept back until its length is known
+	tls        *tls.ConnectionState
 }
 
 func (c *conn) serve() {
@@ -321,6 +324,11 @@ func (c *conn) awaitRequest(first bool) bool {
 // whether the client may still be sending a body nobody read.
 func (c *conn) handle(req *http.Request) (keep, unread bool) {
 	req.RemoteAddr = c.remoteAddr
+	if tc, ok := c.rwc.(*tls.Conn); ok && c.tls == nil {
+		state := tc.ConnectionState() // the handshake is done: the request was read
+		c.tls = &state
+	}
+	req.TLS = c.tls
 	w := &response{c: c, req: req, header: make(http.Header, 8), length: -1, head: req.Method == http.MethodHead,
 		closeAfter: req.Close || req.ProtoMajor == 1 && req.ProtoMinor == 0 || c.srv.shuttingDown.Load()}
 	body := &requestBody{src: req.Body, w: w, sawEOF: req.Body == http.NoBody}

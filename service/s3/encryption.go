@@ -187,19 +187,59 @@ func namesAny(h http.Header, names []string) bool {
 }
 
 // refuseCustomerKeys refuses an object write (op, on the object at
-// resource) that asks for SSE-C, once the caller may write: a bucket
-// that blocks SSE-C refuses it as S3 does, and one that takes it
-// refuses it as S3 refuses SSE-C over plain HTTP, all trustgate serves.
+// resource) that asks for SSE-C, once the caller may write. A bucket
+// that blocks SSE-C refuses it as S3 does; one that takes it refuses it
+// over plain HTTP, as S3 does, and over TLS because trustgate keeps no
+// SSE-C object: a part is refused as S3 refuses SSE-C on a part of an
+// upload created without it, and the rest is not implemented.
 func refuseCustomerKeys(c *Call, b *trustgate.Bucket, op, resource string) *Error {
 	if !namesAny(c.Request.Header, customerKeyHeaders) {
 		return nil
 	}
-	if b.Encryption.AllowCustomerKeys {
+	switch {
+	case !b.Encryption.AllowCustomerKeys:
+		return errorf(http.StatusForbidden, "AccessDenied",
+			"User: %s is not authorized to perform: %s on resource: \"%s\" because this bucket has blocked upload requests that specify Server Side Encryption with Customer provided keys (SSE-C). Please specify a different server-side encryption type",
+			c.Principal.ARN, op, resource)
+	case c.Request.TLS == nil:
+		return customerKeysOverHTTP()
+	case op == "s3:UploadPart" || op == "s3:UploadPartCopy":
+		return errorf(http.StatusBadRequest, "InvalidRequest",
+			"The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.")
+	}
+	return errorf(http.StatusNotImplemented, "NotImplemented", "trustgate does not implement server-side encryption with customer-provided keys (SSE-C)")
+}
+
+// customerKeysNotWritten refuses a call that gives an SSE-C key no
+// object write checks (refuseCustomerKeys): a copy source's, or any on a
+// request that writes no object. Over TLS, the key is for an object that
+// has no SSE-C, as no object trustgate keeps has.
+func customerKeysNotWritten(c *Call) *Error {
+	h := c.Request.Header
+	if !namesAny(h, copySourceKeyHeaders) && (!namesAny(h, customerKeyHeaders) || writesObject(c)) {
+		return nil
+	}
+	if c.Request.TLS == nil {
 		return customerKeysOverHTTP()
 	}
-	return errorf(http.StatusForbidden, "AccessDenied",
-		"User: %s is not authorized to perform: %s on resource: \"%s\" because this bucket has blocked upload requests that specify Server Side Encryption with Customer provided keys (SSE-C). Please specify a different server-side encryption type",
-		c.Principal.ARN, op, resource)
+	return errorf(http.StatusBadRequest, "InvalidRequest", "The encryption parameters are not applicable to this object.")
+}
+
+// writesObject tells whether the call is PutObject, CopyObject,
+// UploadPart, UploadPartCopy or CreateMultipartUpload.
+func writesObject(c *Call) bool {
+	if c.key == "" {
+		return false
+	}
+	switch c.Request.Method {
+	case http.MethodPut:
+		_, part := c.query["uploadId"]
+		return part || !namesSubresource(c.query, objectSubresources)
+	case http.MethodPost:
+		_, create := c.query["uploads"]
+		return create
+	}
+	return false
 }
 
 // customerKeysOverHTTP refuses a request that gives an SSE-C key over a

@@ -409,13 +409,18 @@ func expectedObjectSize(h http.Header) (int64, *Error) {
 }
 
 // objectURL is the URL of an object as the request addressed its bucket:
-// in the host (virtual-hosted style) or in the path.
+// in the host (virtual-hosted style) or in the path, over HTTPS when the
+// request came so.
 func objectURL(r *http.Request, bucket, key string) string {
 	path := (&url.URL{Path: "/" + key}).EscapedPath()
 	if _, virtual := virtualHostBucket(hostName(r.Host)); !virtual {
 		path = "/" + bucket + path
 	}
-	return "http://" + r.Host + path
+	scheme := "http://"
+	if r.TLS != nil {
+		scheme = "https://"
+	}
+	return scheme + r.Host + path
 }
 
 // join writes the parts' bodies, in order, to one new blob.

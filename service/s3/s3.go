@@ -7,6 +7,7 @@ package s3api
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/http"
@@ -63,8 +64,8 @@ func (s *Service) Serve(ctx context.Context, w http.ResponseWriter, c *Call) *Er
 	c.query = c.Request.URL.Query()
 	c.query.Del("x-id") // the SDKs name the operation; the route finds it
 	h, err := s.route(c)
-	if err == nil && sendsCustomerKeys(c) {
-		err = customerKeysOverHTTP()
+	if err == nil {
+		err = customerKeysNotWritten(c)
 	}
 	if err == nil {
 		err = h(ctx, w, c)
@@ -215,29 +216,6 @@ func (s *Service) route(c *Call) (handler, *Error) {
 	return nil, errorf(http.StatusNotImplemented, "NotImplemented", "trustgate does not implement %s %s with %s yet", r.Method, r.URL.Path, queryNames(q))
 }
 
-// sendsCustomerKeys tells whether the call gives an SSE-C key that no
-// write of an object checks (refuseCustomerKeys): a copy source's, or
-// any on a request that writes no object (note 68).
-func sendsCustomerKeys(c *Call) bool {
-	h := c.Request.Header
-	if namesAny(h, copySourceKeyHeaders) {
-		return true
-	}
-	if !namesAny(h, customerKeyHeaders) {
-		return false
-	}
-	_, part := c.query["uploadId"]
-	_, create := c.query["uploads"]
-	var writes bool
-	switch c.Request.Method {
-	case http.MethodPut: // PutObject, CopyObject, UploadPart, UploadPartCopy
-		writes = c.key != "" && (part || !namesSubresource(c.query, objectSubresources))
-	case http.MethodPost: // CreateMultipartUpload
-		writes = c.key != "" && create
-	}
-	return !writes
-}
-
 // bucketSubresources and objectSubresources are the query parameters
 // that name what a request is about, S3's subresources (note 50); any
 // other parameter of a request S3 does not know is ignored, as S3 ignores
@@ -356,6 +334,9 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 			keys.Set("s3:authType", "REST-HEADER")
 		}
 	}
+	if t := c.Request.TLS; t != nil {
+		keys.Set("s3:TlsVersion", tlsVersion(t.Version))
+	}
 	r, err := s.access.Check(ctx, req)
 	if err != nil {
 		return internal(err)
@@ -385,6 +366,15 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 	e := errorf(http.StatusForbidden, "AccessDenied", "%s", msg)
 	e.denial = authmsg.New(c.Principal, action, resource, r, keys)
 	return e
+}
+
+// tlsVersion is a TLS version as s3:TlsVersion holds it, a number: 1.2
+// or 1.3, the versions a trustgate listener takes.
+func tlsVersion(v uint16) string {
+	if v == tls.VersionTLS13 {
+		return "1.3"
+	}
+	return "1.2"
 }
 
 // bucketFor looks up the call's bucket; a bucket that does not exist is
