@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -284,12 +285,21 @@ func (s *Service) writeBody(c *Call, o *trustgate.Object, sums []*checksum, inli
 // costs a creation, a rename and two syncs more (BENCHMARKS.md).
 const MaxInlineBody = 64 << 10
 
-// openBody opens an object's body, from its blob or its record.
+// errBodyReplaced is a body gone between reading its object's record and
+// opening it: a write or delete of the key came between and removed it.
+// The call is answered again, with the object as it is now (Serve).
+var errBodyReplaced = errors.New("the object was replaced while it was being read")
+
+// openBody opens an object's body, from its blob or its record. Once
+// open, a blob stays readable whatever happens to its object.
 func (s *Service) openBody(o *trustgate.Object) (io.ReaderAt, io.Closer, error) {
 	if o.Blob == "" {
 		return bytes.NewReader(o.Inline), io.NopCloser(nil), nil
 	}
 	f, err := s.blobs.Open(o.Blob)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("blob %s: %w", o.Blob, errBodyReplaced)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

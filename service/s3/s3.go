@@ -69,6 +69,17 @@ func (s *Service) Serve(ctx context.Context, w http.ResponseWriter, c *Call) *Er
 	}
 	if err == nil {
 		err = h(ctx, w, c)
+		// A read that lost its object's body to a write of the key
+		// reads the key again: it answers with the old object or the
+		// new one, as S3 does, never a failure.
+		for retries := 0; err != nil && errors.Is(err.Cause, errBodyReplaced) && retries < 3; retries++ {
+			for k := range w.Header() {
+				if k != "X-Amzn-Requestid" {
+					delete(w.Header(), k)
+				}
+			}
+			err = h(ctx, w, c)
+		}
 	}
 	if err != nil {
 		err.write(w, c)
