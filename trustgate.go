@@ -93,7 +93,7 @@ type Tag struct {
 // WriteCondition is what a conditional object write requires of the
 // object it would replace; the zero value requires nothing.
 type WriteCondition struct {
-	IfMatch     string // the ETag the object must have, quoted; "" for any
+	IfMatch     string // the ETag the object must have, quoted; "*" for any object, "" for none asked
 	IfNoneMatch bool   // that there be no object (If-None-Match: *)
 }
 
@@ -106,7 +106,7 @@ func (w WriteCondition) Check(existing *Object) error {
 		return ErrPrecondition
 	case w.IfMatch != "" && existing == nil:
 		return ErrNoObject
-	case w.IfMatch != "" && strings.Trim(w.IfMatch, `"`) != strings.Trim(existing.ETag, `"`):
+	case w.IfMatch != "" && w.IfMatch != "*" && strings.Trim(w.IfMatch, `"`) != strings.Trim(existing.ETag, `"`):
 		return ErrPrecondition
 	}
 	return nil

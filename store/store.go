@@ -319,9 +319,10 @@ type Store interface {
 	// Object returns an object, with its body when it is inline.
 	// Listings leave bodies out. Returns ErrNotFound.
 	Object(ctx context.Context, bucket, key string) (*trustgate.Object, error)
-	// DeleteObject removes an object and returns it, for its blob.
-	// Returns ErrNotFound.
-	DeleteObject(ctx context.Context, bucket, key string) (*trustgate.Object, error)
+	// DeleteObject removes an object, if it meets cond (its If-Match),
+	// and returns it, for its blob. Returns ErrNotFound when there is
+	// none and cond asks nothing, and cond.Check's error otherwise.
+	DeleteObject(ctx context.Context, bucket, key string, cond trustgate.WriteCondition) (*trustgate.Object, error)
 	// Objects lists up to limit objects of a bucket whose keys start with
 	// prefix and sort after after, in key order (byte-wise, as S3).
 	Objects(ctx context.Context, bucket, prefix, after string, limit int) ([]*trustgate.Object, error)

@@ -707,16 +707,21 @@ func (s *Service) deleteObject(ctx context.Context, w http.ResponseWriter, c *Ca
 	if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, keys); err != nil {
 		return err
 	}
-	if err := s.removeObject(ctx, b.Name, c.key); err != nil {
+	cond := trustgate.WriteCondition{IfMatch: c.Request.Header.Get("If-Match")}
+	if err := s.removeObject(ctx, b.Name, c.key, cond); err != nil {
 		return err
 	}
 	return writeEmpty(w, c, http.StatusNoContent)
 }
 
-// removeObject deletes an object and its blob; deleting a missing key
-// succeeds, as in S3.
-func (s *Service) removeObject(ctx context.Context, bucket, key string) *Error {
-	o, err := s.store.DeleteObject(ctx, bucket, key)
+// removeObject deletes an object and its blob if it meets cond (note
+// 71); deleting a missing key succeeds, as in S3, unless cond asks for
+// an ETag.
+func (s *Service) removeObject(ctx context.Context, bucket, key string, cond trustgate.WriteCondition) *Error {
+	o, err := s.store.DeleteObject(ctx, bucket, key, cond)
+	if failed := conditionFailed(err, cond, key); failed != nil {
+		return failed
+	}
 	switch {
 	case errors.Is(err, trustgate.ErrNotFound):
 		return nil
@@ -737,7 +742,7 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 	}
 	var req struct {
 		Quiet  bool
-		Object []struct{ Key, VersionId string }
+		Object []struct{ Key, VersionId, ETag string }
 	}
 	// S3 takes a multi-object delete only with a digest of its body.
 	if c.Request.Header.Get("Content-MD5") == "" && !hasChecksumHeader(c.Request.Header) {
@@ -773,7 +778,7 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 		} else {
 			action, keys := forVersion("s3:DeleteObject", nil, o.VersionId != "")
 			if e = s.authorize(ctx, c, action, b.ARN()+"/"+o.Key, b, keys); e == nil {
-				e = s.removeObject(ctx, b.Name, o.Key)
+				e = s.removeObject(ctx, b.Name, o.Key, trustgate.WriteCondition{IfMatch: o.ETag})
 			}
 		}
 		switch {

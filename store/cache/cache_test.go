@@ -199,7 +199,7 @@ func TestObjectsFollowEveryWrite(t *testing.T) {
 	if o := read(); o.Blob != "joined" || o.Inline != nil {
 		t.Errorf("Object after CompleteUpload = blob %q, inline %q; want the upload's object", o.Blob, o.Inline)
 	}
-	if _, err := c.DeleteObject(ctx, "notes", "todo.txt"); err != nil {
+	if _, err := c.DeleteObject(ctx, "notes", "todo.txt", trustgate.WriteCondition{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Object(ctx, "notes", "todo.txt"); err == nil {

@@ -66,9 +66,9 @@ func (s *Store) SetObjectTags(ctx context.Context, bucket, key string, tags []tr
 }
 
 // DeleteObject implements store.Store.
-func (s *Store) DeleteObject(ctx context.Context, bucket, key string) (*trustgate.Object, error) {
+func (s *Store) DeleteObject(ctx context.Context, bucket, key string, cond trustgate.WriteCondition) (*trustgate.Object, error) {
 	defer s.forgetObject(bucket, key)
-	return s.Store.DeleteObject(ctx, bucket, key)
+	return s.Store.DeleteObject(ctx, bucket, key, cond)
 }
 
 // CompleteUpload implements store.Store: the upload's object replaces

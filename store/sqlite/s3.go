@@ -248,9 +248,16 @@ func (s *DB) Object(ctx context.Context, bucket, key string) (*trustgate.Object,
 }
 
 // DeleteObject implements store.Store.
-func (s *DB) DeleteObject(ctx context.Context, bucket, key string) (deleted *trustgate.Object, err error) {
+func (s *DB) DeleteObject(ctx context.Context, bucket, key string, cond trustgate.WriteCondition) (deleted *trustgate.Object, err error) {
 	err = s.tx(ctx, func(tx conn) error {
-		if deleted, err = objectByKey(ctx, tx, bucket, key, false); err != nil {
+		deleted, err = objectByKey(ctx, tx, bucket, key, false)
+		if errors.Is(err, trustgate.ErrNotFound) && cond.IfMatch != "" {
+			return cond.Check(nil)
+		}
+		if err != nil {
+			return err
+		}
+		if err := cond.Check(deleted); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE bucket = ? AND key = ?`, bucket, key)

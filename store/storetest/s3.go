@@ -49,7 +49,7 @@ func testBuckets(t *testing.T, s store.Store) {
 	}
 	_, err = s.DeleteBucket(ctx, "sunsets")
 	wantErr(t, "DeleteBucket while it holds an object", err, trustgate.ErrConflict)
-	if _, err := s.DeleteObject(ctx, "sunsets", "k"); err != nil {
+	if _, err := s.DeleteObject(ctx, "sunsets", "k", trustgate.WriteCondition{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.DeleteBucket(ctx, "sunsets"); err != nil {
@@ -115,7 +115,7 @@ func testObjects(t *testing.T, s store.Store) {
 	if _, err := s.PutObject(ctx, &fresh, trustgate.WriteCondition{IfNoneMatch: true}); err != nil {
 		t.Errorf("PutObject If-None-Match of no object: %v", err)
 	}
-	if _, err := s.DeleteObject(ctx, "photos", fresh.Key); err != nil {
+	if _, err := s.DeleteObject(ctx, "photos", fresh.Key, trustgate.WriteCondition{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.PutObject(ctx, &second, trustgate.WriteCondition{}); err != nil { // as the checks below expect
@@ -135,7 +135,7 @@ func testObjects(t *testing.T, s store.Store) {
 	if list, err := s.Objects(ctx, "photos", "2026/small", "", 10); err != nil || len(list) != 1 || list[0].Inline != nil || list[0].Size != 5 {
 		t.Errorf("Objects = %+v, %v; want the small object without its body", list, err)
 	}
-	if deleted, err := s.DeleteObject(ctx, "photos", "2026/small.txt"); err != nil || deleted.Blob != "" {
+	if deleted, err := s.DeleteObject(ctx, "photos", "2026/small.txt", trustgate.WriteCondition{}); err != nil || deleted.Blob != "" {
 		t.Errorf("DeleteObject of an inline body = %+v, %v", deleted, err)
 	}
 	_, err = s.PutObject(ctx, &trustgate.Object{Bucket: "nothing", Key: "k", Blob: "b"}, trustgate.WriteCondition{})
@@ -180,12 +180,19 @@ func testObjects(t *testing.T, s store.Store) {
 	if in, err := s.BlobsInUse(ctx); err != nil || !in["blob-2"] || !in["b-readme"] || in["blob-1"] || in[""] {
 		t.Errorf("BlobsInUse = %v, %v; want blob-2 and b-readme, not the replaced blob-1", in, err)
 	}
-	deleted, err := s.DeleteObject(ctx, "photos", "readme")
+	_, err = s.DeleteObject(ctx, "photos", "readme", trustgate.WriteCondition{IfMatch: `"not-its-etag"`})
+	wantErr(t, "DeleteObject of another ETag", err, trustgate.ErrPrecondition)
+	if _, err := s.Object(ctx, "photos", "readme"); err != nil {
+		t.Errorf("the object a refused DeleteObject named: %v", err)
+	}
+	deleted, err := s.DeleteObject(ctx, "photos", "readme", trustgate.WriteCondition{IfMatch: "*"})
 	if err != nil || deleted.Blob != "b-readme" {
 		t.Errorf("DeleteObject = %+v, %v", deleted, err)
 	}
-	_, err = s.DeleteObject(ctx, "photos", "readme")
+	_, err = s.DeleteObject(ctx, "photos", "readme", trustgate.WriteCondition{})
 	wantErr(t, "DeleteObject twice", err, trustgate.ErrNotFound)
+	_, err = s.DeleteObject(ctx, "photos", "readme", trustgate.WriteCondition{IfMatch: `"e"`})
+	wantErr(t, "DeleteObject If-Match of no object", err, trustgate.ErrNoObject)
 }
 
 func testMultipart(t *testing.T, s store.Store) {
@@ -258,7 +265,7 @@ func testMultipart(t *testing.T, s store.Store) {
 	if _, err := s.PutPart(ctx, &trustgate.Part{UploadID: "up-3", Number: 1, Blob: "r1", LastModified: t0}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DeleteObject(ctx, "videos", "film.mp4"); err != nil {
+	if _, err := s.DeleteObject(ctx, "videos", "film.mp4", trustgate.WriteCondition{}); err != nil {
 		t.Fatal(err)
 	}
 	aborted, err = s.DeleteBucket(ctx, "videos")

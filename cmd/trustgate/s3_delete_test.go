@@ -1,0 +1,43 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// Note 71: a delete that names an ETag (DeleteObject's If-Match, a
+// DeleteObjects key's ETag) removes only the object of that ETag.
+func TestS3ConditionalDeletes(t *testing.T) {
+	_, c, bucket := withBucket(t, "guarded-deletes")
+	ctx := t.Context()
+	put(t, c, "guarded-deletes", "a.txt", "first")
+	put(t, c, "guarded-deletes", "b.txt", "second")
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: aws.String("a.txt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exists := func(key string) bool {
+		_, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: aws.String(key)})
+		return err == nil
+	}
+
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("a.txt"), IfMatch: aws.String(`"0123456789abcdef0123456789abcdef"`)})
+	wantAPIError(t, "DeleteObject If-Match of another ETag", err, "PreconditionFailed", "pre-conditions")
+	if !exists("a.txt") {
+		t.Fatal("a DeleteObject whose If-Match failed deleted its object")
+	}
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("missing.txt"), IfMatch: head.ETag})
+	wantAPIError(t, "DeleteObject If-Match of a missing key", err, "NoSuchKey", "")
+	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("a.txt"), IfMatch: head.ETag}); err != nil || exists("a.txt") {
+		t.Errorf("DeleteObject If-Match of its ETag: %v, still there %v", err, exists("a.txt"))
+	}
+
+	out, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bucket, Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{
+		{Key: aws.String("b.txt"), ETag: aws.String(`"0123456789abcdef0123456789abcdef"`)}}}})
+	if err != nil || len(out.Errors) != 1 || aws.ToString(out.Errors[0].Code) != "PreconditionFailed" || len(out.Deleted) != 0 || !exists("b.txt") {
+		t.Errorf("DeleteObjects of a key with another ETag = %+v, %v; want PreconditionFailed and the object kept", out, err)
+	}
+}
