@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -39,5 +41,24 @@ func TestS3ConditionalDeletes(t *testing.T) {
 		{Key: aws.String("b.txt"), ETag: aws.String(`"0123456789abcdef0123456789abcdef"`)}}}})
 	if err != nil || len(out.Errors) != 1 || aws.ToString(out.Errors[0].Code) != "PreconditionFailed" || len(out.Deleted) != 0 || !exists("b.txt") {
 		t.Errorf("DeleteObjects of a key with another ETag = %+v, %v; want PreconditionFailed and the object kept", out, err)
+	}
+}
+
+// Note 59: a configuration S3 requires is refused when its body is
+// empty, rather than taken as one that sets nothing: an empty
+// PutPublicAccessBlock would turn Block Public Access off, an empty
+// tagging remove every tag.
+func TestS3EmptyDocuments(t *testing.T) {
+	ts, c, bucket := withBucket(t, "documents")
+	put(t, c, "documents", "a.txt", "x")
+	root := aws.Credentials{AccessKeyID: ts.Root.AccessKeyId, SecretAccessKey: ts.Root.SecretAccessKey}
+	for _, path := range []string{"/documents?publicAccessBlock", "/documents?tagging", "/documents/a.txt?tagging"} {
+		if status, body := ts.send(t, root, "s3", http.MethodPut, path, "", ""); status != http.StatusBadRequest || !strings.Contains(body, "MissingRequestBodyError") {
+			t.Errorf("PUT %s with no body = %d %s; want 400 MissingRequestBodyError", path, status, body)
+		}
+	}
+	pab, err := c.GetPublicAccessBlock(t.Context(), &s3.GetPublicAccessBlockInput{Bucket: bucket})
+	if err != nil || !aws.ToBool(pab.PublicAccessBlockConfiguration.BlockPublicPolicy) {
+		t.Errorf("Block Public Access after the refused PUT = %+v, %v; want it still on", pab, err)
 	}
 }

@@ -262,6 +262,23 @@ func readXMLUpTo(c *Call, v any, limit int) *Error {
 	return readXMLOf(c, v, limit, true)
 }
 
+// readDocument is readXML for a document S3 requires: an empty body is
+// MissingRequestBodyError, never a document of nothing (which would turn
+// Block Public Access off, or remove every tag).
+func readDocument(c *Call, v any) *Error {
+	body, err := readBody(c, maxConfigBody, true)
+	if err != nil {
+		return err
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return errorf(http.StatusBadRequest, "MissingRequestBodyError", "Request Body is empty")
+	}
+	if xml.Unmarshal(body, v) != nil {
+		return malformedXML()
+	}
+	return nil
+}
+
 // readXMLOf decodes an XML body of at most limit bytes into v, checked
 // against the Content-MD5 the request sent and, when its x-amz-checksum-*
 // headers are the body's (bodySums), against those.
@@ -577,7 +594,7 @@ func (s *Service) putPublicAccessBlock(ctx context.Context, w http.ResponseWrite
 		return err
 	}
 	var conf publicAccessBlockConfiguration
-	if err := readXML(c, &conf); err != nil {
+	if err := readDocument(c, &conf); err != nil {
 		return err
 	}
 	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
@@ -632,7 +649,7 @@ func (s *Service) putBucketTagging(ctx context.Context, w http.ResponseWriter, c
 		return err
 	}
 	var t tagging
-	if err := readXML(c, &t); err != nil {
+	if err := readDocument(c, &t); err != nil {
 		return err
 	}
 	if err := checkTags(t.TagSet.Tag, MaxBucketTags, "Bucket"); err != nil {

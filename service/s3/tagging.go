@@ -172,7 +172,7 @@ func objectKeys(o *trustgate.Object) *policy.Context {
 
 func (s *Service) putObjectTagging(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
 	var t tagging
-	if err := readXML(c, &t); err != nil {
+	if err := readDocument(c, &t); err != nil {
 		return err
 	}
 	if err := checkTags(t.TagSet.Tag, MaxObjectTags, "Object"); err != nil {
