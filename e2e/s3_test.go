@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -236,6 +237,50 @@ func TestBoto3BucketEncryption(t *testing.T) {
 				t.Fatalf("boto3: %v\n%s", err, stderr)
 			}
 			if want := `{"default": ["aws:kms", true, true, "aws:kms", true], "new": true, "sse-c": true}`; strings.TrimSpace(out) != want {
+				t.Errorf("boto3 printed %s, want %s", out, want)
+			}
+		})
+	}
+}
+
+const boto3PresignedPost = `
+import boto3, json, requests, sys
+from botocore.config import Config
+endpoint, key, secret, bucket = sys.argv[1:5]
+# Signature Version 4: botocore presigns a POST for us-east-1 with version 2 otherwise.
+s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret,
+    config=Config(signature_version="s3v4"))
+s3.create_bucket(Bucket=bucket)
+post = s3.generate_presigned_post(bucket, "uploads/${filename}", Fields={"Content-Type": "text/plain"},
+    Conditions=[{"Content-Type": "text/plain"}, ["content-length-range", 1, 1024]], ExpiresIn=300)
+ok = requests.post(post["url"], data=post["fields"], files={"file": ("hello.txt", b"hello from a form")})
+big = requests.post(post["url"], data=post["fields"], files={"file": ("big.txt", b"x" * 2048)})
+extra = requests.post(post["url"], data=dict(post["fields"], **{"x-amz-meta-sneaky": "1"}), files={"file": ("e.txt", b"x")})
+got = s3.get_object(Bucket=bucket, Key="uploads/hello.txt")
+print(json.dumps({
+    "ok": ok.status_code, "body": got["Body"].read().decode(), "type": got["ContentType"],
+    "big": [big.status_code, "EntityTooLarge" in big.text],
+    "extra": [extra.status_code, "Extra input fields: x-amz-meta-sneaky" in extra.text],
+}, sort_keys=True))
+`
+
+// Note 70 with each boto3: a presigned POST from generate_presigned_post,
+// sent as a form by requests, uploads within its policy and is refused
+// past it.
+func TestBoto3PresignedPost(t *testing.T) {
+	s := start(t, t.TempDir())
+	for i, py := range pythons(t) {
+		t.Run(py.name, func(t *testing.T) {
+			if exec.Command(py.path, "-c", "import requests").Run() != nil {
+				skipOrFail(t, py.name+" has no requests; scripts/test installs Debian's python3-requests")
+			}
+			out, stderr, err := run(t, cleanEnv(), py.path, "-c", boto3PresignedPost, s.Endpoint, s.Root.AccessKeyId, s.Root.SecretAccessKey,
+				"forms-"+string(rune('a'+i)))
+			if err != nil {
+				t.Fatalf("boto3: %v\n%s", err, stderr)
+			}
+			want := `{"big": [400, true], "body": "hello from a form", "extra": [403, true], "ok": 204, "type": "text/plain"}`
+			if strings.TrimSpace(out) != want {
 				t.Errorf("boto3 printed %s, want %s", out, want)
 			}
 		})

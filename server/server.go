@@ -221,8 +221,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header()["X-Amzn-Requestid"] = []string{id} // x-amzn-RequestId, in Go's canonical form
 	signed, err := s.verifier.Verify(r)
 	if kind, _ := sigv4.KindOf(err); kind == sigv4.MissingAuth && s3api.IsS3Request(r) {
+		if s3api.IsPostObject(r) {
+			s.servePostObject(w, r, id, line)
+			return
+		}
 		// An unsigned S3 request is anonymous: policies decide it.
-		s.serveS3(w, r, id, nil, &trustgate.Principal{Caller: policy.Caller{Kind: policy.Anonymous}, UserID: "anonymous"}, line)
+		s.serveS3(w, r, id, nil, anonymous, line, nil)
 		return
 	}
 	if err != nil {
@@ -254,12 +258,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	line.caller = principal.ARN
-	if !principal.Temporary {
-		use := trustgate.KeyUse{At: s.now(), Service: signed.Service, Region: signed.Region}
-		if err := s.store.RecordAccessKeyUse(r.Context(), signed.AccessKeyID, use); err != nil && !errors.Is(err, trustgate.ErrNotFound) {
-			s.log.Error("recording an access key's use", "id", id, "err", err)
-		}
-	}
+	s.recordKeyUse(r.Context(), id, signed, principal)
 	origin := access.Origin{RemoteAddr: r.RemoteAddr, SecureTransport: r.TLS != nil, Region: signed.Region}
 	switch signed.Service {
 	case "sts":
@@ -275,7 +274,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			})
 		})
 	case "s3":
-		s.serveS3(w, r, id, signed, principal, line)
+		s.serveS3(w, r, id, signed, principal, line, nil)
 	case "organizations":
 		s.serveJSON(w, r, id, orgapi.TargetPrefix, signed, line, func(req *jsonrpc.Request) (any, *jsonrpc.Error) {
 			return s.org.Serve(r.Context(), &orgapi.Call{Principal: principal, Request: req, Origin: origin})
@@ -335,7 +334,64 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, id, prefix st
 }
 
 // serveS3 runs an S3 request, signed or anonymous (signed nil).
-func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, id string, signed *sigv4.Signed, principal *trustgate.Principal, line *logLine) {
+// anonymous is the caller of an unsigned request.
+var anonymous = &trustgate.Principal{Caller: policy.Caller{Kind: policy.Anonymous}, UserID: "anonymous"}
+
+// servePostObject authenticates a browser upload form (S3's POST Object)
+// by the signature of its policy, when it is signed, and has S3 serve it:
+// a form without a signature is anonymous.
+func (s *Server) servePostObject(w http.ResponseWriter, r *http.Request, id string, line *logLine) {
+	line.service, line.action = "s3", r.Method+" "+r.URL.Path
+	refuse := func(e *s3api.Error) {
+		line.status, line.code = e.Status, e.Code
+		s3api.WriteError(w, r, id, e)
+	}
+	form, ferr := s3api.ReadPostForm(r)
+	if ferr != nil {
+		refuse(ferr)
+		return
+	}
+	auth, signedForm, aerr := form.Auth()
+	if aerr != nil {
+		refuse(aerr)
+		return
+	}
+	if !signedForm {
+		s.serveS3(w, r, id, nil, anonymous, line, form)
+		return
+	}
+	signed, err := s.verifier.VerifyPost(r.Context(), auth)
+	if err != nil {
+		reply := sigv4.ReplyFor(err, "s3")
+		if reply.Status >= 500 {
+			s.log.Error("authenticating a form", "id", id, "err", err)
+		}
+		line.status, line.code = reply.Status, reply.Code
+		s3api.WriteAuthError(w, r, id, reply)
+		return
+	}
+	principal, err := s.principal(r.Context(), signed)
+	if err != nil {
+		s.internalError(w, id, namespaceOf("s3"), line, err)
+		return
+	}
+	s.recordKeyUse(r.Context(), id, signed, principal)
+	s.serveS3(w, r, id, signed, principal, line, form)
+}
+
+// recordKeyUse notes when and where a long-term access key was last
+// used (GetAccessKeyLastUsed).
+func (s *Server) recordKeyUse(ctx context.Context, id string, signed *sigv4.Signed, principal *trustgate.Principal) {
+	if principal.Temporary {
+		return
+	}
+	use := trustgate.KeyUse{At: s.now(), Service: signed.Service, Region: signed.Region}
+	if err := s.store.RecordAccessKeyUse(ctx, signed.AccessKeyID, use); err != nil && !errors.Is(err, trustgate.ErrNotFound) {
+		s.log.Error("recording an access key's use", "id", id, "err", err)
+	}
+}
+
+func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, id string, signed *sigv4.Signed, principal *trustgate.Principal, line *logLine, form *s3api.PostForm) {
 	line.service, line.caller = "s3", principal.ARN
 	if principal.Kind == policy.Anonymous {
 		line.caller = "anonymous"
@@ -347,7 +403,7 @@ func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, id string, sign
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	err := s.s3.Serve(r.Context(), rec, &s3api.Call{
-		Principal: principal, Signed: signed, Request: r, RequestID: id,
+		Principal: principal, Signed: signed, Request: r, RequestID: id, Form: form,
 		Origin: access.Origin{RemoteAddr: r.RemoteAddr, SecureTransport: r.TLS != nil, Region: region},
 	})
 	line.status = rec.status

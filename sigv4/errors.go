@@ -122,6 +122,12 @@ type Error struct {
 	// (S3 then names query-parameter errors differently).
 	Presigned bool
 
+	// Post is true for the fields of a browser upload form (VerifyPost),
+	// whose faults S3 answers as InvalidArgument naming the field
+	// (Argument, with the ArgumentValue it had).
+	Post                    bool
+	Argument, ArgumentValue string
+
 	// V2 is true for an UnsupportedAlgorithm that is Signature Version 2
 	// ("Authorization: AWS key:signature", or AWSAccessKeyId and Signature
 	// in the query), which S3 refuses in words of its own.
@@ -374,6 +380,16 @@ func (e *Error) replyJSON() Reply {
 }
 
 func (e *Error) replyS3() Reply {
+	if e.Post && (e.Kind == UnsupportedAlgorithm || e.Kind == Malformed) {
+		// [wire] InvalidArgument, 400, naming the form field, with the
+		// words a presigned URL's fault has, without their prefix
+		// ("the region 'us-east-1' is wrong; expecting 'us-west-1'",
+		// meteor-slingshot issue 150; an empty access key, outline issue
+		// 7060; "X-Amz-Date must be formated via ISO8601 Long format",
+		// s3upload issue 1).
+		return Reply{Code: "InvalidArgument", Status: http.StatusBadRequest, Message: e.S3Detail,
+			Fields: []Field{{"ArgumentName", e.Argument}, {"ArgumentValue", e.ArgumentValue}}}
+	}
 	switch e.Kind {
 	case MissingAuth:
 		// [s3err] AccessDenied, 403: an anonymous request that was refused.
@@ -430,9 +446,11 @@ func (e *Error) replyS3() Reply {
 				{"StringToSign", e.StringToSign},
 				{"SignatureProvided", e.SignatureProvided},
 				{"StringToSignBytes", hexBytes(e.StringToSign)},
-				{"CanonicalRequest", e.CanonicalRequest},
-				{"CanonicalRequestBytes", hexBytes(e.CanonicalRequest)},
 			}
+		}
+		if e.CanonicalRequest != "" { // a form's policy is signed without one
+			r.Fields = append(r.Fields, Field{"CanonicalRequest", e.CanonicalRequest},
+				Field{"CanonicalRequestBytes", hexBytes(e.CanonicalRequest)})
 		}
 		return r
 	case TooSkewed:

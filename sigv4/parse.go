@@ -33,6 +33,7 @@ const (
 // against a key or the clock.
 type auth struct {
 	presigned bool
+	post      bool   // a browser upload form's fields (VerifyPost)
 	header    string // the Authorization header as sent
 
 	accessKeyID string
@@ -246,6 +247,9 @@ func (a *auth) parsePresigned() *Error {
 // s3Prefix is how S3 opens a message about the credential, by where the
 // credential came from.
 func (a *auth) s3Prefix() string {
+	if a.post {
+		return ""
+	}
 	if a.presigned {
 		return "Error parsing the X-Amz-Credential parameter; "
 	}
@@ -253,7 +257,7 @@ func (a *auth) s3Prefix() string {
 }
 
 func (a *auth) malformed(detail, s3detail string) *Error {
-	return &Error{Kind: Malformed, Presigned: a.presigned, Detail: detail, S3Detail: a.s3Prefix() + s3detail}
+	return &Error{Kind: Malformed, Presigned: a.presigned, Post: a.post, Detail: detail, S3Detail: a.s3Prefix() + s3detail}
 }
 
 func (a *auth) parseCredential(cred string) *Error {
@@ -321,13 +325,8 @@ func (a *auth) checkScopeDate() *Error {
 	if a.amzDate[:scopeDateLen] == a.date {
 		return nil
 	}
-	s3 := `Invalid credential date "` + a.date + `". Date is not the same as X-Amz-Date: "` + a.amzDate[:scopeDateLen] + `".`
-	if a.presigned {
-		s3 = "Error parsing the X-Amz-Credential parameter; " + s3
-	} else {
-		s3 = "The authorization header is malformed; " + s3
-	}
-	return &Error{Kind: Malformed, Presigned: a.presigned,
+	s3 := a.s3Prefix() + `Invalid credential date "` + a.date + `". Date is not the same as X-Amz-Date: "` + a.amzDate[:scopeDateLen] + `".`
+	return &Error{Kind: Malformed, Presigned: a.presigned, Post: a.post,
 		Detail: "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" +
 			a.date + "' != '" + a.amzDate[:scopeDateLen] + "', from '" + a.amzDate + "'.",
 		S3Detail: s3}

@@ -104,6 +104,9 @@ type Signed struct {
 
 	Presigned bool
 	Expires   time.Time // when a presigned URL stops working; zero otherwise
+	// Post is true for a browser upload form (VerifyPost): its policy was
+	// signed, not the request, and its body is the form's.
+	Post bool
 
 	Payload     Payload
 	PayloadHash string // the payload hash the signature covers

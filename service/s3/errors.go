@@ -158,6 +158,10 @@ func readError(err error) *Error {
 	if errors.As(err, &se) {
 		return fromReply(se.Reply("s3"))
 	}
+	var refused *Error // a body refused as it was read (a form's size range)
+	if errors.As(err, &refused) {
+		return refused
+	}
 	return errorf(http.StatusBadRequest, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
 }
 

@@ -52,6 +52,10 @@ type Call struct {
 
 	bucket, key string
 	query       url.Values
+	// Form is the browser upload form of a POST Object, read up to its
+	// file; nil for every other request.
+	Form *PostForm
+
 	// copySource marks the call on a copy's source, whose bucket may be
 	// in another region than the one the request was signed for.
 	copySource bool
@@ -172,6 +176,9 @@ func (s *Service) route(c *Call) (handler, *Error) {
 		case http.MethodPost:
 			if has("delete") {
 				return s.deleteObjects, nil
+			}
+			if c.Form != nil {
+				return s.postObject, nil
 			}
 		}
 	case has("uploads") && r.Method == http.MethodPost:
@@ -338,7 +345,9 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 			keys.Set("s3:x-amz-content-sha256", v[0])
 		}
 		keys.Set("s3:signatureversion", "AWS4-HMAC-SHA256")
-		if c.Signed.Presigned {
+		if c.Signed.Post {
+			keys.Set("s3:authType", "POST")
+		} else if c.Signed.Presigned {
 			keys.Set("s3:authType", "REST-QUERY-STRING")
 			keys.Set("s3:signatureAge", itoa(c.Signed.Time.Sub(s.now()).Abs().Milliseconds()))
 		} else {
@@ -428,6 +437,11 @@ func checkRegion(c *Call, b *trustgate.Bucket) *Error {
 	}
 	if c.Signed == nil || signed == "" || signed == b.Region {
 		return nil
+	}
+	if c.Signed.Post {
+		// [wire] meteor-slingshot issue 150: the form's credential named.
+		return errorf(http.StatusBadRequest, "InvalidArgument", "the region '%s' is wrong; expecting '%s'", c.Region, b.Region).
+			with("ArgumentName", "X-Amz-Credential").with("ArgumentValue", c.Form.fields["x-amz-credential"]).with("Region", b.Region)
 	}
 	if c.Signed.Presigned {
 		return errorf(http.StatusBadRequest, "AuthorizationQueryParametersError",
