@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/md5"
+	"encoding/base64"
 	"net/http"
 	"strings"
 	"testing"
@@ -61,4 +63,37 @@ func TestS3EmptyDocuments(t *testing.T) {
 	if err != nil || !aws.ToBool(pab.PublicAccessBlockConfiguration.BlockPublicPolicy) {
 		t.Errorf("Block Public Access after the refused PUT = %+v, %v; want it still on", pab, err)
 	}
+}
+
+// Requests that look like others: an empty x-amz-copy-source is a copy
+// of nothing, refused, never a write of an empty body over the object;
+// a DeleteObjects or CreateBucket document must be of its own element;
+// ListMultipartUploads takes only the encodings the other listings do.
+func TestS3MisshapenRequests(t *testing.T) {
+	ts, c, bucket := withBucket(t, "misshapen")
+	put(t, c, "misshapen", "keep.txt", "precious")
+	root := aws.Credentials{AccessKeyID: ts.Root.AccessKeyId, SecretAccessKey: ts.Root.SecretAccessKey}
+	h := http.Header{"X-Amz-Copy-Source": {""}}
+	if status, body := ts.sendHeaders(t, root, "s3", http.MethodPut, "/misshapen/keep.txt", h, ""); status != 400 ||
+		!strings.Contains(body, "Copy Source must mention the source bucket and key") {
+		t.Errorf("PUT with an empty x-amz-copy-source = %d %s", status, body)
+	}
+	if head, err := c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: bucket, Key: aws.String("keep.txt")}); err != nil || aws.ToInt64(head.ContentLength) != 8 {
+		t.Errorf("the object after a refused copy = %+v, %v; want it as it was", head, err)
+	}
+	wrongRoot := `<Foo><Object><Key>keep.txt</Key></Object></Foo>`
+	h = http.Header{"Content-Md5": {md5Base64(wrongRoot)}}
+	if status, body := ts.sendHeaders(t, root, "s3", http.MethodPost, "/misshapen?delete", h, wrongRoot); status != 400 || !strings.Contains(body, "MalformedXML") {
+		t.Errorf("DeleteObjects of another element = %d %s", status, body)
+	}
+	if status, body := ts.send(t, root, "s3", http.MethodGet, "/misshapen?uploads&encoding-type=foo", "", ""); status != 400 ||
+		!strings.Contains(body, "Invalid Encoding Method specified in Request") {
+		t.Errorf("ListMultipartUploads with encoding-type foo = %d %s", status, body)
+	}
+}
+
+// md5Base64 is a body's Content-MD5.
+func md5Base64(body string) string {
+	sum := md5.Sum([]byte(body))
+	return base64.StdEncoding.EncodeToString(sum[:])
 }

@@ -195,6 +195,7 @@ func (s *Service) createBucket(ctx context.Context, w http.ResponseWriter, c *Ca
 		return errorf(http.StatusBadRequest, "InvalidBucketName", "The specified bucket is not valid.").with("BucketName", c.bucket)
 	}
 	var conf struct {
+		XMLName            xml.Name `xml:"CreateBucketConfiguration"`
 		LocationConstraint string
 	}
 	if err := readXML(c, &conf); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/xml"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -99,6 +100,20 @@ type commonPrefix struct {
 	Prefix string
 }
 
+// encodingOf is how a listing writes its keys and prefixes, by its
+// encoding-type: as they are, or encoded as URL (note 56).
+func encodingOf(q url.Values) (func(string) string, *Error) {
+	switch et := q.Get("encoding-type"); et {
+	case "":
+		return func(s string) string { return s }, nil
+	case "url":
+		return encodeURL, nil
+	default:
+		return nil, errorf(http.StatusBadRequest, "InvalidArgument", "Invalid Encoding Method specified in Request").
+			with("ArgumentName", "encoding-type").with("ArgumentValue", et)
+	}
+}
+
 // listParams reads and authorizes what the listings share: prefix,
 // delimiter, max-keys and encoding-type, with s3:ListBucket's keys, for
 // action (s3:ListBucket, or s3:ListBucketVersions for ListObjectVersions).
@@ -112,13 +127,7 @@ func (s *Service) listParams(ctx context.Context, c *Call, action string) (b *tr
 		return
 	}
 	maxKeys = min(maxKeys, DefaultMaxKeys)
-	encode = func(s string) string { return s }
-	switch et := q.Get("encoding-type"); et {
-	case "":
-	case "url":
-		encode = encodeURL
-	default:
-		err = errorf(http.StatusBadRequest, "InvalidArgument", "Invalid Encoding Method specified in Request").with("ArgumentName", "encoding-type").with("ArgumentValue", et)
+	if encode, err = encodingOf(q); err != nil {
 		return
 	}
 	keys := policy.NewContext()

@@ -538,6 +538,10 @@ func (s *Service) listMultipartUploads(ctx context.Context, w http.ResponseWrite
 	}
 	q := c.query
 	prefix, delimiter, keyMarker, idMarker := q.Get("prefix"), q.Get("delimiter"), q.Get("key-marker"), q.Get("upload-id-marker")
+	encode, eerr := encodingOf(q)
+	if eerr != nil {
+		return eerr
+	}
 	maxUploads := MaxListedUploads
 	if v := q.Get("max-uploads"); v != "" {
 		n, perr := strconv.Atoi(v)
@@ -575,7 +579,9 @@ func (s *Service) listMultipartUploads(ctx context.Context, w http.ResponseWrite
 		IsTruncated        bool
 		Upload             []upload
 		CommonPrefixes     []commonPrefix
-	}{Xmlns: Namespace, Bucket: b.Name, KeyMarker: keyMarker, UploadIdMarker: idMarker, Delimiter: delimiter, Prefix: prefix, MaxUploads: maxUploads}
+		EncodingType       string `xml:",omitempty"`
+	}{Xmlns: Namespace, Bucket: b.Name, KeyMarker: encode(keyMarker), UploadIdMarker: idMarker, Delimiter: encode(delimiter), Prefix: encode(prefix),
+		MaxUploads: maxUploads, EncodingType: q.Get("encoding-type")}
 	// A page that ended on a common prefix resumes after its group.
 	groupMarker := delimiter != "" && strings.HasPrefix(keyMarker, prefix) && strings.HasSuffix(keyMarker, delimiter) &&
 		strings.Contains(keyMarker[len(prefix):], delimiter)
@@ -603,15 +609,15 @@ func (s *Service) listMultipartUploads(ctx context.Context, w http.ResponseWrite
 			break
 		}
 		if group != "" {
-			out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{group})
+			out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{encode(group)})
 			lastPrefix = group
-			out.NextKeyMarker, out.NextUploadIdMarker = group, ""
+			out.NextKeyMarker, out.NextUploadIdMarker = encode(group), ""
 			continue
 		}
-		out.Upload = append(out.Upload, upload{Key: u.Key, UploadId: u.ID, Initiator: initiator{ID: u.Initiator, DisplayName: u.Initiator},
+		out.Upload = append(out.Upload, upload{Key: encode(u.Key), UploadId: u.ID, Initiator: initiator{ID: u.Initiator, DisplayName: u.Initiator},
 			Owner: owner{ID: policy.CanonicalUserID(b.Account)}, StorageClass: storageClass(u.Headers), Initiated: isoTime(u.Initiated),
 			ChecksumAlgorithm: u.ChecksumAlgorithm, ChecksumType: u.ChecksumType})
-		out.NextKeyMarker, out.NextUploadIdMarker = u.Key, u.ID
+		out.NextKeyMarker, out.NextUploadIdMarker = encode(u.Key), u.ID
 	}
 	if !out.IsTruncated {
 		out.NextKeyMarker, out.NextUploadIdMarker = "", ""

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -665,8 +666,8 @@ func byteRange(header string, size int64) (start, length int64, ranged bool, err
 		with("RangeRequested", header).with("ActualObjectSize", strconv.FormatInt(size, 10))
 	switch {
 	case first == "":
-		n, perr := strconv.ParseInt(last, 10, 64)
-		if perr != nil || n < 0 {
+		n, ok := rangeNumber(last)
+		if !ok {
 			return 0, size, false, nil
 		}
 		if n == 0 || size == 0 {
@@ -675,8 +676,8 @@ func byteRange(header string, size int64) (start, length int64, ranged bool, err
 		n = min(n, size)
 		return size - n, n, true, nil
 	default:
-		a, perr := strconv.ParseInt(first, 10, 64)
-		if perr != nil || a < 0 {
+		a, ok := rangeNumber(first)
+		if !ok {
 			return 0, size, false, nil
 		}
 		if a >= size {
@@ -684,14 +685,25 @@ func byteRange(header string, size int64) (start, length int64, ranged bool, err
 		}
 		end := size - 1
 		if last != "" {
-			b, perr := strconv.ParseInt(last, 10, 64)
-			if perr != nil || b < a {
+			b, ok := rangeNumber(last)
+			if !ok || b < a {
 				return 0, size, false, nil
 			}
 			end = min(b, size-1)
 		}
 		return a, end - a + 1, true, nil
 	}
+}
+
+// rangeNumber reads a byte position of a Range: digits, a number too
+// large for int64 standing for the largest (it is past any object's end,
+// and a last position past the end is the end, RFC 9110 14.1.2).
+func rangeNumber(s string) (int64, bool) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if errors.Is(err, strconv.ErrRange) && strings.Trim(s, "0123456789") == "" {
+		return math.MaxInt64, true
+	}
+	return n, err == nil && n >= 0 && s != "" && s[0] != '+'
 }
 
 func (s *Service) deleteObject(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
@@ -741,8 +753,9 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 		return err
 	}
 	var req struct {
-		Quiet  bool
-		Object []struct{ Key, VersionId, ETag string }
+		XMLName xml.Name `xml:"Delete"`
+		Quiet   bool
+		Object  []struct{ Key, VersionId, ETag string }
 	}
 	// S3 takes a multi-object delete only with a digest of its body.
 	if c.Request.Header.Get("Content-MD5") == "" && !hasChecksumHeader(c.Request.Header) {

@@ -186,7 +186,7 @@ func (s *Service) route(c *Call) (handler, *Error) {
 	case has("uploadId"):
 		switch r.Method {
 		case http.MethodPut:
-			if r.Header.Get("x-amz-copy-source") != "" {
+			if namesCopySource(r) {
 				return s.uploadPartCopy, nil
 			}
 			return s.uploadPart, nil
@@ -214,7 +214,7 @@ func (s *Service) route(c *Call) (handler, *Error) {
 		switch r.Method {
 		case http.MethodPut:
 			if !namesSubresource(q, objectSubresources) {
-				if r.Header.Get("x-amz-copy-source") != "" {
+				if namesCopySource(r) {
 					return s.copyObject, nil
 				}
 				return s.putObject, nil
@@ -386,6 +386,14 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 	e := errorf(http.StatusForbidden, "AccessDenied", "%s", msg)
 	e.denial = authmsg.New(c.Principal, action, resource, r, keys)
 	return e
+}
+
+// namesCopySource tells a copy from a write of a body: the request has
+// x-amz-copy-source, empty or not (an empty one is a copy of nothing,
+// refused, never a write of an empty body over the object).
+func namesCopySource(r *http.Request) bool {
+	_, ok := r.Header["X-Amz-Copy-Source"]
+	return ok
 }
 
 // tlsVersion is a TLS version as s3:TlsVersion holds it, a number: 1.2
