@@ -331,6 +331,10 @@ func (c *ChunkedReader) readTrailers() error {
 			// the checksum and its signature, so go on if more follows.
 			if _, err := c.br.Peek(1); err == io.EOF {
 				break
+			} else if err != nil {
+				// A body cut short of its declared length after the
+				// trailers is cut short all the same.
+				return c.fail(IncompleteBody, "the body ended before its declared length", err)
 			}
 			continue
 		}

@@ -341,3 +341,27 @@ func TestChunkedSmallReads(t *testing.T) {
 		t.Errorf("CopyBuffer(ChunkedReader, 1-byte buffer) = %d bytes", got.Len())
 	}
 }
+
+// failingReader fails every read with its error.
+type failingReader struct{ err error }
+
+func (f failingReader) Read([]byte) (int, error) { return 0, f.err }
+
+// A body whose chunks and trailers are whole but whose connection ends
+// short of the Content-Length it declared is cut short: IncompleteBody,
+// as a plain body cut short is, never a body taken whole.
+func TestChunkedCutAfterTrailers(t *testing.T) {
+	body := "5\r\nhello\r\n0\r\nx-amz-checksum-crc32:" + crc32Base64([]byte("hello")) + "\r\n\r\n"
+	for _, tc := range []struct {
+		name string
+		end  error
+		want string
+	}{{"ending there", io.EOF, "ok"}, {"cut short", io.ErrUnexpectedEOF, "IncompleteBody"}} {
+		c := sigv4.NewChunkedReader(io.MultiReader(strings.NewReader(body), failingReader{tc.end}),
+			sigv4.ChunkedOptions{Trailer: true, DecodedLength: 5, Trailers: []string{"x-amz-checksum-crc32"}})
+		_, err := io.ReadAll(c)
+		if got := kindOf(err); got != tc.want {
+			t.Errorf("a chunked body %s: %s (%v), want %s", tc.name, got, err, tc.want)
+		}
+	}
+}
