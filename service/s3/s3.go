@@ -201,6 +201,10 @@ func (s *Service) route(c *Call) (handler, *Error) {
 		return s.getObjectACL, nil
 	case has("attributes") && r.Method == http.MethodGet:
 		return s.getObjectAttributes, nil
+	case has("retention") || has("legal-hold"):
+		if h, ok := objectLockHandler(s, q, r.Method); ok {
+			return h, nil
+		}
 	case has("tagging"):
 		switch r.Method {
 		case http.MethodPut:
