@@ -181,19 +181,7 @@ print(json.dumps({
 // gets S3's COMPOSITE checksum, which HeadObject and GetObjectAttributes
 // name, with each part's.
 func TestBoto3MultipartChecksums(t *testing.T) {
-	s := start(t, t.TempDir())
-	for i, py := range pythons(t) {
-		t.Run(py.name, func(t *testing.T) {
-			out, stderr, err := run(t, cleanEnv(), py.path, "-c", boto3MultipartChecksums, s.Endpoint, s.Root.AccessKeyId, s.Root.SecretAccessKey,
-				"checksummed-"+string(rune('a'+i)))
-			if err != nil {
-				t.Fatalf("boto3: %v\n%s", err, stderr)
-			}
-			if want := `{"attributes": true, "download": true, "head": true, "parts": true}`; strings.TrimSpace(out) != want {
-				t.Errorf("boto3 printed %s, want %s", out, want)
-			}
-		})
-	}
+	eachBoto3(t, boto3MultipartChecksums, "checksummed-", `{"attributes": true, "download": true, "head": true, "parts": true}`)
 }
 
 const boto3BucketEncryption = `
@@ -228,19 +216,7 @@ print(json.dumps({
 // Note 68 with each boto3: a new bucket's encryption, a default of
 // SSE-KMS that objects written without asking get, and SSE-C refused.
 func TestBoto3BucketEncryption(t *testing.T) {
-	s := start(t, t.TempDir())
-	for i, py := range pythons(t) {
-		t.Run(py.name, func(t *testing.T) {
-			out, stderr, err := run(t, cleanEnv(), py.path, "-c", boto3BucketEncryption, s.Endpoint, s.Root.AccessKeyId, s.Root.SecretAccessKey,
-				"encrypted-"+string(rune('a'+i)))
-			if err != nil {
-				t.Fatalf("boto3: %v\n%s", err, stderr)
-			}
-			if want := `{"default": ["aws:kms", true, true, "aws:kms", true], "new": true, "sse-c": true}`; strings.TrimSpace(out) != want {
-				t.Errorf("boto3 printed %s, want %s", out, want)
-			}
-		})
-	}
+	eachBoto3(t, boto3BucketEncryption, "encrypted-", `{"default": ["aws:kms", true, true, "aws:kms", true], "new": true, "sse-c": true}`)
 }
 
 const boto3PresignedPost = `
@@ -268,18 +244,28 @@ print(json.dumps({
 // sent as a form by requests, uploads within its policy and is refused
 // past it.
 func TestBoto3PresignedPost(t *testing.T) {
+	eachBoto3(t, boto3PresignedPost, "forms-", `{"big": [400, true], "body": "hello from a form", "extra": [403, true], "ok": 204, "type": "text/plain"}`, "requests")
+}
+
+// eachBoto3 runs script with each boto3 against a server of its own, with
+// the endpoint, the root user's keys and a bucket name of the run's as
+// its arguments, and wants it to print want. needs are the other Python
+// modules the script imports.
+func eachBoto3(t *testing.T, script, bucketPrefix, want string, needs ...string) {
+	t.Helper()
 	s := start(t, t.TempDir())
 	for i, py := range pythons(t) {
 		t.Run(py.name, func(t *testing.T) {
-			if exec.Command(py.path, "-c", "import requests").Run() != nil {
-				skipOrFail(t, py.name+" has no requests; scripts/test installs Debian's python3-requests")
+			for _, m := range needs {
+				if exec.Command(py.path, "-c", "import "+m).Run() != nil {
+					skipOrFail(t, py.name+" has no "+m+"; scripts/test installs Debian's python3-"+m)
+				}
 			}
-			out, stderr, err := run(t, cleanEnv(), py.path, "-c", boto3PresignedPost, s.Endpoint, s.Root.AccessKeyId, s.Root.SecretAccessKey,
-				"forms-"+string(rune('a'+i)))
+			out, stderr, err := run(t, cleanEnv(), py.path, "-c", script, s.Endpoint, s.Root.AccessKeyId, s.Root.SecretAccessKey,
+				bucketPrefix+string(rune('a'+i)))
 			if err != nil {
 				t.Fatalf("boto3: %v\n%s", err, stderr)
 			}
-			want := `{"big": [400, true], "body": "hello from a form", "extra": [403, true], "ok": 204, "type": "text/plain"}`
 			if strings.TrimSpace(out) != want {
 				t.Errorf("boto3 printed %s, want %s", out, want)
 			}
