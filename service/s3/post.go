@@ -161,7 +161,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, requestID string, e *Err
 	e.write(w, &Call{Request: r, RequestID: requestID})
 }
 
-// postHeaders are the fields that are no header of the PutObject a form
+// postOwnFields are the fields that are no header of the PutObject a form
 // stands for, or another one's: the form's own, its signature's and its
 // answer's.
 var postOwnFields = setOf("key", "policy", "file", "bucket", "tagging", "acl", "success_action_status",
