@@ -108,6 +108,10 @@ func TestS3BucketEncryption(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantKMS("CompleteMultipartUpload", done.ServerSideEncryption, done.SSEKMSKeyId, done.BucketKeyEnabled)
+	// A KMS key without SSE-KMS asked for is refused (note 52).
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("odd.txt"), Body: strings.NewReader("x"),
+		ServerSideEncryption: s3types.ServerSideEncryptionAes256, SSEKMSKeyId: aws.String(kmsKey)})
+	wantAPIError(t, "PutObject of AES256 with a KMS key", err, "InvalidArgument", "requires HTTP header x-amz-server-side-encryption : aws:kms")
 	// A write that asks for an encryption gets it, not the default.
 	asked, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("asked.txt"), Body: strings.NewReader("x"),
 		ServerSideEncryption: s3types.ServerSideEncryptionAes256})

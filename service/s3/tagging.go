@@ -132,7 +132,17 @@ func writeKeys(h http.Header, creates bool) (*policy.Context, *Error) {
 	keys := creationKeys(h, creates)
 	setHeaderKeys(keys, h, writeHeaderKeys)
 	switch sse := h.Get("X-Amz-Server-Side-Encryption"); sse {
-	case "", "AES256", "aws:kms", "aws:kms:dsse":
+	case "", "AES256":
+		if h.Get(kmsKeyHeader) != "" {
+			// A KMS key is for SSE-KMS, which the write must ask for.
+			if sse == "" {
+				sse = "null"
+			}
+			return nil, errorf(http.StatusBadRequest, "InvalidArgument",
+				"Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms").
+				with("ArgumentName", "x-amz-server-side-encryption").with("ArgumentValue", sse)
+		}
+	case "aws:kms", "aws:kms:dsse":
 	default:
 		return nil, errorf(http.StatusBadRequest, "InvalidArgument", "The encryption method specified is not supported").
 			with("ArgumentName", "x-amz-server-side-encryption").with("ArgumentValue", sse)
