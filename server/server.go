@@ -333,7 +333,6 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, id, prefix st
 	}
 }
 
-// serveS3 runs an S3 request, signed or anonymous (signed nil).
 // anonymous is the caller of an unsigned request.
 var anonymous = &trustgate.Principal{Caller: policy.Caller{Kind: policy.Anonymous}, UserID: "anonymous"}
 
@@ -391,6 +390,8 @@ func (s *Server) recordKeyUse(ctx context.Context, id string, signed *sigv4.Sign
 	}
 }
 
+// serveS3 runs an S3 request, signed or anonymous (signed nil), with the
+// browser upload form of a POST Object (nil for any other request).
 func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, id string, signed *sigv4.Signed, principal *trustgate.Principal, line *logLine, form *s3api.PostForm) {
 	line.service, line.caller = "s3", principal.ARN
 	if principal.Kind == policy.Anonymous {

@@ -260,35 +260,29 @@ func readXML(c *Call, v any) *Error {
 // readXMLUpTo decodes an XML body of at most limit bytes into v, checked
 // against the digests the request sent.
 func readXMLUpTo(c *Call, v any, limit int) *Error {
-	return readXMLOf(c, v, limit, true)
+	return readXMLOf(c, v, limit, true, false)
 }
 
 // readDocument is readXML for a document S3 requires: an empty body is
 // MissingRequestBodyError, never a document of nothing (which would turn
 // Block Public Access off, or remove every tag).
 func readDocument(c *Call, v any) *Error {
-	body, err := readBody(c, maxConfigBody, true)
-	if err != nil {
-		return err
-	}
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return errorf(http.StatusBadRequest, "MissingRequestBodyError", "Request Body is empty")
-	}
-	if xml.Unmarshal(body, v) != nil {
-		return malformedXML()
-	}
-	return nil
+	return readXMLOf(c, v, maxConfigBody, true, true)
 }
 
 // readXMLOf decodes an XML body of at most limit bytes into v, checked
 // against the Content-MD5 the request sent and, when its x-amz-checksum-*
-// headers are the body's (bodySums), against those.
-func readXMLOf(c *Call, v any, limit int, bodySums bool) *Error {
+// headers are the body's (bodySums), against those. An empty body leaves
+// v as it is, unless the document is required.
+func readXMLOf(c *Call, v any, limit int, bodySums, required bool) *Error {
 	body, err := readBody(c, limit, bodySums)
 	if err != nil {
 		return err
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
+		if required {
+			return errorf(http.StatusBadRequest, "MissingRequestBodyError", "Request Body is empty")
+		}
 		return nil
 	}
 	if err := xml.Unmarshal(body, v); err != nil {

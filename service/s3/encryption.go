@@ -186,13 +186,13 @@ func namesAny(h http.Header, names []string) bool {
 	return false
 }
 
-// refuseCustomerKeys refuses an object write (op, on the object at
-// resource) that asks for SSE-C, once the caller may write. A bucket
+// refuseCustomerKeys refuses an object write (op, on the call's object
+// in b) that asks for SSE-C, once the caller may write. A bucket
 // that blocks SSE-C refuses it as S3 does; one that takes it refuses it
 // over plain HTTP, as S3 does, and over TLS because trustgate keeps no
 // SSE-C object: a part is refused as S3 refuses SSE-C on a part of an
 // upload created without it, and the rest is not implemented.
-func refuseCustomerKeys(c *Call, b *trustgate.Bucket, op, resource string) *Error {
+func refuseCustomerKeys(c *Call, b *trustgate.Bucket, op string) *Error {
 	if !namesAny(c.Request.Header, customerKeyHeaders) {
 		return nil
 	}
@@ -200,7 +200,7 @@ func refuseCustomerKeys(c *Call, b *trustgate.Bucket, op, resource string) *Erro
 	case !b.Encryption.AllowCustomerKeys:
 		return errorf(http.StatusForbidden, "AccessDenied",
 			"User: %s is not authorized to perform: %s on resource: \"%s\" because this bucket has blocked upload requests that specify Server Side Encryption with Customer provided keys (SSE-C). Please specify a different server-side encryption type",
-			c.Principal.ARN, op, resource)
+			c.Principal.ARN, op, b.ARN()+"/"+c.key)
 	case c.Request.TLS == nil:
 		return customerKeysOverHTTP()
 	case op == "s3:UploadPart" || op == "s3:UploadPartCopy":

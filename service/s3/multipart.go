@@ -61,7 +61,7 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 	if err := s.authorizeWrite(ctx, c, b, c.key, keys, len(tags) > 0); err != nil {
 		return err
 	}
-	if err := refuseCustomerKeys(c, b, "s3:CreateMultipartUpload", b.ARN()+"/"+c.key); err != nil {
+	if err := refuseCustomerKeys(c, b, "s3:CreateMultipartUpload"); err != nil {
 		return err
 	}
 	meta, merr := userMetadata(c.Request.Header)
@@ -139,7 +139,7 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 	if err != nil {
 		return err
 	}
-	if err := refuseCustomerKeys(c, b, "s3:UploadPart", b.ARN()+"/"+c.key); err != nil {
+	if err := refuseCustomerKeys(c, b, "s3:UploadPart"); err != nil {
 		return err
 	}
 	sums, kept, serr := partChecksums(u, c.Request.Header)
@@ -202,7 +202,7 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 	if err != nil {
 		return err
 	}
-	if err := refuseCustomerKeys(c, b, "s3:UploadPartCopy", b.ARN()+"/"+c.key); err != nil {
+	if err := refuseCustomerKeys(c, b, "s3:UploadPartCopy"); err != nil {
 		return err
 	}
 	if status := preconditions(copyConditions(c.Request.Header), src); status != 0 {
@@ -283,7 +283,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 	var req struct{ Part []completedPart }
 	// The x-amz-checksum-* headers of this request are the object's, not
 	// its body's (note 64).
-	if err := readXMLOf(c, &req, maxCompleteBody, false); err != nil {
+	if err := readXMLOf(c, &req, maxCompleteBody, false, false); err != nil {
 		return err
 	}
 	if len(req.Part) == 0 {
@@ -416,11 +416,15 @@ func objectURL(r *http.Request, bucket, key string) string {
 	if _, virtual := virtualHostBucket(hostName(r.Host)); !virtual {
 		path = "/" + bucket + path
 	}
-	scheme := "http://"
+	return origin(r) + path
+}
+
+// origin is the scheme and host a request came to.
+func origin(r *http.Request) string {
 	if r.TLS != nil {
-		scheme = "https://"
+		return "https://" + r.Host
 	}
-	return scheme + r.Host + path
+	return "http://" + r.Host
 }
 
 // join writes the parts' bodies, in order, to one new blob.

@@ -149,7 +149,7 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	if err := s.authorizeWrite(ctx, c, b, c.key, keys, len(tags) > 0); err != nil {
 		return err
 	}
-	if err := refuseCustomerKeys(c, b, "s3:PutObject", b.ARN()+"/"+c.key); err != nil {
+	if err := refuseCustomerKeys(c, b, "s3:PutObject"); err != nil {
 		return err
 	}
 	if acl := c.Request.Header.Get("x-amz-acl"); acl != "" && acl != "bucket-owner-full-control" && acl != "private" {
@@ -853,7 +853,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if err := s.authorizeWrite(ctx, c, dst, c.key, keys, replaceTags && len(tags) > 0); err != nil {
 		return err
 	}
-	if err := refuseCustomerKeys(c, dst, "s3:CopyObject", dst.ARN()+"/"+c.key); err != nil {
+	if err := refuseCustomerKeys(c, dst, "s3:CopyObject"); err != nil {
 		return err
 	}
 	if status := preconditions(copyConditions(c.Request.Header), src); status != 0 {

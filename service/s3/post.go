@@ -28,17 +28,7 @@ const MaxPostFieldBytes = 20480
 type PostForm struct {
 	fields map[string]string
 	names  []string
-	// File is the upload; FileName the file name it came with, without
-	// a path, and HasFileName whether it came with one at all.
-	File        io.Reader
-	FileName    string
-	HasFileName bool
-}
-
-// Field returns a field's value by its name in any case.
-func (f *PostForm) Field(name string) (string, bool) {
-	v, ok := f.fields[strings.ToLower(name)]
-	return v, ok
+	file   io.Reader
 }
 
 // IsPostObject tells whether an unsigned request is a browser upload: a
@@ -78,10 +68,10 @@ func ReadPostForm(r *http.Request) (*PostForm, *Error) {
 		disposition, dparams, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
 		name := dparams["name"]
 		if strings.EqualFold(disposition, "form-data") && strings.EqualFold(name, "file") {
-			f.File = part
-			f.FileName, f.HasFileName = dparams["filename"]
-			if i := strings.LastIndexAny(f.FileName, `/\`); i >= 0 {
-				f.FileName = f.FileName[i+1:]
+			f.file = part
+			// A file part without a file name leaves ${filename} as it is.
+			if fileName, ok := dparams["filename"]; ok {
+				f.expandFileName(fileName[strings.LastIndexAny(fileName, `/\`)+1:])
 			}
 			break
 		}
@@ -104,16 +94,18 @@ func ReadPostForm(r *http.Request) (*PostForm, *Error) {
 		f.fields[lower] = string(value)
 		f.names = append(f.names, name)
 	}
-	if f.HasFileName {
-		// A file part without a file name leaves ${filename} as it is.
-		for k, v := range f.fields {
-			f.fields[k] = strings.ReplaceAll(v, "${filename}", f.FileName)
-		}
-	}
 	if _, ok := f.fields["key"]; !ok {
 		return nil, missingPostField("key")
 	}
 	return f, nil
+}
+
+// expandFileName puts the file's name, without its path, for
+// ${filename} in every field.
+func (f *PostForm) expandFileName(name string) {
+	for k, v := range f.fields {
+		f.fields[k] = strings.ReplaceAll(v, "${filename}", name)
+	}
 }
 
 func missingPostField(name string) *Error {
@@ -176,7 +168,7 @@ func (s *Service) postObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if err != nil {
 		return err
 	}
-	body := io.Reader(f.File)
+	body := f.file
 	if c.Signed != nil {
 		p, err := parsePostPolicy(f.fields["policy"])
 		if err != nil {
@@ -286,14 +278,10 @@ func postRedirect(f *PostForm) (*url.URL, bool) {
 // objectLocation is an uploaded object's URL as a form's answer names it,
 // the key escaped whole, its slashes too.
 func objectLocation(r *http.Request, bucket, key string) string {
-	scheme := "http://"
-	if r.TLS != nil {
-		scheme = "https://"
-	}
 	if _, virtual := virtualHostBucket(hostName(r.Host)); virtual {
-		return scheme + r.Host + "/" + url.PathEscape(key)
+		return origin(r) + "/" + url.PathEscape(key)
 	}
-	return scheme + r.Host + "/" + bucket + "/" + url.PathEscape(key)
+	return origin(r) + "/" + bucket + "/" + url.PathEscape(key)
 }
 
 // sizeRange holds a file to a policy's content-length-range: it fails
@@ -320,13 +308,10 @@ func (s *sizeRange) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// recordedAnswer keeps the headers and status of the PutObject answer a
-// form's own answer is made from.
-type recordedAnswer struct {
-	header http.Header
-	status int
-}
+// recordedAnswer keeps the headers of the PutObject answer a form's own
+// answer is made from.
+type recordedAnswer struct{ header http.Header }
 
 func (a *recordedAnswer) Header() http.Header         { return a.header }
-func (a *recordedAnswer) WriteHeader(status int)      { a.status = status }
+func (a *recordedAnswer) WriteHeader(int)             {}
 func (a *recordedAnswer) Write(p []byte) (int, error) { return len(p), nil }

@@ -202,7 +202,7 @@ func (s *Service) route(c *Call) (handler, *Error) {
 	case has("attributes") && r.Method == http.MethodGet:
 		return s.getObjectAttributes, nil
 	case has("retention") || has("legal-hold"):
-		if h, ok := objectLockHandler(s, q, r.Method); ok {
+		if h, ok := s.objectLockHandler(q, r.Method); ok {
 			return h, nil
 		}
 	case has("tagging"):

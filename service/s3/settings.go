@@ -152,7 +152,7 @@ var objectLockActions = map[string]map[string]string{
 // objectLockHandler answers a read or write of an object's retention or
 // legal hold: trustgate's buckets have no Object Lock, so, once the
 // caller may, S3's refusal for a bucket without it (note 50).
-func objectLockHandler(s *Service, q url.Values, method string) (handler, bool) {
+func (s *Service) objectLockHandler(q url.Values, method string) (handler, bool) {
 	for sub, actions := range objectLockActions {
 		action, ok := actions[method]
 		if _, named := q[sub]; !named || !ok {
