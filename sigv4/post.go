@@ -22,7 +22,11 @@ func (v *Verifier) VerifyPost(ctx context.Context, p PostAuth) (*Signed, error) 
 			S3Detail: "POST form field X-Amz-Algorithm must be " + algorithm + "."}
 	}
 	a := &auth{post: true}
-	if e := a.parseCredential(p.Credential); e != nil {
+	e := a.parseCredential(p.Credential)
+	if e == nil && a.service != "s3" {
+		e = a.malformed("", `incorrect service "`+a.service+`". This endpoint belongs to "s3".`)
+	}
+	if e != nil {
 		e.Argument, e.ArgumentValue = "X-Amz-Credential", p.Credential
 		return nil, e
 	}

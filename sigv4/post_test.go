@@ -41,6 +41,7 @@ func TestVerifyPost(t *testing.T) {
 		"a policy changed":  {func(p *PostAuth) { p.Policy = p.Policy[:len(p.Policy)-2] }, "SignatureDoesNotMatch", ""},
 		"an unknown key":    {func(p *PostAuth) { p.Credential = "AKIAOTHER/20151229/us-east-1/s3/aws4_request" }, "InvalidAccessKeyId", ""},
 		"an empty key":      {func(p *PostAuth) { p.Credential = "/20151229/us-east-1/s3/aws4_request" }, "InvalidArgument", "X-Amz-Credential"},
+		"another service":   {func(p *PostAuth) { p.Credential = "AKIAIOSFODNN7EXAMPLE/20151229/us-east-1/iam/aws4_request" }, "InvalidArgument", "X-Amz-Credential"},
 		"a bad date":        {func(p *PostAuth) { p.Date = "2015-12-29" }, "InvalidArgument", "X-Amz-Date"},
 		"another day":       {func(p *PostAuth) { p.Date = "20151230T000000Z" }, "InvalidArgument", "X-Amz-Credential"},
 		"another algorithm": {func(p *PostAuth) { p.Algorithm = "AWS4-ECDSA-P256-SHA256" }, "InvalidArgument", "X-Amz-Algorithm"},
