@@ -144,15 +144,16 @@ func (s *server) stop(t *testing.T) {
 }
 
 // cleanEnv is an environment with no ambient AWS settings: only what a
-// test gives a client reaches it.
-func cleanEnv(extra ...string) []string {
+// test gives a client reaches it. Its HOME is the test's own temporary
+// directory, removed when the test ends.
+func cleanEnv(t *testing.T, extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "AWS_") {
 			env = append(env, kv)
 		}
 	}
-	home, _ := os.MkdirTemp("", "e2e-home-")
+	home := t.TempDir()
 	env = append(env, "HOME="+home, "AWS_CONFIG_FILE="+filepath.Join(home, "config"),
 		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, "credentials"), "AWS_DEFAULT_REGION=us-east-1",
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=")

@@ -137,7 +137,7 @@ func TestBoto3ManagedPolicies(t *testing.T) {
 	for i, py := range pythons(t) {
 		t.Run(py.name, func(t *testing.T) {
 			name := "Reads-" + string(rune('a'+i))
-			out, stderr, err := run(t, cleanEnv(), py.path, "-c", boto3Policies, s.Endpoint, s.Root.AccessKeyId, s.Root.SecretAccessKey, name)
+			out, stderr, err := run(t, cleanEnv(t), py.path, "-c", boto3Policies, s.Endpoint, s.Root.AccessKeyId, s.Root.SecretAccessKey, name)
 			if err != nil {
 				t.Fatalf("boto3: %v\n%s", err, stderr)
 			}

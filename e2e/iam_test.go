@@ -10,7 +10,7 @@ import (
 // returns its JSON output decoded into out (when not nil).
 func cli(t *testing.T, c client, s *server, id, secret string, out any, args ...string) (string, error) {
 	t.Helper()
-	env := cleanEnv("AWS_ACCESS_KEY_ID="+id, "AWS_SECRET_ACCESS_KEY="+secret)
+	env := cleanEnv(t, "AWS_ACCESS_KEY_ID="+id, "AWS_SECRET_ACCESS_KEY="+secret)
 	stdout, stderr, err := run(t, env, c.path, append([]string{"--endpoint-url", s.Endpoint, "--output", "json"}, args...)...)
 	if err != nil {
 		return stderr, err

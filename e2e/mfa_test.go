@@ -108,7 +108,7 @@ func TestBoto3AssumeRoleWithMFA(t *testing.T) {
 			}
 			root(&key, "iam", "create-access-key", "--user-name", user)
 			serial, seed, step := enableMFA(t, func(out any, args ...string) { root(out, args...) }, s.Root.AccountId, user)
-			out, stderr, err := run(t, cleanEnv(), py.path, "-c", boto3AssumeRoleWithMFA, s.Endpoint, role.Role.Arn, serial,
+			out, stderr, err := run(t, cleanEnv(t), py.path, "-c", boto3AssumeRoleWithMFA, s.Endpoint, role.Role.Arn, serial,
 				totpCode(t, seed, step+1), key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey)
 			if err != nil {
 				t.Fatalf("boto3: %v\n%s", err, stderr)

@@ -64,7 +64,7 @@ func TestCLIOrganizationStructure(t *testing.T) {
 				"--role-arn", "arn:aws:iam::"+dev+":role/OrganizationAccountAccessRole", "--role-session-name", "admin"); err != nil {
 				t.Fatalf("assume-role into the new account: %v\n%s", err, msg)
 			}
-			env := cleanEnv("AWS_ACCESS_KEY_ID="+assumed.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+assumed.Credentials.SecretAccessKey,
+			env := cleanEnv(t, "AWS_ACCESS_KEY_ID="+assumed.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+assumed.Credentials.SecretAccessKey,
 				"AWS_SESSION_TOKEN="+assumed.Credentials.SessionToken)
 			inDev := func(args ...string) (string, string, error) {
 				return run(t, env, c.path, append([]string{"--endpoint-url", s.Endpoint, "--output", "json"}, args...)...)

@@ -46,7 +46,7 @@ func TestCLISeed002S3(t *testing.T) {
 			if msg, err := cli(t, c, s, keyID, secret, &creds, "sts", "assume-role", "--role-arn", roleARN, "--role-session-name", "test"); err != nil {
 				t.Fatalf("assume-role: %v\n%s", err, msg)
 			}
-			env := cleanEnv("AWS_ACCESS_KEY_ID="+creds.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+creds.Credentials.SecretAccessKey,
+			env := cleanEnv(t, "AWS_ACCESS_KEY_ID="+creds.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+creds.Credentials.SecretAccessKey,
 				"AWS_SESSION_TOKEN="+creds.Credentials.SessionToken, "AWS_DEFAULT_REGION=us-west-2")
 			temp := func(args ...string) (string, string, error) {
 				return run(t, env, c.path, append([]string{"--endpoint-url", s.Endpoint, "--output", "json"}, args...)...)
@@ -59,7 +59,7 @@ func TestCLISeed002S3(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(home, "config"), []byte(config), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			profileEnv := append(cleanEnv(), "AWS_CONFIG_FILE="+filepath.Join(home, "config"))
+			profileEnv := append(cleanEnv(t), "AWS_CONFIG_FILE="+filepath.Join(home, "config"))
 			profile := func(args ...string) (string, string, error) {
 				return run(t, profileEnv, c.path, append([]string{"--endpoint-url", s.Endpoint, "--output", "json", "--profile", "TempCred"}, args...)...)
 			}
@@ -103,7 +103,7 @@ func TestCLISeed002S3(t *testing.T) {
 			// The resource-based alternative: the staging user reads the
 			// bucket's listing through the bucket policy, with its own
 			// identity policy allowing it, without assuming the role.
-			userEnv := cleanEnv("AWS_ACCESS_KEY_ID="+keyID, "AWS_SECRET_ACCESS_KEY="+secret)
+			userEnv := cleanEnv(t, "AWS_ACCESS_KEY_ID="+keyID, "AWS_SECRET_ACCESS_KEY="+secret)
 			if _, stderr, err := run(t, userEnv, c.path, "--endpoint-url", s.Endpoint, "s3", "ls", "s3://"+bucket); err == nil || !strings.Contains(stderr, "AccessDenied") {
 				t.Errorf("s3 ls by the staging user without an identity policy: %v %s; want AccessDenied", err, stderr)
 			}
@@ -261,7 +261,7 @@ func eachBoto3(t *testing.T, script, bucketPrefix, want string, needs ...string)
 					skipOrFail(t, py.name+" has no "+m+"; scripts/test installs Debian's python3-"+m)
 				}
 			}
-			out, stderr, err := run(t, cleanEnv(), py.path, "-c", script, s.Endpoint, s.Root.AccessKeyId, s.Root.SecretAccessKey,
+			out, stderr, err := run(t, cleanEnv(t), py.path, "-c", script, s.Endpoint, s.Root.AccessKeyId, s.Root.SecretAccessKey,
 				bucketPrefix+string(rune('a'+i)))
 			if err != nil {
 				t.Fatalf("boto3: %v\n%s", err, stderr)

@@ -46,7 +46,7 @@ func TestS3cmd(t *testing.T) {
 		"\nhost_base = "+host+"\nhost_bucket = "+host+"\nuse_https = False\nbucket_location = us-east-1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := cleanEnv()
+	env := cleanEnv(t)
 	do := func(args ...string) string {
 		t.Helper()
 		out, errOut, err := run(t, env, s3cmd, append([]string{"-c", config}, args...)...)
@@ -81,7 +81,7 @@ func TestS3cmd(t *testing.T) {
 func TestRclone(t *testing.T) {
 	rclone := tool(t, "rclone")
 	s := start(t, t.TempDir())
-	env := cleanEnv("RCLONE_CONFIG="+filepath.Join(t.TempDir(), "rclone.conf"), "RCLONE_CONFIG_TG_TYPE=s3", "RCLONE_CONFIG_TG_PROVIDER=Other",
+	env := cleanEnv(t, "RCLONE_CONFIG="+filepath.Join(t.TempDir(), "rclone.conf"), "RCLONE_CONFIG_TG_TYPE=s3", "RCLONE_CONFIG_TG_PROVIDER=Other",
 		"RCLONE_CONFIG_TG_ACCESS_KEY_ID="+s.Root.AccessKeyId, "RCLONE_CONFIG_TG_SECRET_ACCESS_KEY="+s.Root.SecretAccessKey,
 		"RCLONE_CONFIG_TG_ENDPOINT="+s.Endpoint, "RCLONE_CONFIG_TG_REGION=us-east-1",
 		"RCLONE_S3_UPLOAD_CUTOFF=5M", "RCLONE_S3_CHUNK_SIZE=5M")

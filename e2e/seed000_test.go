@@ -108,7 +108,7 @@ func TestBoto3Seed000(t *testing.T) {
 // outcomes ("ok", or an error's code and message) and returns it.
 func steps(t *testing.T, py client, script string, args ...string) map[string]string {
 	t.Helper()
-	out, stderr, err := run(t, cleanEnv(), py.path, append([]string{"-c", script}, args...)...)
+	out, stderr, err := run(t, cleanEnv(t), py.path, append([]string{"-c", script}, args...)...)
 	if err != nil {
 		t.Fatalf("boto3: %v\n%s", err, stderr)
 	}

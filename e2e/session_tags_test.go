@@ -54,7 +54,7 @@ func TestCLISessionTags(t *testing.T) {
 			if session.SourceIdentity != user || session.PackedPolicySize <= 0 {
 				t.Errorf("assume-role = SourceIdentity %q, PackedPolicySize %d", session.SourceIdentity, session.PackedPolicySize)
 			}
-			env := cleanEnv("AWS_ACCESS_KEY_ID="+session.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+session.Credentials.SecretAccessKey,
+			env := cleanEnv(t, "AWS_ACCESS_KEY_ID="+session.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+session.Credentials.SecretAccessKey,
 				"AWS_SESSION_TOKEN="+session.Credentials.SessionToken)
 			getRole := func(name string) (string, string, error) {
 				return run(t, env, c.path, "--endpoint-url", s.Endpoint, "--output", "json", "iam", "get-role", "--role-name", name)

@@ -138,7 +138,7 @@ func TestCLIAssumeRole(t *testing.T) {
 			if out.AssumedRoleUser.Arn != "arn:aws:sts::"+prod+":assumed-role/StageRole/test" || !strings.HasPrefix(out.Credentials.AccessKeyId, "ASIA") {
 				t.Fatalf("assume-role = %+v", out)
 			}
-			env := cleanEnv("AWS_ACCESS_KEY_ID="+out.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+out.Credentials.SecretAccessKey,
+			env := cleanEnv(t, "AWS_ACCESS_KEY_ID="+out.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+out.Credentials.SecretAccessKey,
 				"AWS_SESSION_TOKEN="+out.Credentials.SessionToken)
 			stdout, stderr, err := run(t, env, c.path, "--endpoint-url", s.Endpoint, "--output", "json", "sts", "get-caller-identity")
 			if err != nil || !strings.Contains(stdout, "assumed-role/StageRole/test") {
@@ -182,7 +182,7 @@ func TestBoto3AssumeRole(t *testing.T) {
 	for i, py := range pythons(t) {
 		t.Run(py.name, func(t *testing.T) {
 			roleARN, prod, keyID, secret := walkthrough(t, clis[0], s, string(rune('p'+i)))
-			out, stderr, err := run(t, cleanEnv(), py.path, "-c", boto3AssumeRole, s.Endpoint, roleARN, keyID, secret)
+			out, stderr, err := run(t, cleanEnv(t), py.path, "-c", boto3AssumeRole, s.Endpoint, roleARN, keyID, secret)
 			if err != nil {
 				t.Fatalf("boto3: %v\n%s", err, stderr)
 			}
@@ -227,7 +227,7 @@ func profileWithMFA(t *testing.T, s *server, c client) {
 	creds := "[dev]\naws_access_key_id = " + key.AccessKey.AccessKeyId + "\naws_secret_access_key = " + key.AccessKey.SecretAccessKey + "\n"
 	os.WriteFile(filepath.Join(home, "config"), []byte(config), 0o600)
 	os.WriteFile(filepath.Join(home, "credentials"), []byte(creds), 0o600)
-	env := append(cleanEnv(), "HOME="+home, "AWS_CONFIG_FILE="+filepath.Join(home, "config"),
+	env := append(cleanEnv(t), "HOME="+home, "AWS_CONFIG_FILE="+filepath.Join(home, "config"),
 		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, "credentials"), "AWS_ENDPOINT_URL="+s.Endpoint)
 	cmd := exec.Command(c.path, "--profile", "prod-read-only", "--output", "json", "sts", "get-caller-identity")
 	cmd.Env, cmd.Stdin = env, strings.NewReader(totpCode(t, seed, step+1)+"\n")
@@ -246,7 +246,7 @@ func TestProfileWithRoleARN(t *testing.T) {
 	s := start(t, t.TempDir())
 	var v1 []client
 	for _, c := range awsCLIs(t) {
-		out, _, _ := run(t, cleanEnv(), c.path, "--version")
+		out, _, _ := run(t, cleanEnv(t), c.path, "--version")
 		if strings.HasPrefix(out, "aws-cli/1.") {
 			v1 = append(v1, c)
 		}
@@ -263,7 +263,7 @@ func TestProfileWithRoleARN(t *testing.T) {
 			creds := "[staging]\naws_access_key_id = " + keyID + "\naws_secret_access_key = " + secret + "\n"
 			os.WriteFile(filepath.Join(home, "config"), []byte(config), 0o600)
 			os.WriteFile(filepath.Join(home, "credentials"), []byte(creds), 0o600)
-			env := append(cleanEnv(), "AWS_CONFIG_FILE="+filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, "credentials"),
+			env := append(cleanEnv(t), "AWS_CONFIG_FILE="+filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, "credentials"),
 				"AWS_ENDPOINT_URL="+s.Endpoint)
 			stdout, stderr, err := run(t, env, c.path, "--profile", "prod", "--output", "json", "sts", "get-caller-identity")
 			if err != nil || !strings.Contains(stdout, "arn:aws:sts::"+prod+":assumed-role/StageRole/") {

@@ -11,7 +11,7 @@ func TestCLIGetCallerIdentity(t *testing.T) {
 	s := start(t, t.TempDir())
 	for _, cli := range awsCLIs(t) {
 		t.Run(cli.name, func(t *testing.T) {
-			env := cleanEnv("AWS_ACCESS_KEY_ID="+s.Root.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+s.Root.SecretAccessKey)
+			env := cleanEnv(t, "AWS_ACCESS_KEY_ID="+s.Root.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+s.Root.SecretAccessKey)
 			out, stderr, err := run(t, env, cli.path, "--endpoint-url", s.Endpoint, "sts", "get-caller-identity", "--output", "json")
 			if err != nil {
 				t.Fatalf("aws sts get-caller-identity: %v\n%s", err, stderr)
@@ -24,7 +24,7 @@ func TestCLIGetCallerIdentity(t *testing.T) {
 				t.Errorf("get-caller-identity = %+v", id)
 			}
 
-			env = cleanEnv("AWS_ACCESS_KEY_ID="+s.Root.AccessKeyId, "AWS_SECRET_ACCESS_KEY=wrong")
+			env = cleanEnv(t, "AWS_ACCESS_KEY_ID="+s.Root.AccessKeyId, "AWS_SECRET_ACCESS_KEY=wrong")
 			_, stderr, err = run(t, env, cli.path, "--endpoint-url", s.Endpoint, "sts", "get-caller-identity")
 			if err == nil || !strings.Contains(stderr, "SignatureDoesNotMatch") {
 				t.Errorf("with a wrong secret: %v, stderr %q; want SignatureDoesNotMatch", err, stderr)
@@ -50,7 +50,7 @@ func TestBoto3GetCallerIdentity(t *testing.T) {
 	s := start(t, t.TempDir())
 	for _, py := range pythons(t) {
 		t.Run(py.name, func(t *testing.T) {
-			out, stderr, err := run(t, cleanEnv(), py.path, "-c", boto3Identity, s.Endpoint, s.Root.AccessKeyId, s.Root.SecretAccessKey)
+			out, stderr, err := run(t, cleanEnv(t), py.path, "-c", boto3Identity, s.Endpoint, s.Root.AccessKeyId, s.Root.SecretAccessKey)
 			if err != nil {
 				t.Fatalf("boto3: %v\n%s", err, stderr)
 			}

@@ -37,7 +37,7 @@ func TestCLIOverTLS(t *testing.T) {
 	for i, c := range awsCLIs(t) {
 		t.Run(c.name, func(t *testing.T) {
 			bucket := "guarded-" + string(rune('a'+i))
-			env := cleanEnv("AWS_ACCESS_KEY_ID="+s.Root.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+s.Root.SecretAccessKey, bundle)
+			env := cleanEnv(t, "AWS_ACCESS_KEY_ID="+s.Root.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+s.Root.SecretAccessKey, bundle)
 			for _, args := range [][]string{
 				{"s3", "mb", "s3://" + bucket},
 				{"s3api", "put-bucket-policy", "--bucket", bucket, "--policy", strings.ReplaceAll(guardedPolicy, "BUCKET", bucket)},
