@@ -3,7 +3,6 @@ package s3api
 import (
 	"context"
 	"crypto/md5"
-	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -61,12 +60,11 @@ func (s *Service) listBuckets(ctx context.Context, w http.ResponseWriter, c *Cal
 	}
 	after := ""
 	if token := q.Get("continuation-token"); token != "" {
-		name, derr := base64.RawURLEncoding.DecodeString(token)
-		if derr != nil || !validBucketName(string(name)) {
-			return errorf(http.StatusBadRequest, "InvalidArgument", "The continuation token provided is incorrect").
-				with("ArgumentName", "continuation-token").with("ArgumentValue", token)
+		name, ok := resumePoint(token)
+		if !ok || !validBucketName(name) {
+			return badContinuationToken(token)
 		}
-		after = string(name)
+		after = name
 	}
 	prefix, region := q.Get("prefix"), q.Get("bucket-region")
 	buckets, err := s.store.Buckets(ctx, c.Principal.Account)
@@ -93,7 +91,7 @@ func (s *Service) listBuckets(ctx context.Context, w http.ResponseWriter, c *Cal
 			continue
 		}
 		if len(out.Buckets.Bucket) == limit {
-			out.ContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(out.Buckets.Bucket[limit-1].Name))
+			out.ContinuationToken = continuationToken(out.Buckets.Bucket[limit-1].Name)
 			break
 		}
 		out.Buckets.Bucket = append(out.Buckets.Bucket, bucket{Name: b.Name, CreationDate: isoTime(b.CreatedAt), BucketRegion: b.Region})
@@ -643,15 +641,12 @@ func (s *Service) putBucketTagging(ctx context.Context, w http.ResponseWriter, c
 	if err := s.authorize(ctx, c, "s3:PutBucketTagging", b.ARN(), b, nil); err != nil {
 		return err
 	}
-	var t tagging
-	if err := readDocument(c, &t); err != nil {
-		return err
-	}
-	if err := checkTags(t.TagSet.Tag, MaxBucketTags, "Bucket"); err != nil {
+	tags, err := readTagging(c, MaxBucketTags, "Bucket")
+	if err != nil {
 		return err
 	}
 	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
-		cur.Tags = t.TagSet.Tag
+		cur.Tags = tags
 		return nil
 	}); err != nil {
 		return err

@@ -3,11 +3,14 @@ package s3api
 import (
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/xml"
+	"hash/crc32"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/policy"
@@ -230,11 +233,11 @@ func (s *Service) listObjectsV2(ctx context.Context, w http.ResponseWriter, c *C
 	after := c.query.Get("start-after")
 	token := c.query.Get("continuation-token")
 	if token != "" {
-		decoded, derr := base64.RawURLEncoding.DecodeString(token)
-		if derr != nil {
-			return errorf(http.StatusBadRequest, "InvalidArgument", "The continuation token provided is incorrect").with("ArgumentName", "continuation-token")
+		resume, ok := resumePoint(token)
+		if !ok {
+			return badContinuationToken(token)
 		}
-		after = string(decoded)
+		after = resume
 	}
 	l, lerr := s.list(ctx, b.Name, prefix, delimiter, after, maxKeys)
 	if lerr != nil {
@@ -258,7 +261,7 @@ func (s *Service) listObjectsV2(ctx context.Context, w http.ResponseWriter, c *C
 	}{Xmlns: Namespace, Name: b.Name, Prefix: encode(prefix), Delimiter: encode(delimiter), MaxKeys: maxKeys, EncodingType: c.query.Get("encoding-type"),
 		KeyCount: len(l.objects) + len(l.prefixes), IsTruncated: l.truncated, ContinuationToken: token, StartAfter: encode(c.query.Get("start-after"))}
 	if l.truncated {
-		out.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(l.next))
+		out.NextContinuationToken = continuationToken(l.next)
 	}
 	fetchOwner := c.query.Get("fetch-owner") == "true"
 	for _, o := range l.objects {
@@ -347,4 +350,33 @@ func encodeURL(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// A continuation token is the name a listing resumes after, then a
+// CRC-32 of it, in URL-safe base64. Clients take it as opaque, as S3's
+// own; the checksum makes a token that was never handed out (a typo, a
+// key, another listing's marker) an error instead of a place to start
+// (note 72).
+func continuationToken(after string) string {
+	b := binary.BigEndian.AppendUint32([]byte(after), crc32.ChecksumIEEE([]byte(after)))
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// resumePoint is the name a continuation token resumes after; false
+// when the token is not one continuationToken made.
+func resumePoint(token string) (string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(b) < 4 {
+		return "", false
+	}
+	name, sum := b[:len(b)-4], binary.BigEndian.Uint32(b[len(b)-4:])
+	if crc32.ChecksumIEEE(name) != sum || !utf8.Valid(name) {
+		return "", false
+	}
+	return string(name), true
+}
+
+func badContinuationToken(token string) *Error {
+	return errorf(http.StatusBadRequest, "InvalidArgument", "The continuation token provided is incorrect").
+		with("ArgumentName", "continuation-token").with("ArgumentValue", token)
 }

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/blobs"
@@ -983,8 +984,10 @@ func sourceCall(c *Call) (*Call, *Error) {
 // ?versionId=VERSION when it names a version (nil when it does not).
 func copySource(v string) (bucket, key string, version []string, err *Error) {
 	path, query, _ := strings.Cut(v, "?")
-	if decoded, derr := url.PathUnescape(path); derr == nil {
-		path = decoded
+	path, derr := url.PathUnescape(path)
+	if derr != nil || !utf8.ValidString(path) {
+		return "", "", nil, errorf(http.StatusBadRequest, "InvalidArgument", "Invalid copy source encoding").
+			with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", v)
 	}
 	bucket, key, ok := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	if !ok || bucket == "" || key == "" {

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/access"
@@ -68,6 +69,11 @@ func (s *Service) Serve(ctx context.Context, w http.ResponseWriter, c *Call) *Er
 	c.query = c.Request.URL.Query()
 	c.query.Del("x-id") // the SDKs name the operation; the route finds it
 	h, err := s.route(c)
+	if err == nil && !utf8.ValidString(c.key) {
+		// Keys are UTF-8; S3 cannot parse a path that decodes to
+		// anything else (note 72).
+		err = errorf(http.StatusBadRequest, "InvalidURI", "Couldn't parse the specified URI.")
+	}
 	if err == nil {
 		err = customerKeysNotWritten(c)
 	}

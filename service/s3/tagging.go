@@ -27,6 +27,31 @@ type tagging struct {
 	}
 }
 
+// readTagging reads the Tagging document of PutBucketTagging or
+// PutObjectTagging and applies S3's rules to its tags, of which there may
+// be at most max; what names the resource as checkTags does. S3's schema
+// requires both the Key and the Value of a Tag: one without its Value is
+// MalformedXML, not a tag whose value is empty (note 72).
+func readTagging(c *Call, max int, what string) ([]trustgate.Tag, *Error) {
+	var doc struct {
+		XMLName xml.Name `xml:"Tagging"`
+		TagSet  struct {
+			Tag []struct{ Key, Value *string }
+		}
+	}
+	if err := readDocument(c, &doc); err != nil {
+		return nil, err
+	}
+	tags := make([]trustgate.Tag, 0, len(doc.TagSet.Tag))
+	for _, t := range doc.TagSet.Tag {
+		if t.Key == nil || t.Value == nil {
+			return nil, malformedXML()
+		}
+		tags = append(tags, trustgate.Tag{Key: *t.Key, Value: *t.Value})
+	}
+	return tags, checkTags(tags, max, what)
+}
+
 // checkTags applies S3's rules to a tag set of at most max tags; what
 // names the resource in the error for too many ("Bucket", "Object").
 func checkTags(tags []trustgate.Tag, max int, what string) *Error {
@@ -185,23 +210,20 @@ func objectKeys(o *trustgate.Object) *policy.Context {
 }
 
 func (s *Service) putObjectTagging(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	var t tagging
-	if err := readDocument(c, &t); err != nil {
-		return err
-	}
-	if err := checkTags(t.TagSet.Tag, MaxObjectTags, "Object"); err != nil {
+	tags, err := readTagging(c, MaxObjectTags, "Object")
+	if err != nil {
 		return err
 	}
 	keys := func(o *trustgate.Object) *policy.Context {
 		k := objectKeys(o)
-		setRequestTags(k, t.TagSet.Tag)
+		setRequestTags(k, tags)
 		return k
 	}
 	b, o, err := s.objectWith(ctx, c, "s3:PutObjectTagging", keys)
 	if err != nil {
 		return err
 	}
-	if err := s.store.SetObjectTags(ctx, b.Name, o.Key, t.TagSet.Tag); err != nil {
+	if err := s.store.SetObjectTags(ctx, b.Name, o.Key, tags); err != nil {
 		return storeError(err, c)
 	}
 	return writeEmpty(w, c, http.StatusOK)
