@@ -51,7 +51,11 @@ func (ts *testServer) sendHeaders(t *testing.T, creds aws.Credentials, service, 
 func signAndSend(t *testing.T, creds aws.Credentials, service string, req *http.Request, payloadHash string) (int, string) {
 	t.Helper()
 	req.Header.Set("X-Amz-Content-Sha256", payloadHash)
-	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, payloadHash, service, "us-east-1", time.Now()); err != nil {
+	signer := v4.NewSigner(func(o *v4.SignerOptions) {
+		// S3 signs the path as it is sent, not escaped once more.
+		o.DisableURIPathEscaping = service == "s3"
+	})
+	if err := signer.SignHTTP(t.Context(), creds, req, payloadHash, service, "us-east-1", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := http.DefaultClient.Do(req)
@@ -117,6 +121,19 @@ func TestBadInput(t *testing.T) {
 			200, "", ""},
 		{"a path prefix without its slash", root, "iam", form, "Action=ListUsers&Version=2010-05-08&PathPrefix=nopath",
 			400, "ValidationError", "pathPrefix"},
+		// Note 72: the API's one Version, and tags whole.
+		{"an IAM action of STS's version", root, "iam", form, "Action=ListUsers&Version=2011-06-15",
+			400, "InvalidAction", "Could not find operation ListUsers for version 2011-06-15"},
+		{"an STS action without a version", root, "sts", form, "Action=GetCallerIdentity",
+			400, "InvalidAction", "Could not find operation GetCallerIdentity for version NO_VERSION_SPECIFIED"},
+		{"an IAM tag without its value", root, "iam", form, "Action=CreateUser&Version=2010-05-08&UserName=half&Tags.member.1.Key=team",
+			400, "ValidationError", "tags.1.member.value&#39; failed to satisfy constraint: Member must not be null"},
+		{"an IAM tag without its key", root, "iam", form, "Action=CreateUser&Version=2010-05-08&UserName=half&Tags.member.1.Value=ops",
+			400, "ValidationError", "Value null at &#39;tags.1.member.key"},
+		{"a session tag without its value", root, "sts", form, "Action=AssumeRole&Version=2011-06-15&RoleSessionName=ss&RoleArn=arn:aws:iam::123456789012:role/r&Tags.member.1.Key=team",
+			400, "ValidationError", "Value null at &#39;tags.1.member.value"},
+		{"an IAM tag of an empty value", root, "iam", form, "Action=CreateUser&Version=2010-05-08&UserName=empty&Tags.member.1.Key=team&Tags.member.1.Value=",
+			200, "", ""},
 	} {
 		status, body := ts.signed(t, c.creds, c.service, c.ct, c.body)
 		if c.status == http.StatusOK {

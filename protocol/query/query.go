@@ -131,6 +131,29 @@ func InvalidMember(value, member, constraint string) *Error {
 	return ValidationError("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s", value, member, constraint)
 }
 
+// Tag reads the Key and Value of the tag at prefix, such as
+// Tags.member.1: present is false when the request has neither, and a
+// tag with only one of them is an error naming the other under member,
+// such as tags.1.member.
+func (r *Request) Tag(prefix, member string) (key, value string, present bool, err *Error) {
+	hasKey, hasValue := r.Has(prefix+".Key"), r.Has(prefix+".Value")
+	switch {
+	case !hasKey && !hasValue:
+		return "", "", false, nil
+	case !hasKey:
+		return "", "", false, NullMember(member + ".key")
+	case !hasValue:
+		return "", "", false, NullMember(member + ".value")
+	}
+	return r.Get(prefix + ".Key"), r.Get(prefix + ".Value"), true, nil
+}
+
+// NullMember answers a required member of a structure the request
+// left out, such as a tag's Value, in the words of AWS's validation.
+func NullMember(member string) *Error {
+	return ValidationError("1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", member)
+}
+
 // CheckLength refuses a value shorter than least or longer than most
 // characters (not bytes), naming the bound it broke.
 func CheckLength(value, member string, least, most int) *Error {

@@ -23,7 +23,11 @@ import (
 )
 
 // Namespace is the XML namespace of IAM's responses.
-const Namespace = "https://iam.amazonaws.com/doc/2010-05-08/"
+const Namespace = "https://iam.amazonaws.com/doc/" + APIVersion + "/"
+
+// APIVersion is the one Version of IAM's API; a request naming another, or
+// none, has no operation to call (note 72).
+const APIVersion = "2010-05-08"
 
 // Service answers IAM actions.
 type Service struct {
@@ -152,7 +156,7 @@ var actions = map[string]handler{
 // AWS error.
 func (s *Service) Serve(ctx context.Context, c *Call) (any, *query.Error) {
 	h, ok := actions[c.Request.Action]
-	if !ok {
+	if !ok || c.Request.Version != APIVersion {
 		return nil, query.InvalidAction(c.Request.Action, c.Request.Version)
 	}
 	if c.Principal.UserSession() && c.Principal.MFAAuthenticated.IsZero() || c.Principal.Kind == policy.FederatedUser {

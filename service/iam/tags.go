@@ -29,12 +29,15 @@ func tagsOf(tags []trustgate.Tag) *tagList {
 func tags(c *Call, quota string) ([]trustgate.Tag, *query.Error) {
 	var out []trustgate.Tag
 	for i := 1; ; i++ {
-		prefix := "Tags.member." + strconv.Itoa(i)
-		if !c.Request.Has(prefix + ".Key") {
+		member := "tags." + strconv.Itoa(i) + ".member"
+		key, value, present, err := c.Request.Tag("Tags.member."+strconv.Itoa(i), member)
+		if err != nil {
+			return nil, err
+		}
+		if !present {
 			break
 		}
-		t := trustgate.Tag{Key: c.Request.Get(prefix + ".Key"), Value: c.Request.Get(prefix + ".Value")}
-		member := "tags." + strconv.Itoa(i) + ".member"
+		t := trustgate.Tag{Key: key, Value: value}
 		if err := query.CheckLength(t.Key, member+".key", 1, 128); err != nil {
 			return nil, err
 		}

@@ -26,7 +26,11 @@ import (
 )
 
 // Namespace is the XML namespace of STS's responses.
-const Namespace = "https://sts.amazonaws.com/doc/2011-06-15/"
+const Namespace = "https://sts.amazonaws.com/doc/" + APIVersion + "/"
+
+// APIVersion is the one Version of STS's API; a request naming another, or
+// none, has no operation to call (note 72).
+const APIVersion = "2011-06-15"
 
 // Session durations of AssumeRole, in seconds.
 const (
@@ -69,7 +73,7 @@ type Call struct {
 // AWS error.
 func (s *Service) Serve(ctx context.Context, c *Call) (any, *query.Error) {
 	h, ok := actions[c.Request.Action]
-	if !ok {
+	if !ok || c.Request.Version != APIVersion {
 		return nil, query.InvalidAction(c.Request.Action, c.Request.Version)
 	}
 	if c.Principal.Kind == policy.FederatedUser && c.Request.Action != "GetCallerIdentity" {
@@ -202,12 +206,12 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 	if qerr != nil {
 		return nil, qerr
 	}
-	if c.Principal.Kind == policy.Root {
-		return nil, query.Errorf(http.StatusForbidden, "AccessDenied", "Roles may not be assumed by root accounts.")
-	}
 	tags, qerr := readSessionTags(req, c.Principal)
 	if qerr != nil {
 		return nil, qerr
+	}
+	if c.Principal.Kind == policy.Root {
+		return nil, query.Errorf(http.StatusForbidden, "AccessDenied", "Roles may not be assumed by root accounts.")
 	}
 	if size := session.PackedPolicySize("", nil, tags.tags); size > 100 {
 		return nil, query.Errorf(http.StatusBadRequest, "PackedPolicyTooLarge",

@@ -43,15 +43,18 @@ func readSessionTags(req *query.Request, caller *trustgate.Principal) (*sessionT
 	st := &sessionTags{}
 	var seen map[string]bool // lower-cased: tag keys are case-insensitive
 	for i := 1; ; i++ {
-		prefix := "Tags.member." + strconv.Itoa(i)
-		if !req.Has(prefix + ".Key") {
+		member := "tags." + strconv.Itoa(i) + ".member"
+		key, value, present, err := req.Tag("Tags.member."+strconv.Itoa(i), member)
+		if err != nil {
+			return nil, err
+		}
+		if !present {
 			break
 		}
 		if seen == nil {
 			seen = map[string]bool{}
 		}
-		t := trustgate.Tag{Key: req.Get(prefix + ".Key"), Value: req.Get(prefix + ".Value")}
-		member := "tags." + strconv.Itoa(i) + ".member"
+		t := trustgate.Tag{Key: key, Value: value}
 		if err := query.CheckLength(t.Key, member+".key", 1, session.MaxTagKeyChars); err != nil {
 			return nil, err
 		}
