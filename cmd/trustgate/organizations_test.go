@@ -177,6 +177,13 @@ func TestOrganizationStructure(t *testing.T) {
 	if err != nil || len(top.OrganizationalUnits) != 2 || top.NextToken == nil {
 		t.Errorf("ListOrganizationalUnitsForParent(root, 2) = %+v, %v; want a first page of two", top, err)
 	}
+	// Note 72: a MaxResults of 0 is below the least, not unset.
+	_, err = org.ListOrganizationalUnitsForParent(ctx, &organizations.ListOrganizationalUnitsForParentInput{ParentId: aws.String(root), MaxResults: aws.Int32(0)})
+	wantAPIError(t, "ListOrganizationalUnitsForParent(root, 0)", err, "InvalidInputException", "MaxResults")
+	var invalid *orgtypes.InvalidInputException
+	if !errors.As(err, &invalid) || invalid.Reason != orgtypes.InvalidInputExceptionReasonMinValueExceeded {
+		t.Errorf("ListOrganizationalUnitsForParent(root, 0) = %v; want the reason MIN_VALUE_EXCEEDED", err)
+	}
 	if _, err := org.DeleteOrganizationalUnit(ctx, &organizations.DeleteOrganizationalUnitInput{OrganizationalUnitId: aws.String(ous["Production"])}); err != nil {
 		t.Errorf("DeleteOrganizationalUnit of an empty OU: %v", err)
 	}

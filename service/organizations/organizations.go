@@ -180,11 +180,16 @@ func (t epoch) MarshalJSON() ([]byte, error) {
 
 // page cuts items to the page MaxResults and NextToken ask for; max is the
 // operation's largest page.
-func page[T any](items []T, maxResults int, nextToken string, max int) ([]T, string, *jsonrpc.Error) {
-	if maxResults == 0 {
-		maxResults = max
+// A MaxResults given as 0 is below the least, not unset (note 72).
+func page[T any](items []T, maxResultsAsked *int, nextToken string, max int) ([]T, string, *jsonrpc.Error) {
+	maxResults := max
+	if maxResultsAsked != nil {
+		maxResults = *maxResultsAsked
 	}
-	if maxResults < 1 || maxResults > max {
+	switch {
+	case maxResults < 1:
+		return nil, "", invalidInput("MIN_VALUE_EXCEEDED", "You specified an invalid value for MaxResults: it must be between 1 and %d.", max)
+	case maxResults > max:
 		return nil, "", invalidInput("MAX_VALUE_EXCEEDED", "You specified an invalid value for MaxResults: it must be between 1 and %d.", max)
 	}
 	start := 0
@@ -206,7 +211,7 @@ func page[T any](items []T, maxResults int, nextToken string, max int) ([]T, str
 
 // paging are the paging parameters of the list operations.
 type paging struct {
-	MaxResults int
+	MaxResults *int
 	NextToken  string
 }
 
