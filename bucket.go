@@ -21,6 +21,27 @@ type Bucket struct {
 	Tags              []Tag
 	// Encryption is the bucket's default encryption.
 	Encryption BucketEncryption
+	// CORS are the rules of the bucket's CORS configuration, in order;
+	// nil when it has none.
+	CORS []CORSRule
+}
+
+// CORSRule is one rule of a bucket's CORS configuration: the origins,
+// methods and headers of the cross-origin requests it allows, and what
+// the answer to one tells the browser.
+type CORSRule struct {
+	ID string `json:",omitempty"`
+	// AllowedOrigins and AllowedHeaders may each hold one * that stands
+	// for any run of characters; AllowedMethods are GET, PUT, POST,
+	// DELETE or HEAD.
+	AllowedOrigins []string
+	AllowedMethods []string
+	AllowedHeaders []string `json:",omitempty"`
+	// ExposeHeaders are the answer's headers a browser's script may read.
+	ExposeHeaders []string `json:",omitempty"`
+	// MaxAgeSeconds is how long a browser may keep a preflight's answer;
+	// nil when the rule does not say.
+	MaxAgeSeconds *int `json:",omitempty"`
 }
 
 // BucketEncryption is a bucket's default encryption: what an object

@@ -272,3 +272,44 @@ func eachBoto3(t *testing.T, script, bucketPrefix, want string, needs ...string)
 		})
 	}
 }
+
+const boto3CORS = `
+import boto3, json, requests, sys
+from botocore.config import Config
+endpoint, key, secret, bucket = sys.argv[1:5]
+s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret,
+    config=Config(signature_version="s3v4"))
+s3.create_bucket(Bucket=bucket)
+app = "https://app.example.com"
+s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [
+    {"AllowedOrigins": [app], "AllowedMethods": ["POST", "GET"], "AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 600}]})
+rules = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
+# What a browser does for a page of app.example.com that uploads a form
+# and reads the answer: a preflight, then the POST with its Origin.
+url = endpoint + "/" + bucket
+pre = requests.options(url, headers={"Origin": app, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+post = s3.generate_presigned_post(bucket, "avatars/${filename}", ExpiresIn=300)
+sent = requests.post(post["url"], data=post["fields"], files={"file": ("me.png", b"png")}, headers={"Origin": app})
+other = requests.options(url, headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+s3.delete_bucket_cors(Bucket=bucket)
+try:
+    s3.get_bucket_cors(Bucket=bucket)
+    after = "still there"
+except s3.exceptions.ClientError as e:
+    after = e.response["Error"]["Code"]
+print(json.dumps({
+    "rules": [rules[0]["AllowedOrigins"], rules[0]["AllowedMethods"], rules[0]["MaxAgeSeconds"]],
+    "preflight": [pre.status_code, pre.headers.get("Access-Control-Allow-Origin"), pre.headers.get("Access-Control-Allow-Methods")],
+    "upload": [sent.status_code, sent.headers.get("Access-Control-Allow-Origin"), sent.headers.get("Access-Control-Expose-Headers")],
+    "other": other.status_code, "deleted": after,
+}, sort_keys=True))
+`
+
+// Note 73 with each boto3: CORS rules put and read back, and the
+// exchange of a browser page that uploads a form to the bucket from
+// another origin.
+func TestBoto3CORS(t *testing.T) {
+	eachBoto3(t, boto3CORS, "cors-", `{"deleted": "NoSuchCORSConfiguration", "other": 403, `+
+		`"preflight": [200, "https://app.example.com", "POST, GET"], "rules": [["https://app.example.com"], ["POST", "GET"], 600], `+
+		`"upload": [204, "https://app.example.com", "ETag"]}`, "requests")
+}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -77,7 +78,9 @@ func (s *Service) Serve(ctx context.Context, w http.ResponseWriter, c *Call) *Er
 	if err == nil {
 		err = customerKeysNotWritten(c)
 	}
+	cors := s.corsHeaders(ctx, c)
 	if err == nil {
+		maps.Copy(w.Header(), cors)
 		err = h(ctx, w, c)
 		// A read that lost its object's body to a write of the key
 		// reads the key again: it answers with the old object or the
@@ -88,6 +91,7 @@ func (s *Service) Serve(ctx context.Context, w http.ResponseWriter, c *Call) *Er
 					delete(w.Header(), k)
 				}
 			}
+			maps.Copy(w.Header(), cors)
 			err = h(ctx, w, c)
 		}
 	}
@@ -105,6 +109,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 	r, q := c.Request, c.query
 	has := func(sub string) bool { _, ok := q[sub]; return ok }
 	switch {
+	case r.Method == http.MethodOptions && c.bucket != "":
+		return s.preflight, nil
 	case c.bucket == "":
 		if r.Method == http.MethodGet {
 			return s.listBuckets, nil
@@ -123,6 +129,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putOwnershipControls, nil
 			case has("encryption"):
 				return s.putBucketEncryption, nil
+			case has("cors"):
+				return s.putBucketCors, nil
 			case has("acl"):
 				return s.putBucketACL, nil
 			case !namesSubresource(q, bucketSubresources):
@@ -146,6 +154,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getBucketACL, nil
 			case has("encryption"):
 				return s.getBucketEncryption, nil
+			case has("cors"):
+				return s.getBucketCors, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
 			case has("versions"):
@@ -171,6 +181,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.deleteBucketTagging, nil
 			case has("encryption"):
 				return s.deleteBucketEncryption, nil
+			case has("cors"):
+				return s.deleteBucketCors, nil
 			case !namesSubresource(q, bucketSubresources):
 				return s.deleteBucket, nil
 			}

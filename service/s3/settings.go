@@ -8,7 +8,7 @@ import (
 )
 
 // Bucket settings trustgate does not let a bucket change: versioning,
-// CORS, a website, lifecycle rules, replication, Object Lock, logging,
+// a website, lifecycle rules, replication, Object Lock, logging,
 // Requester Pays, Transfer Acceleration and event notifications. Each
 // reads as S3 answers for a bucket that never had it set (note 50), so
 // that tools which read every setting of a bucket, as Terraform's
@@ -31,7 +31,6 @@ var bucketSettings = map[string]bucketSetting{
 	"accelerate":     {action: "s3:GetAccelerateConfiguration", document: unset("AccelerateConfiguration")},
 	"notification":   {action: "s3:GetBucketNotification", document: unset("NotificationConfiguration")},
 	"requestPayment": {action: "s3:GetBucketRequestPayment", document: requestPayment},
-	"cors":           {action: "s3:GetBucketCORS", missingCode: "NoSuchCORSConfiguration", missingDetail: "The CORS configuration does not exist"},
 	"website":        {action: "s3:GetBucketWebsite", missingCode: "NoSuchWebsiteConfiguration", missingDetail: "The specified bucket does not have a website configuration"},
 	"lifecycle":      {action: "s3:GetLifecycleConfiguration", missingCode: "NoSuchLifecycleConfiguration", missingDetail: "The lifecycle configuration does not exist"},
 	"replication":    {action: "s3:GetReplicationConfiguration", missingCode: "ReplicationConfigurationNotFoundError", missingDetail: "The replication configuration was not found"},
@@ -77,7 +76,6 @@ func (s *Service) getBucketSetting(setting bucketSetting) handler {
 // naming two is routed by. trustgate's buckets never have them, so
 // removing one leaves the bucket as it was, and answers as S3 does.
 var deletableSettings = []struct{ subresource, action string }{
-	{"cors", "s3:PutBucketCORS"},
 	{"lifecycle", "s3:PutLifecycleConfiguration"},
 	{"replication", "s3:PutReplicationConfiguration"},
 	{"website", "s3:DeleteBucketWebsite"},

@@ -26,7 +26,7 @@ func TestObjectsKeptAcrossRowidMigration(t *testing.T) {
 	// The bucket and its objects are written as the schema of migration
 	// 17 holds them: the store's own writes fill the columns of the
 	// migrations after it.
-	pab, tags, _ := bucketJSON(&trustgate.Bucket{})
+	pab, tags, _, _ := bucketJSON(&trustgate.Bucket{})
 	if _, err := old.db.Exec(`INSERT INTO buckets (name, account_id, region, created_at, policy, public_access_block, tags)
 		VALUES ('sunsets', '111111111111', 'us-east-1', ?, '', ?, ?)`, unix(when), pab, tags); err != nil {
 		t.Fatal(err)

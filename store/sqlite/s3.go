@@ -10,13 +10,13 @@ import (
 	"github.com/trustgate/trustgate"
 )
 
-const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption`
+const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption, cors`
 
 func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) {
 	var b trustgate.Bucket
 	var created int64
-	var pab, tags, enc string
-	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc); err != nil {
+	var pab, tags, enc, cors string
+	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc, &cors); err != nil {
 		return nil, err
 	}
 	b.CreatedAt = fromUnix(created)
@@ -32,18 +32,28 @@ func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) 
 	if err := json.Unmarshal([]byte(enc), &b.Encryption); err != nil {
 		return nil, fmt.Errorf("bucket %s: encryption: %w", b.Name, err)
 	}
+	if err := json.Unmarshal([]byte(cors), &b.CORS); err != nil {
+		return nil, fmt.Errorf("bucket %s: CORS: %w", b.Name, err)
+	}
+	if len(b.CORS) == 0 {
+		b.CORS = nil
+	}
 	return &b, nil
 }
 
 // bucketJSON encodes the JSON columns of a bucket.
-func bucketJSON(b *trustgate.Bucket) (pab, tags, enc string) {
+func bucketJSON(b *trustgate.Bucket) (pab, tags, enc, cors string) {
 	p, _ := json.Marshal(b.PublicAccessBlock)
 	t := []byte("[]")
 	if len(b.Tags) > 0 {
 		t, _ = json.Marshal(b.Tags)
 	}
 	e, _ := json.Marshal(b.Encryption)
-	return string(p), string(t), string(e)
+	c := []byte("[]")
+	if len(b.CORS) > 0 {
+		c, _ = json.Marshal(b.CORS)
+	}
+	return string(p), string(t), string(e), string(c)
 }
 
 // CreateBucket implements store.Store.
@@ -52,9 +62,9 @@ func (s *DB) CreateBucket(ctx context.Context, b *trustgate.Bucket) error {
 		if err := requireAccount(ctx, tx, b.Account); err != nil {
 			return err
 		}
-		pab, tags, enc := bucketJSON(b)
-		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags, enc)
+		pab, tags, enc, cors := bucketJSON(b)
+		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags, enc, cors)
 		if isConstraint(err) {
 			return fmt.Errorf("bucket %s: %w", b.Name, trustgate.ErrConflict)
 		}
@@ -83,9 +93,9 @@ func (s *DB) UpdateBucket(ctx context.Context, name string, change func(*trustga
 		if err != nil {
 			return err
 		}
-		pab, tags, enc := bucketJSON(b)
-		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ? WHERE name = ?`,
-			b.Policy, pab, tags, enc, name)
+		pab, tags, enc, cors := bucketJSON(b)
+		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ?, cors = ? WHERE name = ?`,
+			b.Policy, pab, tags, enc, cors, name)
 		return err
 	})
 }

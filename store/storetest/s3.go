@@ -28,6 +28,9 @@ func testBuckets(t *testing.T, s store.Store) {
 	b.PublicAccessBlock.BlockPublicPolicy = false
 	b.Tags = []trustgate.Tag{{Key: "team", Value: "photo"}}
 	b.Encryption = trustgate.BucketEncryption{Algorithm: "aws:kms", KMSKeyID: "arn:aws:kms:eu-west-1:111111111111:key/k", BucketKeyEnabled: true, AllowCustomerKeys: true}
+	maxAge := 3000
+	b.CORS = []trustgate.CORSRule{{ID: "uploads", AllowedOrigins: []string{"https://*.example.com"}, AllowedMethods: []string{"PUT", "POST"},
+		AllowedHeaders: []string{"*"}, ExposeHeaders: []string{"ETag"}, MaxAgeSeconds: &maxAge}, {AllowedOrigins: []string{"*"}, AllowedMethods: []string{"GET"}}}
 	if err := s.UpdateBucket(ctx, "sunsets", setBucket(b)); err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +282,7 @@ func testMultipart(t *testing.T, s store.Store) {
 // setBucket is an UpdateBucket change that makes a bucket's fields b's.
 func setBucket(b *trustgate.Bucket) func(*trustgate.Bucket) error {
 	return func(cur *trustgate.Bucket) error {
-		cur.Policy, cur.PublicAccessBlock, cur.Tags, cur.Encryption = b.Policy, b.PublicAccessBlock, b.Tags, b.Encryption
+		cur.Policy, cur.PublicAccessBlock, cur.Tags, cur.Encryption, cur.CORS = b.Policy, b.PublicAccessBlock, b.Tags, b.Encryption, b.CORS
 		return nil
 	}
 }
