@@ -96,7 +96,7 @@ func (d *Dir) firstStart(ctx context.Context, now time.Time) (*trustgate.Organiz
 		ParentID: org.RootID, Status: "ACTIVE", JoinedAt: now, CreatedAt: now,
 	}
 	key := &trustgate.AccessKey{
-		ID: ids.AccessKeyID(ids.LongTermKey), Secret: ids.SecretAccessKey(),
+		ID: ids.AccessKeyID(ids.LongTermKey, mgmt.ID), Secret: ids.SecretAccessKey(),
 		Account: mgmt.ID, Status: trustgate.KeyActive, CreatedAt: now,
 	}
 	if err := d.Store.CreateOrganization(ctx, org, mgmt, key); err != nil {

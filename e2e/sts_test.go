@@ -24,6 +24,13 @@ func TestCLIGetCallerIdentity(t *testing.T) {
 				t.Errorf("get-caller-identity = %+v", id)
 			}
 
+			// Note 74: which account a key belongs to.
+			out, stderr, err = run(t, env, cli.path, "--endpoint-url", s.Endpoint, "sts", "get-access-key-info",
+				"--access-key-id", "AKIAIOSFODNN7EXAMPLE", "--output", "text")
+			if err != nil || strings.TrimSpace(out) != "581039954779" {
+				t.Errorf("aws sts get-access-key-info = %q, %v\n%s; want 581039954779", out, err, stderr)
+			}
+
 			env = cleanEnv(t, "AWS_ACCESS_KEY_ID="+s.Root.AccessKeyId, "AWS_SECRET_ACCESS_KEY=wrong")
 			_, stderr, err = run(t, env, cli.path, "--endpoint-url", s.Endpoint, "sts", "get-caller-identity")
 			if err == nil || !strings.Contains(stderr, "SignatureDoesNotMatch") {

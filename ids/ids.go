@@ -6,7 +6,10 @@ package ids
 
 import (
 	"crypto/rand"
+	"encoding/base32"
 	"encoding/base64"
+	"fmt"
+	"strconv"
 )
 
 // Prefixes of IAM unique ids and access key ids.
@@ -47,10 +50,44 @@ func Unique(prefix string) string {
 	return prefix + random(upperDigits, 17)
 }
 
+// accountBits are where an access key id carries its account: bits 1 to
+// 40 of the first six bytes after its prefix, big-endian.
+const accountBits = 0x7fffffffff80
+
 // AccessKeyID returns a new access key id with the given prefix (AKIA or
-// ASIA), 20 characters in all.
-func AccessKeyID(prefix string) string {
-	return prefix + random(upperDigits, 16)
+// ASIA), 20 characters in all, that carries the 12-digit account as
+// AWS's access key ids do, for AccountOfAccessKey and anyone who decodes
+// keys as AWS's are decoded; the rest of it is random.
+func AccessKeyID(prefix, account string) string {
+	n, err := strconv.ParseUint(account, 10, 64)
+	if err != nil || n > accountBits>>7 {
+		panic("ids: an access key for account " + strconv.Quote(account) + ", which is not 12 digits")
+	}
+	var b [10]byte // 16 base32 characters
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("ids: no randomness: " + err.Error())
+	}
+	head := uint64(b[0])<<40 | uint64(b[1])<<32 | uint64(b[2])<<24 | uint64(b[3])<<16 | uint64(b[4])<<8 | uint64(b[5])
+	head = head&^accountBits | n<<7
+	for i := range 6 {
+		b[i] = byte(head >> (40 - 8*i))
+	}
+	return prefix + base32.StdEncoding.EncodeToString(b[:])
+}
+
+// AccountOfAccessKey is the account an access key id carries, as AWS's
+// ids carry it: false when id is not 4 characters of prefix and 16 of
+// base32.
+func AccountOfAccessKey(id string) (string, bool) {
+	if len(id) != 20 {
+		return "", false
+	}
+	b, err := base32.StdEncoding.DecodeString(id[4:])
+	if err != nil {
+		return "", false
+	}
+	head := uint64(b[0])<<40 | uint64(b[1])<<32 | uint64(b[2])<<24 | uint64(b[3])<<16 | uint64(b[4])<<8 | uint64(b[5])
+	return fmt.Sprintf("%012d", head&accountBits>>7), true
 }
 
 // SecretAccessKey returns a new 40-character secret access key.

@@ -18,7 +18,7 @@ func Example() {
 
 	// STS, on AssumeRole:
 	now := time.Date(2026, 3, 14, 15, 0, 0, 0, time.UTC)
-	id, secretKey := session.NewKey()
+	id, secretKey := session.NewKey("123456789012")
 	token, err := issuer.Issue(&session.Claims{
 		AccessKeyID: id, SecretAccessKey: secretKey, Account: "111122223333",
 		Kind:    session.AssumedRole,

@@ -205,10 +205,10 @@ func (c *Claims) partition() string {
 	return "aws"
 }
 
-// NewKey returns a new temporary access key id (ASIA...) and its secret
-// access key.
-func NewKey() (accessKeyID, secretAccessKey string) {
-	return ids.AccessKeyID(ids.TemporaryKey), ids.SecretAccessKey()
+// NewKey returns a new temporary access key id (ASIA...) of a session of
+// account, and its secret access key.
+func NewKey(account string) (accessKeyID, secretAccessKey string) {
+	return ids.AccessKeyID(ids.TemporaryKey, account), ids.SecretAccessKey()
 }
 
 // validate checks that c is a whole session of its kind: the fields its

@@ -515,14 +515,14 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestNewKey(t *testing.T) {
-	id, secret := session.NewKey()
+	id, secret := session.NewKey("123456789012")
 	if !regexp.MustCompile(`^ASIA[A-Z2-7]{16}$`).MatchString(id) {
 		t.Errorf("NewKey() id = %q, want ASIA and 16 base32 characters", id)
 	}
 	if !regexp.MustCompile(`^[A-Za-z0-9+/]{40}$`).MatchString(secret) {
 		t.Errorf("NewKey() secret = %q, want 40 base64 characters", secret)
 	}
-	if id2, secret2 := session.NewKey(); id2 == id || secret2 == secret {
+	if id2, secret2 := session.NewKey("123456789012"); id2 == id || secret2 == secret {
 		t.Error("two NewKey() calls made the same key")
 	}
 }

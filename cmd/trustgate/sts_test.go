@@ -396,3 +396,40 @@ func TestGetFederationToken(t *testing.T) {
 	_, err = ts.userSTS(t, "plain").GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("eve")})
 	wantAPIError(t, "GetFederationToken by a user not allowed it", err, "AccessDenied", "sts:GetFederationToken")
 }
+
+// Note 74: GetAccessKeyInfo names the account of any access key id, the
+// installation's own, a session's of another account, or AWS's, for a
+// caller allowed sts:GetAccessKeyInfo.
+func TestGetAccessKeyInfo(t *testing.T) {
+	ts := startServer(t)
+	ctx := t.Context()
+	roleARN, prod := crossAccount(t, ts)
+	tester := ts.userSTS(t, "tester")
+	session, err := tester.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("audit")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := ts.stsClient(ts.Root.AccessKeyId, ts.Root.SecretAccessKey)
+	for id, want := range map[string]string{
+		ts.Root.AccessKeyId: ts.Root.AccountId,
+		prod.AccessKeyId:    prod.AccountId,
+		aws.ToString(session.Credentials.AccessKeyId): prod.AccountId,
+		"AKIAIOSFODNN7EXAMPLE":                        "581039954779",
+	} {
+		info, err := root.GetAccessKeyInfo(ctx, &sts.GetAccessKeyInfoInput{AccessKeyId: aws.String(id)})
+		if err != nil || aws.ToString(info.Account) != want {
+			t.Errorf("GetAccessKeyInfo(%s) = %v, %v; want %s", id, info, err, want)
+		}
+	}
+	for _, bad := range []struct{ id, code, msg string }{
+		{"AKIASHORT", "ValidationError", "greater than or equal to 16"},
+		{"AKIA-IOSFODNN7EXAMPLE", "ValidationError", "regular expression pattern"},
+		{"AKIA0000000000000000", "InvalidParameterValue", "is not an access key ID"},
+	} {
+		_, err := root.GetAccessKeyInfo(ctx, &sts.GetAccessKeyInfoInput{AccessKeyId: aws.String(bad.id)})
+		wantAPIError(t, "GetAccessKeyInfo("+bad.id+")", err, bad.code, bad.msg)
+	}
+	// The tester may assume the role, nothing else.
+	_, err = tester.GetAccessKeyInfo(ctx, &sts.GetAccessKeyInfoInput{AccessKeyId: aws.String(ts.Root.AccessKeyId)})
+	wantAPIError(t, "GetAccessKeyInfo by a user not allowed it", err, "AccessDenied", "is not authorized to perform: sts:GetAccessKeyInfo")
+}

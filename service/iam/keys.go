@@ -49,7 +49,7 @@ func (s *Service) createAccessKey(ctx context.Context, c *Call) (any, *query.Err
 		return nil, query.Errorf(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: %d", MaxAccessKeys)
 	}
 	k := &trustgate.AccessKey{
-		ID: ids.AccessKeyID(ids.LongTermKey), Secret: ids.SecretAccessKey(), Account: c.Principal.Account,
+		ID: ids.AccessKeyID(ids.LongTermKey, c.Principal.Account), Secret: ids.SecretAccessKey(), Account: c.Principal.Account,
 		UserName: owner, Status: trustgate.KeyActive, CreatedAt: s.now(),
 	}
 	if e := s.store.CreateAccessKey(ctx, k); e != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/trustgate/trustgate/arn"
 	"github.com/trustgate/trustgate/authmsg"
 	"github.com/trustgate/trustgate/authz"
+	"github.com/trustgate/trustgate/ids"
 	"github.com/trustgate/trustgate/mfa"
 	"github.com/trustgate/trustgate/policy"
 	"github.com/trustgate/trustgate/protocol/query"
@@ -92,6 +93,7 @@ var actions = map[string]func(*Service, context.Context, *Call) (any, *query.Err
 	"GetSessionToken":            (*Service).getSessionToken,
 	"GetFederationToken":         (*Service).getFederationToken,
 	"DecodeAuthorizationMessage": (*Service).decodeAuthorizationMessage,
+	"GetAccessKeyInfo":           (*Service).getAccessKeyInfo,
 }
 
 type callerIdentity struct { // in AWS's element order
@@ -296,7 +298,7 @@ func (s *Service) assumeRole(ctx context.Context, c *Call) (any, *query.Error) {
 			"The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 	}
 
-	id, secret := session.NewKey()
+	id, secret := session.NewKey(role.Account)
 	claims := &session.Claims{
 		AccessKeyID: id, SecretAccessKey: secret, Account: role.Account, Kind: session.AssumedRole,
 		RoleARN: role.ARN(), RoleID: role.ID, SessionName: sessionName, RoleChained: chained, ExternalID: externalID,
@@ -464,7 +466,7 @@ func (s *Service) getSessionToken(ctx context.Context, c *Call) (any, *query.Err
 		}
 		claims.MFAAuthenticated = now
 	}
-	claims.AccessKeyID, claims.SecretAccessKey = session.NewKey()
+	claims.AccessKeyID, claims.SecretAccessKey = session.NewKey(claims.Account)
 	token, err := s.issuer.Issue(claims)
 	if err != nil {
 		return nil, internal(err)
@@ -548,7 +550,7 @@ func (s *Service) getFederationToken(ctx context.Context, c *Call) (any, *query.
 			return nil, e
 		}
 	}
-	claims.AccessKeyID, claims.SecretAccessKey = session.NewKey()
+	claims.AccessKeyID, claims.SecretAccessKey = session.NewKey(claims.Account)
 	token, err := s.issuer.Issue(claims)
 	if err != nil {
 		return nil, internal(err)
@@ -589,6 +591,46 @@ func (s *Service) decodeAuthorizationMessage(ctx context.Context, c *Call) (any,
 			"The encoded message is not one this deployment wrote: pass it whole, as the request log shows it.")
 	}
 	return struct{ DecodedMessage string }{decoded}, nil
+}
+
+var accessKeyIDPattern = regexp.MustCompile(`^\w*$`)
+
+// getAccessKeyInfo names the account of an access key id, for a caller
+// allowed sts:GetAccessKeyInfo (note 74): the key's owner when the key is
+// one of the installation's long-term keys, else the account the id
+// carries, as every access key id does, a session's included.
+func (s *Service) getAccessKeyInfo(ctx context.Context, c *Call) (any, *query.Error) {
+	id := c.Request.Get("AccessKeyId")
+	if !c.Request.Has("AccessKeyId") {
+		return nil, query.MissingParameter("AccessKeyId")
+	}
+	if err := query.CheckLength(id, "accessKeyId", 16, 128); err != nil {
+		return nil, err
+	}
+	if !accessKeyIDPattern.MatchString(id) {
+		return nil, query.InvalidMember(id, "accessKeyId", `Member must satisfy regular expression pattern: [\w]*`)
+	}
+	const action = "sts:GetAccessKeyInfo"
+	decision, err := s.access.Check(ctx, &access.Request{Principal: c.Principal, Action: action, Resource: "*", ResourceAccount: c.Principal.Account, Origin: c.Origin})
+	if err != nil {
+		return nil, internal(err)
+	}
+	if decision.Decision != authz.Allow {
+		return nil, query.Errorf(http.StatusForbidden, "AccessDenied", "%s", access.DeniedMessage(c.Principal, action, "*", decision))
+	}
+	account, known := "", false
+	switch key, err := s.store.AccessKey(ctx, id); {
+	case err == nil:
+		account, known = key.Account, true
+	case !errors.Is(err, trustgate.ErrNotFound):
+		return nil, internal(err)
+	default:
+		account, known = ids.AccountOfAccessKey(id)
+	}
+	if !known {
+		return nil, invalidParameter("%s is not an access key ID: one is 20 characters, a prefix such as AKIA or ASIA and 16 of base32.", id)
+	}
+	return struct{ Account string }{account}, nil
 }
 
 func internal(err error) *query.Error {
