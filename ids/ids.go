@@ -50,9 +50,15 @@ func Unique(prefix string) string {
 	return prefix + random(upperDigits, 17)
 }
 
-// accountBits are where an access key id carries its account: bits 1 to
-// 40 of the first six bytes after its prefix, big-endian.
+// accountBits are where an access key id carries its account: bits 7 to
+// 46 of the first six bytes after its prefix, read as one big-endian
+// number (keyHead).
 const accountBits = 0x7fffffffff80
+
+// keyHead is the first six bytes of b as one big-endian number.
+func keyHead(b []byte) uint64 {
+	return uint64(b[0])<<40 | uint64(b[1])<<32 | uint64(b[2])<<24 | uint64(b[3])<<16 | uint64(b[4])<<8 | uint64(b[5])
+}
 
 // AccessKeyID returns a new access key id with the given prefix (AKIA or
 // ASIA), 20 characters in all, that carries the 12-digit account as
@@ -67,8 +73,7 @@ func AccessKeyID(prefix, account string) string {
 	if _, err := rand.Read(b[:]); err != nil {
 		panic("ids: no randomness: " + err.Error())
 	}
-	head := uint64(b[0])<<40 | uint64(b[1])<<32 | uint64(b[2])<<24 | uint64(b[3])<<16 | uint64(b[4])<<8 | uint64(b[5])
-	head = head&^accountBits | n<<7
+	head := keyHead(b[:])&^accountBits | n<<7
 	for i := range 6 {
 		b[i] = byte(head >> (40 - 8*i))
 	}
@@ -86,8 +91,7 @@ func AccountOfAccessKey(id string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	head := uint64(b[0])<<40 | uint64(b[1])<<32 | uint64(b[2])<<24 | uint64(b[3])<<16 | uint64(b[4])<<8 | uint64(b[5])
-	return fmt.Sprintf("%012d", head&accountBits>>7), true
+	return fmt.Sprintf("%012d", keyHead(b)&accountBits>>7), true
 }
 
 // SecretAccessKey returns a new 40-character secret access key.

@@ -577,13 +577,8 @@ func (s *Service) decodeAuthorizationMessage(ctx context.Context, c *Call) (any,
 	if c.Principal.UserSession() {
 		return nil, query.Errorf(http.StatusForbidden, "AccessDenied", "Cannot call DecodeAuthorizationMessage with session credentials")
 	}
-	const action = "sts:DecodeAuthorizationMessage"
-	decision, err := s.access.Check(ctx, &access.Request{Principal: c.Principal, Action: action, Resource: "*", ResourceAccount: c.Principal.Account, Origin: c.Origin})
-	if err != nil {
-		return nil, internal(err)
-	}
-	if decision.Decision != authz.Allow {
-		return nil, query.Errorf(http.StatusForbidden, "AccessDenied", "%s", access.DeniedMessage(c.Principal, action, "*", decision))
+	if qerr := s.allowed(ctx, c, "sts:DecodeAuthorizationMessage"); qerr != nil {
+		return nil, qerr
 	}
 	decoded, err := s.messages.Decode(encoded)
 	if err != nil {
@@ -610,13 +605,8 @@ func (s *Service) getAccessKeyInfo(ctx context.Context, c *Call) (any, *query.Er
 	if !accessKeyIDPattern.MatchString(id) {
 		return nil, query.InvalidMember(id, "accessKeyId", `Member must satisfy regular expression pattern: [\w]*`)
 	}
-	const action = "sts:GetAccessKeyInfo"
-	decision, err := s.access.Check(ctx, &access.Request{Principal: c.Principal, Action: action, Resource: "*", ResourceAccount: c.Principal.Account, Origin: c.Origin})
-	if err != nil {
-		return nil, internal(err)
-	}
-	if decision.Decision != authz.Allow {
-		return nil, query.Errorf(http.StatusForbidden, "AccessDenied", "%s", access.DeniedMessage(c.Principal, action, "*", decision))
+	if qerr := s.allowed(ctx, c, "sts:GetAccessKeyInfo"); qerr != nil {
+		return nil, qerr
 	}
 	account, known := "", false
 	switch key, err := s.store.AccessKey(ctx, id); {
@@ -631,6 +621,19 @@ func (s *Service) getAccessKeyInfo(ctx context.Context, c *Call) (any, *query.Er
 		return nil, invalidParameter("%s is not an access key ID: one is 20 characters, a prefix such as AKIA or ASIA and 16 of base32.", id)
 	}
 	return struct{ Account string }{account}, nil
+}
+
+// allowed refuses a call of an action that has no resource unless the
+// caller's policies allow it.
+func (s *Service) allowed(ctx context.Context, c *Call, action string) *query.Error {
+	decision, err := s.access.Check(ctx, &access.Request{Principal: c.Principal, Action: action, Resource: "*", ResourceAccount: c.Principal.Account, Origin: c.Origin})
+	if err != nil {
+		return internal(err)
+	}
+	if decision.Decision != authz.Allow {
+		return query.Errorf(http.StatusForbidden, "AccessDenied", "%s", access.DeniedMessage(c.Principal, action, "*", decision))
+	}
+	return nil
 }
 
 func internal(err error) *query.Error {
