@@ -106,8 +106,18 @@ func TestS3CORS(t *testing.T) {
 		!strings.Contains(body, `Access-Control-Request-Headers &#34;x(amz)&#34; contains invalid character.`) {
 		t.Errorf("a preflight naming a header that is no header name = %d %s; want 400", resp.StatusCode, body)
 	}
-	if resp, body := ts.preflight(t, "/no-such-bucket-here/x", "https://app.example.com", "GET", ""); resp.StatusCode != 404 || !strings.Contains(body, "NoSuchBucket") {
-		t.Errorf("a preflight of a missing bucket = %d %s; want 404 NoSuchBucket", resp.StatusCode, body)
+	// A missing bucket, and below one without rules, are refused before
+	// the method is looked at, naming the bucket as the resource (note 73).
+	for _, method := range []string{"GET", "PATCH", ""} {
+		named := method
+		if named == "" {
+			named = "OPTIONS"
+		}
+		if resp, body := ts.preflight(t, "/no-such-bucket-here/x", "https://app.example.com", method, ""); resp.StatusCode != 403 ||
+			!strings.Contains(body, "<Message>CORSResponse: Bucket not found</Message>") ||
+			!strings.Contains(body, "<Method>"+named+"</Method><ResourceType>BUCKET</ResourceType>") {
+			t.Errorf("a preflight of %q on a missing bucket = %d %s; want 403 AccessForbidden, Bucket not found", method, resp.StatusCode, body)
+		}
 	}
 
 	// The cross-origin request itself, once allowed, carries the rule's
@@ -133,6 +143,22 @@ func TestS3CORS(t *testing.T) {
 	wantAPIError(t, "GetObject of a missing key", err, "NoSuchKey", "")
 	if missing.header.Get("Access-Control-Allow-Origin") != "*" {
 		t.Errorf("the 404 of a GetObject from an allowed origin answered %v; want the second rule's headers", missing.header)
+	}
+	// A request naming a method or headers as a preflight does is matched
+	// on those, not on its own method.
+	for _, named := range []struct{ why, header, value, allowOrigin string }{
+		{"naming a method no rule allows", "Access-Control-Request-Method", "DELETE", ""},
+		{"naming a method the first rule allows", "Access-Control-Request-Method", "PUT", "https://app.example.com"},
+		{"naming a header the GET rule does not allow", "Access-Control-Request-Headers", "x-amz-request-payer", ""},
+	} {
+		var answer rawAnswer
+		if _, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("photo.jpg")}, answer.record,
+			s3.WithAPIOptions(smithyhttp.AddHeaderValue("Origin", "https://app.example.com"), smithyhttp.AddHeaderValue(named.header, named.value))); err != nil {
+			t.Fatal(err)
+		}
+		if got := answer.header.Get("Access-Control-Allow-Origin"); got != named.allowOrigin {
+			t.Errorf("GetObject %s: Access-Control-Allow-Origin = %q; want %q", named.why, got, named.allowOrigin)
+		}
 	}
 	var answer rawAnswer
 	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("upload.jpg"), Body: strings.NewReader("x")},
@@ -193,9 +219,12 @@ func TestS3CORS(t *testing.T) {
 	}
 	_, err = c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: bucket})
 	wantAPIError(t, "GetBucketCors after DeleteBucketCors", err, "NoSuchCORSConfiguration", "The CORS configuration does not exist")
-	resp, body = ts.preflight(t, "/site-assets", "https://app.example.com", "GET", "")
-	if resp.StatusCode != 403 || !strings.Contains(body, "CORS is not enabled for this bucket") || !strings.Contains(body, "<ResourceType>BUCKET</ResourceType>") {
-		t.Errorf("a preflight after DeleteBucketCors = %d %s; want 403, CORS not enabled", resp.StatusCode, body)
+	for _, path := range []string{"/site-assets", "/site-assets/photo.jpg"} {
+		resp, body = ts.preflight(t, path, "https://app.example.com", "", "")
+		if resp.StatusCode != 403 || !strings.Contains(body, "CORS is not enabled for this bucket") ||
+			!strings.Contains(body, "<Method>OPTIONS</Method><ResourceType>BUCKET</ResourceType>") {
+			t.Errorf("a preflight of %s after DeleteBucketCors = %d %s; want 403, CORS not enabled", path, resp.StatusCode, body)
+		}
 	}
 }
 

@@ -182,20 +182,30 @@ func (s *Service) preflight(ctx context.Context, w http.ResponseWriter, c *Call)
 	if origin == "" {
 		return errorf(http.StatusBadRequest, "BadRequest", "Insufficient information. Origin request header needed.")
 	}
-	if !corsMethods[method] {
-		return errorf(http.StatusBadRequest, "BadRequest", "Invalid Access-Control-Request-Method: %s", method)
+	// Until rules are read, S3 names the bucket as the resource, and
+	// OPTIONS as the method when none was requested.
+	named := method
+	if named == "" {
+		named = http.MethodOptions
 	}
 	b, err := s.lookupBucket(ctx, c)
 	if err != nil {
+		if err.Code == "NoSuchBucket" {
+			return errorf(http.StatusForbidden, "AccessForbidden", "CORSResponse: Bucket not found").
+				with("Method", named).with("ResourceType", "BUCKET")
+		}
 		return err
+	}
+	if len(b.CORS) == 0 {
+		return errorf(http.StatusForbidden, "AccessForbidden", "CORSResponse: CORS is not enabled for this bucket.").
+			with("Method", named).with("ResourceType", "BUCKET")
+	}
+	if !corsMethods[method] {
+		return errorf(http.StatusBadRequest, "BadRequest", "Invalid Access-Control-Request-Method: %s", method)
 	}
 	resourceType := "OBJECT"
 	if c.key == "" {
 		resourceType = "BUCKET"
-	}
-	if len(b.CORS) == 0 {
-		return errorf(http.StatusForbidden, "AccessForbidden", "CORSResponse: CORS is not enabled for this bucket.").
-			with("Method", method).with("ResourceType", resourceType)
 	}
 	requested := splitHeaderList(h.Get(requestHeadersHeader))
 	for _, name := range requested {
@@ -321,7 +331,13 @@ func (s *Service) corsHeaders(ctx context.Context, c *Call) http.Header {
 	if err != nil || len(b.CORS) == 0 {
 		return nil
 	}
-	rule := matchingRule(b.CORS, origin, c.Request.Method, nil)
+	// An actual request that names a method or headers as a preflight
+	// does is matched on those (note 73).
+	method := c.Request.Method
+	if m := c.Request.Header.Get(requestMethodHeader); m != "" {
+		method = m
+	}
+	rule := matchingRule(b.CORS, origin, method, splitHeaderList(c.Request.Header.Get(requestHeadersHeader)))
 	if rule == nil {
 		return nil
 	}
