@@ -24,7 +24,31 @@ type Bucket struct {
 	// CORS are the rules of the bucket's CORS configuration, in order;
 	// nil when it has none.
 	CORS []CORSRule
+	// Versioning is the bucket's versioning state; MFADelete is "Enabled"
+	// or "Disabled" once a configuration has named it, empty before.
+	Versioning Versioning
+	MFADelete  string
 }
+
+// Versioning is a bucket's versioning state. A bucket starts without
+// versioning and, once versioning is enabled, can only suspend it.
+type Versioning string
+
+const (
+	// Unversioned is a bucket's state before versioning is first
+	// enabled: every object is the null version, replaced by the next.
+	Unversioned Versioning = ""
+	// VersioningEnabled gives every object written a version of its own
+	// and keeps the versions it takes the place of.
+	VersioningEnabled Versioning = "Enabled"
+	// VersioningSuspended writes null versions again, replacing the null
+	// version of their key, and keeps the other versions.
+	VersioningSuspended Versioning = "Suspended"
+)
+
+// NullVersion is the VersionID of an object written while its bucket had
+// no versioning or had it suspended, which S3 names "null".
+const NullVersion = ""
 
 // CORSRule is one rule of a bucket's CORS configuration: the origins,
 // methods and headers of the cross-origin requests it allows, and what
@@ -111,6 +135,13 @@ type Object struct {
 	// PartChecksums are those parts' checksums, base64, of the algorithm
 	// the upload was created with; nil when it named none.
 	PartChecksums []string
+	// VersionID names this version of the key (NullVersion for the null
+	// version). A DeleteMarker is a version with no body: while it is the
+	// key's latest, the key reads as deleted.
+	VersionID    string
+	DeleteMarker bool
+	// IsLatest tells whether the version is its key's current one.
+	IsLatest bool
 }
 
 // ARN is the object's ARN.

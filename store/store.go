@@ -308,24 +308,43 @@ type Store interface {
 	// in it, whose parts it returns for their blobs. Returns ErrNotFound,
 	// or ErrConflict while it holds objects.
 	DeleteBucket(ctx context.Context, name string) (aborted []*trustgate.Part, err error)
-	// PutObject adds or replaces an object, if the object it would
-	// replace meets cond, and returns the one it replaced (its bucket,
-	// key, ETag and blob), nil if none, whose blob the caller may then
-	// remove. Returns ErrNotFound when the bucket does not exist, and
-	// cond.Check's error when the condition fails.
+	// PutObject makes o, an object or a delete marker, its key's current
+	// version, if the current one meets cond. The version it takes the
+	// place of stays as a noncurrent version, unless it has o's VersionID;
+	// a null o also takes the place of a noncurrent null version. It
+	// returns the version it replaced (its bucket, key, ETag and blob),
+	// nil if none, whose blob the caller may then remove. Returns
+	// ErrNotFound when the bucket does not exist, and cond.Check's error
+	// when the condition fails.
 	PutObject(ctx context.Context, o *trustgate.Object, cond trustgate.WriteCondition) (replaced *trustgate.Object, err error)
-	// SetObjectTags replaces an object's tags. Returns ErrNotFound.
-	SetObjectTags(ctx context.Context, bucket, key string, tags []trustgate.Tag) error
-	// Object returns an object, with its body when it is inline.
-	// Listings leave bodies out. Returns ErrNotFound.
+	// SetObjectTags replaces the tags of one version of an object.
+	// Returns ErrNotFound.
+	SetObjectTags(ctx context.Context, bucket, key, version string, tags []trustgate.Tag) error
+	// Object returns a key's current object, with its body when it is
+	// inline. Listings leave bodies out. Returns ErrNotFound, also when
+	// the key's latest version is a delete marker.
 	Object(ctx context.Context, bucket, key string) (*trustgate.Object, error)
-	// DeleteObject removes an object, if it meets cond (its If-Match),
-	// and returns it, for its blob. Returns ErrNotFound when there is
-	// none and cond asks nothing, and cond.Check's error otherwise.
+	// ObjectVersion returns one version of an object, or a delete
+	// marker, with its body when it is inline. Returns ErrNotFound.
+	ObjectVersion(ctx context.Context, bucket, key, version string) (*trustgate.Object, error)
+	// DeleteObject removes an object of a bucket without versioning, if
+	// it meets cond (its If-Match), and returns it, for its blob. Returns
+	// ErrNotFound when there is none and cond asks nothing, and
+	// cond.Check's error otherwise.
 	DeleteObject(ctx context.Context, bucket, key string, cond trustgate.WriteCondition) (*trustgate.Object, error)
+	// DeleteObjectVersion removes one version of an object, or a delete
+	// marker, and returns it (its blob, and whether it was a marker). When
+	// it was the latest, the newest version left becomes the key's
+	// current one. Returns ErrNotFound.
+	DeleteObjectVersion(ctx context.Context, bucket, key, version string) (*trustgate.Object, error)
 	// Objects lists up to limit objects of a bucket whose keys start with
 	// prefix and sort after after, in key order (byte-wise, as S3).
 	Objects(ctx context.Context, bucket, prefix, after string, limit int) ([]*trustgate.Object, error)
+	// ObjectVersions lists up to limit versions and delete markers of a
+	// bucket's keys that start with prefix, after the mark: by key, and
+	// each key's newest first, IsLatest set. Returns ErrNotFound when the
+	// mark names a version that does not exist.
+	ObjectVersions(ctx context.Context, bucket, prefix string, after VersionMark, limit int) ([]*trustgate.Object, error)
 
 	// BlobsInUse lists the blobs that objects and parts name.
 	BlobsInUse(ctx context.Context) (map[string]bool, error)
@@ -385,4 +404,12 @@ type Store interface {
 	// that no code is accepted twice. Returns ErrNotFound for an unknown
 	// device.
 	UseMFACode(ctx context.Context, account, serial string, step int64) error
+}
+
+// VersionMark is where a listing of versions resumes: after the version
+// Version of Key when InKey, and after every version of Key otherwise.
+type VersionMark struct {
+	Key     string
+	Version string
+	InKey   bool
 }

@@ -223,7 +223,7 @@ func (s *Service) putObjectTagging(ctx context.Context, w http.ResponseWriter, c
 	if err != nil {
 		return err
 	}
-	if err := s.store.SetObjectTags(ctx, b.Name, o.Key, tags); err != nil {
+	if err := s.store.SetObjectTags(ctx, b.Name, o.Key, o.VersionID, tags); err != nil {
 		return storeError(err, c)
 	}
 	return writeEmpty(w, c, http.StatusOK)
@@ -244,7 +244,7 @@ func (s *Service) deleteObjectTagging(ctx context.Context, w http.ResponseWriter
 	if err != nil {
 		return err
 	}
-	if err := s.store.SetObjectTags(ctx, b.Name, o.Key, nil); err != nil {
+	if err := s.store.SetObjectTags(ctx, b.Name, o.Key, o.VersionID, nil); err != nil {
 		return storeError(err, c)
 	}
 	return writeEmpty(w, c, http.StatusNoContent)

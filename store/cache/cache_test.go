@@ -41,11 +41,11 @@ var (
 	reads = words(`Organization Account Accounts OU OUs OrgPolicy OrgPolicies OrgAttachments OrgTags
 		CreateAccountStatus CreateAccountStatuses AccessKey AccessKeys AccessKeyLastUsed User Users LoginProfile AccountAlias
 		Group Groups GroupsForUser GroupMembers Role Roles InlinePolicy InlinePolicies AttachedPolicies
-		ManagedPolicy ManagedPolicies PolicyVersion PolicyVersions PolicyUses Bucket Buckets Object Objects
+		ManagedPolicy ManagedPolicies PolicyVersion PolicyVersions PolicyUses Bucket Buckets Object Objects ObjectVersion ObjectVersions
 		Upload Uploads Parts BlobsInUse MFADevice MFADevices Close`)
 	policyNeutral = words(`CreateOrganization RenameOU SetOrgTags UpdateOrgTags CreateAccessKey UpdateAccessKeyStatus DeleteAccessKey RecordAccessKeyUse
 		PutLoginProfile DeleteLoginProfile SetAccountAlias DeleteAccountAlias UpdateManagedPolicyTags
-		CreateBucket UpdateBucket DeleteBucket PutObject SetObjectTags DeleteObject CreateUpload PutPart CompleteUpload AbortUpload
+		CreateBucket UpdateBucket DeleteBucket PutObject SetObjectTags DeleteObject DeleteObjectVersion CreateUpload PutPart CompleteUpload AbortUpload
 		CreateMFADevice EnableMFADevice DeactivateMFADevice DeleteMFADevice UseMFACode`)
 )
 
@@ -182,7 +182,7 @@ func TestObjectsFollowEveryWrite(t *testing.T) {
 	if o := read(); string(o.Inline) != "two" {
 		t.Errorf("Object after PutObject = %q, want two", o.Inline)
 	}
-	if err := c.SetObjectTags(ctx, "notes", "todo.txt", []trustgate.Tag{{Key: "k", Value: "v"}}); err != nil {
+	if err := c.SetObjectTags(ctx, "notes", "todo.txt", trustgate.NullVersion, []trustgate.Tag{{Key: "k", Value: "v"}}); err != nil {
 		t.Fatal(err)
 	}
 	if o := read(); len(o.Tags) != 1 {

@@ -60,9 +60,16 @@ func (s *Store) PutObject(ctx context.Context, o *trustgate.Object, cond trustga
 }
 
 // SetObjectTags implements store.Store.
-func (s *Store) SetObjectTags(ctx context.Context, bucket, key string, tags []trustgate.Tag) error {
+func (s *Store) SetObjectTags(ctx context.Context, bucket, key, version string, tags []trustgate.Tag) error {
 	defer s.forgetObject(bucket, key)
-	return s.Store.SetObjectTags(ctx, bucket, key, tags)
+	return s.Store.SetObjectTags(ctx, bucket, key, version, tags)
+}
+
+// DeleteObjectVersion implements store.Store: the key's current object
+// may be the version deleted, or one it brings back.
+func (s *Store) DeleteObjectVersion(ctx context.Context, bucket, key, version string) (*trustgate.Object, error) {
+	defer s.forgetObject(bucket, key)
+	return s.Store.DeleteObjectVersion(ctx, bucket, key, version)
 }
 
 // DeleteObject implements store.Store.

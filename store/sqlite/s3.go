@@ -10,13 +10,13 @@ import (
 	"github.com/trustgate/trustgate"
 )
 
-const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption, cors`
+const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption, cors, versioning, mfa_delete`
 
 func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) {
 	var b trustgate.Bucket
 	var created int64
 	var pab, tags, enc, cors string
-	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc, &cors); err != nil {
+	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc, &cors, &b.Versioning, &b.MFADelete); err != nil {
 		return nil, err
 	}
 	b.CreatedAt = fromUnix(created)
@@ -63,8 +63,8 @@ func (s *DB) CreateBucket(ctx context.Context, b *trustgate.Bucket) error {
 			return err
 		}
 		pab, tags, enc, cors := bucketJSON(b)
-		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags, enc, cors)
+		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete)
 		if isConstraint(err) {
 			return fmt.Errorf("bucket %s: %w", b.Name, trustgate.ErrConflict)
 		}
@@ -94,8 +94,8 @@ func (s *DB) UpdateBucket(ctx context.Context, name string, change func(*trustga
 			return err
 		}
 		pab, tags, enc, cors := bucketJSON(b)
-		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ?, cors = ? WHERE name = ?`,
-			b.Policy, pab, tags, enc, cors, name)
+		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ?, cors = ?, versioning = ?, mfa_delete = ? WHERE name = ?`,
+			b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, name)
 		return err
 	})
 }
@@ -105,6 +105,9 @@ func (s *DB) DeleteBucket(ctx context.Context, name string) (aborted []*trustgat
 	err = s.tx(ctx, func(tx conn) error {
 		aborted = nil // a retried transaction starts again
 		if err := noDependents(ctx, tx, "bucket "+name, "objects", `SELECT count(*) FROM (SELECT 1 FROM objects WHERE bucket = ? LIMIT 1)`, name); err != nil {
+			return err
+		}
+		if err := noDependents(ctx, tx, "bucket "+name, "object versions", `SELECT count(*) FROM (SELECT 1 FROM object_versions WHERE bucket = ? LIMIT 1)`, name); err != nil {
 			return err
 		}
 		ids, err := queryAll(ctx, tx, scanString, `SELECT id FROM uploads WHERE bucket = ?`, name)
@@ -124,7 +127,7 @@ func (s *DB) DeleteBucket(ctx context.Context, name string) (aborted []*trustgat
 	return aborted, err
 }
 
-const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob, tags, part_sizes, part_checksums`
+const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob, tags, part_sizes, part_checksums, version_id`
 
 // scanObject reads the objectColumns of a row: an object without its
 // inline body, as listings return it.
@@ -136,37 +139,47 @@ func scanObject(row interface{ Scan(...any) error }) (*trustgate.Object, error) 
 // after them.
 func scanObjectBody(row interface{ Scan(...any) error }, withBody bool) (*trustgate.Object, error) {
 	var o trustgate.Object
+	var body []any
+	if withBody {
+		body = []any{&o.Inline}
+	}
+	if err := scanObjectRow(row, &o, body...); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// scanObjectRow reads the objectColumns of a row into o, and the columns
+// after them into more.
+func scanObjectRow(row interface{ Scan(...any) error }, o *trustgate.Object, more ...any) error {
 	var modified int64
 	var metadata, headers, tags, parts, partChecksums string
-	dest := []any{&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob, &tags, &parts, &partChecksums}
-	if withBody {
-		dest = append(dest, &o.Inline)
-	}
-	if err := row.Scan(dest...); err != nil {
-		return nil, err
+	dest := []any{&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob, &tags, &parts, &partChecksums, &o.VersionID}
+	if err := row.Scan(append(dest, more...)...); err != nil {
+		return err
 	}
 	o.LastModified = fromUnix(modified)
 	var err error
 	if o.Tags, err = parseTags(tags); err != nil {
-		return nil, fmt.Errorf("object %s/%s: %w", o.Bucket, o.Key, err)
+		return fmt.Errorf("object %s/%s: %w", o.Bucket, o.Key, err)
 	}
 	if o.Metadata, err = parseMap(metadata); err != nil {
-		return nil, fmt.Errorf("object %s/%s: metadata: %w", o.Bucket, o.Key, err)
+		return fmt.Errorf("object %s/%s: metadata: %w", o.Bucket, o.Key, err)
 	}
 	if o.Headers, err = parseMap(headers); err != nil {
-		return nil, fmt.Errorf("object %s/%s: headers: %w", o.Bucket, o.Key, err)
+		return fmt.Errorf("object %s/%s: headers: %w", o.Bucket, o.Key, err)
 	}
 	if parts != "" {
 		if err := json.Unmarshal([]byte(parts), &o.PartSizes); err != nil {
-			return nil, fmt.Errorf("object %s/%s: part sizes: %w", o.Bucket, o.Key, err)
+			return fmt.Errorf("object %s/%s: part sizes: %w", o.Bucket, o.Key, err)
 		}
 	}
 	if partChecksums != "" {
 		if err := json.Unmarshal([]byte(partChecksums), &o.PartChecksums); err != nil {
-			return nil, fmt.Errorf("object %s/%s: part checksums: %w", o.Bucket, o.Key, err)
+			return fmt.Errorf("object %s/%s: part checksums: %w", o.Bucket, o.Key, err)
 		}
 	}
-	return &o, nil
+	return nil
 }
 
 // parseMap decodes a JSON object of strings; the empty one, which most
@@ -203,20 +216,43 @@ func (s *DB) PutObject(ctx context.Context, o *trustgate.Object, cond trustgate.
 	return replaced, err
 }
 
-// putObject records o within tx, if the object it replaces meets cond,
-// and returns that object, by its ETag and blob. The bucket's existence
-// is the objects table's foreign key to check: a separate query would
-// look it up twice.
+// putObject records o within tx as its key's current version, if the
+// current one meets cond. That version is kept as a noncurrent one, or
+// replaced when it has o's version; a null o also replaces the key's
+// noncurrent null version. The version replaced, if any, is returned by
+// its ETag and blob. The bucket's existence is the foreign key's to
+// check: a separate query would look it up twice.
 func putObject(ctx context.Context, tx conn, o *trustgate.Object, cond trustgate.WriteCondition) (replaced *trustgate.Object, err error) {
-	var blob, etag string
-	switch err := tx.QueryRowContext(ctx, `SELECT blob, etag FROM objects WHERE bucket = ? AND key = ?`, o.Bucket, o.Key).Scan(&blob, &etag); {
+	var blob, etag, version string
+	var current *trustgate.Object
+	switch err := tx.QueryRowContext(ctx, `SELECT blob, etag, version_id FROM objects WHERE bucket = ? AND key = ?`, o.Bucket, o.Key).Scan(&blob, &etag, &version); {
 	case err == nil:
-		replaced = &trustgate.Object{Bucket: o.Bucket, Key: o.Key, ETag: etag, Blob: blob}
+		current = &trustgate.Object{Bucket: o.Bucket, Key: o.Key, ETag: etag, Blob: blob, VersionID: version}
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, err
 	}
-	if err := cond.Check(replaced); err != nil {
+	if err := cond.Check(current); err != nil {
 		return nil, fmt.Errorf("object %s/%s: %w", o.Bucket, o.Key, err)
+	}
+	switch {
+	case current != nil && current.VersionID == o.VersionID:
+		replaced = current
+		if o.DeleteMarker {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE bucket = ? AND key = ?`, o.Bucket, o.Key); err != nil {
+				return nil, err
+			}
+		}
+	case current != nil:
+		if err := demoteCurrent(ctx, tx, o.Bucket, o.Key); err != nil {
+			return nil, err
+		}
+		fallthrough
+	default:
+		if o.VersionID == trustgate.NullVersion {
+			if replaced, err = removeNoncurrent(ctx, tx, o.Bucket, o.Key, trustgate.NullVersion); err != nil {
+				return nil, err
+			}
+		}
 	}
 	metadata, _ := json.Marshal(nonNil(o.Metadata))
 	headers, _ := json.Marshal(nonNil(o.Headers))
@@ -231,8 +267,12 @@ func putObject(ctx context.Context, tx conn, o *trustgate.Object, cond trustgate
 	if len(o.PartChecksums) > 0 {
 		partChecksums, _ = json.Marshal(o.PartChecksums)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob, tagsJSON(o.Tags), string(parts), string(partChecksums), body)
+	values := []any{o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob, tagsJSON(o.Tags), string(parts), string(partChecksums), o.VersionID}
+	if o.DeleteMarker {
+		_, err = tx.ExecContext(ctx, `INSERT INTO object_versions (`+objectColumns+`, delete_marker, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL)`, values...)
+	} else {
+		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(values, body)...)
+	}
 	if isForeignKey(err) {
 		return nil, fmt.Errorf("bucket %s: %w", o.Bucket, trustgate.ErrNotFound)
 	}
@@ -247,9 +287,18 @@ func nonNil(m map[string]string) map[string]string {
 }
 
 // SetObjectTags implements store.Store.
-func (s *DB) SetObjectTags(ctx context.Context, bucket, key string, tags []trustgate.Tag) error {
-	res, err := s.q.ExecContext(ctx, `UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?`, tagsJSON(tags), bucket, key)
-	return affected(res, err, "object "+bucket+"/"+key)
+func (s *DB) SetObjectTags(ctx context.Context, bucket, key, version string, tags []trustgate.Tag) error {
+	return s.tx(ctx, func(tx conn) error {
+		res, err := tx.ExecContext(ctx, `UPDATE objects SET tags = ? WHERE bucket = ? AND key = ? AND version_id = ?`, tagsJSON(tags), bucket, key, version)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			return err
+		}
+		res, err = tx.ExecContext(ctx, `UPDATE object_versions SET tags = ? WHERE bucket = ? AND key = ? AND version_id = ? AND delete_marker = 0`, tagsJSON(tags), bucket, key, version)
+		return affected(res, err, "object "+bucket+"/"+key+" version "+version)
+	})
 }
 
 // Object implements store.Store.
@@ -327,7 +376,7 @@ func scanString(row interface{ Scan(...any) error }) (string, error) {
 
 // BlobsInUse implements store.Store.
 func (s *DB) BlobsInUse(ctx context.Context) (map[string]bool, error) {
-	ids, err := queryAll(ctx, s.q, scanString, `SELECT blob FROM objects WHERE blob != '' UNION SELECT blob FROM parts`)
+	ids, err := queryAll(ctx, s.q, scanString, `SELECT blob FROM objects WHERE blob != '' UNION SELECT blob FROM object_versions WHERE blob != '' UNION SELECT blob FROM parts`)
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,7 @@ func testBuckets(t *testing.T, s store.Store) {
 	b.PublicAccessBlock.BlockPublicPolicy = false
 	b.Tags = []trustgate.Tag{{Key: "team", Value: "photo"}}
 	b.Encryption = trustgate.BucketEncryption{Algorithm: "aws:kms", KMSKeyID: "arn:aws:kms:eu-west-1:111111111111:key/k", BucketKeyEnabled: true, AllowCustomerKeys: true}
+	b.Versioning, b.MFADelete = trustgate.VersioningSuspended, "Disabled"
 	maxAge := 3000
 	b.CORS = []trustgate.CORSRule{{ID: "uploads", AllowedOrigins: []string{"https://*.example.com"}, AllowedMethods: []string{"PUT", "POST"},
 		AllowedHeaders: []string{"*"}, ExposeHeaders: []string{"ETag"}, MaxAgeSeconds: &maxAge}, {AllowedOrigins: []string{"*"}, AllowedMethods: []string{"GET"}}}
@@ -79,13 +80,13 @@ func testObjects(t *testing.T, s store.Store) {
 		t.Errorf("Object = %+v, %v; want %+v", got, err, o)
 	}
 	tags := []trustgate.Tag{{Key: "classification", Value: "public"}, {Key: "project", Value: "y"}}
-	if err := s.SetObjectTags(ctx, "photos", "2026/Sunset.jpg", tags); err != nil {
+	if err := s.SetObjectTags(ctx, "photos", "2026/Sunset.jpg", trustgate.NullVersion, tags); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Object(ctx, "photos", "2026/Sunset.jpg"); got == nil || !reflect.DeepEqual(got.Tags, tags) {
 		t.Errorf("tags after SetObjectTags = %+v; want %+v", got, tags)
 	}
-	wantErr(t, "SetObjectTags(unknown key)", s.SetObjectTags(ctx, "photos", "nope", tags), trustgate.ErrNotFound)
+	wantErr(t, "SetObjectTags(unknown key)", s.SetObjectTags(ctx, "photos", "nope", trustgate.NullVersion, tags), trustgate.ErrNotFound)
 	second := *o
 	second.Blob, second.Size = "blob-2", 7
 	replaced, err = s.PutObject(ctx, &second, trustgate.WriteCondition{})
@@ -283,6 +284,7 @@ func testMultipart(t *testing.T, s store.Store) {
 func setBucket(b *trustgate.Bucket) func(*trustgate.Bucket) error {
 	return func(cur *trustgate.Bucket) error {
 		cur.Policy, cur.PublicAccessBlock, cur.Tags, cur.Encryption, cur.CORS = b.Policy, b.PublicAccessBlock, b.Tags, b.Encryption, b.CORS
+		cur.Versioning, cur.MFADelete = b.Versioning, b.MFADelete
 		return nil
 	}
 }

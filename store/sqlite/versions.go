@@ -1,0 +1,183 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/store"
+)
+
+// A key's versions: its current one in objects when that is an object,
+// the others, delete markers included, in object_versions, oldest first
+// by rowid (migration 24).
+
+// versionColumns are objectColumns as object_versions has them.
+const versionColumns = objectColumns + `, delete_marker`
+
+// demoteCurrent moves a key's current object among its noncurrent
+// versions, as the newest of them.
+func demoteCurrent(ctx context.Context, tx conn, bucket, key string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO object_versions (`+versionColumns+`, body)
+		SELECT `+objectColumns+`, 0, body FROM objects WHERE bucket = ? AND key = ?`, bucket, key); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE bucket = ? AND key = ?`, bucket, key)
+	return err
+}
+
+// removeNoncurrent deletes a noncurrent version of a key, or delete
+// marker, and returns it by its ETag and blob; nil when there is none.
+func removeNoncurrent(ctx context.Context, tx conn, bucket, key, version string) (*trustgate.Object, error) {
+	o := trustgate.Object{Bucket: bucket, Key: key, VersionID: version}
+	err := tx.QueryRowContext(ctx, `DELETE FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ? RETURNING etag, blob, delete_marker`,
+		bucket, key, version).Scan(&o.ETag, &o.Blob, &o.DeleteMarker)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// promoteNewest makes a key's newest noncurrent version its current one,
+// when the key has no current object and that version is not a delete
+// marker: what a key reads as once its current version is deleted.
+func promoteNewest(ctx context.Context, tx conn, bucket, key string) error {
+	var exists int
+	switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM objects WHERE bucket = ? AND key = ?`, bucket, key).Scan(&exists); {
+	case err == nil:
+		return nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
+	var rowid int64
+	var marker bool
+	switch err := tx.QueryRowContext(ctx, `SELECT rowid, delete_marker FROM object_versions WHERE bucket = ? AND key = ? ORDER BY rowid DESC LIMIT 1`,
+		bucket, key).Scan(&rowid, &marker); {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	case marker:
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO objects (`+objectColumns+`, body)
+		SELECT `+objectColumns+`, body FROM object_versions WHERE rowid = ?`, rowid); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM object_versions WHERE rowid = ?`, rowid)
+	return err
+}
+
+// ObjectVersion implements store.Store.
+func (s *DB) ObjectVersion(ctx context.Context, bucket, key, version string) (*trustgate.Object, error) {
+	o, err := scanObjectBody(s.q.QueryRowContext(ctx, `SELECT `+objectColumns+`, body FROM objects WHERE bucket = ? AND key = ? AND version_id = ?`,
+		bucket, key, version), true)
+	if err == nil {
+		o.IsLatest = true // a row of objects is its key's current version
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return o, err
+	}
+	o, err = scanVersion(s.q.QueryRowContext(ctx, `SELECT `+versionColumns+`, `+isLatest+`, body FROM object_versions v WHERE bucket = ? AND key = ? AND version_id = ?`,
+		bucket, key, version), true)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("object %s/%s version %q: %w", bucket, key, version, trustgate.ErrNotFound)
+	}
+	return o, err
+}
+
+// isLatest is whether a row of object_versions v is its key's latest
+// version: the newest of a key without a current object.
+const isLatest = `(NOT EXISTS (SELECT 1 FROM objects o WHERE o.bucket = v.bucket AND o.key = v.key) AND
+	v.rowid = (SELECT max(rowid) FROM object_versions w WHERE w.bucket = v.bucket AND w.key = v.key))`
+
+// scanVersion reads versionColumns, isLatest and, withBody, the body.
+func scanVersion(row interface{ Scan(...any) error }, withBody bool) (*trustgate.Object, error) {
+	var o trustgate.Object
+	more := []any{&o.DeleteMarker, &o.IsLatest}
+	if withBody {
+		more = append(more, &o.Inline)
+	}
+	if err := scanObjectRow(row, &o, more...); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// DeleteObjectVersion implements store.Store.
+func (s *DB) DeleteObjectVersion(ctx context.Context, bucket, key, version string) (deleted *trustgate.Object, err error) {
+	err = s.tx(ctx, func(tx conn) error {
+		deleted, err = scanObjectBody(tx.QueryRowContext(ctx, `SELECT `+objectColumns+` FROM objects WHERE bucket = ? AND key = ? AND version_id = ?`,
+			bucket, key, version), false)
+		switch {
+		case err == nil:
+			if _, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE bucket = ? AND key = ?`, bucket, key); err != nil {
+				return err
+			}
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		default:
+			if deleted, err = removeNoncurrent(ctx, tx, bucket, key, version); err != nil {
+				return err
+			}
+			if deleted == nil {
+				return fmt.Errorf("object %s/%s version %q: %w", bucket, key, version, trustgate.ErrNotFound)
+			}
+		}
+		return promoteNewest(ctx, tx, bucket, key)
+	})
+	return deleted, err
+}
+
+// ObjectVersions implements store.Store. A key's current object comes
+// before its rows of object_versions, which come newest first.
+func (s *DB) ObjectVersions(ctx context.Context, bucket, prefix string, after store.VersionMark, limit int) ([]*trustgate.Object, error) {
+	// Within the key after names, the versions older than its mark: all
+	// of them when the mark is the current object, none when there is no
+	// mark in the key.
+	var below int64
+	if after.InKey {
+		below = math.MaxInt64
+		err := s.q.QueryRowContext(ctx, `SELECT rowid FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ?`,
+			bucket, after.Key, after.Version).Scan(&below)
+		if errors.Is(err, sql.ErrNoRows) {
+			if _, err := s.ObjectVersion(ctx, bucket, after.Key, after.Version); err != nil {
+				return nil, err
+			}
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	from := max(prefix, after.Key)
+	bound, args := "", []any{}
+	if end, ok := prefixEnd(prefix); ok {
+		bound, args = ` AND key < ?`, []any{end}
+	}
+	current, err := queryAll(ctx, s.q, scanObject, `SELECT `+objectColumns+` FROM objects WHERE bucket = ? AND key >= ? AND key != ?`+bound+` ORDER BY key LIMIT ?`,
+		append(append([]any{bucket, from, after.Key}, args...), limit)...)
+	if err != nil {
+		return nil, err
+	}
+	older, err := queryAll(ctx, s.q, func(row interface{ Scan(...any) error }) (*trustgate.Object, error) { return scanVersion(row, false) },
+		`SELECT `+versionColumns+`, `+isLatest+` FROM object_versions v WHERE bucket = ? AND key >= ? AND NOT (key = ? AND rowid >= ?)`+bound+` ORDER BY key, rowid DESC LIMIT ?`,
+		append(append([]any{bucket, from, after.Key, below}, args...), limit)...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*trustgate.Object, 0, min(limit, len(current)+len(older)))
+	for len(out) < limit && (len(current) > 0 || len(older) > 0) {
+		if len(older) == 0 || len(current) > 0 && current[0].Key <= older[0].Key {
+			current[0].IsLatest = true
+			out, current = append(out, current[0]), current[1:]
+		} else {
+			out, older = append(out, older[0]), older[1:]
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,166 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/store"
+)
+
+// testVersions walks one key through S3's versioning: a null version,
+// versions kept under the ones that follow, delete markers, a null
+// version written again, and versions deleted one by one.
+func testVersions(t *testing.T, s store.Store) {
+	seed(t, s)
+	if err := s.CreateBucket(ctx, &trustgate.Bucket{Name: "history", Account: mgmt, Region: "us-east-1", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	write := func(key, version string, marker bool) *trustgate.Object {
+		t.Helper()
+		n++
+		o := &trustgate.Object{Bucket: "history", Key: key, VersionID: version, DeleteMarker: marker, LastModified: t0.Add(time.Duration(n) * time.Second)}
+		if !marker {
+			o.Size, o.ETag, o.Blob = 1, fmt.Sprintf(`"e%d"`, n), fmt.Sprintf("blob-%d", n)
+		}
+		replaced, err := s.PutObject(ctx, o, trustgate.WriteCondition{})
+		if err != nil {
+			t.Fatalf("PutObject(%s %q): %v", key, version, err)
+		}
+		return replaced
+	}
+	// listed is the key's versions, newest first, as "id" ("null" for the
+	// null version), with "*" for the latest and "-" for a delete marker.
+	listed := func(prefix string) []string {
+		t.Helper()
+		vs, err := s.ObjectVersions(ctx, "history", prefix, store.VersionMark{}, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, v := range vs {
+			out = append(out, describe(v))
+		}
+		return out
+	}
+	want := func(what string, got []string, want ...string) {
+		t.Helper()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("versions %s = %v; want %v", what, got, want)
+		}
+	}
+	current := func() string {
+		t.Helper()
+		o, err := s.Object(ctx, "history", "a.txt")
+		if errors.Is(err, trustgate.ErrNotFound) {
+			return "none"
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return describe(o)
+	}
+
+	if r := write("a.txt", "", false); r != nil {
+		t.Errorf("the first PutObject replaced %+v", r)
+	}
+	if r := write("a.txt", "v1", false); r != nil {
+		t.Errorf("a versioned PutObject replaced %+v; want the null version kept", r)
+	}
+	write("a.txt", "v2", false)
+	want("after two versioned writes", listed(""), "v2*", "v1", "null")
+	if got := current(); got != "v2" {
+		t.Errorf("Object = %s; want v2", got)
+	}
+	if o, err := s.ObjectVersion(ctx, "history", "a.txt", ""); err != nil || o.ETag != `"e1"` || o.IsLatest || string(o.Blob) != "blob-1" {
+		t.Errorf("ObjectVersion(null) = %+v, %v; want the first write, not the latest", o, err)
+	}
+
+	write("a.txt", "m1", true)
+	want("after a delete marker", listed(""), "m1*-", "v2", "v1", "null")
+	if got := current(); got != "none" {
+		t.Errorf("Object under a delete marker = %s; want ErrNotFound", got)
+	}
+	// A null write takes the place of the noncurrent null version.
+	if r := write("a.txt", "", false); r == nil || r.Blob != "blob-1" {
+		t.Errorf("a null PutObject replaced %+v; want the old null version, blob-1", r)
+	}
+	want("after a null write", listed(""), "null*", "m1-", "v2", "v1")
+	// A null delete marker takes the place of the current null version.
+	if r := write("a.txt", "", true); r == nil || r.Blob != "blob-5" {
+		t.Errorf("a null delete marker replaced %+v; want the current null version, blob-5", r)
+	}
+	want("after a null delete marker", listed(""), "null*-", "m1-", "v2", "v1")
+
+	if err := s.SetObjectTags(ctx, "history", "a.txt", "v1", []trustgate.Tag{{Key: "old", Value: "yes"}}); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := s.ObjectVersion(ctx, "history", "a.txt", "v1"); err != nil || len(o.Tags) != 1 {
+		t.Errorf("a noncurrent version after SetObjectTags = %+v, %v", o, err)
+	}
+	wantErr(t, "SetObjectTags of a delete marker", s.SetObjectTags(ctx, "history", "a.txt", "m1", nil), trustgate.ErrNotFound)
+	if in, err := s.BlobsInUse(ctx); err != nil || !in["blob-2"] || !in["blob-3"] || in["blob-5"] {
+		t.Errorf("BlobsInUse = %v, %v; want the noncurrent versions' blobs", in, err)
+	}
+	_, err := s.DeleteBucket(ctx, "history")
+	wantErr(t, "DeleteBucket holding only noncurrent versions", err, trustgate.ErrConflict)
+
+	// Paging: after a version within a key, and after a whole key.
+	write("b.txt", "w1", false)
+	for _, page := range []struct {
+		after store.VersionMark
+		want  []string
+	}{
+		{store.VersionMark{Key: "a.txt", Version: "m1", InKey: true}, []string{"v2", "v1"}},
+		{store.VersionMark{Key: "a.txt", Version: "v1", InKey: true}, []string{"w1*"}},
+		{store.VersionMark{Key: "a.txt"}, []string{"w1*"}},
+	} {
+		vs, err := s.ObjectVersions(ctx, "history", "", page.after, 2)
+		var got []string
+		for _, v := range vs {
+			got = append(got, describe(v))
+		}
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(page.want) {
+			t.Errorf("ObjectVersions after %+v = %v, %v; want %v", page.after, got, err, page.want)
+		}
+	}
+	_, err = s.ObjectVersions(ctx, "history", "", store.VersionMark{Key: "a.txt", Version: "gone", InKey: true}, 2)
+	wantErr(t, "ObjectVersions after a version that does not exist", err, trustgate.ErrNotFound)
+	want("of one prefix", listed("b"), "w1*")
+
+	// Deleting versions: the newest left becomes current, unless it is
+	// a delete marker.
+	for _, step := range []struct {
+		version, current string
+		marker           bool
+	}{{"", "none", true}, {"m1", "v2", true}, {"v2", "v1", false}, {"v1", "none", false}} {
+		d, err := s.DeleteObjectVersion(ctx, "history", "a.txt", step.version)
+		if err != nil || d.DeleteMarker != step.marker {
+			t.Errorf("DeleteObjectVersion(%q) = %+v, %v; want a delete marker: %v", step.version, d, err, step.marker)
+		}
+		if got := current(); got != step.current {
+			t.Errorf("Object after DeleteObjectVersion(%q) = %s; want %s", step.version, got, step.current)
+		}
+	}
+	_, err = s.DeleteObjectVersion(ctx, "history", "a.txt", "v1")
+	wantErr(t, "DeleteObjectVersion of a version deleted", err, trustgate.ErrNotFound)
+	want("of a key whose versions are all deleted", listed("a"))
+}
+
+// describe names a version as testVersions lists them.
+func describe(o *trustgate.Object) string {
+	s := o.VersionID
+	if s == trustgate.NullVersion {
+		s = "null"
+	}
+	if o.IsLatest {
+		s += "*"
+	}
+	if o.DeleteMarker {
+		s += "-"
+	}
+	return s
+}
