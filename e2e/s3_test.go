@@ -313,3 +313,39 @@ func TestBoto3CORS(t *testing.T) {
 		`"preflight": [200, "https://app.example.com", "POST, GET"], "rules": [["https://app.example.com"], ["POST", "GET"], 600], `+
 		`"upload": [204, "https://app.example.com", "ETag"]}`, "requests")
 }
+
+const boto3Versioning = `
+import boto3, json, sys
+from botocore.config import Config
+endpoint, key, secret, bucket = sys.argv[1:5]
+s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret,
+    config=Config(signature_version="s3v4"))
+s3.create_bucket(Bucket=bucket)
+s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+status = s3.get_bucket_versioning(Bucket=bucket)["Status"]
+first = s3.put_object(Bucket=bucket, Key="report.csv", Body=b"draft")["VersionId"]
+s3.put_object(Bucket=bucket, Key="report.csv", Body=b"final")
+marker = s3.delete_object(Bucket=bucket, Key="report.csv")
+try:
+    s3.head_object(Bucket=bucket, Key="report.csv")
+    deleted = "still there"
+except s3.exceptions.ClientError as e:
+    deleted = e.response["Error"]["Code"]
+old = s3.get_object(Bucket=bucket, Key="report.csv", VersionId=first)["Body"].read().decode()
+listed = s3.list_object_versions(Bucket=bucket)
+# What a script that empties a versioned bucket does.
+boto3.resource("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret,
+    config=Config(signature_version="s3v4")).Bucket(bucket).object_versions.delete()
+s3.delete_bucket(Bucket=bucket)
+print(json.dumps({
+    "status": status, "marker": marker["DeleteMarker"], "deleted": deleted, "old": old,
+    "versions": [v["IsLatest"] for v in listed["Versions"]], "markers": [m["IsLatest"] for m in listed["DeleteMarkers"]],
+}, sort_keys=True))
+`
+
+// Note 75 with each boto3: versions kept, a delete marker, a read of an
+// old version, and the bucket emptied by its versions and deleted.
+func TestBoto3Versioning(t *testing.T) {
+	eachBoto3(t, boto3Versioning, "versions-", `{"deleted": "404", "marker": true, "markers": [true], "old": "draft", `+
+		`"status": "Enabled", "versions": [false, false]}`)
+}

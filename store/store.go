@@ -311,8 +311,10 @@ type Store interface {
 	// PutObject makes o, an object or a delete marker, its key's current
 	// version, if the current one meets cond. The version it takes the
 	// place of stays as a noncurrent version, unless it has o's VersionID;
-	// a null o also takes the place of a noncurrent null version. It
-	// returns the version it replaced (its bucket, key, ETag and blob),
+	// a null o also takes the place of a noncurrent null version (which
+	// only a bucket whose Versioning was set can have: other versions
+	// than null are written only to such a bucket). It returns the
+	// version it replaced (its bucket, key, ETag and blob),
 	// nil if none, whose blob the caller may then remove. Returns
 	// ErrNotFound when the bucket does not exist, and cond.Check's error
 	// when the condition fails.
@@ -342,8 +344,8 @@ type Store interface {
 	Objects(ctx context.Context, bucket, prefix, after string, limit int) ([]*trustgate.Object, error)
 	// ObjectVersions lists up to limit versions and delete markers of a
 	// bucket's keys that start with prefix, after the mark: by key, and
-	// each key's newest first, IsLatest set. Returns ErrNotFound when the
-	// mark names a version that does not exist.
+	// each key's newest first, IsLatest set. A mark naming a version
+	// that is no longer there resumes at its key's newest version.
 	ObjectVersions(ctx context.Context, bucket, prefix string, after VersionMark, limit int) ([]*trustgate.Object, error)
 
 	// BlobsInUse lists the blobs that objects and parts name.

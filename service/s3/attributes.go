@@ -32,8 +32,8 @@ func (s *Service) getObjectAttributes(ctx context.Context, w http.ResponseWriter
 	if err != nil {
 		return err
 	}
-	named, _ := versionNamed(c) // objectFor refused any other version
-	action, keys := forVersion("s3:GetObject", objectKeys(o), named)
+	version, named, _ := versionNamed(c) // objectFor refused any other version
+	action, keys := forVersion("s3:GetObject", objectKeys(o), named, version)
 	if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, keys); err != nil {
 		return err
 	}

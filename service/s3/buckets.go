@@ -359,7 +359,11 @@ func (s *Service) deleteBucket(ctx context.Context, w http.ResponseWriter, c *Ca
 	aborted, derr := s.store.DeleteBucket(ctx, b.Name)
 	if derr != nil {
 		if errors.Is(derr, trustgate.ErrConflict) {
-			return errorf(http.StatusConflict, "BucketNotEmpty", "The bucket you tried to delete is not empty").with("BucketName", b.Name)
+			message := "The bucket you tried to delete is not empty"
+			if b.Versioning != trustgate.Unversioned {
+				message += ". You must delete all versions in the bucket."
+			}
+			return errorf(http.StatusConflict, "BucketNotEmpty", "%s", message).with("BucketName", b.Name)
 		}
 		return storeError(derr, c)
 	}

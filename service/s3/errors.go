@@ -26,6 +26,9 @@ type Error struct {
 	// Cause is for the server's log only.
 	Cause  error
 	denial *authmsg.Message
+	// headers are answer headers the error is sent with, such as
+	// x-amz-delete-marker.
+	headers [][2]string
 }
 
 type field struct {
@@ -45,6 +48,12 @@ func errorf(status int, code, format string, args ...any) *Error {
 // with adds an element to the error document.
 func (e *Error) with(name, value string) *Error {
 	e.Fields = append(e.Fields, field{XMLName: xml.Name{Local: name}, Value: value})
+	return e
+}
+
+// withHeader adds a header to the answer that sends the error.
+func (e *Error) withHeader(name, value string) *Error {
+	e.headers = append(e.headers, [2]string{name, value})
 	return e
 }
 
@@ -78,6 +87,9 @@ func (e *Error) write(w http.ResponseWriter, c *Call) {
 	h := w.Header()
 	h.Set("x-amz-request-id", c.RequestID)
 	h.Set("x-amz-id-2", hostID(c.RequestID))
+	for _, kv := range e.headers {
+		h.Set(kv[0], kv[1])
+	}
 	if c.Request.Method == http.MethodHead {
 		w.WriteHeader(e.Status)
 		return

@@ -14,6 +14,7 @@ import (
 
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/policy"
+	"github.com/trustgate/trustgate/store"
 )
 
 // DefaultMaxKeys is the most keys a listing returns, and its default.
@@ -32,9 +33,7 @@ type listing struct {
 func (s *Service) list(ctx context.Context, bucket, prefix, delimiter, after string, maxKeys int) (*listing, error) {
 	l := &listing{}
 	last := ""
-	if delimiter != "" && strings.HasPrefix(after, prefix) && strings.HasSuffix(after, delimiter) &&
-		strings.Contains(after[len(prefix):], delimiter) {
-		// A page that ended on a common prefix resumes after its group.
+	if endsGroup(after, prefix, delimiter) {
 		after += "\xff"
 	}
 	for {
@@ -46,12 +45,7 @@ func (s *Service) list(ctx context.Context, bucket, prefix, delimiter, after str
 			return l, nil
 		}
 		for _, o := range batch {
-			entry, isPrefix := o.Key, false
-			if delimiter != "" {
-				if i := strings.Index(o.Key[len(prefix):], delimiter); i >= 0 {
-					entry, isPrefix = o.Key[:len(prefix)+i+len(delimiter)], true
-				}
-			}
+			entry, isPrefix := groupOf(o.Key, prefix, delimiter)
 			if isPrefix && entry == last {
 				continue
 			}
@@ -72,6 +66,24 @@ func (s *Service) list(ctx context.Context, bucket, prefix, delimiter, after str
 			after, l.next = o.Key, o.Key
 		}
 	}
+}
+
+// endsGroup tells whether after, where a page resumes, is a common
+// prefix: a page that ended on one resumes after its group.
+func endsGroup(after, prefix, delimiter string) bool {
+	return delimiter != "" && strings.HasPrefix(after, prefix) && strings.HasSuffix(after, delimiter) &&
+		strings.Contains(after[len(prefix):], delimiter)
+}
+
+// groupOf is the entry a key is listed as: itself, or the common prefix
+// it shares up to the delimiter (isPrefix).
+func groupOf(key, prefix, delimiter string) (entry string, isPrefix bool) {
+	if delimiter != "" {
+		if i := strings.Index(key[len(prefix):], delimiter); i >= 0 {
+			return key[:len(prefix)+i+len(delimiter)], true
+		}
+	}
+	return key, false
 }
 
 type listedObject struct {
@@ -163,37 +175,30 @@ func parseCount(name, v string, def int) (int, *Error) {
 	return n, nil
 }
 
-// listObjectVersions lists a bucket without versioning as S3 does: each
-// object is its one version, null, and the latest; there are no delete
-// markers (note 57). The version id marker can only be null, so a page
-// resumes after its key marker.
+// listObjectVersions lists a bucket's versions and delete markers, by
+// key and each key's newest first (note 75). In a bucket that never had
+// versioning, each object is its one version, null, and the latest.
 func (s *Service) listObjectVersions(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
 	b, prefix, delimiter, maxKeys, encode, err := s.listParams(ctx, c, "s3:ListBucketVersions")
 	if err != nil {
 		return err
 	}
 	keyMarker, versionMarker := c.query.Get("key-marker"), c.query.Get("version-id-marker")
-	switch {
-	case versionMarker != "" && keyMarker == "":
-		return errorf(http.StatusBadRequest, "InvalidArgument", "A version-id marker cannot be specified without a key marker.").
-			with("ArgumentName", "version-id-marker").with("ArgumentValue", versionMarker)
-	case versionMarker != "" && versionMarker != "null":
-		return invalidVersion("version-id-marker", versionMarker)
+	after := store.VersionMark{Key: keyMarker}
+	if _, ok := c.query["version-id-marker"]; ok && versionMarker != "" {
+		if keyMarker == "" {
+			return errorf(http.StatusBadRequest, "InvalidArgument", "A version-id marker cannot be specified without a key marker.").
+				with("ArgumentName", "version-id-marker").with("ArgumentValue", versionMarker)
+		}
+		v, err := parseVersion("version-id-marker", versionMarker)
+		if err != nil {
+			return err
+		}
+		after.Version, after.InKey = v, true
 	}
-	l, lerr := s.list(ctx, b.Name, prefix, delimiter, keyMarker, maxKeys)
+	l, lerr := s.listVersions(ctx, b.Name, prefix, delimiter, after, maxKeys)
 	if lerr != nil {
 		return internal(lerr)
-	}
-	type version struct {
-		Key          string
-		VersionId    string
-		IsLatest     bool
-		LastModified string
-		ETag         string
-		listedChecksum
-		Size         int64
-		Owner        owner
-		StorageClass string
 	}
 	out := struct {
 		XMLName             xml.Name `xml:"ListVersionsResult"`
@@ -208,21 +213,100 @@ func (s *Service) listObjectVersions(ctx context.Context, w http.ResponseWriter,
 		Delimiter           string `xml:",omitempty"`
 		EncodingType        string `xml:",omitempty"`
 		IsTruncated         bool
-		Version             []version
+		Entries             []any
 		CommonPrefixes      []commonPrefix
 	}{Xmlns: Namespace, Name: b.Name, Prefix: encode(prefix), KeyMarker: encode(keyMarker), VersionIdMarker: versionMarker, MaxKeys: maxKeys,
 		Delimiter: encode(delimiter), EncodingType: c.query.Get("encoding-type"), IsTruncated: l.truncated}
 	if l.truncated {
-		out.NextKeyMarker, out.NextVersionIdMarker = encode(l.next), "null"
+		out.NextKeyMarker = encode(l.next.Key)
+		if l.next.InKey {
+			out.NextVersionIdMarker = wireVersion(l.next.Version)
+		}
 	}
-	for _, o := range l.objects {
-		out.Version = append(out.Version, version{Key: encode(o.Key), VersionId: "null", IsLatest: true, LastModified: isoTime(o.LastModified),
-			ETag: o.ETag, listedChecksum: listedChecksumOf(o), Size: o.Size, Owner: owner{ID: policy.CanonicalUserID(b.Account)}, StorageClass: storageClass(o.Headers)})
+	owner := owner{ID: policy.CanonicalUserID(b.Account)}
+	for _, o := range l.versions {
+		if o.DeleteMarker {
+			out.Entries = append(out.Entries, listedDeleteMarker{Key: encode(o.Key), VersionId: wireVersion(o.VersionID), IsLatest: o.IsLatest,
+				LastModified: isoTime(o.LastModified), Owner: owner})
+			continue
+		}
+		out.Entries = append(out.Entries, listedVersion{Key: encode(o.Key), VersionId: wireVersion(o.VersionID), IsLatest: o.IsLatest,
+			LastModified: isoTime(o.LastModified), ETag: o.ETag, listedChecksum: listedChecksumOf(o), Size: o.Size, Owner: owner,
+			StorageClass: storageClass(o.Headers)})
 	}
 	for _, p := range l.prefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{encode(p)})
 	}
 	return writeXML(w, c, http.StatusOK, out)
+}
+
+// listedVersion and listedDeleteMarker are the entries of a listing of
+// versions, in the order they come.
+type listedVersion struct {
+	XMLName      xml.Name `xml:"Version"`
+	Key          string
+	VersionId    string
+	IsLatest     bool
+	LastModified string
+	ETag         string
+	listedChecksum
+	Size         int64
+	StorageClass string
+	Owner        owner
+}
+
+type listedDeleteMarker struct {
+	XMLName      xml.Name `xml:"DeleteMarker"`
+	Key          string
+	VersionId    string
+	IsLatest     bool
+	LastModified string
+	Owner        owner
+}
+
+// versionListing is one page of a bucket's versions, grouped by
+// delimiter as list groups keys.
+type versionListing struct {
+	versions  []*trustgate.Object
+	prefixes  []string
+	truncated bool
+	next      store.VersionMark // where the next page starts
+}
+
+// listVersions reads versions after after, grouping the keys that share
+// a common prefix up to the delimiter, until maxKeys entries (versions
+// and prefixes).
+func (s *Service) listVersions(ctx context.Context, bucket, prefix, delimiter string, after store.VersionMark, maxKeys int) (*versionListing, error) {
+	l := &versionListing{}
+	last := ""
+	if !after.InKey && endsGroup(after.Key, prefix, delimiter) {
+		after.Key += "\xff"
+	}
+	for {
+		batch, err := s.store.ObjectVersions(ctx, bucket, prefix, after, DefaultMaxKeys)
+		if err != nil || len(batch) == 0 {
+			return l, err
+		}
+		for _, o := range batch {
+			entry, isPrefix := groupOf(o.Key, prefix, delimiter)
+			if isPrefix && entry == last {
+				continue
+			}
+			if len(l.versions)+len(l.prefixes) == maxKeys {
+				l.truncated = maxKeys > 0
+				return l, nil
+			}
+			if isPrefix {
+				l.prefixes = append(l.prefixes, entry)
+				// Skip the rest of the group: no UTF-8 key has a 0xff byte.
+				after, last, l.next = store.VersionMark{Key: entry + "\xff"}, entry, store.VersionMark{Key: entry}
+				break
+			}
+			l.versions = append(l.versions, o)
+			after = store.VersionMark{Key: o.Key, Version: o.VersionID, InKey: true}
+			l.next = after
+		}
+	}
 }
 
 func (s *Service) listObjectsV2(ctx context.Context, w http.ResponseWriter, c *Call) *Error {

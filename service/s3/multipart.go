@@ -342,7 +342,8 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		return internal(jerr)
 	}
 	o := &trustgate.Object{Bucket: b.Name, Key: u.Key, Size: size, ContentType: u.ContentType, Metadata: u.Metadata, Headers: u.Headers, Tags: u.Tags,
-		ETag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(digests.Sum(nil)), len(chosen)), Blob: blob, LastModified: s.now(), PartSizes: sizes}
+		ETag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(digests.Sum(nil)), len(chosen)), Blob: blob, LastModified: s.now(), PartSizes: sizes,
+		VersionID: versionFor(b)}
 	alg := uploadAlgorithm(u)
 	if alg != nil {
 		o.Headers["x-amz-checksum-"+alg.header] = checksum
@@ -377,6 +378,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		s.blobs.Remove(replaced.Blob)
 	}
 	setEncryption(w.Header(), o)
+	setNewVersion(w.Header(), o)
 	return writeXML(w, c, http.StatusOK, struct {
 		XMLName  xml.Name `xml:"CompleteMultipartUploadResult"`
 		Xmlns    string   `xml:"xmlns,attr"`

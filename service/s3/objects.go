@@ -171,7 +171,8 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	if kerr != nil {
 		return kerr
 	}
-	o := &trustgate.Object{Bucket: b.Name, Key: c.key, ContentType: c.Request.Header.Get("Content-Type"), Metadata: meta, Headers: kept, Tags: tags}
+	o := &trustgate.Object{Bucket: b.Name, Key: c.key, ContentType: c.Request.Header.Get("Content-Type"), Metadata: meta, Headers: kept, Tags: tags,
+		VersionID: versionFor(b)}
 	if enc, ok := o.Headers["Content-Encoding"]; ok {
 		// aws-chunked is how the body travelled, not how it is stored.
 		if rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(enc, "aws-chunked"), ",")); rest != "" {
@@ -188,7 +189,7 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	if perr != nil {
 		return perr
 	}
-	return s.commitObject(ctx, w, c, o, cond, written)
+	return s.commitObject(ctx, w, c, b, o, cond, written)
 }
 
 // writeCondition reads a conditional write's If-None-Match, of which S3
@@ -308,9 +309,9 @@ func (s *Service) openBody(o *trustgate.Object) (io.ReaderAt, io.Closer, error) 
 	return f, f, nil
 }
 
-// commitObject records o, whose blob is written, removes the blob of the
-// object it replaces, and answers with its ETag.
-func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Call, o *trustgate.Object, cond trustgate.WriteCondition, checked map[string]string) *Error {
+// commitObject records o, whose blob is written, in b, removes the blob
+// of the version it replaces, and answers with its ETag and version.
+func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Call, b *trustgate.Bucket, o *trustgate.Object, cond trustgate.WriteCondition, checked map[string]string) *Error {
 	o.LastModified = s.now()
 	replaced, err := s.store.PutObject(ctx, o, cond)
 	if err != nil {
@@ -332,6 +333,7 @@ func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Ca
 		h.Set(checksumTypeHeader, fullObject)
 	}
 	setEncryption(h, o)
+	setNewVersion(h, o)
 	return writeEmpty(w, c, http.StatusOK)
 }
 
@@ -376,8 +378,13 @@ func (s *Service) objectFor(ctx context.Context, c *Call, action string) (*trust
 // keys keys gives for it (nil when it does not exist), and returns it. A
 // missing key is NoSuchKey to a caller allowed s3:ListBucket, and
 // AccessDenied to one that is not, as S3 answers (note 38).
+//
+// A call naming a version (versionId) reads that version: NoSuchVersion
+// when the key has no such version, MethodNotAllowed when it is a delete
+// marker. A key whose latest version is a delete marker is NoSuchKey,
+// sent with the marker's x-amz-delete-marker and version.
 func (s *Service) objectWith(ctx context.Context, c *Call, action string, keys func(*trustgate.Object) *policy.Context) (*trustgate.Bucket, *trustgate.Object, *Error) {
-	named, err := versionNamed(c)
+	version, named, err := versionNamed(c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -385,19 +392,41 @@ func (s *Service) objectWith(ctx context.Context, c *Call, action string, keys f
 	if err != nil {
 		return nil, nil, err
 	}
-	o, serr := s.store.Object(ctx, b.Name, c.key)
+	var o *trustgate.Object
+	var serr error
+	if named {
+		o, serr = s.store.ObjectVersion(ctx, b.Name, c.key, version)
+	} else {
+		o, serr = s.store.Object(ctx, b.Name, c.key)
+	}
 	if serr != nil && !errors.Is(serr, trustgate.ErrNotFound) {
 		return nil, nil, internal(serr)
 	}
-	action, objKeys := forVersion(action, keys(o), named)
+	action, objKeys := forVersion(action, keys(o), named, version)
 	if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, objKeys); err != nil {
 		return nil, nil, err
 	}
-	if o == nil {
+	switch {
+	case o == nil:
 		if err := s.authorize(ctx, c, "s3:ListBucket", b.ARN(), b, nil); err != nil {
 			return nil, nil, err
 		}
-		return nil, nil, noSuchKey(c.key)
+		if named {
+			return nil, nil, noSuchVersion(c.key, version)
+		}
+		marker, err := s.latestDeleteMarker(ctx, b, c.key)
+		switch {
+		case err != nil:
+			return nil, nil, internal(err)
+		case marker == nil:
+			return nil, nil, noSuchKey(c.key)
+		case taggingActions[action]:
+			// Tagging refuses the marker as if it had been named.
+			return nil, nil, deleteMarkerRead(c, marker)
+		}
+		return nil, nil, noSuchKey(c.key).withHeader(deleteMarkerHeader, "true").withHeader(versionHeader, wireVersion(marker.VersionID))
+	case o.DeleteMarker:
+		return nil, nil, deleteMarkerRead(c, o)
 	}
 	return b, o, nil
 }
@@ -410,19 +439,26 @@ func (s *Service) getObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	return s.serveObject(ctx, w, c, true)
 }
 
-// versionNamed tells whether the call names a version of its object with
-// versionId, and refuses any version but "null", the version of every
-// object in a bucket without versioning.
-func versionNamed(c *Call) (bool, *Error) {
+// versionNamed is the version of its object the call names with
+// versionId (named), refusing one no bucket could have.
+func versionNamed(c *Call) (version string, named bool, err *Error) {
 	v, ok := c.query["versionId"]
-	if ok && (len(v) != 1 || v[0] != "null") {
-		return false, invalidVersion("versionId", c.query.Get("versionId"))
+	if !ok {
+		return "", false, nil
 	}
-	return ok, nil
+	switch {
+	case len(v) != 1:
+		return "", false, invalidVersion("versionId", c.query.Get("versionId"))
+	case v[0] == "":
+		return "", false, errorf(http.StatusBadRequest, "InvalidArgument", "Version id cannot be the empty string").
+			with("ArgumentName", "versionId").with("ArgumentValue", "")
+	}
+	version, err = parseVersion("versionId", v[0])
+	return version, err == nil, err
 }
 
-// invalidVersion refuses a version a bucket without versioning does not
-// have, named by the parameter argument.
+// invalidVersion refuses a version id S3 could not have made, named by
+// the parameter argument.
 func invalidVersion(argument, value string) *Error {
 	return errorf(http.StatusBadRequest, "InvalidArgument", "Invalid version id specified").
 		with("ArgumentName", argument).with("ArgumentValue", value)
@@ -442,14 +478,14 @@ var versionActions = map[string]string{
 
 // forVersion is the action and condition keys of a call on an object
 // that names the object's version (named) or not.
-func forVersion(action string, keys *policy.Context, named bool) (string, *policy.Context) {
+func forVersion(action string, keys *policy.Context, named bool, version string) (string, *policy.Context) {
 	if !named {
 		return action, keys
 	}
 	if keys == nil {
 		keys = policy.NewContext()
 	}
-	keys.Set("s3:versionid", "null")
+	keys.Set("s3:versionid", wireVersion(version))
 	return versionActions[action], keys
 }
 
@@ -463,7 +499,7 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 			}
 		}
 	}
-	_, o, err := s.objectFor(ctx, c, "s3:GetObject")
+	b, o, err := s.objectFor(ctx, c, "s3:GetObject")
 	if err != nil {
 		return err
 	}
@@ -516,6 +552,7 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 		setChecksum(c, h, o, start, length)
 	}
 	setEncryption(h, o)
+	setVersion(h, b, o)
 	for k, v := range o.Metadata {
 		h["X-Amz-Meta-"+k] = []string{v}
 	}
@@ -708,7 +745,7 @@ func rangeNumber(s string) (int64, bool) {
 }
 
 func (s *Service) deleteObject(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	named, err := versionNamed(c)
+	version, named, err := versionNamed(c)
 	if err != nil {
 		return err
 	}
@@ -716,13 +753,20 @@ func (s *Service) deleteObject(ctx context.Context, w http.ResponseWriter, c *Ca
 	if err != nil {
 		return err
 	}
-	action, keys := forVersion("s3:DeleteObject", nil, named)
+	action, keys := forVersion("s3:DeleteObject", nil, named, version)
 	if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, keys); err != nil {
 		return err
 	}
 	cond := trustgate.WriteCondition{IfMatch: c.Request.Header.Get("If-Match")}
-	if err := s.removeObject(ctx, b.Name, c.key, cond); err != nil {
+	done, err := s.removeVersion(ctx, b, c.key, version, named, cond)
+	if err != nil {
 		return err
+	}
+	if b.Versioning != trustgate.Unversioned {
+		if done.marker {
+			w.Header().Set(deleteMarkerHeader, "true")
+		}
+		w.Header().Set(versionHeader, wireVersion(done.version))
 	}
 	return writeEmpty(w, c, http.StatusNoContent)
 }
@@ -769,8 +813,10 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 		return malformedXML()
 	}
 	type deleted struct {
-		Key       string
-		VersionId string `xml:",omitempty"`
+		Key                   string
+		VersionId             string `xml:",omitempty"`
+		DeleteMarker          bool   `xml:",omitempty"`
+		DeleteMarkerVersionId string `xml:",omitempty"`
 	}
 	type failed struct {
 		Key       string
@@ -787,19 +833,34 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 	for _, o := range req.Object {
 		// A key's version is as DeleteObject's versionId (note 57).
 		var e *Error
-		if o.VersionId != "" && o.VersionId != "null" {
-			e = invalidVersion("VersionId", o.VersionId)
-		} else {
-			action, keys := forVersion("s3:DeleteObject", nil, o.VersionId != "")
+		var done removal
+		// A version no bucket could have, or that the key does not
+		// have, is NoSuchVersion here, not DeleteObject's InvalidArgument
+		// or success.
+		version, named := "", o.VersionId != ""
+		if named {
+			if version, e = parseVersion("VersionId", o.VersionId); e != nil {
+				e = noSuchVersion(o.Key, o.VersionId)
+			}
+		}
+		if e == nil {
+			action, keys := forVersion("s3:DeleteObject", nil, named, version)
 			if e = s.authorize(ctx, c, action, b.ARN()+"/"+o.Key, b, keys); e == nil {
-				e = s.removeObject(ctx, b.Name, o.Key, trustgate.WriteCondition{IfMatch: o.ETag})
+				done, e = s.removeVersion(ctx, b, o.Key, version, named, trustgate.WriteCondition{IfMatch: o.ETag})
+			}
+			if e == nil && named && !done.found && version != trustgate.NullVersion {
+				e = noSuchVersion(o.Key, version)
 			}
 		}
 		switch {
 		case e != nil:
 			out.Error = append(out.Error, failed{Key: o.Key, VersionId: o.VersionId, Code: e.Code, Message: e.Message})
 		case !req.Quiet:
-			out.Deleted = append(out.Deleted, deleted{Key: o.Key, VersionId: o.VersionId})
+			d := deleted{Key: o.Key, VersionId: o.VersionId, DeleteMarker: done.marker}
+			if done.marker {
+				d.DeleteMarkerVersionId = wireVersion(done.version)
+			}
+			out.Deleted = append(out.Deleted, d)
 		}
 	}
 	return writeXML(w, c, http.StatusOK, out)
@@ -827,7 +888,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if err := checkKeyLength(c.key); err != nil {
 		return err
 	}
-	_, src, err := s.objectFor(ctx, srcCall, "s3:GetObject")
+	srcBucket, src, err := s.objectFor(ctx, srcCall, "s3:GetObject")
 	if err != nil {
 		return err
 	}
@@ -869,7 +930,8 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if kerr != nil {
 		return kerr
 	}
-	o := &trustgate.Object{Bucket: dst.Name, Key: c.key, ContentType: src.ContentType, Metadata: src.Metadata, Headers: kept, Tags: tags}
+	o := &trustgate.Object{Bucket: dst.Name, Key: c.key, ContentType: src.ContentType, Metadata: src.Metadata, Headers: kept, Tags: tags,
+		VersionID: versionFor(dst)}
 	if replace {
 		meta, merr := userMetadata(c.Request.Header)
 		if merr != nil {
@@ -919,6 +981,10 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 		s.blobs.Remove(replaced.Blob)
 	}
 	setEncryption(w.Header(), o)
+	setVersion(w.Header(), dst, o)
+	if srcBucket.Versioning != trustgate.Unversioned && src.VersionID != trustgate.NullVersion {
+		w.Header().Set("X-Amz-Copy-Source-Version-Id", src.VersionID)
+	}
 	out := struct {
 		XMLName      xml.Name `xml:"CopyObjectResult"`
 		Xmlns        string   `xml:"xmlns,attr"`

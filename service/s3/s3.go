@@ -131,6 +131,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putBucketEncryption, nil
 			case has("cors"):
 				return s.putBucketCors, nil
+			case has("versioning"):
+				return s.putBucketVersioning, nil
 			case has("acl"):
 				return s.putBucketACL, nil
 			case !namesSubresource(q, bucketSubresources):
@@ -156,6 +158,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getBucketEncryption, nil
 			case has("cors"):
 				return s.getBucketCors, nil
+			case has("versioning"):
+				return s.getBucketVersioning, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
 			case has("versions"):

@@ -7,8 +7,7 @@ import (
 	"net/url"
 )
 
-// Bucket settings trustgate does not let a bucket change: versioning,
-// a website, lifecycle rules, replication, Object Lock, logging,
+// Bucket settings trustgate does not let a bucket change: a website, lifecycle rules, replication, Object Lock, logging,
 // Requester Pays, Transfer Acceleration and event notifications. Each
 // reads as S3 answers for a bucket that never had it set (note 50), so
 // that tools which read every setting of a bucket, as Terraform's
@@ -26,7 +25,6 @@ type bucketSetting struct {
 
 // bucketSettings are the settings by the subresource that names them.
 var bucketSettings = map[string]bucketSetting{
-	"versioning":     {action: "s3:GetBucketVersioning", document: unset("VersioningConfiguration")},
 	"logging":        {action: "s3:GetBucketLogging", document: unset("BucketLoggingStatus")},
 	"accelerate":     {action: "s3:GetAccelerateConfiguration", document: unset("AccelerateConfiguration")},
 	"notification":   {action: "s3:GetBucketNotification", document: unset("NotificationConfiguration")},

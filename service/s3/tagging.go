@@ -226,16 +226,18 @@ func (s *Service) putObjectTagging(ctx context.Context, w http.ResponseWriter, c
 	if err := s.store.SetObjectTags(ctx, b.Name, o.Key, o.VersionID, tags); err != nil {
 		return storeError(err, c)
 	}
+	setVersion(w.Header(), b, o)
 	return writeEmpty(w, c, http.StatusOK)
 }
 
 func (s *Service) getObjectTagging(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	_, o, err := s.objectWith(ctx, c, "s3:GetObjectTagging", objectKeys)
+	b, o, err := s.objectWith(ctx, c, "s3:GetObjectTagging", objectKeys)
 	if err != nil {
 		return err
 	}
 	out := tagging{Xmlns: Namespace}
 	out.TagSet.Tag = o.Tags
+	setVersion(w.Header(), b, o)
 	return writeXML(w, c, http.StatusOK, out)
 }
 
@@ -247,6 +249,7 @@ func (s *Service) deleteObjectTagging(ctx context.Context, w http.ResponseWriter
 	if err := s.store.SetObjectTags(ctx, b.Name, o.Key, o.VersionID, nil); err != nil {
 		return storeError(err, c)
 	}
+	setVersion(w.Header(), b, o)
 	return writeEmpty(w, c, http.StatusNoContent)
 }
 

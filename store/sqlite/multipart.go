@@ -140,7 +140,7 @@ func (s *DB) CompleteUpload(ctx context.Context, uploadID string, o *trustgate.O
 		if parts, err = endUpload(ctx, tx, uploadID); err != nil {
 			return err
 		}
-		replaced, err = putObject(ctx, tx, o, cond)
+		replaced, err = putObject(ctx, tx, o, cond, s.mayHaveVersions(o.Bucket))
 		return err
 	})
 	return replaced, parts, err

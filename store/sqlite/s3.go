@@ -62,6 +62,9 @@ func (s *DB) CreateBucket(ctx context.Context, b *trustgate.Bucket) error {
 		if err := requireAccount(ctx, tx, b.Account); err != nil {
 			return err
 		}
+		if b.Versioning != trustgate.Unversioned {
+			s.versioned.Store(b.Name, true)
+		}
 		pab, tags, enc, cors := bucketJSON(b)
 		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete)
@@ -92,6 +95,9 @@ func (s *DB) UpdateBucket(ctx context.Context, name string, change func(*trustga
 		b, err := changeRow(tx.QueryRowContext(ctx, `SELECT `+bucketColumns+` FROM buckets WHERE name = ?`, name), scanBucket, "bucket "+name, change)
 		if err != nil {
 			return err
+		}
+		if b.Versioning != trustgate.Unversioned {
+			s.versioned.Store(name, true) // before any write can make a version
 		}
 		pab, tags, enc, cors := bucketJSON(b)
 		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ?, cors = ?, versioning = ?, mfa_delete = ? WHERE name = ?`,
@@ -210,7 +216,7 @@ func objectByKey(ctx context.Context, q interface {
 // PutObject implements store.Store.
 func (s *DB) PutObject(ctx context.Context, o *trustgate.Object, cond trustgate.WriteCondition) (replaced *trustgate.Object, err error) {
 	err = s.tx(ctx, func(tx conn) error {
-		replaced, err = putObject(ctx, tx, o, cond)
+		replaced, err = putObject(ctx, tx, o, cond, s.mayHaveVersions(o.Bucket))
 		return err
 	})
 	return replaced, err
@@ -219,10 +225,11 @@ func (s *DB) PutObject(ctx context.Context, o *trustgate.Object, cond trustgate.
 // putObject records o within tx as its key's current version, if the
 // current one meets cond. That version is kept as a noncurrent one, or
 // replaced when it has o's version; a null o also replaces the key's
-// noncurrent null version. The version replaced, if any, is returned by
-// its ETag and blob. The bucket's existence is the foreign key's to
-// check: a separate query would look it up twice.
-func putObject(ctx context.Context, tx conn, o *trustgate.Object, cond trustgate.WriteCondition) (replaced *trustgate.Object, err error) {
+// noncurrent null version, which only a bucket that has had versioning
+// (versioned) may have. The version replaced, if any, is returned by its
+// ETag and blob. The bucket's existence is the foreign key's to check: a
+// separate query would look it up twice.
+func putObject(ctx context.Context, tx conn, o *trustgate.Object, cond trustgate.WriteCondition, versioned bool) (replaced *trustgate.Object, err error) {
 	var blob, etag, version string
 	var current *trustgate.Object
 	switch err := tx.QueryRowContext(ctx, `SELECT blob, etag, version_id FROM objects WHERE bucket = ? AND key = ?`, o.Bucket, o.Key).Scan(&blob, &etag, &version); {
@@ -248,7 +255,7 @@ func putObject(ctx context.Context, tx conn, o *trustgate.Object, cond trustgate
 		}
 		fallthrough
 	default:
-		if o.VersionID == trustgate.NullVersion {
+		if o.VersionID == trustgate.NullVersion && versioned {
 			if replaced, err = removeNoncurrent(ctx, tx, o.Bucket, o.Key, trustgate.NullVersion); err != nil {
 				return nil, err
 			}

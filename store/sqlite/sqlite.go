@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -36,6 +37,10 @@ type DB struct {
 	// in is the writer's transaction that a DB given to Atomically's fn
 	// runs in, for its reads as for its writes; nil for the store itself.
 	in *conn
+	// versioned holds the names of the buckets that have had versioning,
+	// the only ones whose keys may have noncurrent versions: a write to
+	// any other need not look for them.
+	versioned *sync.Map
 }
 
 var _ store.Store = (*DB)(nil)
@@ -70,7 +75,7 @@ func open(path string, secrets *secret.Sealer, last int) (*DB, error) {
 	// of what a GetObject cost.
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
-	s := &DB{db: db, q: conn{statements: &statements{db: db, prepared: map[string]*sql.Stmt{}}}, secrets: secrets}
+	s := &DB{db: db, q: conn{statements: &statements{db: db, prepared: map[string]*sql.Stmt{}}}, secrets: secrets, versioned: &sync.Map{}}
 	if s.w, err = newWriter(db); err != nil {
 		db.Close()
 		return nil, err
@@ -79,6 +84,16 @@ func open(path string, secrets *secret.Sealer, last int) (*DB, error) {
 	if err := s.migrate(context.Background(), last); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("migrating %s: %w", path, err)
+	}
+	if last >= versioningMigration {
+		names, err := queryAll(context.Background(), s.q, scanString, `SELECT name FROM buckets WHERE versioning != ''`)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		for _, name := range names {
+			s.versioned.Store(name, true)
+		}
 	}
 	return s, nil
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/secret"
 	"github.com/trustgate/trustgate/store"
 	"github.com/trustgate/trustgate/store/sqlite"
@@ -68,4 +69,37 @@ func TestReopen(t *testing.T) {
 	open(t, path).Close()
 	db := open(t, path)
 	db.Close()
+}
+
+// TestVersionedBucketsKnownAfterReopen checks that a bucket that had
+// versioning is known as one after a restart: a null write there still
+// takes the place of the key's noncurrent null version.
+func TestVersionedBucketsKnownAfterReopen(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "trustgate.db")
+	db := open(t, path)
+	storetest.SeedForTest(t, db, "root-secret")
+	if err := db.CreateBucket(ctx, &trustgate.Bucket{Name: "kept", Account: storetest.SeedAccount, Region: "us-east-1"}); err != nil {
+		t.Fatal(err)
+	}
+	write := func(db *sqlite.DB, version, blob string) *trustgate.Object {
+		t.Helper()
+		replaced, err := db.PutObject(ctx, &trustgate.Object{Bucket: "kept", Key: "k", VersionID: version, Blob: blob, ETag: `"e"`}, trustgate.WriteCondition{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return replaced
+	}
+	write(db, trustgate.NullVersion, "blob-null")
+	if err := db.UpdateBucket(ctx, "kept", func(b *trustgate.Bucket) error { b.Versioning = trustgate.VersioningEnabled; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	write(db, "v1", "blob-v1")
+	db.Close()
+
+	db = open(t, path)
+	defer db.Close()
+	if replaced := write(db, trustgate.NullVersion, "blob-null-2"); replaced == nil || replaced.Blob != "blob-null" {
+		t.Errorf("a null write after a restart replaced %+v; want the noncurrent null version", replaced)
+	}
 }

@@ -15,6 +15,16 @@ import (
 // the others, delete markers included, in object_versions, oldest first
 // by rowid (migration 24).
 
+// versioningMigration is the migration that brought versions in.
+const versioningMigration = 24
+
+// mayHaveVersions tells whether bucket has had versioning, and so whether
+// its keys may have noncurrent versions.
+func (s *DB) mayHaveVersions(bucket string) bool {
+	_, ok := s.versioned.Load(bucket)
+	return ok
+}
+
 // versionColumns are objectColumns as object_versions has them.
 const versionColumns = objectColumns + `, delete_marker`
 
@@ -140,17 +150,23 @@ func (s *DB) DeleteObjectVersion(ctx context.Context, bucket, key, version strin
 func (s *DB) ObjectVersions(ctx context.Context, bucket, prefix string, after store.VersionMark, limit int) ([]*trustgate.Object, error) {
 	// Within the key after names, the versions older than its mark: all
 	// of them when the mark is the current object, none when there is no
-	// mark in the key.
+	// mark in the key. A mark that names a version no longer there (the
+	// page before it was deleted) resumes at the key's newest version.
 	var below int64
+	skip := after.Key // the key whose current object is not listed
 	if after.InKey {
 		below = math.MaxInt64
 		err := s.q.QueryRowContext(ctx, `SELECT rowid FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ?`,
 			bucket, after.Key, after.Version).Scan(&below)
 		if errors.Is(err, sql.ErrNoRows) {
-			if _, err := s.ObjectVersion(ctx, bucket, after.Key, after.Version); err != nil {
-				return nil, err
+			var v string
+			err = s.q.QueryRowContext(ctx, `SELECT version_id FROM objects WHERE bucket = ? AND key = ? AND version_id = ?`,
+				bucket, after.Key, after.Version).Scan(&v)
+			if errors.Is(err, sql.ErrNoRows) {
+				skip, err = "", nil
 			}
-		} else if err != nil {
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -160,7 +176,7 @@ func (s *DB) ObjectVersions(ctx context.Context, bucket, prefix string, after st
 		bound, args = ` AND key < ?`, []any{end}
 	}
 	current, err := queryAll(ctx, s.q, scanObject, `SELECT `+objectColumns+` FROM objects WHERE bucket = ? AND key >= ? AND key != ?`+bound+` ORDER BY key LIMIT ?`,
-		append(append([]any{bucket, from, after.Key}, args...), limit)...)
+		append(append([]any{bucket, from, skip}, args...), limit)...)
 	if err != nil {
 		return nil, err
 	}
