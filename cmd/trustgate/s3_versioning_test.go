@@ -133,6 +133,10 @@ func TestS3Versioning(t *testing.T) {
 	}
 	_, err = c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: bucket, Key: key})
 	wantAPIError(t, "GetObjectTagging under a delete marker", err, "MethodNotAllowed", "")
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("copy.txt"), CopySource: aws.String("history/a.txt")})
+	wantAPIError(t, "CopyObject from under a delete marker", err, "NoSuchKey", "")
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("copy.txt"), CopySource: aws.String("history/a.txt?versionId=" + marker)})
+	wantAPIError(t, "CopyObject of a delete marker's version", err, "InvalidRequest", "may not specifically refer to a delete marker by version id")
 	if list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: bucket}); err != nil || len(list.Contents) != 0 {
 		t.Errorf("ListObjectsV2 under a delete marker = %+v, %v; want no object", list, err)
 	}
@@ -141,6 +145,10 @@ func TestS3Versioning(t *testing.T) {
 	}
 	if tags, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: bucket, Key: key, VersionId: aws.String(v1)}); err != nil || aws.ToString(tags.VersionId) != v1 {
 		t.Errorf("GetObjectTagging of a noncurrent version = %+v, %v", tags, err)
+	}
+	if attrs, err := c.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: bucket, Key: key, VersionId: aws.String(v1),
+		ObjectAttributes: []s3types.ObjectAttributes{s3types.ObjectAttributesObjectSize}}); err != nil || aws.ToString(attrs.VersionId) != v1 || aws.ToInt64(attrs.ObjectSize) != 3 {
+		t.Errorf("GetObjectAttributes of a noncurrent version = %+v, %v; want its size and version", attrs, err)
 	}
 
 	// Versions deleted by id: the marker brings back v2, deleting v2

@@ -96,6 +96,7 @@ func (s *Service) getObjectAttributes(ctx context.Context, w http.ResponseWriter
 		out.ObjectSize = &o.Size
 	}
 	w.Header().Set("Last-Modified", httpTime(o.LastModified))
+	setVersion(w.Header(), b, o)
 	return writeXML(w, c, http.StatusOK, out)
 }
 

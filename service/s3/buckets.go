@@ -420,7 +420,7 @@ func (s *Service) policyAction(ctx context.Context, c *Call, action string) (*tr
 		// Only the owner account manages its bucket policy: another
 		// account, even one allowed to, is refused after its permission
 		// is checked, as S3 documents it.
-		return nil, errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.").with("Method", c.Request.Method).with("ResourceType", "BUCKETPOLICY")
+		return nil, methodNotAllowed(c, "BUCKETPOLICY")
 	}
 	return b, nil
 }

@@ -63,6 +63,13 @@ func internal(err error) *Error {
 	return e
 }
 
+// methodNotAllowed refuses the call's method on a resource of the type
+// named, which does not take it.
+func methodNotAllowed(c *Call, resourceType string) *Error {
+	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.").
+		with("Method", c.Request.Method).with("ResourceType", resourceType)
+}
+
 func noSuchBucket(name string) *Error {
 	return errorf(http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist").with("BucketName", name)
 }

@@ -135,6 +135,10 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 	if err != nil {
 		return err
 	}
+	if _, ok := c.query["versionId"]; ok {
+		return errorf(http.StatusBadRequest, "InvalidArgument", "This operation does not accept a version-id.").
+			with("ArgumentName", "versionId").with("ArgumentValue", c.query.Get("versionId"))
+	}
 	b, u, err := s.uploadFor(ctx, c, "s3:PutObject", creationKeys(c.Request.Header, false))
 	if err != nil {
 		return err
@@ -194,7 +198,7 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 	if err != nil {
 		return err
 	}
-	_, src, err := s.objectFor(ctx, srcCall, "s3:GetObject")
+	srcBucket, src, err := s.copySourceObject(ctx, srcCall)
 	if err != nil {
 		return err
 	}
@@ -234,6 +238,7 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 		return err
 	}
 	setEncryptionOf(w.Header(), u.Headers)
+	setSourceVersion(w.Header(), srcBucket, src)
 	return writeXML(w, c, http.StatusOK, struct {
 		XMLName      xml.Name `xml:"CopyPartResult"`
 		Xmlns        string   `xml:"xmlns,attr"`

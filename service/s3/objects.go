@@ -421,8 +421,9 @@ func (s *Service) objectWith(ctx context.Context, c *Call, action string, keys f
 		case marker == nil:
 			return nil, nil, noSuchKey(c.key)
 		case taggingActions[action]:
-			// Tagging refuses the marker as if it had been named.
-			return nil, nil, deleteMarkerRead(c, marker)
+			// Tagging refuses the marker as if it had been named, but
+			// without naming it.
+			return nil, nil, methodNotAllowed(c, "DeleteMarker").withHeader("Allow", http.MethodDelete)
 		}
 		return nil, nil, noSuchKey(c.key).withHeader(deleteMarkerHeader, "true").withHeader(versionHeader, wireVersion(marker.VersionID))
 	case o.DeleteMarker:
@@ -888,7 +889,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if err := checkKeyLength(c.key); err != nil {
 		return err
 	}
-	srcBucket, src, err := s.objectFor(ctx, srcCall, "s3:GetObject")
+	srcBucket, src, err := s.copySourceObject(ctx, srcCall)
 	if err != nil {
 		return err
 	}
@@ -982,9 +983,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	}
 	setEncryption(w.Header(), o)
 	setVersion(w.Header(), dst, o)
-	if srcBucket.Versioning != trustgate.Unversioned && src.VersionID != trustgate.NullVersion {
-		w.Header().Set("X-Amz-Copy-Source-Version-Id", src.VersionID)
-	}
+	setSourceVersion(w.Header(), srcBucket, src)
 	out := struct {
 		XMLName      xml.Name `xml:"CopyObjectResult"`
 		Xmlns        string   `xml:"xmlns,attr"`

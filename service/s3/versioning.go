@@ -182,10 +182,28 @@ func noSuchVersion(key, version string) *Error {
 // deleteMarkerRead refuses a read of a delete marker named by its
 // version: there is nothing to read.
 func deleteMarkerRead(c *Call, marker *trustgate.Object) *Error {
-	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.").
-		with("Method", c.Request.Method).with("ResourceType", "DeleteMarker").
+	return methodNotAllowed(c, "DeleteMarker").
 		withHeader(deleteMarkerHeader, "true").withHeader(versionHeader, wireVersion(marker.VersionID)).
 		withHeader("Allow", http.MethodDelete).withHeader("Last-Modified", httpTime(marker.LastModified))
+}
+
+// copySourceObject authorizes the read of a copy's source and returns
+// it, with its bucket. A source that names a delete marker's version is
+// the copy's mistake, not a read refused.
+func (s *Service) copySourceObject(ctx context.Context, src *Call) (*trustgate.Bucket, *trustgate.Object, *Error) {
+	b, o, err := s.objectFor(ctx, src, "s3:GetObject")
+	if err != nil && err.Code == "MethodNotAllowed" {
+		return nil, nil, errorf(http.StatusBadRequest, "InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.")
+	}
+	return b, o, err
+}
+
+// setSourceVersion names a copy's source version, as S3 does for one
+// that is not null.
+func setSourceVersion(h http.Header, b *trustgate.Bucket, src *trustgate.Object) {
+	if b.Versioning != trustgate.Unversioned && src.VersionID != trustgate.NullVersion {
+		h.Set("X-Amz-Copy-Source-Version-Id", src.VersionID)
+	}
 }
 
 // latestDeleteMarker is the delete marker that is key's latest version,
