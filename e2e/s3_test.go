@@ -152,6 +152,52 @@ func TestCLIMultipartCopy(t *testing.T) {
 	}
 }
 
+// Note 75 with each aws CLI: versioning enabled, an object written
+// twice, its first version read back, a delete that leaves a marker and
+// ListObjectVersions naming all three.
+func TestCLIVersioning(t *testing.T) {
+	s := start(t, t.TempDir())
+	dir := t.TempDir()
+	file := filepath.Join(dir, "notes.txt")
+	for i, c := range awsCLIs(t) {
+		t.Run(c.name, func(t *testing.T) {
+			bucket := "cli-versions-" + string(rune('a'+i))
+			aws := func(out any, args ...string) {
+				t.Helper()
+				if msg, err := cli(t, c, s, s.Root.AccessKeyId, s.Root.SecretAccessKey, out, args...); err != nil {
+					t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, msg)
+				}
+			}
+			aws(nil, "s3", "mb", "s3://"+bucket)
+			aws(nil, "s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled")
+			var first struct{ VersionId string }
+			for _, body := range []string{"first draft", "second draft"} {
+				if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				var put struct{ VersionId string }
+				aws(&put, "s3api", "put-object", "--bucket", bucket, "--key", "notes.txt", "--body", file)
+				if first.VersionId == "" {
+					first = put
+				}
+			}
+			aws(nil, "s3", "rm", "s3://"+bucket+"/notes.txt")
+			aws(nil, "s3api", "get-object", "--bucket", bucket, "--key", "notes.txt", "--version-id", first.VersionId, filepath.Join(dir, bucket+".txt"))
+			if got, err := os.ReadFile(filepath.Join(dir, bucket+".txt")); err != nil || string(got) != "first draft" {
+				t.Errorf("get-object --version-id of the first version = %q, %v", got, err)
+			}
+			var listed struct {
+				Versions      []struct{ VersionId string }
+				DeleteMarkers []struct{ IsLatest bool }
+			}
+			aws(&listed, "s3api", "list-object-versions", "--bucket", bucket)
+			if len(listed.Versions) != 2 || len(listed.DeleteMarkers) != 1 || !listed.DeleteMarkers[0].IsLatest || listed.Versions[1].VersionId != first.VersionId {
+				t.Errorf("list-object-versions = %+v; want two versions, the first last, under a delete marker", listed)
+			}
+		})
+	}
+}
+
 const boto3MultipartChecksums = `
 import base64, boto3, hashlib, io, json, sys
 from boto3.s3.transfer import TransferConfig
