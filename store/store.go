@@ -330,15 +330,17 @@ type Store interface {
 	// marker, with its body when it is inline. Returns ErrNotFound.
 	ObjectVersion(ctx context.Context, bucket, key, version string) (*trustgate.Object, error)
 	// DeleteObject removes an object of a bucket without versioning, if
-	// it meets cond (its If-Match), and returns it, for its blob. Returns
+	// it meets cond (its If-Match), and returns it, for its blob; should
+	// the key have other versions, the newest becomes current. Returns
 	// ErrNotFound when there is none and cond asks nothing, and
 	// cond.Check's error otherwise.
 	DeleteObject(ctx context.Context, bucket, key string, cond trustgate.WriteCondition) (*trustgate.Object, error)
 	// DeleteObjectVersion removes one version of an object, or a delete
-	// marker, and returns it (its blob, and whether it was a marker). When
-	// it was the latest, the newest version left becomes the key's
-	// current one. Returns ErrNotFound.
-	DeleteObjectVersion(ctx context.Context, bucket, key, version string) (*trustgate.Object, error)
+	// marker, if it meets cond, and returns it (its blob, and whether it
+	// was a marker). When it was the latest, the newest version left
+	// becomes the key's current one. Returns ErrNotFound when there is no
+	// such version and cond asks nothing, and cond.Check's error otherwise.
+	DeleteObjectVersion(ctx context.Context, bucket, key, version string, cond trustgate.WriteCondition) (*trustgate.Object, error)
 	// Objects lists up to limit objects of a bucket whose keys start with
 	// prefix and sort after after, in key order (byte-wise, as S3).
 	Objects(ctx context.Context, bucket, prefix, after string, limit int) ([]*trustgate.Object, error)

@@ -44,6 +44,33 @@ func TestS3ConditionalDeletes(t *testing.T) {
 	if err != nil || len(out.Errors) != 1 || aws.ToString(out.Errors[0].Code) != "PreconditionFailed" || len(out.Deleted) != 0 || !exists("b.txt") {
 		t.Errorf("DeleteObjects of a key with another ETag = %+v, %v; want PreconditionFailed and the object kept", out, err)
 	}
+
+	// A delete naming a version, null or another, holds to the
+	// condition too: it would remove the version for good (note 75).
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("b.txt"), VersionId: aws.String("null"), IfMatch: aws.String(`"0123456789abcdef0123456789abcdef"`)})
+	wantAPIError(t, "DeleteObject of version null, If-Match of another ETag", err, "PreconditionFailed", "pre-conditions")
+	if !exists("b.txt") {
+		t.Fatal("a DeleteObject of version null whose If-Match failed deleted its object")
+	}
+	if _, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: bucket,
+		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("b.txt"), Body: strings.NewReader("third")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err = c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bucket, Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{
+		{Key: aws.String("b.txt"), VersionId: v.VersionId, ETag: aws.String(`"0123456789abcdef0123456789abcdef"`)}}}})
+	if err != nil || len(out.Errors) != 1 || aws.ToString(out.Errors[0].Code) != "PreconditionFailed" {
+		t.Errorf("DeleteObjects of a version with another ETag = %+v, %v; want PreconditionFailed", out, err)
+	}
+	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("b.txt"), VersionId: v.VersionId, IfMatch: v.ETag}); err != nil {
+		t.Errorf("DeleteObject of a version, If-Match of its ETag: %v", err)
+	}
+	if body, err := get(t, c, "guarded-deletes", "b.txt"); err != nil || body != "second" {
+		t.Errorf("b.txt after its newest version was deleted = %q, %v; want the null version back", body, err)
+	}
 }
 
 // Note 59: a configuration S3 requires is refused when its body is

@@ -186,6 +186,10 @@ func TestS3Versioning(t *testing.T) {
 	if err != nil || aws.ToString(copied.CopySourceVersionId) != v1 {
 		t.Errorf("CopyObject of version v1 = %+v, %v; want CopySourceVersionId %s", copied, err, v1)
 	}
+	// S3's way to restore a version: copy it onto its own key.
+	if _, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("copy.txt"), CopySource: aws.String("history/copy.txt?versionId=" + aws.ToString(copied.VersionId))}); err != nil {
+		t.Errorf("CopyObject of a version onto its own key: %v", err)
+	}
 
 	// Suspended: writes are the null version again, replacing the one
 	// from before versioning, and a delete's marker is null too.

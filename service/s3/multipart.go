@@ -135,9 +135,8 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 	if err != nil {
 		return err
 	}
-	if _, ok := c.query["versionId"]; ok {
-		return errorf(http.StatusBadRequest, "InvalidArgument", "This operation does not accept a version-id.").
-			with("ArgumentName", "versionId").with("ArgumentValue", c.query.Get("versionId"))
+	if err := noVersionTaken(c); err != nil {
+		return err
 	}
 	b, u, err := s.uploadFor(ctx, c, "s3:PutObject", creationKeys(c.Request.Header, false))
 	if err != nil {
@@ -192,6 +191,9 @@ func (s *Service) recordPart(ctx context.Context, p *trustgate.Part) *Error {
 func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
 	number, err := partNumber(c)
 	if err != nil {
+		return err
+	}
+	if err := noVersionTaken(c); err != nil {
 		return err
 	}
 	srcCall, err := sourceCall(c)

@@ -923,7 +923,8 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 		return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", "x-amz-copy-source-If-Match")
 	}
 	replace := strings.EqualFold(c.Request.Header.Get("x-amz-metadata-directive"), "REPLACE")
-	if srcCall.bucket == dst.Name && srcCall.key == c.key && !replace && !replaceTags && !changesStorage(c.Request.Header) {
+	_, restoring := srcCall.query["versionId"] // a copy of a version onto its key restores it
+	if srcCall.bucket == dst.Name && srcCall.key == c.key && !restoring && !replace && !replaceTags && !changesStorage(c.Request.Header) {
 		return errorf(http.StatusBadRequest, "InvalidRequest",
 			"This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}

@@ -169,6 +169,16 @@ func setNewVersion(h http.Header, o *trustgate.Object) {
 	}
 }
 
+// noVersionTaken refuses a versionId on a call that writes a part,
+// which has no version to name (its copy source may name one).
+func noVersionTaken(c *Call) *Error {
+	if _, ok := c.query["versionId"]; ok {
+		return errorf(http.StatusBadRequest, "InvalidArgument", "This operation does not accept a version-id.").
+			with("ArgumentName", "versionId").with("ArgumentValue", c.query.Get("versionId"))
+	}
+	return nil
+}
+
 // taggingActions refuse a key whose latest version is a delete marker
 // as a read of the marker would be refused, not as a missing key.
 var taggingActions = setOf("s3:GetObjectTagging", "s3:PutObjectTagging", "s3:DeleteObjectTagging")
@@ -237,7 +247,10 @@ type removal struct {
 func (s *Service) removeVersion(ctx context.Context, b *trustgate.Bucket, key, version string, named bool, cond trustgate.WriteCondition) (removal, *Error) {
 	switch {
 	case named:
-		o, err := s.store.DeleteObjectVersion(ctx, b.Name, key, version)
+		o, err := s.store.DeleteObjectVersion(ctx, b.Name, key, version, cond)
+		if failed := conditionFailed(err, cond, key); failed != nil {
+			return removal{}, failed
+		}
 		switch {
 		case errors.Is(err, trustgate.ErrNotFound):
 			return removal{version: version}, nil

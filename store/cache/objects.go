@@ -67,9 +67,9 @@ func (s *Store) SetObjectTags(ctx context.Context, bucket, key, version string, 
 
 // DeleteObjectVersion implements store.Store: the key's current object
 // may be the version deleted, or one it brings back.
-func (s *Store) DeleteObjectVersion(ctx context.Context, bucket, key, version string) (*trustgate.Object, error) {
+func (s *Store) DeleteObjectVersion(ctx context.Context, bucket, key, version string, cond trustgate.WriteCondition) (*trustgate.Object, error) {
 	defer s.forgetObject(bucket, key)
-	return s.Store.DeleteObjectVersion(ctx, bucket, key, version)
+	return s.Store.DeleteObjectVersion(ctx, bucket, key, version, cond)
 }
 
 // DeleteObject implements store.Store.

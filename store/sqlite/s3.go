@@ -326,8 +326,15 @@ func (s *DB) DeleteObject(ctx context.Context, bucket, key string, cond trustgat
 		if err := cond.Check(deleted); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE bucket = ? AND key = ?`, bucket, key)
-		return err
+		if _, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE bucket = ? AND key = ?`, bucket, key); err != nil {
+			return err
+		}
+		if s.mayHaveVersions(bucket) {
+			// A delete that raced the bucket's versioning being enabled
+			// leaves the key's newest version current, not hidden.
+			return promoteNewest(ctx, tx, bucket, key)
+		}
+		return nil
 	})
 	return deleted, err
 }

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -101,5 +102,69 @@ func TestVersionedBucketsKnownAfterReopen(t *testing.T) {
 	defer db.Close()
 	if replaced := write(db, trustgate.NullVersion, "blob-null-2"); replaced == nil || replaced.Blob != "blob-null" {
 		t.Errorf("a null write after a restart replaced %+v; want the noncurrent null version", replaced)
+	}
+}
+
+// TestVersionReadsSeeOneMoment reads a key's versions while writes move
+// its versions between the current and the noncurrent table: each read
+// must see the key as of one moment, never one version twice or a
+// version that exists missing.
+func TestVersionReadsSeeOneMoment(t *testing.T) {
+	ctx := t.Context()
+	db := open(t, filepath.Join(t.TempDir(), "trustgate.db"))
+	defer db.Close()
+	storetest.SeedForTest(t, db, "root-secret")
+	if err := db.CreateBucket(ctx, &trustgate.Bucket{Name: "busy", Account: storetest.SeedAccount, Region: "us-east-1", Versioning: trustgate.VersioningEnabled}); err != nil {
+		t.Fatal(err)
+	}
+	write := func(version string) {
+		if _, err := db.PutObject(ctx, &trustgate.Object{Bucket: "busy", Key: "k", VersionID: version, ETag: `"e"`}, trustgate.WriteCondition{}); err != nil {
+			t.Error(err)
+		}
+	}
+	write("base")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 300 {
+			// Each new version demotes base; deleting it promotes base.
+			v := fmt.Sprintf("v%d", i)
+			write(v)
+			if _, err := db.DeleteObjectVersion(ctx, "busy", "k", v, trustgate.WriteCondition{}); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	defer func() { <-done }() // the writes end before the store closes
+	for reads := 0; ; reads++ {
+		select {
+		case <-done:
+			if reads == 0 {
+				t.Error("no read overlapped the writes")
+			}
+			return
+		default:
+		}
+		vs, err := db.ObjectVersions(ctx, "busy", "", store.VersionMark{}, 10)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		seen := map[string]bool{}
+		for _, v := range vs {
+			if seen[v.VersionID] {
+				t.Errorf("ObjectVersions listed version %s twice", v.VersionID)
+				return
+			}
+			seen[v.VersionID] = true
+		}
+		if !seen["base"] {
+			t.Errorf("ObjectVersions missed version base: %d versions", len(vs))
+			return
+		}
+		if _, err := db.ObjectVersion(ctx, "busy", "k", "base"); err != nil {
+			t.Errorf("ObjectVersion(base) while it moved: %v", err)
+			return
+		}
 	}
 }

@@ -85,21 +85,47 @@ func promoteNewest(ctx context.Context, tx conn, bucket, key string) error {
 }
 
 // ObjectVersion implements store.Store.
-func (s *DB) ObjectVersion(ctx context.Context, bucket, key, version string) (*trustgate.Object, error) {
-	o, err := scanObjectBody(s.q.QueryRowContext(ctx, `SELECT `+objectColumns+`, body FROM objects WHERE bucket = ? AND key = ? AND version_id = ?`,
-		bucket, key, version), true)
-	if err == nil {
-		o.IsLatest = true // a row of objects is its key's current version
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return o, err
-	}
-	o, err = scanVersion(s.q.QueryRowContext(ctx, `SELECT `+versionColumns+`, `+isLatest+`, body FROM object_versions v WHERE bucket = ? AND key = ? AND version_id = ?`,
-		bucket, key, version), true)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("object %s/%s version %q: %w", bucket, key, version, trustgate.ErrNotFound)
-	}
+func (s *DB) ObjectVersion(ctx context.Context, bucket, key, version string) (o *trustgate.Object, err error) {
+	err = s.snapshot(ctx, func(q conn) error {
+		o, err = scanObjectBody(q.QueryRowContext(ctx, `SELECT `+objectColumns+`, body FROM objects WHERE bucket = ? AND key = ? AND version_id = ?`,
+			bucket, key, version), true)
+		if err == nil {
+			o.IsLatest = true // a row of objects is its key's current version
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		o, err = scanVersion(q.QueryRowContext(ctx, `SELECT `+versionColumns+`, `+isLatest+`, body FROM object_versions v WHERE bucket = ? AND key = ? AND version_id = ?`,
+			bucket, key, version), true)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("object %s/%s version %q: %w", bucket, key, version, trustgate.ErrNotFound)
+		}
+		return err
+	})
 	return o, err
+}
+
+// snapshot runs read on one reader connection in a read transaction, so
+// that its queries see the database as of one moment: a write between
+// two of them could move a version from one table to the other, listing
+// it twice or not at all. Within Atomically it runs in the writer's
+// transaction.
+func (s *DB) snapshot(ctx context.Context, read func(q conn) error) error {
+	if s.in != nil {
+		return read(*s.in)
+	}
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, "BEGIN"); err != nil {
+		return err
+	}
+	defer c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	q := conn{statements: &statements{db: c, prepared: map[string]*sql.Stmt{}}}
+	defer q.statements.close()
+	return read(q)
 }
 
 // isLatest is whether a row of object_versions v is its key's latest
@@ -121,24 +147,34 @@ func scanVersion(row interface{ Scan(...any) error }, withBody bool) (*trustgate
 }
 
 // DeleteObjectVersion implements store.Store.
-func (s *DB) DeleteObjectVersion(ctx context.Context, bucket, key, version string) (deleted *trustgate.Object, err error) {
+func (s *DB) DeleteObjectVersion(ctx context.Context, bucket, key, version string, cond trustgate.WriteCondition) (deleted *trustgate.Object, err error) {
 	err = s.tx(ctx, func(tx conn) error {
 		deleted, err = scanObjectBody(tx.QueryRowContext(ctx, `SELECT `+objectColumns+` FROM objects WHERE bucket = ? AND key = ? AND version_id = ?`,
 			bucket, key, version), false)
+		current := err == nil
+		if errors.Is(err, sql.ErrNoRows) {
+			deleted, err = scanVersion(tx.QueryRowContext(ctx, `SELECT `+versionColumns+`, 0 FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ?`,
+				bucket, key, version), false)
+		}
 		switch {
-		case err == nil:
-			if _, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE bucket = ? AND key = ?`, bucket, key); err != nil {
-				return err
+		case errors.Is(err, sql.ErrNoRows):
+			deleted = nil
+			if cond.IfMatch != "" {
+				return cond.Check(nil)
 			}
-		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("object %s/%s version %q: %w", bucket, key, version, trustgate.ErrNotFound)
+		case err != nil:
 			return err
-		default:
-			if deleted, err = removeNoncurrent(ctx, tx, bucket, key, version); err != nil {
-				return err
-			}
-			if deleted == nil {
-				return fmt.Errorf("object %s/%s version %q: %w", bucket, key, version, trustgate.ErrNotFound)
-			}
+		}
+		if err := cond.Check(deleted); err != nil {
+			return err
+		}
+		table := "object_versions"
+		if current {
+			table = "objects"
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE bucket = ? AND key = ? AND version_id = ?`, bucket, key, version); err != nil {
+			return err
 		}
 		return promoteNewest(ctx, tx, bucket, key)
 	})
@@ -147,7 +183,16 @@ func (s *DB) DeleteObjectVersion(ctx context.Context, bucket, key, version strin
 
 // ObjectVersions implements store.Store. A key's current object comes
 // before its rows of object_versions, which come newest first.
-func (s *DB) ObjectVersions(ctx context.Context, bucket, prefix string, after store.VersionMark, limit int) ([]*trustgate.Object, error) {
+func (s *DB) ObjectVersions(ctx context.Context, bucket, prefix string, after store.VersionMark, limit int) (out []*trustgate.Object, err error) {
+	err = s.snapshot(ctx, func(q conn) error {
+		out, err = objectVersions(ctx, q, bucket, prefix, after, limit)
+		return err
+	})
+	return out, err
+}
+
+// objectVersions lists versions for ObjectVersions, with its queries on q.
+func objectVersions(ctx context.Context, q conn, bucket, prefix string, after store.VersionMark, limit int) ([]*trustgate.Object, error) {
 	// Within the key after names, the versions older than its mark: all
 	// of them when the mark is the current object, none when there is no
 	// mark in the key. A mark that names a version no longer there (the
@@ -156,11 +201,11 @@ func (s *DB) ObjectVersions(ctx context.Context, bucket, prefix string, after st
 	skip := after.Key // the key whose current object is not listed
 	if after.InKey {
 		below = math.MaxInt64
-		err := s.q.QueryRowContext(ctx, `SELECT rowid FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ?`,
+		err := q.QueryRowContext(ctx, `SELECT rowid FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ?`,
 			bucket, after.Key, after.Version).Scan(&below)
 		if errors.Is(err, sql.ErrNoRows) {
 			var v string
-			err = s.q.QueryRowContext(ctx, `SELECT version_id FROM objects WHERE bucket = ? AND key = ? AND version_id = ?`,
+			err = q.QueryRowContext(ctx, `SELECT version_id FROM objects WHERE bucket = ? AND key = ? AND version_id = ?`,
 				bucket, after.Key, after.Version).Scan(&v)
 			if errors.Is(err, sql.ErrNoRows) {
 				skip, err = "", nil
@@ -175,12 +220,12 @@ func (s *DB) ObjectVersions(ctx context.Context, bucket, prefix string, after st
 	if end, ok := prefixEnd(prefix); ok {
 		bound, args = ` AND key < ?`, []any{end}
 	}
-	current, err := queryAll(ctx, s.q, scanObject, `SELECT `+objectColumns+` FROM objects WHERE bucket = ? AND key >= ? AND key != ?`+bound+` ORDER BY key LIMIT ?`,
+	current, err := queryAll(ctx, q, scanObject, `SELECT `+objectColumns+` FROM objects WHERE bucket = ? AND key >= ? AND key != ?`+bound+` ORDER BY key LIMIT ?`,
 		append(append([]any{bucket, from, skip}, args...), limit)...)
 	if err != nil {
 		return nil, err
 	}
-	older, err := queryAll(ctx, s.q, func(row interface{ Scan(...any) error }) (*trustgate.Object, error) { return scanVersion(row, false) },
+	older, err := queryAll(ctx, q, func(row interface{ Scan(...any) error }) (*trustgate.Object, error) { return scanVersion(row, false) },
 		`SELECT `+versionColumns+`, `+isLatest+` FROM object_versions v WHERE bucket = ? AND key >= ? AND NOT (key = ? AND rowid >= ?)`+bound+` ORDER BY key, rowid DESC LIMIT ?`,
 		append(append([]any{bucket, from, after.Key, below}, args...), limit)...)
 	if err != nil {

@@ -139,7 +139,7 @@ func testVersions(t *testing.T, s store.Store) {
 		version, current string
 		marker           bool
 	}{{"", "none", true}, {"m1", "v2", true}, {"v2", "v1", false}, {"v1", "none", false}} {
-		d, err := s.DeleteObjectVersion(ctx, "history", "a.txt", step.version)
+		d, err := s.DeleteObjectVersion(ctx, "history", "a.txt", step.version, trustgate.WriteCondition{})
 		if err != nil || d.DeleteMarker != step.marker {
 			t.Errorf("DeleteObjectVersion(%q) = %+v, %v; want a delete marker: %v", step.version, d, err, step.marker)
 		}
@@ -147,9 +147,22 @@ func testVersions(t *testing.T, s store.Store) {
 			t.Errorf("Object after DeleteObjectVersion(%q) = %s; want %s", step.version, got, step.current)
 		}
 	}
-	_, err = s.DeleteObjectVersion(ctx, "history", "a.txt", "v1")
+	_, err = s.DeleteObjectVersion(ctx, "history", "a.txt", "v1", trustgate.WriteCondition{})
 	wantErr(t, "DeleteObjectVersion of a version deleted", err, trustgate.ErrNotFound)
 	want("of a key whose versions are all deleted", listed("a"))
+
+	// DeleteObject, for buckets without versioning, keeps a key's other
+	// versions visible should it reach one that has them (a delete that
+	// raced versioning being enabled).
+	write("c.txt", "", false)
+	write("c.txt", "x1", false)
+	if _, err := s.DeleteObject(ctx, "history", "c.txt", trustgate.WriteCondition{}); err != nil {
+		t.Fatal(err)
+	}
+	want("after DeleteObject of a versioned key", listed("c"), "null*")
+	if o, err := s.Object(ctx, "history", "c.txt"); err != nil || o.VersionID != trustgate.NullVersion {
+		t.Errorf("Object after DeleteObject of a versioned key = %+v, %v; want the null version current", o, err)
+	}
 }
 
 // describe names a version as testVersions lists them.
