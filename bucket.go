@@ -28,6 +28,60 @@ type Bucket struct {
 	// or "Disabled" once a configuration has named it, empty before.
 	Versioning Versioning
 	MFADelete  string
+	// Lifecycle are the rules of the bucket's lifecycle configuration, in
+	// order; nil when it has none.
+	Lifecycle []LifecycleRule
+}
+
+// LifecycleRule is one rule of a bucket's lifecycle configuration: the
+// objects it applies to and what becomes of them, days after they were
+// written, became noncurrent or, for uploads, were started.
+type LifecycleRule struct {
+	ID      string
+	Enabled bool
+	// Filter is the objects the rule applies to; LegacyPrefix tells that
+	// the rule named its prefix outside a Filter, as the first rules did.
+	Filter       LifecycleFilter
+	LegacyPrefix bool `json:",omitempty"`
+	// Expiration of current versions: after ExpirationDays, or on
+	// ExpirationDate (midnight UTC); ExpiredObjectDeleteMarker removes a
+	// delete marker that is all that is left of its key.
+	ExpirationDays            int       `json:",omitempty"`
+	ExpirationDate            time.Time `json:",omitzero"`
+	ExpiredObjectDeleteMarker bool      `json:",omitempty"`
+	// NoncurrentDays expires noncurrent versions that many days after
+	// they became noncurrent, keeping the NewerNoncurrentVersions newest.
+	NoncurrentDays          int `json:",omitempty"`
+	NewerNoncurrentVersions int `json:",omitempty"`
+	// AbortUploadDays aborts multipart uploads that many days after they
+	// were started.
+	AbortUploadDays int `json:",omitempty"`
+	// Transitions and NoncurrentTransitions move objects to other storage
+	// classes; kept as given.
+	Transitions           []LifecycleTransition `json:",omitempty"`
+	NoncurrentTransitions []LifecycleTransition `json:",omitempty"`
+}
+
+// LifecycleFilter is the objects a lifecycle rule applies to: keys with
+// the prefix, having every tag, of a size strictly between the bounds
+// (zero for none).
+type LifecycleFilter struct {
+	Prefix          string `json:",omitempty"`
+	Tags            []Tag  `json:",omitempty"`
+	SizeGreaterThan int64  `json:",omitempty"`
+	SizeLessThan    int64  `json:",omitempty"`
+	// And tells that the filter was written as an And of its conditions.
+	And bool `json:",omitempty"`
+}
+
+// LifecycleTransition moves objects to StorageClass after Days (for a
+// noncurrent transition, days noncurrent, keeping NewerVersions) or on
+// Date.
+type LifecycleTransition struct {
+	Days          int       `json:",omitempty"`
+	Date          time.Time `json:",omitzero"`
+	StorageClass  string
+	NewerVersions int `json:",omitempty"`
 }
 
 // Versioning is a bucket's versioning state. A bucket starts without

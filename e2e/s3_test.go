@@ -395,3 +395,40 @@ func TestBoto3Versioning(t *testing.T) {
 	eachBoto3(t, boto3Versioning, "versions-", `{"deleted": "404", "marker": true, "markers": [true], "old": "draft", `+
 		`"status": "Enabled", "versions": [false, false]}`)
 }
+
+const boto3Lifecycle = `
+import boto3, json, sys
+from botocore.config import Config
+endpoint, key, secret, bucket = sys.argv[1:5]
+s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret,
+    config=Config(signature_version="s3v4"))
+s3.create_bucket(Bucket=bucket)
+s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+    {"ID": "logs", "Status": "Enabled", "Filter": {"Prefix": "logs/"}, "Expiration": {"Days": 30},
+     "NoncurrentVersionExpiration": {"NoncurrentDays": 7}},
+    {"ID": "uploads", "Status": "Enabled", "Filter": {}, "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}]})
+rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+try:
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+        {"ID": "none", "Status": "Enabled", "Filter": {"Prefix": ""}}]})
+    refused = "accepted"
+except s3.exceptions.ClientError as e:
+    refused = e.response["Error"]["Code"]
+s3.delete_bucket_lifecycle(Bucket=bucket)
+try:
+    s3.get_bucket_lifecycle_configuration(Bucket=bucket)
+    after = "still there"
+except s3.exceptions.ClientError as e:
+    after = e.response["Error"]["Code"]
+print(json.dumps({
+    "rules": [[r["ID"], r["Status"], r.get("Expiration", {}).get("Days"), r.get("AbortIncompleteMultipartUpload", {}).get("DaysAfterInitiation")] for r in rules],
+    "refused": refused, "deleted": after,
+}, sort_keys=True))
+`
+
+// Note 76 with each boto3: lifecycle rules put, read back, a rule with
+// no action refused, and the configuration deleted.
+func TestBoto3Lifecycle(t *testing.T) {
+	eachBoto3(t, boto3Lifecycle, "lifecycle-", `{"deleted": "NoSuchLifecycleConfiguration", "refused": "InvalidArgument", `+
+		`"rules": [["logs", "Enabled", 30, null], ["uploads", "Enabled", null, 1]]}`)
+}

@@ -92,6 +92,12 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// ApplyLifecycle applies every bucket's lifecycle rules as of now, and
+// returns how many objects, versions and uploads it removed.
+func (s *Server) ApplyLifecycle(ctx context.Context, now time.Time) (int, error) {
+	return s.s3.ApplyLifecycle(ctx, now)
+}
+
 // key is the verifier's key lookup: a temporary key's secret from its
 // session token, a long-term key's from the store. An unknown or inactive
 // key is refused alike, as AWS does. The key's owner goes with it (the

@@ -38,6 +38,11 @@ type serveOptions struct {
 	// ready, when set, is called with the address once the server
 	// listens (tests listen on port 0).
 	ready func(addr string)
+	// lifecycleTicks, when set, replaces the hourly clock of the
+	// lifecycle runs: each time received is the moment a run applies the
+	// rules as of, and lifecycleRan hears when it is done.
+	lifecycleTicks <-chan time.Time
+	lifecycleRan   chan<- int
 }
 
 func serveCommand() *cobra.Command {
@@ -99,6 +104,7 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 	if err != nil {
 		return err
 	}
+	go runLifecycle(ctx, o, handler, log)
 	srv := &http1.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: log}
 	endpoint := scheme + "://" + ln.Addr().String()
 	printBanner(out, o, dir, endpoint, caBundle)
@@ -140,6 +146,43 @@ func certificate(o serveOptions, dir *datadir.Dir, addr net.Addr) (cert tls.Cert
 		hosts = append(hosts, name)
 	}
 	return tlscert.SelfSigned(filepath.Join(dir.Path, "tls"), hosts, time.Now())
+}
+
+// lifecycleEvery is how often the buckets' lifecycle rules are applied.
+// S3 applies them once a day, at a time of its choosing; applying them
+// every hour carries out each action within an hour of its due time.
+const lifecycleEvery = time.Hour
+
+// runLifecycle applies the buckets' lifecycle rules at the start and
+// then every lifecycleEvery (or on each of o's ticks), until ctx ends.
+func runLifecycle(ctx context.Context, o serveOptions, handler *server.Server, log *slog.Logger) {
+	apply := func(now time.Time) {
+		n, err := handler.ApplyLifecycle(ctx, now)
+		if err != nil && ctx.Err() == nil {
+			log.Error("applying lifecycle rules", "err", err)
+		}
+		if n > 0 {
+			log.Info("applied lifecycle rules", "removed", n)
+		}
+		if o.lifecycleRan != nil {
+			o.lifecycleRan <- n
+		}
+	}
+	ticks := o.lifecycleTicks
+	if ticks == nil {
+		apply(time.Now())
+		ticker := time.NewTicker(lifecycleEvery)
+		defer ticker.Stop()
+		ticks = ticker.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-ticks:
+			apply(now)
+		}
+	}
 }
 
 // orphanAge is how old a blob no object names must be before a start

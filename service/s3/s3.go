@@ -133,6 +133,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putBucketCors, nil
 			case has("versioning"):
 				return s.putBucketVersioning, nil
+			case has("lifecycle"):
+				return s.putBucketLifecycle, nil
 			case has("acl"):
 				return s.putBucketACL, nil
 			case !namesSubresource(q, bucketSubresources):
@@ -160,6 +162,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getBucketCors, nil
 			case has("versioning"):
 				return s.getBucketVersioning, nil
+			case has("lifecycle"):
+				return s.getBucketLifecycle, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
 			case has("versions"):
@@ -187,6 +191,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.deleteBucketEncryption, nil
 			case has("cors"):
 				return s.deleteBucketCors, nil
+			case has("lifecycle"):
+				return s.deleteBucketLifecycle, nil
 			case !namesSubresource(q, bucketSubresources):
 				return s.deleteBucket, nil
 			}

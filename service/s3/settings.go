@@ -7,8 +7,9 @@ import (
 	"net/url"
 )
 
-// Bucket settings trustgate does not let a bucket change: a website, lifecycle rules, replication, Object Lock, logging,
-// Requester Pays, Transfer Acceleration and event notifications. Each
+// Bucket settings trustgate does not let a bucket change: a website,
+// replication, Object Lock, logging, Requester Pays, Transfer
+// Acceleration and event notifications. Each
 // reads as S3 answers for a bucket that never had it set (note 50), so
 // that tools which read every setting of a bucket, as Terraform's
 // aws_s3_bucket does on each plan, work; setting one is NotImplemented.
@@ -30,7 +31,6 @@ var bucketSettings = map[string]bucketSetting{
 	"notification":   {action: "s3:GetBucketNotification", document: unset("NotificationConfiguration")},
 	"requestPayment": {action: "s3:GetBucketRequestPayment", document: requestPayment},
 	"website":        {action: "s3:GetBucketWebsite", missingCode: "NoSuchWebsiteConfiguration", missingDetail: "The specified bucket does not have a website configuration"},
-	"lifecycle":      {action: "s3:GetLifecycleConfiguration", missingCode: "NoSuchLifecycleConfiguration", missingDetail: "The lifecycle configuration does not exist"},
 	"replication":    {action: "s3:GetReplicationConfiguration", missingCode: "ReplicationConfigurationNotFoundError", missingDetail: "The replication configuration was not found"},
 	"object-lock":    {action: "s3:GetBucketObjectLockConfiguration", missingCode: "ObjectLockConfigurationNotFoundError", missingDetail: "Object Lock configuration does not exist for this bucket"},
 }
@@ -74,7 +74,6 @@ func (s *Service) getBucketSetting(setting bucketSetting) handler {
 // naming two is routed by. trustgate's buckets never have them, so
 // removing one leaves the bucket as it was, and answers as S3 does.
 var deletableSettings = []struct{ subresource, action string }{
-	{"lifecycle", "s3:PutLifecycleConfiguration"},
 	{"replication", "s3:PutReplicationConfiguration"},
 	{"website", "s3:DeleteBucketWebsite"},
 }

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// TestS3LifecycleConfiguration puts, reads back and deletes a bucket's
+// lifecycle rules, and refuses the configurations S3 refuses (note 76).
+func TestS3LifecycleConfiguration(t *testing.T) {
+	_, c, bucket := withBucket(t, "rules")
+	ctx := t.Context()
+	_, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: bucket})
+	wantAPIError(t, "GetBucketLifecycleConfiguration of a new bucket", err, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist")
+
+	rules := []s3types.LifecycleRule{
+		{ID: aws.String("old-logs"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("logs/")},
+			Expiration:                  &s3types.LifecycleExpiration{Days: aws.Int32(30)},
+			Transitions:                 []s3types.Transition{{Days: aws.Int32(7), StorageClass: s3types.TransitionStorageClassStandardIa}},
+			NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(7), NewerNoncurrentVersions: aws.Int32(2)}},
+		{ID: aws.String("uploads"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
+			AbortIncompleteMultipartUpload: &s3types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(1)},
+			Expiration:                     &s3types.LifecycleExpiration{ExpiredObjectDeleteMarker: aws.Bool(true)}},
+		{ID: aws.String("tagged"), Status: s3types.ExpirationStatusDisabled, Filter: &s3types.LifecycleRuleFilter{And: &s3types.LifecycleRuleAndOperator{
+			Prefix: aws.String("tmp/"), Tags: []s3types.Tag{{Key: aws.String("scratch"), Value: aws.String("yes")}}, ObjectSizeGreaterThan: aws.Int64(1024)}},
+			Expiration: &s3types.LifecycleExpiration{Date: aws.Time(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))}},
+	}
+	put, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: bucket,
+		LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: rules}})
+	if err != nil {
+		t.Fatalf("PutBucketLifecycleConfiguration: %v", err)
+	}
+	if put.TransitionDefaultMinimumObjectSize != s3types.TransitionDefaultMinimumObjectSizeAllStorageClasses128k {
+		t.Errorf("PutBucketLifecycleConfiguration answered a minimum object size of %q", put.TransitionDefaultMinimumObjectSize)
+	}
+	got, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: bucket})
+	if err != nil {
+		t.Fatalf("GetBucketLifecycleConfiguration: %v", err)
+	}
+	if !reflect.DeepEqual(got.Rules, rules) {
+		for i := range got.Rules {
+			t.Logf("rule %d: got %+v\nwant %+v", i, got.Rules[i], rules[i])
+		}
+		t.Errorf("GetBucketLifecycleConfiguration gave back other rules than were put")
+	}
+
+	for _, bad := range []struct {
+		why       string
+		rule      s3types.LifecycleRule
+		code, msg string
+	}{
+		{"no action", s3types.LifecycleRule{Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")}},
+			"InvalidArgument", "At least one action needs to be specified in a rule"},
+		{"an expiration of 0 days", s3types.LifecycleRule{Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
+			Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(0)}}, "InvalidArgument", "must be a positive integer"},
+		{"a date not at midnight", s3types.LifecycleRule{Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
+			Expiration: &s3types.LifecycleExpiration{Date: aws.Time(time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC))}}, "InvalidArgument", "midnight"},
+		{"a status S3 does not know", s3types.LifecycleRule{Status: "On", Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
+			Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}}, "MalformedXML", ""},
+		{"an upload abort with a tag filter", s3types.LifecycleRule{Status: s3types.ExpirationStatusEnabled,
+			Filter:                         &s3types.LifecycleRuleFilter{Tag: &s3types.Tag{Key: aws.String("k"), Value: aws.String("v")}},
+			AbortIncompleteMultipartUpload: &s3types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(1)}}, "InvalidArgument", "Tags"},
+		{"a transition to STANDARD", s3types.LifecycleRule{Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
+			Transitions: []s3types.Transition{{Days: aws.Int32(30), StorageClass: "STANDARD"}}}, "MalformedXML", ""},
+	} {
+		_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: bucket,
+			LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: []s3types.LifecycleRule{bad.rule}}})
+		wantAPIError(t, "PutBucketLifecycleConfiguration of a rule with "+bad.why, err, bad.code, bad.msg)
+	}
+	twice := []s3types.LifecycleRule{rules[0], rules[0]}
+	_, err = c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: bucket,
+		LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: twice}})
+	wantAPIError(t, "PutBucketLifecycleConfiguration of two rules of one ID", err, "InvalidArgument", "Rule ID must be unique")
+	if got, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: bucket}); err != nil || len(got.Rules) != 3 {
+		t.Errorf("the rules after refused configurations = %+v, %v; want the three put", got, err)
+	}
+
+	if _, err := c.DeleteBucketLifecycle(ctx, &s3.DeleteBucketLifecycleInput{Bucket: bucket}); err != nil {
+		t.Fatalf("DeleteBucketLifecycle: %v", err)
+	}
+	_, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: bucket})
+	wantAPIError(t, "GetBucketLifecycleConfiguration after DeleteBucketLifecycle", err, "NoSuchLifecycleConfiguration", "")
+}
+
+// TestS3LifecycleApplied lets a server's lifecycle runs see days go by:
+// current objects expire by prefix and tag, noncurrent versions expire
+// but for the newest kept, a delete marker left alone goes, and an
+// upload never completed is aborted, each only once its day has come.
+func TestS3LifecycleApplied(t *testing.T) {
+	ticks, ran := make(chan time.Time), make(chan int)
+	ts := startServerWith(t, serveOptions{lifecycleTicks: ticks, lifecycleRan: ran})
+	c := ts.rootS3()
+	ctx := t.Context()
+	bucket := aws.String("aging")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: bucket,
+		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []struct{ key, tagging string }{{"logs/a.log", "expire=yes"}, {"logs/b.log", ""}, {"docs/c.txt", ""}} {
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String(o.key), Body: strings.NewReader("x"), Tagging: aws.String(o.tagging)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 3 {
+		put(t, c, "aging", "docs/report.txt", "a version")
+	}
+	put(t, c, "aging", "old/gone.txt", "deleted")
+	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("old/gone.txt")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: aws.String("tmp/big.bin")}); err != nil {
+		t.Fatal(err)
+	}
+	// Logs tagged to expire go after a day; docs' noncurrent versions
+	// after a day, the newest kept; old/'s all; then lone delete markers
+	// and uploads of a day.
+	if _, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: bucket,
+		LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: []s3types.LifecycleRule{
+			{ID: aws.String("logs"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{And: &s3types.LifecycleRuleAndOperator{
+				Prefix: aws.String("logs/"), Tags: []s3types.Tag{{Key: aws.String("expire"), Value: aws.String("yes")}}}},
+				Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}},
+			{ID: aws.String("docs"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("docs/")},
+				NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1), NewerNoncurrentVersions: aws.Int32(1)}},
+			{ID: aws.String("old"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("old/")},
+				NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1)}},
+			{ID: aws.String("cleanup"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
+				Expiration:                     &s3types.LifecycleExpiration{ExpiredObjectDeleteMarker: aws.Bool(true)},
+				AbortIncompleteMultipartUpload: &s3types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(1)}},
+			{ID: aws.String("off"), Status: s3types.ExpirationStatusDisabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
+				Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}},
+		}}}); err != nil {
+		t.Fatal(err)
+	}
+	state := func() []string {
+		t.Helper()
+		var out []string
+		versions, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: bucket})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range versions.Versions {
+			out = append(out, aws.ToString(v.Key)+latest(v.IsLatest))
+		}
+		for _, m := range versions.DeleteMarkers {
+			out = append(out, "marker "+aws.ToString(m.Key)+latest(m.IsLatest))
+		}
+		uploads, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: bucket})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range uploads.Uploads {
+			out = append(out, "upload "+aws.ToString(u.Key))
+		}
+		slices.Sort(out)
+		return out
+	}
+	run := func(at time.Time) int {
+		t.Helper()
+		ticks <- at
+		return <-ran
+	}
+	before := state()
+	if n := run(time.Now()); n != 0 {
+		t.Errorf("a lifecycle run on the day of the writes removed %d; want nothing due yet", n)
+	}
+	if got := state(); !slices.Equal(got, before) {
+		t.Errorf("a lifecycle run on the day of the writes left %q; want %q", got, before)
+	}
+	if n := run(time.Now().Add(3 * 24 * time.Hour)); n != 5 {
+		t.Errorf("a lifecycle run three days on removed %d; want 5", n)
+	}
+	// logs/a.log is behind a delete marker; report.txt's oldest version
+	// is gone; gone.txt's version and then its lone marker are gone; the
+	// upload is aborted; a disabled rule did nothing.
+	want := []string{"docs/c.txt*", "docs/report.txt", "docs/report.txt*", "logs/a.log", "logs/b.log*", "marker logs/a.log*"}
+	if got := state(); !slices.Equal(got, want) {
+		t.Errorf("after a lifecycle run three days on: %q; want %q", got, want)
+	}
+	if n := run(time.Now().Add(3 * 24 * time.Hour)); n != 0 {
+		t.Errorf("a second run on the same day removed %d; want nothing left due", n)
+	}
+}
