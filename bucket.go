@@ -29,8 +29,11 @@ type Bucket struct {
 	Versioning Versioning
 	MFADelete  string
 	// Lifecycle are the rules of the bucket's lifecycle configuration, in
-	// order; nil when it has none.
-	Lifecycle []LifecycleRule
+	// order; nil when it has none. LifecycleMinimumSize is the smallest
+	// object its transitions move, as the configuration named it (empty
+	// for S3's default).
+	Lifecycle            []LifecycleRule
+	LifecycleMinimumSize string
 }
 
 // LifecycleRule is one rule of a bucket's lifecycle configuration: the

@@ -429,6 +429,6 @@ print(json.dumps({
 // Note 76 with each boto3: lifecycle rules put, read back, a rule with
 // no action refused, and the configuration deleted.
 func TestBoto3Lifecycle(t *testing.T) {
-	eachBoto3(t, boto3Lifecycle, "lifecycle-", `{"deleted": "NoSuchLifecycleConfiguration", "refused": "InvalidArgument", `+
+	eachBoto3(t, boto3Lifecycle, "lifecycle-", `{"deleted": "NoSuchLifecycleConfiguration", "refused": "InvalidRequest", `+
 		`"rules": [["logs", "Enabled", 30, null], ["uploads", "Enabled", null, 1]]}`)
 }

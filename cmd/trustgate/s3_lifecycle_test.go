@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"reflect"
 	"slices"
 	"strings"
@@ -23,7 +24,7 @@ func TestS3LifecycleConfiguration(t *testing.T) {
 	rules := []s3types.LifecycleRule{
 		{ID: aws.String("old-logs"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("logs/")},
 			Expiration:                  &s3types.LifecycleExpiration{Days: aws.Int32(30)},
-			Transitions:                 []s3types.Transition{{Days: aws.Int32(7), StorageClass: s3types.TransitionStorageClassStandardIa}},
+			Transitions:                 []s3types.Transition{{Days: aws.Int32(30), StorageClass: s3types.TransitionStorageClassStandardIa}},
 			NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(7), NewerNoncurrentVersions: aws.Int32(2)}},
 		{ID: aws.String("uploads"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
 			AbortIncompleteMultipartUpload: &s3types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(1)},
@@ -57,7 +58,18 @@ func TestS3LifecycleConfiguration(t *testing.T) {
 		code, msg string
 	}{
 		{"no action", s3types.LifecycleRule{Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")}},
-			"InvalidArgument", "At least one action needs to be specified in a rule"},
+			"InvalidRequest", "At least one action needs to be specified in a rule"},
+		{"no filter", s3types.LifecycleRule{Status: s3types.ExpirationStatusEnabled, Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}},
+			"MalformedXML", ""},
+		{"an And of one condition", s3types.LifecycleRule{Status: s3types.ExpirationStatusEnabled,
+			Filter:     &s3types.LifecycleRuleFilter{And: &s3types.LifecycleRuleAndOperator{Prefix: aws.String("logs/")}},
+			Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}}, "MalformedXML", ""},
+		{"one tag key twice", s3types.LifecycleRule{Status: s3types.ExpirationStatusEnabled,
+			Filter: &s3types.LifecycleRuleFilter{And: &s3types.LifecycleRuleAndOperator{Tags: []s3types.Tag{
+				{Key: aws.String("k"), Value: aws.String("1")}, {Key: aws.String("k"), Value: aws.String("2")}}}},
+			Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}}, "InvalidRequest", "Duplicate Tag Keys are not allowed."},
+		{"a transition to STANDARD_IA within 30 days", s3types.LifecycleRule{Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
+			Transitions: []s3types.Transition{{Days: aws.Int32(7), StorageClass: s3types.TransitionStorageClassStandardIa}}}, "InvalidArgument", "greater than or equal to 30"},
 		{"an expiration of 0 days", s3types.LifecycleRule{Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
 			Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(0)}}, "InvalidArgument", "must be a positive integer"},
 		{"a date not at midnight", s3types.LifecycleRule{Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
@@ -66,7 +78,7 @@ func TestS3LifecycleConfiguration(t *testing.T) {
 			Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}}, "MalformedXML", ""},
 		{"an upload abort with a tag filter", s3types.LifecycleRule{Status: s3types.ExpirationStatusEnabled,
 			Filter:                         &s3types.LifecycleRuleFilter{Tag: &s3types.Tag{Key: aws.String("k"), Value: aws.String("v")}},
-			AbortIncompleteMultipartUpload: &s3types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(1)}}, "InvalidArgument", "Tags"},
+			AbortIncompleteMultipartUpload: &s3types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(1)}}, "InvalidRequest", "cannot be specified with Tags."},
 		{"a transition to STANDARD", s3types.LifecycleRule{Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
 			Transitions: []s3types.Transition{{Days: aws.Int32(30), StorageClass: "STANDARD"}}}, "MalformedXML", ""},
 	} {
@@ -81,6 +93,20 @@ func TestS3LifecycleConfiguration(t *testing.T) {
 	if got, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: bucket}); err != nil || len(got.Rules) != 3 {
 		t.Errorf("the rules after refused configurations = %+v, %v; want the three put", got, err)
 	}
+
+	// The transitions' minimum object size is kept as named.
+	if _, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: bucket,
+		LifecycleConfiguration:             &s3types.BucketLifecycleConfiguration{Rules: rules},
+		TransitionDefaultMinimumObjectSize: s3types.TransitionDefaultMinimumObjectSizeVariesByStorageClass}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: bucket}); err != nil ||
+		got.TransitionDefaultMinimumObjectSize != s3types.TransitionDefaultMinimumObjectSizeVariesByStorageClass {
+		t.Errorf("GetBucketLifecycleConfiguration after naming varies_by_storage_class = %+v, %v", got, err)
+	}
+	_, err = c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: bucket,
+		LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: rules}, TransitionDefaultMinimumObjectSize: "all_of_them"})
+	wantAPIError(t, "PutBucketLifecycleConfiguration with a minimum object size S3 does not know", err, "InvalidRequest", "Invalid TransitionDefaultMinimumObjectSize found: all_of_them")
 
 	if _, err := c.DeleteBucketLifecycle(ctx, &s3.DeleteBucketLifecycleInput{Bucket: bucket}); err != nil {
 		t.Fatalf("DeleteBucketLifecycle: %v", err)
@@ -140,6 +166,18 @@ func TestS3LifecycleApplied(t *testing.T) {
 				Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}},
 		}}}); err != nil {
 		t.Fatal(err)
+	}
+	// A current object a rule will expire is told when, on its answers.
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: aws.String("logs/a.log")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expiry := head.LastModified.UTC().Add(48 * time.Hour).Truncate(24 * time.Hour).Format(http.TimeFormat)
+	if want := `expiry-date="` + expiry + `", rule-id="logs"`; aws.ToString(head.Expiration) != want {
+		t.Errorf("HeadObject of an object a rule expires: Expiration %q; want %q", aws.ToString(head.Expiration), want)
+	}
+	if head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: aws.String("logs/b.log")}); err != nil || head.Expiration != nil {
+		t.Errorf("HeadObject of an object no rule expires = Expiration %v, %v; want none", aws.ToString(head.Expiration), err)
 	}
 	state := func() []string {
 		t.Helper()

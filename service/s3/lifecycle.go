@@ -2,7 +2,10 @@ package s3api
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -18,11 +21,21 @@ import (
 const MaxLifecycleRules = 1000
 
 // transitionMinimumSizeHeader names the smallest object a transition
-// moves; S3's default since 2024 is 128 KiB for every storage class.
+// moves: S3's default since 2024, 128 KiB for every storage class, or
+// each class's own.
 const (
 	transitionMinimumSizeHeader = "X-Amz-Transition-Default-Minimum-Object-Size"
 	transitionMinimumSize       = "all_storage_classes_128K"
+	transitionSizeByClass       = "varies_by_storage_class"
 )
+
+// minimumSizeOf is the transitions' minimum object size a bucket answers.
+func minimumSizeOf(b *trustgate.Bucket) string {
+	if b.LifecycleMinimumSize == "" {
+		return transitionMinimumSize
+	}
+	return b.LifecycleMinimumSize
+}
 
 // lifecycleConfiguration is the document of PutBucketLifecycleConfiguration
 // and GetBucketLifecycleConfiguration.
@@ -93,6 +106,10 @@ func (s *Service) putBucketLifecycle(ctx context.Context, w http.ResponseWriter,
 	if err := s.authorize(ctx, c, "s3:PutLifecycleConfiguration", b.ARN(), b, nil); err != nil {
 		return err
 	}
+	size := c.Request.Header.Get(transitionMinimumSizeHeader)
+	if size != "" && size != transitionMinimumSize && size != transitionSizeByClass {
+		return errorf(http.StatusBadRequest, "InvalidRequest", "Invalid TransitionDefaultMinimumObjectSize found: %s", size)
+	}
 	var conf lifecycleConfiguration
 	if err := readDocument(c, &conf); err != nil {
 		return err
@@ -102,12 +119,13 @@ func (s *Service) putBucketLifecycle(ctx context.Context, w http.ResponseWriter,
 		return err
 	}
 	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
-		cur.Lifecycle = rules
+		cur.Lifecycle, cur.LifecycleMinimumSize = rules, size
+		b = cur
 		return nil
 	}); err != nil {
 		return err
 	}
-	w.Header().Set(transitionMinimumSizeHeader, transitionMinimumSize)
+	w.Header().Set(transitionMinimumSizeHeader, minimumSizeOf(b))
 	return writeEmpty(w, c, http.StatusOK)
 }
 
@@ -126,7 +144,7 @@ func (s *Service) getBucketLifecycle(ctx context.Context, w http.ResponseWriter,
 	for _, r := range b.Lifecycle {
 		out.Rules = append(out.Rules, lifecycleRuleOf(r))
 	}
-	w.Header().Set(transitionMinimumSizeHeader, transitionMinimumSize)
+	w.Header().Set(transitionMinimumSizeHeader, minimumSizeOf(b))
 	return writeXML(w, c, http.StatusOK, out)
 }
 
@@ -139,7 +157,7 @@ func (s *Service) deleteBucketLifecycle(ctx context.Context, w http.ResponseWrit
 		return err
 	}
 	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
-		cur.Lifecycle = nil
+		cur.Lifecycle, cur.LifecycleMinimumSize = nil, ""
 		return nil
 	}); err != nil {
 		return err
@@ -173,8 +191,21 @@ func (conf *lifecycleConfiguration) rules() ([]trustgate.LifecycleRule, *Error) 
 	return out, nil
 }
 
+// invalidLifecycle and invalidLifecycleRequest refuse a rule, with the
+// code S3 refuses that mistake with.
 func invalidLifecycle(message string) *Error {
 	return errorf(http.StatusBadRequest, "InvalidArgument", "%s", message)
+}
+
+func invalidLifecycleRequest(message string) *Error {
+	return errorf(http.StatusBadRequest, "InvalidRequest", "%s", message)
+}
+
+// newRuleID names a rule put without an ID, as S3 names one.
+func newRuleID() string {
+	b := make([]byte, 36)
+	rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)
 }
 
 func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
@@ -183,6 +214,9 @@ func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
 		return rule, invalidLifecycle("ID length should not exceed allowed limit of 255")
 	}
 	rule.ID = r.ID
+	if rule.ID == "" {
+		rule.ID = newRuleID() // S3 names a rule that has no ID
+	}
 	switch r.Status {
 	case "Enabled":
 		rule.Enabled = true
@@ -201,6 +235,8 @@ func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
 			return rule, err
 		}
 		rule.Filter = f
+	default:
+		return rule, malformedXML()
 	}
 	if e := r.Expiration; e != nil {
 		set := 0
@@ -221,7 +257,7 @@ func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
 		}
 		if e.ExpiredObjectDeleteMarker != nil {
 			if len(rule.Filter.Tags) > 0 {
-				return rule, invalidLifecycle("ExpiredObjectDeleteMarker cannot be specified with a tag-based filter")
+				return rule, invalidLifecycleRequest("ExpiredObjectDeleteMarker cannot be specified with Tags.")
 			}
 			rule.ExpiredObjectDeleteMarker = *e.ExpiredObjectDeleteMarker
 			set++
@@ -231,6 +267,9 @@ func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
 		}
 	}
 	if n := r.NoncurrentVersionExpiration; n != nil {
+		if n.NoncurrentDays == nil && n.NewerNoncurrentVersions == nil {
+			return rule, malformedXML()
+		}
 		if n.NoncurrentDays == nil || *n.NoncurrentDays <= 0 {
 			return rule, invalidLifecycle("'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer")
 		}
@@ -244,7 +283,10 @@ func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
 	}
 	if a := r.AbortIncompleteMultipartUpload; a != nil {
 		if len(rule.Filter.Tags) > 0 {
-			return rule, invalidLifecycle("AbortIncompleteMultipartUpload cannot be specified with Tags.")
+			return rule, invalidLifecycleRequest("AbortIncompleteMultipartUpload cannot be specified with Tags.")
+		}
+		if rule.Filter.SizeGreaterThan > 0 || rule.Filter.SizeLessThan > 0 {
+			return rule, invalidLifecycleRequest("AbortIncompleteMultipartUpload cannot be specified with Object Size.")
 		}
 		if a.DaysAfterInitiation == nil || *a.DaysAfterInitiation <= 0 {
 			return rule, invalidLifecycle("'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer")
@@ -267,7 +309,7 @@ func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
 	}
 	if r.Expiration == nil && r.NoncurrentVersionExpiration == nil && r.AbortIncompleteMultipartUpload == nil &&
 		len(r.Transitions) == 0 && len(r.NoncurrentVersionTransitions) == 0 {
-		return rule, invalidLifecycle("At least one action needs to be specified in a rule")
+		return rule, invalidLifecycleRequest("At least one action needs to be specified in a rule")
 	}
 	return rule, nil
 }
@@ -294,6 +336,16 @@ func (f *lifecycleFilter) filter() (trustgate.LifecycleFilter, *Error) {
 		set++
 	}
 	if a := f.And; a != nil {
+		// An And joins two conditions or more.
+		conditions := len(a.Tags)
+		for _, set := range []bool{a.Prefix != nil, a.ObjectSizeGreaterThan != nil, a.ObjectSizeLessThan != nil} {
+			if set {
+				conditions++
+			}
+		}
+		if conditions < 2 {
+			return out, malformedXML()
+		}
 		out.And = true
 		if a.Prefix != nil {
 			out.Prefix = *a.Prefix
@@ -313,13 +365,13 @@ func (f *lifecycleFilter) filter() (trustgate.LifecycleFilter, *Error) {
 	seen := map[string]bool{}
 	for _, t := range out.Tags {
 		if seen[t.Key] {
-			return out, invalidLifecycle("Duplicate Tag Keys are not allowed.")
+			return out, invalidLifecycleRequest("Duplicate Tag Keys are not allowed.")
 		}
 		seen[t.Key] = true
 	}
 	if out.SizeGreaterThan < 0 || out.SizeLessThan < 0 ||
 		out.SizeGreaterThan > 0 && out.SizeLessThan > 0 && out.SizeLessThan <= out.SizeGreaterThan {
-		return out, invalidLifecycle("ObjectSizeLessThan must be greater than ObjectSizeGreaterThan")
+		return out, invalidLifecycleRequest("ObjectSizeLessThan has to be a value greater than ObjectSizeGreaterThan")
 	}
 	return out, nil
 }
@@ -346,6 +398,9 @@ func (t *lifecycleTransition) transition(noncurrent bool) (trustgate.LifecycleTr
 		if *days < 0 {
 			return out, invalidLifecycle("'Days' in " + what + " action must be nonnegative")
 		}
+		if !noncurrent && *days < 30 && (t.StorageClass == "STANDARD_IA" || t.StorageClass == "ONEZONE_IA") {
+			return out, invalidLifecycle(fmt.Sprintf("'Days' in Transition action must be greater than or equal to 30 for storageClass '%s'", t.StorageClass))
+		}
 		out.Days = *days
 	case t.Date != "" && !noncurrent:
 		d, err := midnight(t.Date)
@@ -366,7 +421,8 @@ func midnight(v string) (time.Time, *Error) {
 		return time.Time{}, malformedXML()
 	}
 	if d = d.UTC(); !d.Equal(d.Truncate(24 * time.Hour)) {
-		return time.Time{}, errorf(http.StatusBadRequest, "InvalidArgument", "'Date' must be at midnight GMT")
+		return time.Time{}, errorf(http.StatusBadRequest, "InvalidArgument", "'Date' must be at midnight GMT").
+			with("ArgumentName", "Date").with("ArgumentValue", v)
 	}
 	return d, nil
 }

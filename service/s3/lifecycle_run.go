@@ -3,6 +3,9 @@ package s3api
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -46,14 +49,43 @@ func (s *Service) ApplyLifecycle(ctx context.Context, now time.Time) (int, error
 	return removed, nil
 }
 
-// due tells whether an action days after since is due at now. S3 adds
-// the days to since and rounds up to the next midnight UTC.
-func due(since time.Time, days int, now time.Time) bool {
+// dueAt is when an action days after since is due: S3 adds the days to
+// since and rounds up to the next midnight UTC.
+func dueAt(since time.Time, days int) time.Time {
 	at := since.UTC().Add(time.Duration(days) * 24 * time.Hour)
 	if midnight := at.Truncate(24 * time.Hour); !midnight.Equal(at) {
 		at = midnight.Add(24 * time.Hour)
 	}
-	return !now.Before(at)
+	return at
+}
+
+// due tells whether an action days after since is due at now.
+func due(since time.Time, days int, now time.Time) bool {
+	return !now.Before(dueAt(since, days))
+}
+
+// setExpiration names, on an answer about o, the current version of its
+// key, when a rule of b will expire it, as S3 does: the earliest date of
+// the enabled rules whose Days or Date take it in, and that rule's ID.
+func setExpiration(h http.Header, b *trustgate.Bucket, o *trustgate.Object) {
+	var at time.Time
+	var id string
+	for _, r := range b.Lifecycle {
+		if !r.Enabled || r.ExpirationDays == 0 && r.ExpirationDate.IsZero() || !lifecycleMatches(r.Filter, o) {
+			continue
+		}
+		when := r.ExpirationDate
+		if r.ExpirationDays > 0 {
+			when = dueAt(o.LastModified, r.ExpirationDays)
+		}
+		if id == "" || when.Before(at) {
+			at, id = when, r.ID
+		}
+	}
+	if id != "" {
+		h.Set("X-Amz-Expiration", fmt.Sprintf(`expiry-date="%s", rule-id="%s"`, at.UTC().Format(http.TimeFormat),
+			strings.ReplaceAll(url.QueryEscape(id), "+", "%20")))
+	}
 }
 
 // lifecycleMatches tells whether a rule's filter takes in o: its key has

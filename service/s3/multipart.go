@@ -386,6 +386,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 	}
 	setEncryption(w.Header(), o)
 	setNewVersion(w.Header(), o)
+	setExpiration(w.Header(), b, o)
 	return writeXML(w, c, http.StatusOK, struct {
 		XMLName  xml.Name `xml:"CompleteMultipartUploadResult"`
 		Xmlns    string   `xml:"xmlns,attr"`

@@ -334,6 +334,7 @@ func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Ca
 	}
 	setEncryption(h, o)
 	setNewVersion(h, o)
+	setExpiration(h, b, o)
 	return writeEmpty(w, c, http.StatusOK)
 }
 
@@ -554,6 +555,9 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 	}
 	setEncryption(h, o)
 	setVersion(h, b, o)
+	if _, named := c.query["versionId"]; !named && len(b.Lifecycle) > 0 {
+		setExpiration(h, b, o)
+	}
 	for k, v := range o.Metadata {
 		h["X-Amz-Meta-"+k] = []string{v}
 	}
@@ -985,6 +989,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	setEncryption(w.Header(), o)
 	setVersion(w.Header(), dst, o)
 	setSourceVersion(w.Header(), srcBucket, src)
+	setExpiration(w.Header(), dst, o)
 	out := struct {
 		XMLName      xml.Name `xml:"CopyObjectResult"`
 		Xmlns        string   `xml:"xmlns,attr"`

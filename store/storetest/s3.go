@@ -30,6 +30,7 @@ func testBuckets(t *testing.T, s store.Store) {
 	b.Tags = []trustgate.Tag{{Key: "team", Value: "photo"}}
 	b.Encryption = trustgate.BucketEncryption{Algorithm: "aws:kms", KMSKeyID: "arn:aws:kms:eu-west-1:111111111111:key/k", BucketKeyEnabled: true, AllowCustomerKeys: true}
 	b.Versioning, b.MFADelete = trustgate.VersioningSuspended, "Disabled"
+	b.LifecycleMinimumSize = "varies_by_storage_class"
 	b.Lifecycle = []trustgate.LifecycleRule{{ID: "old-logs", Enabled: true, Filter: trustgate.LifecycleFilter{Prefix: "logs/", Tags: []trustgate.Tag{{Key: "keep", Value: "no"}}, And: true},
 		ExpirationDays: 30, NoncurrentDays: 7, NewerNoncurrentVersions: 2, AbortUploadDays: 1,
 		Transitions: []trustgate.LifecycleTransition{{Days: 30, StorageClass: "STANDARD_IA"}}}, {ID: "legacy", LegacyPrefix: true, ExpirationDate: t0.Truncate(24 * time.Hour).UTC()}}
@@ -288,7 +289,7 @@ func testMultipart(t *testing.T, s store.Store) {
 func setBucket(b *trustgate.Bucket) func(*trustgate.Bucket) error {
 	return func(cur *trustgate.Bucket) error {
 		cur.Policy, cur.PublicAccessBlock, cur.Tags, cur.Encryption, cur.CORS = b.Policy, b.PublicAccessBlock, b.Tags, b.Encryption, b.CORS
-		cur.Versioning, cur.MFADelete, cur.Lifecycle = b.Versioning, b.MFADelete, b.Lifecycle
+		cur.Versioning, cur.MFADelete, cur.Lifecycle, cur.LifecycleMinimumSize = b.Versioning, b.MFADelete, b.Lifecycle, b.LifecycleMinimumSize
 		return nil
 	}
 }
