@@ -144,7 +144,8 @@ func TestS3LifecycleApplied(t *testing.T) {
 	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("old/gone.txt")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: aws.String("tmp/big.bin")}); err != nil {
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: aws.String("tmp/big.bin")})
+	if err != nil {
 		t.Fatal(err)
 	}
 	// Logs tagged to expire go after a day; docs' noncurrent versions
@@ -178,6 +179,11 @@ func TestS3LifecycleApplied(t *testing.T) {
 	}
 	if head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: aws.String("logs/b.log")}); err != nil || head.Expiration != nil {
 		t.Errorf("HeadObject of an object no rule expires = Expiration %v, %v; want none", aws.ToString(head.Expiration), err)
+	}
+	// An upload a rule will abort is told when, and by which rule.
+	parts, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: bucket, Key: aws.String("tmp/big.bin"), UploadId: up.UploadId})
+	if err != nil || aws.ToString(parts.AbortRuleId) != "cleanup" || parts.AbortDate == nil || !parts.AbortDate.After(time.Now()) {
+		t.Errorf("ListParts of an upload a rule aborts = rule %q, date %v, %v; want cleanup's, in the future", aws.ToString(parts.AbortRuleId), parts.AbortDate, err)
 	}
 	state := func() []string {
 		t.Helper()

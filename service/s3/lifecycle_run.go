@@ -108,6 +108,26 @@ func lifecycleMatches(f trustgate.LifecycleFilter, o *trustgate.Object) bool {
 	return true
 }
 
+// setAbortDate names, on an answer about upload u, when a rule of b will
+// abort it, as S3 does: the earliest date of the enabled rules whose
+// AbortIncompleteMultipartUpload takes its key in, and that rule's ID.
+func setAbortDate(h http.Header, b *trustgate.Bucket, u *trustgate.Upload) {
+	var at time.Time
+	var id string
+	for _, r := range b.Lifecycle {
+		if !r.Enabled || r.AbortUploadDays == 0 || !strings.HasPrefix(u.Key, r.Filter.Prefix) {
+			continue
+		}
+		if when := dueAt(u.Initiated, r.AbortUploadDays); id == "" || when.Before(at) {
+			at, id = when, r.ID
+		}
+	}
+	if id != "" {
+		h.Set("X-Amz-Abort-Date", at.UTC().Format(http.TimeFormat))
+		h.Set("X-Amz-Abort-Rule-Id", id)
+	}
+}
+
 // applyRule carries out one rule on b.
 func (s *Service) applyRule(ctx context.Context, b *trustgate.Bucket, r trustgate.LifecycleRule, now time.Time) (int, error) {
 	removed := 0

@@ -90,6 +90,7 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 		w.Header().Set(checksumTypeHeader, typ)
 	}
 	setEncryptionOf(w.Header(), u.Headers)
+	setAbortDate(w.Header(), b, u)
 	return writeXML(w, c, http.StatusOK, struct {
 		XMLName  xml.Name `xml:"InitiateMultipartUploadResult"`
 		Xmlns    string   `xml:"xmlns,attr"`
@@ -535,6 +536,7 @@ func (s *Service) listParts(ctx context.Context, w http.ResponseWriter, c *Call)
 			checksumElements: checksumElementsOf(alg, p.Checksum)})
 		out.NextPartNumberMarker = p.Number
 	}
+	setAbortDate(w.Header(), b, u)
 	return writeXML(w, c, http.StatusOK, out)
 }
 
