@@ -20,52 +20,70 @@ import (
 // DefaultMaxKeys is the most keys a listing returns, and its default.
 const DefaultMaxKeys = 1000
 
-// listing is one page of a bucket's keys, grouped by delimiter.
-type listing struct {
-	objects   []*trustgate.Object
+// page is one page of a listing, its entries grouped by delimiter: the
+// entries themselves, the common prefixes that stand for the others,
+// and where the next page starts (a mark of type M).
+type page[T, M any] struct {
+	entries   []T
 	prefixes  []string
 	truncated bool
-	next      string // the key or common prefix the next page starts after
+	next      M
+}
+
+// listing is a page of a bucket's keys, resumed after a key or prefix.
+type listing = page[*trustgate.Object, string]
+
+// paginate reads entries in key order with read, from after on, and
+// groups those whose keys share a common prefix up to the delimiter,
+// until maxKeys entries and prefixes. markOf is where a listing resumes
+// after an entry; groupMark, after a common prefix: past its group
+// (skip), and as the next page names it (next).
+func paginate[T, M any](prefix, delimiter string, maxKeys int, after M, read func(after M) ([]T, error),
+	keyOf func(T) string, markOf func(T) M, groupMark func(prefix string) (skip, next M)) (*page[T, M], error) {
+	p := &page[T, M]{}
+	last := ""
+	for {
+		batch, err := read(after)
+		if err != nil || len(batch) == 0 {
+			return p, err
+		}
+		for _, e := range batch {
+			entry, isPrefix := groupOf(keyOf(e), prefix, delimiter)
+			if isPrefix && entry == last {
+				continue
+			}
+			if len(p.entries)+len(p.prefixes) == maxKeys {
+				// A listing of no keys asked for is never truncated.
+				p.truncated = maxKeys > 0
+				return p, nil
+			}
+			if isPrefix {
+				p.prefixes = append(p.prefixes, entry)
+				after, p.next = groupMark(entry)
+				last = entry
+				break
+			}
+			p.entries = append(p.entries, e)
+			after = markOf(e)
+			p.next = after
+		}
+	}
 }
 
 // list reads keys after after, grouping those that share a common prefix
 // up to the delimiter, until maxKeys entries (keys and prefixes).
 func (s *Service) list(ctx context.Context, bucket, prefix, delimiter, after string, maxKeys int) (*listing, error) {
-	l := &listing{}
-	last := ""
 	if endsGroup(after, prefix, delimiter) {
 		after += "\xff"
 	}
-	for {
-		batch, err := s.store.Objects(ctx, bucket, prefix, after, DefaultMaxKeys)
-		if err != nil {
-			return nil, err
-		}
-		if len(batch) == 0 {
-			return l, nil
-		}
-		for _, o := range batch {
-			entry, isPrefix := groupOf(o.Key, prefix, delimiter)
-			if isPrefix && entry == last {
-				continue
-			}
-			if len(l.objects)+len(l.prefixes) == maxKeys {
-				// A listing of no keys asked for is never truncated.
-				l.truncated = maxKeys > 0
-				return l, nil
-			}
-			if isPrefix {
-				l.prefixes = append(l.prefixes, entry)
-				// Skip the rest of the group: no UTF-8 key has a 0xff byte.
-				after = entry + "\xff"
-				last = entry
-				l.next = entry
-				break
-			}
-			l.objects = append(l.objects, o)
-			after, l.next = o.Key, o.Key
-		}
-	}
+	return paginate(prefix, delimiter, maxKeys, after,
+		func(after string) ([]*trustgate.Object, error) {
+			return s.store.Objects(ctx, bucket, prefix, after, DefaultMaxKeys)
+		},
+		func(o *trustgate.Object) string { return o.Key },
+		func(o *trustgate.Object) string { return o.Key },
+		// Skip the rest of the group: no UTF-8 key has a 0xff byte.
+		func(group string) (string, string) { return group + "\xff", group })
 }
 
 // endsGroup tells whether after, where a page resumes, is a common
@@ -224,7 +242,7 @@ func (s *Service) listObjectVersions(ctx context.Context, w http.ResponseWriter,
 		}
 	}
 	owner := owner{ID: policy.CanonicalUserID(b.Account)}
-	for _, o := range l.versions {
+	for _, o := range l.entries {
 		if o.DeleteMarker {
 			out.Entries = append(out.Entries, listedDeleteMarker{Key: encode(o.Key), VersionId: wireVersion(o.VersionID), IsLatest: o.IsLatest,
 				LastModified: isoTime(o.LastModified), Owner: owner})
@@ -264,49 +282,28 @@ type listedDeleteMarker struct {
 	Owner        owner
 }
 
-// versionListing is one page of a bucket's versions, grouped by
-// delimiter as list groups keys.
-type versionListing struct {
-	versions  []*trustgate.Object
-	prefixes  []string
-	truncated bool
-	next      store.VersionMark // where the next page starts
-}
+// versionListing is a page of a bucket's versions, resumed after a
+// version or prefix.
+type versionListing = page[*trustgate.Object, store.VersionMark]
 
 // listVersions reads versions after after, grouping the keys that share
 // a common prefix up to the delimiter, until maxKeys entries (versions
 // and prefixes).
 func (s *Service) listVersions(ctx context.Context, bucket, prefix, delimiter string, after store.VersionMark, maxKeys int) (*versionListing, error) {
-	l := &versionListing{}
-	last := ""
 	if !after.InKey && endsGroup(after.Key, prefix, delimiter) {
 		after.Key += "\xff"
 	}
-	for {
-		batch, err := s.store.ObjectVersions(ctx, bucket, prefix, after, DefaultMaxKeys)
-		if err != nil || len(batch) == 0 {
-			return l, err
-		}
-		for _, o := range batch {
-			entry, isPrefix := groupOf(o.Key, prefix, delimiter)
-			if isPrefix && entry == last {
-				continue
-			}
-			if len(l.versions)+len(l.prefixes) == maxKeys {
-				l.truncated = maxKeys > 0
-				return l, nil
-			}
-			if isPrefix {
-				l.prefixes = append(l.prefixes, entry)
-				// Skip the rest of the group: no UTF-8 key has a 0xff byte.
-				after, last, l.next = store.VersionMark{Key: entry + "\xff"}, entry, store.VersionMark{Key: entry}
-				break
-			}
-			l.versions = append(l.versions, o)
-			after = store.VersionMark{Key: o.Key, Version: o.VersionID, InKey: true}
-			l.next = after
-		}
-	}
+	return paginate(prefix, delimiter, maxKeys, after,
+		func(after store.VersionMark) ([]*trustgate.Object, error) {
+			return s.store.ObjectVersions(ctx, bucket, prefix, after, DefaultMaxKeys)
+		},
+		func(o *trustgate.Object) string { return o.Key },
+		func(o *trustgate.Object) store.VersionMark {
+			return store.VersionMark{Key: o.Key, Version: o.VersionID, InKey: true}
+		},
+		func(group string) (store.VersionMark, store.VersionMark) {
+			return store.VersionMark{Key: group + "\xff"}, store.VersionMark{Key: group}
+		})
 }
 
 func (s *Service) listObjectsV2(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
@@ -343,12 +340,12 @@ func (s *Service) listObjectsV2(ctx context.Context, w http.ResponseWriter, c *C
 		Contents              []listedObject
 		CommonPrefixes        []commonPrefix
 	}{Xmlns: Namespace, Name: b.Name, Prefix: encode(prefix), Delimiter: encode(delimiter), MaxKeys: maxKeys, EncodingType: c.query.Get("encoding-type"),
-		KeyCount: len(l.objects) + len(l.prefixes), IsTruncated: l.truncated, ContinuationToken: token, StartAfter: encode(c.query.Get("start-after"))}
+		KeyCount: len(l.entries) + len(l.prefixes), IsTruncated: l.truncated, ContinuationToken: token, StartAfter: encode(c.query.Get("start-after"))}
 	if l.truncated {
 		out.NextContinuationToken = continuationToken(l.next)
 	}
 	fetchOwner := c.query.Get("fetch-owner") == "true"
-	for _, o := range l.objects {
+	for _, o := range l.entries {
 		lo := listedOf(o, encode)
 		if fetchOwner {
 			lo.Owner = &owner{ID: policy.CanonicalUserID(b.Account)}
@@ -390,7 +387,7 @@ func (s *Service) listObjects(ctx context.Context, w http.ResponseWriter, c *Cal
 		// Without a delimiter the client continues from its last key.
 		out.NextMarker = encode(l.next)
 	}
-	for _, o := range l.objects {
+	for _, o := range l.entries {
 		lo := listedOf(o, encode)
 		lo.Owner = &owner{ID: policy.CanonicalUserID(b.Account)}
 		out.Contents = append(out.Contents, lo)
