@@ -348,11 +348,8 @@ func (s *Service) headBucket(ctx context.Context, w http.ResponseWriter, c *Call
 }
 
 func (s *Service) deleteBucket(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:DeleteBucket")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:DeleteBucket", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	// Uploads in progress do not keep a bucket: they end with it (note 39).
@@ -551,11 +548,8 @@ func (s *Service) deleteBucketPolicy(ctx context.Context, w http.ResponseWriter,
 }
 
 func (s *Service) getBucketPolicyStatus(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:GetBucketPolicyStatus")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:GetBucketPolicyStatus", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	if b.Policy == "" {
@@ -583,11 +577,8 @@ type publicAccessBlockConfiguration struct {
 }
 
 func (s *Service) putPublicAccessBlock(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:PutBucketPublicAccessBlock")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:PutBucketPublicAccessBlock", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	var conf publicAccessBlockConfiguration
@@ -605,11 +596,8 @@ func (s *Service) putPublicAccessBlock(ctx context.Context, w http.ResponseWrite
 }
 
 func (s *Service) getPublicAccessBlock(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:GetBucketPublicAccessBlock")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:GetBucketPublicAccessBlock", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	if !b.PublicAccessBlock.Configured() {
@@ -621,11 +609,8 @@ func (s *Service) getPublicAccessBlock(ctx context.Context, w http.ResponseWrite
 }
 
 func (s *Service) deletePublicAccessBlock(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:PutBucketPublicAccessBlock")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:PutBucketPublicAccessBlock", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
@@ -638,11 +623,8 @@ func (s *Service) deletePublicAccessBlock(ctx context.Context, w http.ResponseWr
 }
 
 func (s *Service) putBucketTagging(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:PutBucketTagging")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:PutBucketTagging", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	tags, err := readTagging(c, MaxBucketTags, "Bucket")
@@ -659,11 +641,8 @@ func (s *Service) putBucketTagging(ctx context.Context, w http.ResponseWriter, c
 }
 
 func (s *Service) getBucketTagging(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:GetBucketTagging")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:GetBucketTagging", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	if len(b.Tags) == 0 {
@@ -675,11 +654,8 @@ func (s *Service) getBucketTagging(ctx context.Context, w http.ResponseWriter, c
 }
 
 func (s *Service) deleteBucketTagging(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:PutBucketTagging")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:PutBucketTagging", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
@@ -694,11 +670,7 @@ func (s *Service) deleteBucketTagging(ctx context.Context, w http.ResponseWriter
 // getOwnershipControls answers BucketOwnerEnforced: ACLs are disabled on
 // every bucket, as on AWS's new buckets since 2023.
 func (s *Service) getOwnershipControls(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
-	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:GetBucketOwnershipControls", b.ARN(), b, nil); err != nil {
+	if _, err := s.bucketAllowed(ctx, c, "s3:GetBucketOwnershipControls"); err != nil {
 		return err
 	}
 	out := struct {
@@ -713,11 +685,8 @@ func (s *Service) getOwnershipControls(ctx context.Context, w http.ResponseWrite
 // getBucketACL answers the one ACL a bucket with ACLs disabled has: full
 // control for its owner.
 func (s *Service) getBucketACL(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:GetBucketAcl")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:GetBucketAcl", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	return writeXML(w, c, http.StatusOK, ownerOnlyACL(b.Account))

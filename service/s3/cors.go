@@ -38,11 +38,8 @@ type corsRule struct {
 var corsMethods = setOf(http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete, http.MethodHead)
 
 func (s *Service) putBucketCors(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:PutBucketCORS")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:PutBucketCORS", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	var conf corsConfiguration
@@ -101,11 +98,8 @@ func (conf *corsConfiguration) rules() ([]trustgate.CORSRule, *Error) {
 }
 
 func (s *Service) getBucketCors(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:GetBucketCORS")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:GetBucketCORS", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	if len(b.CORS) == 0 {
@@ -126,11 +120,8 @@ func noCORSConfiguration(b *trustgate.Bucket) *Error {
 // deleteBucketCors removes the bucket's CORS configuration; S3 answers
 // 204 whether it had one or not, and the action is the one that sets it.
 func (s *Service) deleteBucketCors(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:PutBucketCORS")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:PutBucketCORS", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	if len(b.CORS) > 0 {

@@ -55,11 +55,8 @@ type blockedEncryption struct {
 const sseC = "SSE-C"
 
 func (s *Service) putBucketEncryption(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:PutEncryptionConfiguration")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:PutEncryptionConfiguration", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	var conf encryptionConfiguration
@@ -122,11 +119,8 @@ func (r encryptionRule) encryption() (enc trustgate.BucketEncryption, keepsBlock
 }
 
 func (s *Service) getBucketEncryption(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:GetEncryptionConfiguration")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:GetEncryptionConfiguration", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	e := b.Encryption
@@ -144,11 +138,8 @@ func (s *Service) getBucketEncryption(ctx context.Context, w http.ResponseWriter
 // deleteBucketEncryption puts the bucket back on SSE-S3, leaving SSE-C
 // blocked or not as it was.
 func (s *Service) deleteBucketEncryption(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:PutEncryptionConfiguration")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:PutEncryptionConfiguration", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {

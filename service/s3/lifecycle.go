@@ -99,11 +99,8 @@ type abortIncompleteUpload struct {
 var transitionClasses = setOf("GLACIER", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "DEEP_ARCHIVE", "GLACIER_IR")
 
 func (s *Service) putBucketLifecycle(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:PutLifecycleConfiguration")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:PutLifecycleConfiguration", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	size := c.Request.Header.Get(transitionMinimumSizeHeader)
@@ -130,11 +127,8 @@ func (s *Service) putBucketLifecycle(ctx context.Context, w http.ResponseWriter,
 }
 
 func (s *Service) getBucketLifecycle(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:GetLifecycleConfiguration")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:GetLifecycleConfiguration", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	if len(b.Lifecycle) == 0 {
@@ -149,11 +143,8 @@ func (s *Service) getBucketLifecycle(ctx context.Context, w http.ResponseWriter,
 }
 
 func (s *Service) deleteBucketLifecycle(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:PutLifecycleConfiguration")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:PutLifecycleConfiguration", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {

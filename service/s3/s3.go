@@ -452,6 +452,19 @@ func (s *Service) bucketFor(ctx context.Context, c *Call) (*trustgate.Bucket, *E
 	return b, nil
 }
 
+// bucketAllowed is the call's bucket once the caller is allowed action
+// on it: the authorization of the calls on a bucket's own settings.
+func (s *Service) bucketAllowed(ctx context.Context, c *Call, action string) (*trustgate.Bucket, *Error) {
+	b, err := s.bucketFor(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorize(ctx, c, action, b.ARN(), b, nil); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 // lookupBucket is bucketFor without the signing region's check: for
 // GetBucketLocation, which S3 answers whatever region it was signed for,
 // and HeadBucket, which names the bucket's region before it checks.

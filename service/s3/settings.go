@@ -97,11 +97,7 @@ func (s *Service) deleteBucketSetting(action string) handler {
 // have, BucketOwnerEnforced (ACLs disabled); the others, which turn ACLs
 // back on, are NotImplemented.
 func (s *Service) putOwnershipControls(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
-	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:PutBucketOwnershipControls", b.ARN(), b, nil); err != nil {
+	if _, err := s.bucketAllowed(ctx, c, "s3:PutBucketOwnershipControls"); err != nil {
 		return err
 	}
 	var conf struct {
@@ -127,11 +123,7 @@ func (s *Service) putOwnershipControls(ctx context.Context, w http.ResponseWrite
 // refuses them on a bucket whose ACLs are disabled, once the caller may
 // set one.
 func (s *Service) putBucketACL(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
-	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:PutBucketAcl", b.ARN(), b, nil); err != nil {
+	if _, err := s.bucketAllowed(ctx, c, "s3:PutBucketAcl"); err != nil {
 		return err
 	}
 	return errorf(http.StatusBadRequest, "AccessControlListNotSupported", "The bucket does not allow ACLs")

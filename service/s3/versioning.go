@@ -35,11 +35,8 @@ type versioningConfiguration struct {
 }
 
 func (s *Service) putBucketVersioning(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:PutBucketVersioning")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:PutBucketVersioning", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	var conf versioningConfiguration
@@ -77,11 +74,8 @@ func (s *Service) putBucketVersioning(ctx context.Context, w http.ResponseWriter
 }
 
 func (s *Service) getBucketVersioning(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.bucketFor(ctx, c)
+	b, err := s.bucketAllowed(ctx, c, "s3:GetBucketVersioning")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, c, "s3:GetBucketVersioning", b.ARN(), b, nil); err != nil {
 		return err
 	}
 	return writeXML(w, c, http.StatusOK, versioningConfiguration{Xmlns: Namespace, Status: string(b.Versioning), MfaDelete: b.MFADelete})
