@@ -89,3 +89,45 @@ func TestS3UnreadableNames(t *testing.T) {
 		t.Errorf("the server failed:\n%s", ts.Logs.String())
 	}
 }
+
+// Versioning and lifecycle documents, version ids and version markers
+// that no client would send are refused with S3's errors, never a 500
+// (notes 75 and 76).
+func TestS3VersionsAndRulesBadInput(t *testing.T) {
+	ts, _, _ := withBucket(t, "odd-input")
+	root := aws.Credentials{AccessKeyID: ts.Root.AccessKeyId, SecretAccessKey: ts.Root.SecretAccessKey}
+	put(t, ts.rootS3(), "odd-input", "a", "1")
+	rule := func(inner string) string {
+		return "<LifecycleConfiguration><Rule><Status>Enabled</Status><Filter><Prefix/></Filter>" + inner + "</Rule></LifecycleConfiguration>"
+	}
+	for _, bad := range []struct{ method, path, body, code string }{
+		{http.MethodPut, "/odd-input?versioning", "<VersioningConfiguration><Status>Enabled</Status>", "MalformedXML"},
+		{http.MethodPut, "/odd-input?versioning", "<Versioning><Status>Enabled</Status></Versioning>", "MalformedXML"},
+		{http.MethodPut, "/odd-input?versioning", "<VersioningConfiguration><MfaDelete>Maybe</MfaDelete><Status>Enabled</Status></VersioningConfiguration>", "MalformedXML"},
+		{http.MethodPut, "/odd-input?lifecycle", "not xml at all", "MalformedXML"},
+		{http.MethodPut, "/odd-input?lifecycle", rule("<Expiration><Days>abc</Days></Expiration>"), "MalformedXML"},
+		{http.MethodPut, "/odd-input?lifecycle", rule("<Expiration><Days>99999999999999999999</Days></Expiration>"), "MalformedXML"},
+		{http.MethodPut, "/odd-input?lifecycle", rule("<Expiration><Date>tomorrow</Date></Expiration>"), "MalformedXML"},
+		{http.MethodPut, "/odd-input?lifecycle", rule("<Expiration><Days>1</Days><Date>2030-01-01T00:00:00Z</Date></Expiration>"), "MalformedXML"},
+		{http.MethodPut, "/odd-input?lifecycle", rule("<Transition><StorageClass>GLACIER</StorageClass></Transition>"), "MalformedXML"},
+		{http.MethodPut, "/odd-input?lifecycle", rule("<NoncurrentVersionExpiration></NoncurrentVersionExpiration>"), "MalformedXML"},
+		{http.MethodPut, "/odd-input?lifecycle", rule("<NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays><NewerNoncurrentVersions>101</NewerNoncurrentVersions></NoncurrentVersionExpiration>"), "InvalidArgument"},
+		{http.MethodPut, "/odd-input?lifecycle", rule("<AbortIncompleteMultipartUpload><DaysAfterInitiation>-1</DaysAfterInitiation></AbortIncompleteMultipartUpload>"), "InvalidArgument"},
+		{http.MethodPut, "/odd-input?lifecycle", "<LifecycleConfiguration><Rule><Status>Enabled</Status><Prefix/><Filter><Prefix/></Filter><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>", "MalformedXML"},
+		{http.MethodPut, "/odd-input?lifecycle", "<LifecycleConfiguration><Rule><ID>" + strings.Repeat("r", 256) + "</ID><Status>Enabled</Status><Prefix/><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>", "InvalidArgument"},
+		{http.MethodGet, "/odd-input/a?versionId=" + strings.Repeat("v", 2000), "", "InvalidArgument"},
+		{http.MethodGet, "/odd-input/a?versionId=%FF%FE", "", "InvalidArgument"},
+		{http.MethodDelete, "/odd-input/a?versionId=nope", "", "InvalidArgument"},
+		{http.MethodGet, "/odd-input?versions&key-marker=a&version-id-marker=nope", "", "InvalidArgument"},
+		{http.MethodGet, "/odd-input?versions&max-keys=-1", "", "InvalidArgument"},
+		{http.MethodGet, "/odd-input?versions&encoding-type=base64", "", "InvalidArgument"},
+	} {
+		status, body := ts.send(t, root, "s3", bad.method, bad.path, "", bad.body)
+		if status != 400 || !strings.Contains(body, "<Code>"+bad.code+"</Code>") {
+			t.Errorf("%s %.80s with %.120q = %d %s; want 400 %s", bad.method, bad.path, bad.body, status, body, bad.code)
+		}
+	}
+	if strings.Contains(ts.Logs.String(), `"status":500`) {
+		t.Errorf("the server failed:\n%s", ts.Logs.String())
+	}
+}
