@@ -47,11 +47,12 @@ type LifecycleRule struct {
 	Filter       LifecycleFilter
 	LegacyPrefix bool `json:",omitempty"`
 	// Expiration of current versions: after ExpirationDays, or on
-	// ExpirationDate (midnight UTC); ExpiredObjectDeleteMarker removes a
-	// delete marker that is all that is left of its key.
+	// ExpirationDate (midnight UTC); ExpiredObjectDeleteMarker, when true,
+	// removes a delete marker that is all that is left of its key (nil
+	// when the rule does not name it).
 	ExpirationDays            int       `json:",omitempty"`
 	ExpirationDate            time.Time `json:",omitzero"`
-	ExpiredObjectDeleteMarker bool      `json:",omitempty"`
+	ExpiredObjectDeleteMarker *bool     `json:",omitempty"`
 	// NoncurrentDays expires noncurrent versions that many days after
 	// they became noncurrent, keeping the NewerNoncurrentVersions newest.
 	NoncurrentDays          int `json:",omitempty"`
@@ -67,7 +68,7 @@ type LifecycleRule struct {
 
 // LifecycleFilter is the objects a lifecycle rule applies to: keys with
 // the prefix, having every tag, of a size strictly between the bounds
-// (zero for none).
+// it names.
 type LifecycleFilter struct {
 	Prefix          string `json:",omitempty"`
 	Tags            []Tag  `json:",omitempty"`
@@ -75,6 +76,29 @@ type LifecycleFilter struct {
 	SizeLessThan    int64  `json:",omitempty"`
 	// And tells that the filter was written as an And of its conditions.
 	And bool `json:",omitempty"`
+	// Named are the conditions the filter was written with, by their
+	// elements' names (Prefix, Tag, ObjectSizeGreaterThan,
+	// ObjectSizeLessThan): a prefix or bound named is one even when empty
+	// or zero, and is given back as it was.
+	Named []string `json:",omitempty"`
+}
+
+// Names tells whether the filter was written with the condition of the
+// element named.
+func (f LifecycleFilter) Names(element string) bool {
+	for _, n := range f.Named {
+		if n == element {
+			return true
+		}
+	}
+	return false
+}
+
+// RemovesDeleteMarkers tells whether the rule removes delete markers
+// that are all that is left of their key, as an ExpiredObjectDeleteMarker
+// of true asks.
+func (r *LifecycleRule) RemovesDeleteMarkers() bool {
+	return r.ExpiredObjectDeleteMarker != nil && *r.ExpiredObjectDeleteMarker
 }
 
 // LifecycleTransition moves objects to StorageClass after Days (for a

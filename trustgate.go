@@ -95,6 +95,9 @@ type Tag struct {
 type WriteCondition struct {
 	IfMatch     string // the ETag the object must have, quoted; "*" for any object, "" for none asked
 	IfNoneMatch bool   // that there be no object (If-None-Match: *)
+	// Modified is the last-modified time the object must have, so that a
+	// write acts on the object exactly as it was read; zero asks none.
+	Modified time.Time
 }
 
 // Check reports whether existing (nil when there is none) meets the
@@ -107,6 +110,8 @@ func (w WriteCondition) Check(existing *Object) error {
 	case w.IfMatch != "" && existing == nil:
 		return ErrNoObject
 	case w.IfMatch != "" && w.IfMatch != "*" && strings.Trim(w.IfMatch, `"`) != strings.Trim(existing.ETag, `"`):
+		return ErrPrecondition
+	case !w.Modified.IsZero() && (existing == nil || !existing.LastModified.Equal(w.Modified)):
 		return ErrPrecondition
 	}
 	return nil

@@ -341,6 +341,13 @@ type Store interface {
 	// becomes the key's current one. Returns ErrNotFound when there is no
 	// such version and cond asks nothing, and cond.Check's error otherwise.
 	DeleteObjectVersion(ctx context.Context, bucket, key, version string, cond trustgate.WriteCondition) (*trustgate.Object, error)
+	// ExpireVersion removes a version as a lifecycle rule expires it, only
+	// if it is still as v was listed (its version, last-modified time and
+	// kind): a noncurrent version while it is noncurrent (v.IsLatest
+	// false), or a delete marker while it is all its key has (v.IsLatest
+	// true). It tells whether it removed it; v's blob is the caller's to
+	// remove then.
+	ExpireVersion(ctx context.Context, v *trustgate.Object) (bool, error)
 	// Objects lists up to limit objects of a bucket whose keys start with
 	// prefix and sort after after, in key order (byte-wise, as S3).
 	Objects(ctx context.Context, bucket, prefix, after string, limit int) ([]*trustgate.Object, error)

@@ -32,6 +32,18 @@ func TestS3LifecycleConfiguration(t *testing.T) {
 		{ID: aws.String("tagged"), Status: s3types.ExpirationStatusDisabled, Filter: &s3types.LifecycleRuleFilter{And: &s3types.LifecycleRuleAndOperator{
 			Prefix: aws.String("tmp/"), Tags: []s3types.Tag{{Key: aws.String("scratch"), Value: aws.String("yes")}}, ObjectSizeGreaterThan: aws.Int64(1024)}},
 			Expiration: &s3types.LifecycleExpiration{Date: aws.Time(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))}},
+		// What Terraform sends for a rule without a filter, and for an
+		// and block without sizes: each comes back as sent, or Terraform
+		// waits for it.
+		{ID: aws.String("terraform-no-filter"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{},
+			NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(90)}},
+		{ID: aws.String("terraform-and"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{And: &s3types.LifecycleRuleAndOperator{
+			Prefix: aws.String(""), ObjectSizeGreaterThan: aws.Int64(0), Tags: []s3types.Tag{{Key: aws.String("tier"), Value: aws.String("cold")}}}},
+			Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(365)}},
+		{ID: aws.String("terraform-eodm-false"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{ObjectSizeGreaterThan: aws.Int64(0)},
+			Expiration:                     &s3types.LifecycleExpiration{ExpiredObjectDeleteMarker: aws.Bool(false)},
+			AbortIncompleteMultipartUpload: nil, NoncurrentVersionTransitions: []s3types.NoncurrentVersionTransition{
+				{NoncurrentDays: aws.Int32(30), NewerNoncurrentVersions: aws.Int32(3), StorageClass: s3types.TransitionStorageClassGlacier}}},
 	}
 	put, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: bucket,
 		LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: rules}})
@@ -90,8 +102,17 @@ func TestS3LifecycleConfiguration(t *testing.T) {
 	_, err = c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: bucket,
 		LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: twice}})
 	wantAPIError(t, "PutBucketLifecycleConfiguration of two rules of one ID", err, "InvalidArgument", "Rule ID must be unique")
-	if got, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: bucket}); err != nil || len(got.Rules) != 3 {
-		t.Errorf("the rules after refused configurations = %+v, %v; want the three put", got, err)
+	if got, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: bucket}); err != nil || len(got.Rules) != len(rules) {
+		t.Errorf("the rules after refused configurations = %+v, %v; want the %d put", got, err, len(rules))
+	}
+	// A rule put without an ID gets one; a day without a time is a date.
+	if _, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: bucket,
+		LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: []s3types.LifecycleRule{{Status: s3types.ExpirationStatusEnabled,
+			Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("x/")}, Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: bucket}); err != nil || len(got.Rules) != 1 || aws.ToString(got.Rules[0].ID) == "" {
+		t.Errorf("a rule put without an ID = %+v, %v; want it named", got, err)
 	}
 
 	// The transitions' minimum object size is kept as named.
@@ -141,6 +162,9 @@ func TestS3LifecycleApplied(t *testing.T) {
 		put(t, c, "aging", "docs/report.txt", "a version")
 	}
 	put(t, c, "aging", "old/gone.txt", "deleted")
+	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("stale/ghost.txt")}); err != nil {
+		t.Fatal(err) // a delete marker of a key never written, alone
+	}
 	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("old/gone.txt")}); err != nil {
 		t.Fatal(err)
 	}
@@ -160,11 +184,18 @@ func TestS3LifecycleApplied(t *testing.T) {
 				NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1), NewerNoncurrentVersions: aws.Int32(1)}},
 			{ID: aws.String("old"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("old/")},
 				NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1)}},
-			{ID: aws.String("cleanup"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
-				Expiration:                     &s3types.LifecycleExpiration{ExpiredObjectDeleteMarker: aws.Bool(true)},
+			{ID: aws.String("cleanup"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("old/")},
+				Expiration: &s3types.LifecycleExpiration{ExpiredObjectDeleteMarker: aws.Bool(true)}},
+			{ID: aws.String("uploads"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("tmp/")},
 				AbortIncompleteMultipartUpload: &s3types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(1)}},
 			{ID: aws.String("off"), Status: s3types.ExpirationStatusDisabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
 				Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}},
+			// An expiration by days takes lone delete markers as old.
+			{ID: aws.String("stale"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("stale/")},
+				Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}},
+			// Days enough to overflow a duration expire nothing yet.
+			{ID: aws.String("forever"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("logs/b")},
+				Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(999999)}},
 		}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -177,13 +208,17 @@ func TestS3LifecycleApplied(t *testing.T) {
 	if want := `expiry-date="` + expiry + `", rule-id="logs"`; aws.ToString(head.Expiration) != want {
 		t.Errorf("HeadObject of an object a rule expires: Expiration %q; want %q", aws.ToString(head.Expiration), want)
 	}
-	if head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: aws.String("logs/b.log")}); err != nil || head.Expiration != nil {
+	if head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: aws.String("logs/b.log")}); err != nil ||
+		!strings.HasSuffix(aws.ToString(head.Expiration), `00:00:00 GMT", rule-id="forever"`) {
+		t.Errorf("HeadObject of an object a rule expires in 999999 days = Expiration %q, %v", aws.ToString(head.Expiration), err)
+	}
+	if head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: aws.String("docs/c.txt")}); err != nil || head.Expiration != nil {
 		t.Errorf("HeadObject of an object no rule expires = Expiration %v, %v; want none", aws.ToString(head.Expiration), err)
 	}
 	// An upload a rule will abort is told when, and by which rule.
 	parts, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: bucket, Key: aws.String("tmp/big.bin"), UploadId: up.UploadId})
-	if err != nil || aws.ToString(parts.AbortRuleId) != "cleanup" || parts.AbortDate == nil || !parts.AbortDate.After(time.Now()) {
-		t.Errorf("ListParts of an upload a rule aborts = rule %q, date %v, %v; want cleanup's, in the future", aws.ToString(parts.AbortRuleId), parts.AbortDate, err)
+	if err != nil || aws.ToString(parts.AbortRuleId) != "uploads" || parts.AbortDate == nil || !parts.AbortDate.After(time.Now()) {
+		t.Errorf("ListParts of an upload a rule aborts = rule %q, date %v, %v; want uploads', in the future", aws.ToString(parts.AbortRuleId), parts.AbortDate, err)
 	}
 	state := func() []string {
 		t.Helper()
@@ -220,8 +255,8 @@ func TestS3LifecycleApplied(t *testing.T) {
 	if got := state(); !slices.Equal(got, before) {
 		t.Errorf("a lifecycle run on the day of the writes left %q; want %q", got, before)
 	}
-	if n := run(time.Now().Add(3 * 24 * time.Hour)); n != 5 {
-		t.Errorf("a lifecycle run three days on removed %d; want 5", n)
+	if n := run(time.Now().Add(3 * 24 * time.Hour)); n != 6 {
+		t.Errorf("a lifecycle run three days on removed %d; want 6", n)
 	}
 	// logs/a.log is behind a delete marker; report.txt's oldest version
 	// is gone; gone.txt's version and then its lone marker are gone; the

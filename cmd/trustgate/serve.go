@@ -104,7 +104,14 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 	if err != nil {
 		return err
 	}
-	go runLifecycle(ctx, o, handler, log)
+	lifecycleCtx, stopLifecycle := context.WithCancel(ctx)
+	lifecycleDone := make(chan struct{})
+	go func() {
+		defer close(lifecycleDone)
+		runLifecycle(lifecycleCtx, o, handler, log)
+	}()
+	// The store closes only once a lifecycle run under way has stopped.
+	defer func() { stopLifecycle(); <-lifecycleDone }()
 	srv := &http1.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: log}
 	endpoint := scheme + "://" + ln.Addr().String()
 	printBanner(out, o, dir, endpoint, caBundle)
@@ -156,7 +163,7 @@ const lifecycleEvery = time.Hour
 // runLifecycle applies the buckets' lifecycle rules at the start and
 // then every lifecycleEvery (or on each of o's ticks), until ctx ends.
 func runLifecycle(ctx context.Context, o serveOptions, handler *server.Server, log *slog.Logger) {
-	apply := func(now time.Time) {
+	apply := func(now time.Time) bool {
 		n, err := handler.ApplyLifecycle(ctx, now)
 		if err != nil && ctx.Err() == nil {
 			log.Error("applying lifecycle rules", "err", err)
@@ -165,12 +172,19 @@ func runLifecycle(ctx context.Context, o serveOptions, handler *server.Server, l
 			log.Info("applied lifecycle rules", "removed", n)
 		}
 		if o.lifecycleRan != nil {
-			o.lifecycleRan <- n
+			select {
+			case o.lifecycleRan <- n:
+			case <-ctx.Done():
+				return false
+			}
 		}
+		return true
 	}
 	ticks := o.lifecycleTicks
 	if ticks == nil {
-		apply(time.Now())
+		if !apply(time.Now()) {
+			return
+		}
 		ticker := time.NewTicker(lifecycleEvery)
 		defer ticker.Stop()
 		ticks = ticker.C
@@ -179,8 +193,10 @@ func runLifecycle(ctx context.Context, o serveOptions, handler *server.Server, l
 		select {
 		case <-ctx.Done():
 			return
-		case now := <-ticks:
-			apply(now)
+		case now, ok := <-ticks:
+			if !ok || !apply(now) {
+				return
+			}
 		}
 	}
 }

@@ -17,8 +17,12 @@ import (
 // uploads never completed, and that move objects between storage
 // classes.
 
-// MaxLifecycleRules is the most rules a lifecycle configuration holds.
-const MaxLifecycleRules = 1000
+// MaxLifecycleRules is the most rules a lifecycle configuration holds;
+// maxLifecycleBody bounds its document, which 1,000 rules fit in.
+const (
+	MaxLifecycleRules = 1000
+	maxLifecycleBody  = 1 << 20
+)
 
 // transitionMinimumSizeHeader names the smallest object a transition
 // moves: S3's default since 2024, 128 KiB for every storage class, or
@@ -38,12 +42,19 @@ func minimumSizeOf(b *trustgate.Bucket) string {
 }
 
 // lifecycleConfiguration is the document of PutBucketLifecycleConfiguration
-// and GetBucketLifecycleConfiguration.
+// and GetBucketLifecycleConfiguration. Each level keeps the elements it
+// does not know, so that a misspelt one refuses the document as S3's
+// schema does, rather than widening a rule (a filter of <Prefx> would
+// otherwise take in the whole bucket).
 type lifecycleConfiguration struct {
-	XMLName xml.Name        `xml:"LifecycleConfiguration"`
-	Xmlns   string          `xml:"xmlns,attr,omitempty"`
-	Rules   []lifecycleRule `xml:"Rule"`
+	XMLName xml.Name         `xml:"LifecycleConfiguration"`
+	Xmlns   string           `xml:"xmlns,attr,omitempty"`
+	Rules   []lifecycleRule  `xml:"Rule"`
+	Unknown []unknownElement `xml:",any"`
 }
+
+// unknownElement is an element a document's schema does not have.
+type unknownElement struct{ XMLName xml.Name }
 
 type lifecycleRule struct {
 	ID                             string                 `xml:",omitempty"`
@@ -55,6 +66,7 @@ type lifecycleRule struct {
 	Expiration                     *lifecycleExpiration   `xml:",omitempty"`
 	NoncurrentVersionExpiration    *noncurrentExpiration  `xml:",omitempty"`
 	AbortIncompleteMultipartUpload *abortIncompleteUpload `xml:",omitempty"`
+	Unknown                        []unknownElement       `xml:",any"`
 }
 
 type lifecycleFilter struct {
@@ -63,36 +75,53 @@ type lifecycleFilter struct {
 	ObjectSizeGreaterThan *int64            `xml:",omitempty"`
 	ObjectSizeLessThan    *int64            `xml:",omitempty"`
 	And                   *lifecycleAndList `xml:",omitempty"`
+	Unknown               []unknownElement  `xml:",any"`
 }
 
 type lifecycleAndList struct {
-	Prefix                *string         `xml:",omitempty"`
-	Tags                  []trustgate.Tag `xml:"Tag"`
-	ObjectSizeGreaterThan *int64          `xml:",omitempty"`
-	ObjectSizeLessThan    *int64          `xml:",omitempty"`
+	Prefix                *string          `xml:",omitempty"`
+	Tags                  []trustgate.Tag  `xml:"Tag"`
+	ObjectSizeGreaterThan *int64           `xml:",omitempty"`
+	ObjectSizeLessThan    *int64           `xml:",omitempty"`
+	Unknown               []unknownElement `xml:",any"`
 }
 
 type lifecycleExpiration struct {
-	Date                      string `xml:",omitempty"`
-	Days                      *int   `xml:",omitempty"`
-	ExpiredObjectDeleteMarker *bool  `xml:",omitempty"`
+	Date                      string           `xml:",omitempty"`
+	Days                      *int32           `xml:",omitempty"`
+	ExpiredObjectDeleteMarker *bool            `xml:",omitempty"`
+	Unknown                   []unknownElement `xml:",any"`
 }
 
 type lifecycleTransition struct {
 	Date                    string `xml:",omitempty"`
-	Days                    *int   `xml:",omitempty"`
-	NoncurrentDays          *int   `xml:",omitempty"`
-	NewerNoncurrentVersions *int   `xml:",omitempty"`
+	Days                    *int32 `xml:",omitempty"`
+	NoncurrentDays          *int32 `xml:",omitempty"`
+	NewerNoncurrentVersions *int32 `xml:",omitempty"`
 	StorageClass            string
+	Unknown                 []unknownElement `xml:",any"`
 }
 
 type noncurrentExpiration struct {
-	NoncurrentDays          *int `xml:",omitempty"`
-	NewerNoncurrentVersions *int `xml:",omitempty"`
+	NoncurrentDays          *int32           `xml:",omitempty"`
+	NewerNoncurrentVersions *int32           `xml:",omitempty"`
+	Unknown                 []unknownElement `xml:",any"`
 }
 
 type abortIncompleteUpload struct {
-	DaysAfterInitiation *int
+	DaysAfterInitiation *int32
+	Unknown             []unknownElement `xml:",any"`
+}
+
+// known tells whether a level of a document holds only the elements its
+// schema has.
+func known(levels ...[]unknownElement) bool {
+	for _, l := range levels {
+		if len(l) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // transitionClasses are the storage classes a transition may move to.
@@ -108,7 +137,7 @@ func (s *Service) putBucketLifecycle(ctx context.Context, w http.ResponseWriter,
 		return errorf(http.StatusBadRequest, "InvalidRequest", "Invalid TransitionDefaultMinimumObjectSize found: %s", size)
 	}
 	var conf lifecycleConfiguration
-	if err := readDocument(c, &conf); err != nil {
+	if err := readXMLOf(c, &conf, maxLifecycleBody, true, true); err != nil {
 		return err
 	}
 	rules, err := conf.rules()
@@ -161,7 +190,7 @@ const lifecycleDate = "2006-01-02T15:04:05.000Z"
 
 // rules checks a configuration as S3 does and reads its rules.
 func (conf *lifecycleConfiguration) rules() ([]trustgate.LifecycleRule, *Error) {
-	if len(conf.Rules) == 0 || len(conf.Rules) > MaxLifecycleRules {
+	if len(conf.Rules) == 0 || len(conf.Rules) > MaxLifecycleRules || !known(conf.Unknown) {
 		return nil, malformedXML()
 	}
 	ids := map[string]bool{}
@@ -171,12 +200,10 @@ func (conf *lifecycleConfiguration) rules() ([]trustgate.LifecycleRule, *Error) 
 		if err != nil {
 			return nil, err
 		}
-		if rule.ID != "" {
-			if ids[rule.ID] {
-				return nil, invalidLifecycle("Rule ID must be unique. Found same ID for more than one rule")
-			}
-			ids[rule.ID] = true
+		if ids[rule.ID] {
+			return nil, invalidLifecycle("Rule ID must be unique. Found same ID for more than one rule")
 		}
+		ids[rule.ID] = true
 		out = append(out, rule)
 	}
 	return out, nil
@@ -199,8 +226,20 @@ func newRuleID() string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
+// positive reads a count of days that must be above zero, refused with
+// message otherwise.
+func positive(days *int32, message string) (int, *Error) {
+	if days == nil || *days <= 0 {
+		return 0, invalidLifecycle(message)
+	}
+	return int(*days), nil
+}
+
 func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
 	var rule trustgate.LifecycleRule
+	if !known(r.Unknown) {
+		return rule, malformedXML()
+	}
 	if len(r.ID) > 255 {
 		return rule, invalidLifecycle("ID length should not exceed allowed limit of 255")
 	}
@@ -219,7 +258,8 @@ func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
 	case r.Prefix != nil && r.Filter != nil:
 		return rule, malformedXML()
 	case r.Prefix != nil:
-		rule.Filter.Prefix, rule.LegacyPrefix = *r.Prefix, true
+		rule.Filter = trustgate.LifecycleFilter{Prefix: *r.Prefix, Named: []string{"Prefix"}}
+		rule.LegacyPrefix = true
 	case r.Filter != nil:
 		f, err := r.Filter.filter()
 		if err != nil {
@@ -229,13 +269,18 @@ func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
 	default:
 		return rule, malformedXML()
 	}
+	tagged := len(rule.Filter.Tags) > 0
 	if e := r.Expiration; e != nil {
+		if !known(e.Unknown) {
+			return rule, malformedXML()
+		}
 		set := 0
 		if e.Days != nil {
-			if *e.Days <= 0 {
-				return rule, invalidLifecycle("'Days' for Expiration action must be a positive integer")
+			days, err := positive(e.Days, "'Days' for Expiration action must be a positive integer")
+			if err != nil {
+				return rule, err
 			}
-			rule.ExpirationDays = *e.Days
+			rule.ExpirationDays = days
 			set++
 		}
 		if e.Date != "" {
@@ -247,10 +292,10 @@ func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
 			set++
 		}
 		if e.ExpiredObjectDeleteMarker != nil {
-			if len(rule.Filter.Tags) > 0 {
+			if tagged {
 				return rule, invalidLifecycleRequest("ExpiredObjectDeleteMarker cannot be specified with Tags.")
 			}
-			rule.ExpiredObjectDeleteMarker = *e.ExpiredObjectDeleteMarker
+			rule.ExpiredObjectDeleteMarker = e.ExpiredObjectDeleteMarker
 			set++
 		}
 		if set != 1 {
@@ -258,31 +303,33 @@ func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
 		}
 	}
 	if n := r.NoncurrentVersionExpiration; n != nil {
-		if n.NoncurrentDays == nil && n.NewerNoncurrentVersions == nil {
+		if !known(n.Unknown) || n.NoncurrentDays == nil && n.NewerNoncurrentVersions == nil {
 			return rule, malformedXML()
 		}
-		if n.NoncurrentDays == nil || *n.NoncurrentDays <= 0 {
-			return rule, invalidLifecycle("'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer")
+		days, err := positive(n.NoncurrentDays, "'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer")
+		if err != nil {
+			return rule, err
 		}
-		rule.NoncurrentDays = *n.NoncurrentDays
-		if v := n.NewerNoncurrentVersions; v != nil {
-			if *v <= 0 || *v > 100 {
-				return rule, invalidLifecycle("NewerNoncurrentVersions for NoncurrentVersionExpiration must be between 1 and 100")
-			}
-			rule.NewerNoncurrentVersions = *v
+		rule.NoncurrentDays = days
+		if rule.NewerNoncurrentVersions, err = newerVersions(n.NewerNoncurrentVersions, "NoncurrentVersionExpiration"); err != nil {
+			return rule, err
 		}
 	}
 	if a := r.AbortIncompleteMultipartUpload; a != nil {
-		if len(rule.Filter.Tags) > 0 {
+		if !known(a.Unknown) {
+			return rule, malformedXML()
+		}
+		if tagged {
 			return rule, invalidLifecycleRequest("AbortIncompleteMultipartUpload cannot be specified with Tags.")
 		}
-		if rule.Filter.SizeGreaterThan > 0 || rule.Filter.SizeLessThan > 0 {
+		if rule.Filter.Names("ObjectSizeGreaterThan") || rule.Filter.Names("ObjectSizeLessThan") {
 			return rule, invalidLifecycleRequest("AbortIncompleteMultipartUpload cannot be specified with Object Size.")
 		}
-		if a.DaysAfterInitiation == nil || *a.DaysAfterInitiation <= 0 {
-			return rule, invalidLifecycle("'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer")
+		days, err := positive(a.DaysAfterInitiation, "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer")
+		if err != nil {
+			return rule, err
 		}
-		rule.AbortUploadDays = *a.DaysAfterInitiation
+		rule.AbortUploadDays = days
 	}
 	for _, t := range r.Transitions {
 		tr, err := t.transition(false)
@@ -305,53 +352,74 @@ func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
 	return rule, nil
 }
 
-// filter reads a rule's Filter: one of a prefix, a tag, a size bound or
-// an And of several.
+// newerVersions reads a NewerNoncurrentVersions, 1 to 100 when given.
+func newerVersions(v *int32, action string) (int, *Error) {
+	if v == nil {
+		return 0, nil
+	}
+	if *v <= 0 || *v > 100 {
+		return 0, invalidLifecycle("NewerNoncurrentVersions for " + action + " must be between 1 and 100")
+	}
+	return int(*v), nil
+}
+
+// filter reads a rule's Filter: nothing (every object), or one of a
+// prefix, a tag, a size bound or an And of two or more, each kept as it
+// was written.
 func (f *lifecycleFilter) filter() (trustgate.LifecycleFilter, *Error) {
 	var out trustgate.LifecycleFilter
+	if !known(f.Unknown) {
+		return out, malformedXML()
+	}
+	var tag *trustgate.Tag
+	prefix, greater, less := f.Prefix, f.ObjectSizeGreaterThan, f.ObjectSizeLessThan
 	set := 0
-	if f.Prefix != nil {
-		out.Prefix = *f.Prefix
-		set++
+	for _, named := range []bool{prefix != nil, f.Tag != nil, greater != nil, less != nil, f.And != nil} {
+		if named {
+			set++
+		}
 	}
-	if f.Tag != nil {
-		out.Tags = []trustgate.Tag{*f.Tag}
-		set++
+	if set > 1 {
+		return out, malformedXML()
 	}
-	if f.ObjectSizeGreaterThan != nil {
-		out.SizeGreaterThan = *f.ObjectSizeGreaterThan
-		set++
-	}
-	if f.ObjectSizeLessThan != nil {
-		out.SizeLessThan = *f.ObjectSizeLessThan
-		set++
-	}
+	tag = f.Tag
 	if a := f.And; a != nil {
-		// An And joins two conditions or more.
+		if !known(a.Unknown) {
+			return out, malformedXML()
+		}
 		conditions := len(a.Tags)
-		for _, set := range []bool{a.Prefix != nil, a.ObjectSizeGreaterThan != nil, a.ObjectSizeLessThan != nil} {
-			if set {
+		for _, named := range []bool{a.Prefix != nil, a.ObjectSizeGreaterThan != nil, a.ObjectSizeLessThan != nil} {
+			if named {
 				conditions++
 			}
 		}
 		if conditions < 2 {
 			return out, malformedXML()
 		}
-		out.And = true
-		if a.Prefix != nil {
-			out.Prefix = *a.Prefix
-		}
-		out.Tags = a.Tags
-		if a.ObjectSizeGreaterThan != nil {
-			out.SizeGreaterThan = *a.ObjectSizeGreaterThan
-		}
-		if a.ObjectSizeLessThan != nil {
-			out.SizeLessThan = *a.ObjectSizeLessThan
-		}
-		set++
+		out.And, out.Tags = true, a.Tags
+		prefix, greater, less = a.Prefix, a.ObjectSizeGreaterThan, a.ObjectSizeLessThan
 	}
-	if set > 1 {
-		return out, malformedXML()
+	if prefix != nil {
+		out.Prefix = *prefix
+		out.Named = append(out.Named, "Prefix")
+	}
+	if tag != nil {
+		out.Tags = []trustgate.Tag{*tag}
+		out.Named = append(out.Named, "Tag")
+	}
+	if greater != nil {
+		if *greater < 0 {
+			return out, invalidLifecycleRequest("ObjectSizeGreaterThan must be a non-negative number")
+		}
+		out.SizeGreaterThan = *greater
+		out.Named = append(out.Named, "ObjectSizeGreaterThan")
+	}
+	if less != nil {
+		if *less <= 0 {
+			return out, invalidLifecycleRequest("ObjectSizeLessThan must be a positive number")
+		}
+		out.SizeLessThan = *less
+		out.Named = append(out.Named, "ObjectSizeLessThan")
 	}
 	seen := map[string]bool{}
 	for _, t := range out.Tags {
@@ -360,8 +428,7 @@ func (f *lifecycleFilter) filter() (trustgate.LifecycleFilter, *Error) {
 		}
 		seen[t.Key] = true
 	}
-	if out.SizeGreaterThan < 0 || out.SizeLessThan < 0 ||
-		out.SizeGreaterThan > 0 && out.SizeLessThan > 0 && out.SizeLessThan <= out.SizeGreaterThan {
+	if greater != nil && less != nil && out.SizeLessThan <= out.SizeGreaterThan {
 		return out, invalidLifecycleRequest("ObjectSizeLessThan has to be a value greater than ObjectSizeGreaterThan")
 	}
 	return out, nil
@@ -371,15 +438,16 @@ func (f *lifecycleFilter) filter() (trustgate.LifecycleFilter, *Error) {
 // (noncurrent).
 func (t *lifecycleTransition) transition(noncurrent bool) (trustgate.LifecycleTransition, *Error) {
 	var out trustgate.LifecycleTransition
-	if !transitionClasses[t.StorageClass] {
+	if !known(t.Unknown) || !transitionClasses[t.StorageClass] {
 		return out, malformedXML()
 	}
 	out.StorageClass = t.StorageClass
-	days, what := t.Days, "Transition"
+	days, what, daysName := t.Days, "Transition", "Days"
 	if noncurrent {
-		days, what = t.NoncurrentDays, "NoncurrentVersionTransition"
-		if v := t.NewerNoncurrentVersions; v != nil {
-			out.NewerVersions = *v
+		days, what, daysName = t.NoncurrentDays, "NoncurrentVersionTransition", "NoncurrentDays"
+		var err *Error
+		if out.NewerVersions, err = newerVersions(t.NewerNoncurrentVersions, what); err != nil {
+			return out, err
 		}
 	}
 	switch {
@@ -387,12 +455,12 @@ func (t *lifecycleTransition) transition(noncurrent bool) (trustgate.LifecycleTr
 		return out, malformedXML()
 	case days != nil:
 		if *days < 0 {
-			return out, invalidLifecycle("'Days' in " + what + " action must be nonnegative")
+			return out, invalidLifecycle(fmt.Sprintf("'%s' in %s action must be nonnegative", daysName, what))
 		}
-		if !noncurrent && *days < 30 && (t.StorageClass == "STANDARD_IA" || t.StorageClass == "ONEZONE_IA") {
-			return out, invalidLifecycle(fmt.Sprintf("'Days' in Transition action must be greater than or equal to 30 for storageClass '%s'", t.StorageClass))
+		if *days < 30 && (t.StorageClass == "STANDARD_IA" || t.StorageClass == "ONEZONE_IA") {
+			return out, invalidLifecycle(fmt.Sprintf("'%s' in %s action must be greater than or equal to 30 for storageClass '%s'", daysName, what, t.StorageClass))
 		}
-		out.Days = *days
+		out.Days = int(*days)
 	case t.Date != "" && !noncurrent:
 		d, err := midnight(t.Date)
 		if err != nil {
@@ -405,11 +473,14 @@ func (t *lifecycleTransition) transition(noncurrent bool) (trustgate.LifecycleTr
 	return out, nil
 }
 
-// midnight reads a lifecycle date, which S3 takes only at midnight UTC.
+// midnight reads a lifecycle date, a day (2030-01-01) or a time, which
+// S3 takes only at midnight UTC.
 func midnight(v string) (time.Time, *Error) {
 	d, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return time.Time{}, malformedXML()
+		if d, err = time.Parse(time.DateOnly, v); err != nil {
+			return time.Time{}, malformedXML()
+		}
 	}
 	if d = d.UTC(); !d.Equal(d.Truncate(24 * time.Hour)) {
 		return time.Time{}, errorf(http.StatusBadRequest, "InvalidArgument", "'Date' must be at midnight GMT").
@@ -419,74 +490,73 @@ func midnight(v string) (time.Time, *Error) {
 }
 
 // lifecycleRuleOf writes a rule as GetBucketLifecycleConfiguration
-// answers it.
+// answers it: as it was put, each condition it named given back.
 func lifecycleRuleOf(r trustgate.LifecycleRule) lifecycleRule {
 	out := lifecycleRule{ID: r.ID, Status: "Disabled"}
 	if r.Enabled {
 		out.Status = "Enabled"
 	}
 	f := r.Filter
+	var prefix *string
+	var greater, less *int64
+	if f.Names("Prefix") {
+		prefix = &f.Prefix
+	}
+	if f.Names("ObjectSizeGreaterThan") {
+		greater = &f.SizeGreaterThan
+	}
+	if f.Names("ObjectSizeLessThan") {
+		less = &f.SizeLessThan
+	}
 	switch {
 	case r.LegacyPrefix:
 		out.Prefix = &f.Prefix
 	case f.And:
-		a := &lifecycleAndList{Tags: f.Tags}
-		if f.Prefix != "" {
-			a.Prefix = &f.Prefix
-		}
-		if f.SizeGreaterThan > 0 {
-			a.ObjectSizeGreaterThan = &f.SizeGreaterThan
-		}
-		if f.SizeLessThan > 0 {
-			a.ObjectSizeLessThan = &f.SizeLessThan
-		}
-		out.Filter = &lifecycleFilter{And: a}
+		out.Filter = &lifecycleFilter{And: &lifecycleAndList{Prefix: prefix, Tags: f.Tags, ObjectSizeGreaterThan: greater, ObjectSizeLessThan: less}}
 	default:
-		out.Filter = &lifecycleFilter{}
-		switch {
-		case len(f.Tags) == 1:
+		out.Filter = &lifecycleFilter{Prefix: prefix, ObjectSizeGreaterThan: greater, ObjectSizeLessThan: less}
+		if len(f.Tags) == 1 {
 			out.Filter.Tag = &f.Tags[0]
-		case f.SizeGreaterThan > 0:
-			out.Filter.ObjectSizeGreaterThan = &f.SizeGreaterThan
-		case f.SizeLessThan > 0:
-			out.Filter.ObjectSizeLessThan = &f.SizeLessThan
-		default:
-			out.Filter.Prefix = &f.Prefix
 		}
 	}
 	switch {
 	case r.ExpirationDays > 0:
-		out.Expiration = &lifecycleExpiration{Days: &r.ExpirationDays}
+		out.Expiration = &lifecycleExpiration{Days: count32(r.ExpirationDays)}
 	case !r.ExpirationDate.IsZero():
 		out.Expiration = &lifecycleExpiration{Date: r.ExpirationDate.UTC().Format(lifecycleDate)}
-	case r.ExpiredObjectDeleteMarker:
-		yes := true
-		out.Expiration = &lifecycleExpiration{ExpiredObjectDeleteMarker: &yes}
+	case r.ExpiredObjectDeleteMarker != nil:
+		out.Expiration = &lifecycleExpiration{ExpiredObjectDeleteMarker: r.ExpiredObjectDeleteMarker}
 	}
 	if r.NoncurrentDays > 0 {
-		out.NoncurrentVersionExpiration = &noncurrentExpiration{NoncurrentDays: &r.NoncurrentDays}
+		out.NoncurrentVersionExpiration = &noncurrentExpiration{NoncurrentDays: count32(r.NoncurrentDays)}
 		if r.NewerNoncurrentVersions > 0 {
-			out.NoncurrentVersionExpiration.NewerNoncurrentVersions = &r.NewerNoncurrentVersions
+			out.NoncurrentVersionExpiration.NewerNoncurrentVersions = count32(r.NewerNoncurrentVersions)
 		}
 	}
 	if r.AbortUploadDays > 0 {
-		out.AbortIncompleteMultipartUpload = &abortIncompleteUpload{DaysAfterInitiation: &r.AbortUploadDays}
+		out.AbortIncompleteMultipartUpload = &abortIncompleteUpload{DaysAfterInitiation: count32(r.AbortUploadDays)}
 	}
 	for _, t := range r.Transitions {
 		tr := lifecycleTransition{StorageClass: t.StorageClass}
 		if t.Date.IsZero() {
-			tr.Days = &t.Days
+			tr.Days = count32(t.Days)
 		} else {
 			tr.Date = t.Date.UTC().Format(lifecycleDate)
 		}
 		out.Transitions = append(out.Transitions, tr)
 	}
 	for _, t := range r.NoncurrentTransitions {
-		tr := lifecycleTransition{StorageClass: t.StorageClass, NoncurrentDays: &t.Days}
+		tr := lifecycleTransition{StorageClass: t.StorageClass, NoncurrentDays: count32(t.Days)}
 		if t.NewerVersions > 0 {
-			tr.NewerNoncurrentVersions = &t.NewerVersions
+			tr.NewerNoncurrentVersions = count32(t.NewerVersions)
 		}
 		out.NoncurrentVersionTransitions = append(out.NoncurrentVersionTransitions, tr)
 	}
 	return out
+}
+
+// count32 is a count as a document writes it.
+func count32(n int) *int32 {
+	v := int32(n)
+	return &v
 }

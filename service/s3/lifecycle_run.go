@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 
@@ -20,39 +21,61 @@ import (
 // for the newest ones a rule keeps, delete markers left alone are
 // removed, and multipart uploads never completed are aborted.
 // Transitions are kept, not carried out: every storage class here is the
-// same disk. It returns how many objects, versions and uploads it
-// removed.
+// same disk. A bucket that fails does not keep the others from their
+// rules. It returns how many objects, versions and uploads it removed,
+// and what failed.
 func (s *Service) ApplyLifecycle(ctx context.Context, now time.Time) (int, error) {
 	accounts, err := s.store.Accounts(ctx)
 	if err != nil {
 		return 0, err
 	}
 	removed := 0
+	var failed []error
 	for _, a := range accounts {
 		buckets, err := s.store.Buckets(ctx, a.ID)
 		if err != nil {
-			return removed, err
+			failed = append(failed, err)
+			continue
 		}
 		for _, b := range buckets {
 			for _, r := range b.Lifecycle {
 				if !r.Enabled {
 					continue
 				}
-				n, err := s.applyRule(ctx, b, r, now)
+				n, err := s.applyRule(ctx, b.Name, r, now)
 				removed += n
-				if err != nil {
-					return removed, err
+				if err != nil && ctx.Err() == nil {
+					failed = append(failed, fmt.Errorf("bucket %s, rule %s: %w", b.Name, r.ID, err))
 				}
 			}
 		}
 	}
-	return removed, nil
+	return removed, errors.Join(failed...)
+}
+
+// stillRuling is bucket as it is now, if it still has rule as it was:
+// a rule changed or removed since the run began is not carried out, and
+// its deletions follow the bucket's versioning as it is now.
+func (s *Service) stillRuling(ctx context.Context, bucket string, rule trustgate.LifecycleRule) (*trustgate.Bucket, error) {
+	b, err := s.store.Bucket(ctx, bucket)
+	if errors.Is(err, trustgate.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range b.Lifecycle {
+		if reflect.DeepEqual(r, rule) {
+			return b, nil
+		}
+	}
+	return nil, nil
 }
 
 // dueAt is when an action days after since is due: S3 adds the days to
 // since and rounds up to the next midnight UTC.
 func dueAt(since time.Time, days int) time.Time {
-	at := since.UTC().Add(time.Duration(days) * 24 * time.Hour)
+	at := since.UTC().AddDate(0, 0, days)
 	if midnight := at.Truncate(24 * time.Hour); !midnight.Equal(at) {
 		at = midnight.Add(24 * time.Hour)
 	}
@@ -93,7 +116,7 @@ func setExpiration(h http.Header, b *trustgate.Bucket, o *trustgate.Object) {
 // bounds.
 func lifecycleMatches(f trustgate.LifecycleFilter, o *trustgate.Object) bool {
 	if !strings.HasPrefix(o.Key, f.Prefix) ||
-		f.SizeGreaterThan > 0 && o.Size <= f.SizeGreaterThan || f.SizeLessThan > 0 && o.Size >= f.SizeLessThan {
+		f.Names("ObjectSizeGreaterThan") && o.Size <= f.SizeGreaterThan || f.Names("ObjectSizeLessThan") && o.Size >= f.SizeLessThan {
 		return false
 	}
 	for _, want := range f.Tags {
@@ -128,25 +151,28 @@ func setAbortDate(h http.Header, b *trustgate.Bucket, u *trustgate.Upload) {
 	}
 }
 
-// applyRule carries out one rule on b.
-func (s *Service) applyRule(ctx context.Context, b *trustgate.Bucket, r trustgate.LifecycleRule, now time.Time) (int, error) {
+// applyRule carries out one rule on a bucket.
+func (s *Service) applyRule(ctx context.Context, bucket string, r trustgate.LifecycleRule, now time.Time) (int, error) {
 	removed := 0
-	if r.ExpirationDays > 0 || !r.ExpirationDate.IsZero() {
-		n, err := s.expireCurrent(ctx, b, r, now)
+	expires := r.ExpirationDays > 0 || !r.ExpirationDate.IsZero()
+	if expires {
+		n, err := s.expireCurrent(ctx, bucket, r, now)
 		removed += n
 		if err != nil {
 			return removed, err
 		}
 	}
-	if r.NoncurrentDays > 0 || r.ExpiredObjectDeleteMarker {
-		n, err := s.expireVersions(ctx, b, r, now)
+	// An expiration by days or date also takes the delete markers left
+	// alone once they are as old.
+	if r.NoncurrentDays > 0 || r.RemovesDeleteMarkers() || expires {
+		n, err := s.expireVersions(ctx, bucket, r, now)
 		removed += n
 		if err != nil {
 			return removed, err
 		}
 	}
 	if r.AbortUploadDays > 0 {
-		n, err := s.abortStaleUploads(ctx, b, r, now)
+		n, err := s.abortStaleUploads(ctx, bucket, r, now)
 		removed += n
 		if err != nil {
 			return removed, err
@@ -155,34 +181,44 @@ func (s *Service) applyRule(ctx context.Context, b *trustgate.Bucket, r trustgat
 	return removed, nil
 }
 
+// expiresAt tells whether a rule's expiration by days or date has come,
+// at now, for a version written at modified.
+func expiresAt(r trustgate.LifecycleRule, modified, now time.Time) bool {
+	return r.ExpirationDays > 0 && due(modified, r.ExpirationDays, now) || !r.ExpirationDate.IsZero() && !now.Before(r.ExpirationDate)
+}
+
 // expireCurrent deletes the current objects a rule's expiration has come
 // for, as a DELETE without a version would: behind a delete marker on a
 // bucket that has versioning. An object written since it was listed is
 // left for the next run.
-func (s *Service) expireCurrent(ctx context.Context, b *trustgate.Bucket, r trustgate.LifecycleRule, now time.Time) (int, error) {
+func (s *Service) expireCurrent(ctx context.Context, bucket string, r trustgate.LifecycleRule, now time.Time) (int, error) {
 	var expired []*trustgate.Object
 	after := ""
 	for {
-		batch, err := s.store.Objects(ctx, b.Name, r.Filter.Prefix, after, DefaultMaxKeys)
-		if err != nil || len(batch) == 0 {
-			if err != nil {
-				return 0, err
-			}
+		batch, err := s.store.Objects(ctx, bucket, r.Filter.Prefix, after, DefaultMaxKeys)
+		if err != nil {
+			return 0, err
+		}
+		if len(batch) == 0 {
 			break
 		}
 		for _, o := range batch {
 			after = o.Key
-			if !lifecycleMatches(r.Filter, o) {
-				continue
-			}
-			if r.ExpirationDays > 0 && due(o.LastModified, r.ExpirationDays, now) || !r.ExpirationDate.IsZero() && !now.Before(r.ExpirationDate) {
+			if lifecycleMatches(r.Filter, o) && expiresAt(r, o.LastModified, now) {
 				expired = append(expired, o)
 			}
 		}
 	}
+	if len(expired) == 0 {
+		return 0, nil
+	}
+	b, err := s.stillRuling(ctx, bucket, r)
+	if b == nil || err != nil {
+		return 0, err
+	}
 	removed := 0
 	for _, o := range expired {
-		_, err := s.removeVersion(ctx, b, o.Key, "", false, trustgate.WriteCondition{IfMatch: o.ETag})
+		_, err := s.removeVersion(ctx, b, o.Key, "", false, trustgate.WriteCondition{IfMatch: o.ETag, Modified: o.LastModified})
 		switch {
 		case err == nil:
 			removed++
@@ -196,26 +232,29 @@ func (s *Service) expireCurrent(ctx context.Context, b *trustgate.Bucket, r trus
 // expireVersions removes the noncurrent versions a rule's days have come
 // for, the rule's NewerNoncurrentVersions newest of each key kept, and
 // delete markers that are all that is left of their key. A version is
-// noncurrent from when the version after it was written.
-func (s *Service) expireVersions(ctx context.Context, b *trustgate.Bucket, r trustgate.LifecycleRule, now time.Time) (int, error) {
+// noncurrent from when the version after it was written. Each goes only
+// if it is still as listed (ExpireVersion).
+func (s *Service) expireVersions(ctx context.Context, bucket string, r trustgate.LifecycleRule, now time.Time) (int, error) {
 	var doomed []*trustgate.Object
 	var key []*trustgate.Object // the versions of one key, newest first
+	seen := map[string]bool{}   // the versions of the key already in key
 	decide := func() {
-		if len(key) == 1 && key[0].DeleteMarker && r.ExpiredObjectDeleteMarker {
+		if len(key) == 1 && key[0].DeleteMarker && key[0].IsLatest &&
+			(r.RemovesDeleteMarkers() || expiresAt(r, key[0].LastModified, now)) {
 			doomed = append(doomed, key[0])
 		}
 		if r.NoncurrentDays == 0 {
 			return
 		}
 		for i := 1; i < len(key); i++ {
-			if i > r.NewerNoncurrentVersions && lifecycleMatches(r.Filter, key[i]) && due(key[i-1].LastModified, r.NoncurrentDays, now) {
+			if !key[i].IsLatest && i > r.NewerNoncurrentVersions && lifecycleMatches(r.Filter, key[i]) && due(key[i-1].LastModified, r.NoncurrentDays, now) {
 				doomed = append(doomed, key[i])
 			}
 		}
 	}
 	mark := store.VersionMark{}
 	for {
-		batch, err := s.store.ObjectVersions(ctx, b.Name, r.Filter.Prefix, mark, DefaultMaxKeys)
+		batch, err := s.store.ObjectVersions(ctx, bucket, r.Filter.Prefix, mark, DefaultMaxKeys)
 		if err != nil {
 			return 0, err
 		}
@@ -225,33 +264,43 @@ func (s *Service) expireVersions(ctx context.Context, b *trustgate.Bucket, r tru
 		for _, v := range batch {
 			if len(key) > 0 && key[0].Key != v.Key {
 				decide()
-				key = nil
+				key, seen = nil, map[string]bool{}
 			}
-			key = append(key, v)
+			// A page after a version deleted since starts its key
+			// again: what is listed twice counts once.
+			if !seen[v.VersionID] {
+				seen[v.VersionID] = true
+				key = append(key, v)
+			}
 		}
 		last := batch[len(batch)-1]
 		mark = store.VersionMark{Key: last.Key, Version: last.VersionID, InKey: true}
 	}
 	decide()
+	if len(doomed) == 0 {
+		return 0, nil
+	}
+	if b, err := s.stillRuling(ctx, bucket, r); b == nil || err != nil {
+		return 0, err
+	}
 	removed := 0
 	for _, v := range doomed {
-		o, err := s.store.DeleteObjectVersion(ctx, b.Name, v.Key, v.VersionID, trustgate.WriteCondition{})
-		switch {
-		case errors.Is(err, trustgate.ErrNotFound):
-			continue
-		case err != nil:
+		gone, err := s.store.ExpireVersion(ctx, v)
+		if err != nil {
 			return removed, err
 		}
-		s.blobs.Remove(o.Blob)
-		removed++
+		if gone {
+			s.blobs.Remove(v.Blob)
+			removed++
+		}
 	}
 	return removed, nil
 }
 
 // abortStaleUploads aborts the multipart uploads of the rule's prefix
 // started its days ago.
-func (s *Service) abortStaleUploads(ctx context.Context, b *trustgate.Bucket, r trustgate.LifecycleRule, now time.Time) (int, error) {
-	uploads, err := s.store.Uploads(ctx, b.Name)
+func (s *Service) abortStaleUploads(ctx context.Context, bucket string, r trustgate.LifecycleRule, now time.Time) (int, error) {
+	uploads, err := s.store.Uploads(ctx, bucket)
 	if err != nil {
 		return 0, err
 	}

@@ -245,10 +245,11 @@ func (s *DB) PutObject(ctx context.Context, o *trustgate.Object, cond trustgate.
 // separate query would look it up twice.
 func putObject(ctx context.Context, tx conn, o *trustgate.Object, cond trustgate.WriteCondition, versioned bool) (replaced *trustgate.Object, err error) {
 	var blob, etag, version string
+	var modified int64
 	var current *trustgate.Object
-	switch err := tx.QueryRowContext(ctx, `SELECT blob, etag, version_id FROM objects WHERE bucket = ? AND key = ?`, o.Bucket, o.Key).Scan(&blob, &etag, &version); {
+	switch err := tx.QueryRowContext(ctx, `SELECT blob, etag, version_id, last_modified FROM objects WHERE bucket = ? AND key = ?`, o.Bucket, o.Key).Scan(&blob, &etag, &version, &modified); {
 	case err == nil:
-		current = &trustgate.Object{Bucket: o.Bucket, Key: o.Key, ETag: etag, Blob: blob, VersionID: version}
+		current = &trustgate.Object{Bucket: o.Bucket, Key: o.Key, ETag: etag, Blob: blob, VersionID: version, LastModified: fromUnix(modified)}
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, err
 	}

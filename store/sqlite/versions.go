@@ -181,6 +181,52 @@ func (s *DB) DeleteObjectVersion(ctx context.Context, bucket, key, version strin
 	return deleted, err
 }
 
+// ExpireVersion implements store.Store.
+func (s *DB) ExpireVersion(ctx context.Context, v *trustgate.Object) (expired bool, err error) {
+	err = s.tx(ctx, func(tx conn) error {
+		expired = false
+		var rowid, modified int64
+		var marker bool
+		switch err := tx.QueryRowContext(ctx, `SELECT rowid, last_modified, delete_marker FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ?`,
+			v.Bucket, v.Key, v.VersionID).Scan(&rowid, &modified, &marker); {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil // gone, or current again
+		case err != nil:
+			return err
+		}
+		if marker != v.DeleteMarker || !fromUnix(modified).Equal(v.LastModified) {
+			return nil // another version of the same id since
+		}
+		// A version is noncurrent while the key has a current object or
+		// a newer version; a delete marker expires only while it is all
+		// the key has.
+		var others int
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM objects WHERE bucket = ? AND key = ?) +
+			(SELECT count(*) FROM object_versions WHERE bucket = ? AND key = ? AND rowid > ?)`,
+			v.Bucket, v.Key, v.Bucket, v.Key, rowid).Scan(&others); err != nil {
+			return err
+		}
+		if v.IsLatest {
+			var older int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM object_versions WHERE bucket = ? AND key = ? AND rowid < ?`,
+				v.Bucket, v.Key, rowid).Scan(&older); err != nil {
+				return err
+			}
+			if !marker || others > 0 || older > 0 {
+				return nil
+			}
+		} else if others == 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM object_versions WHERE rowid = ?`, rowid); err != nil {
+			return err
+		}
+		expired = true
+		return nil
+	})
+	return expired, err
+}
+
 // ObjectVersions implements store.Store. A key's current object comes
 // before its rows of object_versions, which come newest first.
 func (s *DB) ObjectVersions(ctx context.Context, bucket, prefix string, after store.VersionMark, limit int) (out []*trustgate.Object, err error) {

@@ -160,6 +160,47 @@ func testVersions(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	want("after DeleteObject of a versioned key", listed("c"), "null*")
+
+	// ExpireVersion takes a version only as it was listed: noncurrent,
+	// or a delete marker alone.
+	write("d.txt", "", false)
+	write("d.txt", "y1", false)
+	write("d.txt", "y2", false)
+	versionOf := func(key, id string) *trustgate.Object {
+		t.Helper()
+		vs, err := s.ObjectVersions(ctx, "history", key, store.VersionMark{}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vs {
+			if v.Key == key && v.VersionID == id {
+				return v
+			}
+		}
+		t.Fatalf("no version %q of %s", id, key)
+		return nil
+	}
+	expire := func(why string, v *trustgate.Object, want bool) {
+		t.Helper()
+		if gone, err := s.ExpireVersion(ctx, v); err != nil || gone != want {
+			t.Errorf("ExpireVersion of %s = %v, %v; want %v", why, gone, err, want)
+		}
+	}
+	y1, null := versionOf("d.txt", "y1"), versionOf("d.txt", "")
+	stale := *null
+	stale.LastModified = stale.LastModified.Add(time.Second)
+	expire("a version listed with another time", &stale, false)
+	expire("a noncurrent version", y1, true)
+	if _, err := s.DeleteObjectVersion(ctx, "history", "d.txt", "y2", trustgate.WriteCondition{}); err != nil {
+		t.Fatal(err)
+	}
+	expire("a version current again since it was listed", null, false)
+	want("after the expirations", listed("d"), "null*")
+	write("e.txt", "m-e", true)
+	expire("a delete marker alone", versionOf("e.txt", "m-e"), true)
+	write("f.txt", "", false)
+	write("f.txt", "m-f", true)
+	expire("a delete marker over a version", versionOf("f.txt", "m-f"), false)
 	if o, err := s.Object(ctx, "history", "c.txt"); err != nil || o.VersionID != trustgate.NullVersion {
 		t.Errorf("Object after DeleteObject of a versioned key = %+v, %v; want the null version current", o, err)
 	}
