@@ -117,6 +117,8 @@ func TestS3VersionsAndRulesBadInput(t *testing.T) {
 		{http.MethodPut, "/odd-input?lifecycle", "<LifecycleConfiguration><Rule><ID>" + strings.Repeat("r", 256) + "</ID><Status>Enabled</Status><Prefix/><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>", "InvalidArgument"},
 		{http.MethodPut, "/odd-input?lifecycle", "<LifecycleConfiguration><Rule><Status>Enabled</Status><Filter><Prefx>logs/</Prefx></Filter><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>", "MalformedXML"},
 		{http.MethodPut, "/odd-input?lifecycle", rule("<Expiration><Dayz>1</Dayz></Expiration>"), "MalformedXML"},
+		{http.MethodPut, "/odd-input?lifecycle", "<LifecycleConfiguration><Rule><Status>Enabled</Status><Filter><Prefix>logs/</Prefix><Prefix></Prefix></Filter><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>", "MalformedXML"},
+		{http.MethodPut, "/odd-input?lifecycle", rule("<Expiration><Days>30</Days></Expiration><Expiration><Days>1</Days></Expiration>"), "MalformedXML"},
 		{http.MethodPut, "/odd-input?lifecycle", "<LifecycleConfiguration><Rule><Status>Enabled</Status><Filter><ObjectSizeLessThan>0</ObjectSizeLessThan></Filter><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>", "InvalidRequest"},
 		{http.MethodPut, "/odd-input?lifecycle", rule("<Expiration><Days>3000000000</Days></Expiration>"), "MalformedXML"},
 		{http.MethodPut, "/odd-input?lifecycle", rule("<NoncurrentVersionTransition><NoncurrentDays>40</NoncurrentDays><NewerNoncurrentVersions>-4</NewerNoncurrentVersions><StorageClass>GLACIER</StorageClass></NoncurrentVersionTransition>"), "InvalidArgument"},

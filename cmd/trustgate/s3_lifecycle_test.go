@@ -162,8 +162,10 @@ func TestS3LifecycleApplied(t *testing.T) {
 		put(t, c, "aging", "docs/report.txt", "a version")
 	}
 	put(t, c, "aging", "old/gone.txt", "deleted")
-	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("stale/ghost.txt")}); err != nil {
-		t.Fatal(err) // a delete marker of a key never written, alone
+	for _, ghost := range []string{"stale/ghost.txt", "tagged/ghost.txt"} {
+		if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String(ghost)}); err != nil {
+			t.Fatal(err) // a delete marker of a key never written, alone
+		}
 	}
 	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("old/gone.txt")}); err != nil {
 		t.Fatal(err)
@@ -192,6 +194,10 @@ func TestS3LifecycleApplied(t *testing.T) {
 				Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}},
 			// An expiration by days takes lone delete markers as old.
 			{ID: aws.String("stale"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("stale/")},
+				Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}},
+			// A rule by tag takes no delete marker: a marker has no tags.
+			{ID: aws.String("tagged"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{And: &s3types.LifecycleRuleAndOperator{
+				Prefix: aws.String("tagged/"), Tags: []s3types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}},
 				Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}},
 			// Days enough to overflow a duration expire nothing yet.
 			{ID: aws.String("forever"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("logs/b")},
@@ -261,7 +267,7 @@ func TestS3LifecycleApplied(t *testing.T) {
 	// logs/a.log is behind a delete marker; report.txt's oldest version
 	// is gone; gone.txt's version and then its lone marker are gone; the
 	// upload is aborted; a disabled rule did nothing.
-	want := []string{"docs/c.txt*", "docs/report.txt", "docs/report.txt*", "logs/a.log", "logs/b.log*", "marker logs/a.log*"}
+	want := []string{"docs/c.txt*", "docs/report.txt", "docs/report.txt*", "logs/a.log", "logs/b.log*", "marker logs/a.log*", "marker tagged/ghost.txt*"}
 	if got := state(); !slices.Equal(got, want) {
 		t.Errorf("after a lifecycle run three days on: %q; want %q", got, want)
 	}

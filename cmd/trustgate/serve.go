@@ -99,7 +99,12 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 		}
 		ln, scheme = tls.NewListener(ln, tlscert.Config(cert)), "https"
 	}
-	go sweepBlobs(ctx, dir, log)
+	swept := make(chan struct{})
+	go func() {
+		defer close(swept)
+		sweepBlobs(ctx, dir, log)
+	}()
+	defer func() { <-swept }() // before the store closes
 	handler, err := server.New(server.Config{Store: cache.New(dir.Store), Blobs: dir.Blobs, Log: log, Region: o.Region, Key: dir.Key})
 	if err != nil {
 		return err

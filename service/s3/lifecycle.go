@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -113,6 +114,39 @@ type abortIncompleteUpload struct {
 	Unknown             []unknownElement `xml:",any"`
 }
 
+// repeatableLifecycleElements are the elements a lifecycle document may
+// hold more than one of within their parent.
+var repeatableLifecycleElements = setOf("Rule", "Tag", "Transition", "NoncurrentVersionTransition")
+
+// repeatsElement tells whether a document holds an element twice within
+// one parent where its schema has it once: decoding would keep the last
+// and drop the first without a word (a second, empty Prefix in a Filter
+// would widen it to the whole bucket).
+func repeatsElement(doc []byte, repeatable map[string]bool) bool {
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	var seen []map[string]bool // the children met, by open element
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return false // the decoder that reads the document answers that
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if n := len(seen); n > 0 {
+				if seen[n-1][t.Name.Local] && !repeatable[t.Name.Local] {
+					return true
+				}
+				seen[n-1][t.Name.Local] = true
+			}
+			seen = append(seen, map[string]bool{})
+		case xml.EndElement:
+			if len(seen) > 0 {
+				seen = seen[:len(seen)-1]
+			}
+		}
+	}
+}
+
 // known tells whether a level of a document holds only the elements its
 // schema has.
 func known(levels ...[]unknownElement) bool {
@@ -136,9 +170,16 @@ func (s *Service) putBucketLifecycle(ctx context.Context, w http.ResponseWriter,
 	if size != "" && size != transitionMinimumSize && size != transitionSizeByClass {
 		return errorf(http.StatusBadRequest, "InvalidRequest", "Invalid TransitionDefaultMinimumObjectSize found: %s", size)
 	}
-	var conf lifecycleConfiguration
-	if err := readXMLOf(c, &conf, maxLifecycleBody, true, true); err != nil {
+	body, err := readBody(c, maxLifecycleBody, true)
+	if err != nil {
 		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return errorf(http.StatusBadRequest, "MissingRequestBodyError", "Request Body is empty")
+	}
+	var conf lifecycleConfiguration
+	if repeatsElement(body, repeatableLifecycleElements) || xml.Unmarshal(body, &conf) != nil {
+		return malformedXML()
 	}
 	rules, err := conf.rules()
 	if err != nil {

@@ -218,12 +218,20 @@ func (s *Service) expireCurrent(ctx context.Context, bucket string, r trustgate.
 	}
 	removed := 0
 	for _, o := range expired {
-		_, err := s.removeVersion(ctx, b, o.Key, "", false, trustgate.WriteCondition{IfMatch: o.ETag, Modified: o.LastModified})
+		// Tags change without a new version: read it again just before.
+		fresh, err := s.store.Object(ctx, bucket, o.Key)
+		if err != nil || !fresh.LastModified.Equal(o.LastModified) || !lifecycleMatches(r.Filter, fresh) {
+			if err != nil && !errors.Is(err, trustgate.ErrNotFound) {
+				return removed, err
+			}
+			continue
+		}
+		_, rerr := s.removeVersion(ctx, b, o.Key, "", false, trustgate.WriteCondition{IfMatch: o.ETag, Modified: o.LastModified})
 		switch {
-		case err == nil:
+		case rerr == nil:
 			removed++
-		case err.Code != "PreconditionFailed" && err.Code != "NoSuchKey":
-			return removed, err
+		case rerr.Code != "PreconditionFailed" && rerr.Code != "NoSuchKey":
+			return removed, rerr
 		}
 	}
 	return removed, nil
@@ -239,7 +247,7 @@ func (s *Service) expireVersions(ctx context.Context, bucket string, r trustgate
 	var key []*trustgate.Object // the versions of one key, newest first
 	seen := map[string]bool{}   // the versions of the key already in key
 	decide := func() {
-		if len(key) == 1 && key[0].DeleteMarker && key[0].IsLatest &&
+		if len(key) == 1 && key[0].DeleteMarker && key[0].IsLatest && lifecycleMatches(r.Filter, key[0]) &&
 			(r.RemovesDeleteMarkers() || expiresAt(r, key[0].LastModified, now)) {
 			doomed = append(doomed, key[0])
 		}
@@ -285,6 +293,16 @@ func (s *Service) expireVersions(ctx context.Context, bucket string, r trustgate
 	}
 	removed := 0
 	for _, v := range doomed {
+		if !v.DeleteMarker {
+			// Tags change without a new version: read it again just before.
+			fresh, err := s.store.ObjectVersion(ctx, bucket, v.Key, v.VersionID)
+			if errors.Is(err, trustgate.ErrNotFound) || err == nil && !lifecycleMatches(r.Filter, fresh) {
+				continue
+			}
+			if err != nil {
+				return removed, err
+			}
+		}
 		gone, err := s.store.ExpireVersion(ctx, v)
 		if err != nil {
 			return removed, err
@@ -301,7 +319,10 @@ func (s *Service) expireVersions(ctx context.Context, bucket string, r trustgate
 // started its days ago.
 func (s *Service) abortStaleUploads(ctx context.Context, bucket string, r trustgate.LifecycleRule, now time.Time) (int, error) {
 	uploads, err := s.store.Uploads(ctx, bucket)
-	if err != nil {
+	if err != nil || len(uploads) == 0 {
+		return 0, err
+	}
+	if b, err := s.stillRuling(ctx, bucket, r); b == nil || err != nil {
 		return 0, err
 	}
 	removed := 0
