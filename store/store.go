@@ -345,9 +345,9 @@ type Store interface {
 	// if it is still as v was listed (its version, last-modified time and
 	// kind): a noncurrent version while it is noncurrent (v.IsLatest
 	// false), or a delete marker while it is all its key has (v.IsLatest
-	// true). It tells whether it removed it; v's blob is the caller's to
-	// remove then.
-	ExpireVersion(ctx context.Context, v *trustgate.Object) (bool, error)
+	// true), and only while keep newer noncurrent versions remain. It
+	// tells whether it removed it; v's blob is the caller's to remove then.
+	ExpireVersion(ctx context.Context, v *trustgate.Object, keep int) (bool, error)
 	// Objects lists up to limit objects of a bucket whose keys start with
 	// prefix and sort after after, in key order (byte-wise, as S3).
 	Objects(ctx context.Context, bucket, prefix, after string, limit int) ([]*trustgate.Object, error)

@@ -303,7 +303,11 @@ func (s *Service) expireVersions(ctx context.Context, bucket string, r trustgate
 				return removed, err
 			}
 		}
-		gone, err := s.store.ExpireVersion(ctx, v)
+		keep := 0
+		if !v.IsLatest {
+			keep = r.NewerNoncurrentVersions
+		}
+		gone, err := s.store.ExpireVersion(ctx, v, keep)
 		if err != nil {
 			return removed, err
 		}

@@ -182,7 +182,7 @@ func (s *DB) DeleteObjectVersion(ctx context.Context, bucket, key, version strin
 }
 
 // ExpireVersion implements store.Store.
-func (s *DB) ExpireVersion(ctx context.Context, v *trustgate.Object) (expired bool, err error) {
+func (s *DB) ExpireVersion(ctx context.Context, v *trustgate.Object, keep int) (expired bool, err error) {
 	err = s.tx(ctx, func(tx conn) error {
 		expired = false
 		var rowid, modified int64
@@ -200,12 +200,13 @@ func (s *DB) ExpireVersion(ctx context.Context, v *trustgate.Object) (expired bo
 		// A version is noncurrent while the key has a current object or
 		// a newer version; a delete marker expires only while it is all
 		// the key has.
-		var others int
-		if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM objects WHERE bucket = ? AND key = ?) +
+		var current, newer int
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM objects WHERE bucket = ? AND key = ?),
 			(SELECT count(*) FROM object_versions WHERE bucket = ? AND key = ? AND rowid > ?)`,
-			v.Bucket, v.Key, v.Bucket, v.Key, rowid).Scan(&others); err != nil {
+			v.Bucket, v.Key, v.Bucket, v.Key, rowid).Scan(&current, &newer); err != nil {
 			return err
 		}
+		others := current + newer
 		if v.IsLatest {
 			var older int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM object_versions WHERE bucket = ? AND key = ? AND rowid < ?`,
@@ -215,7 +216,10 @@ func (s *DB) ExpireVersion(ctx context.Context, v *trustgate.Object) (expired bo
 			if !marker || others > 0 || older > 0 {
 				return nil
 			}
-		} else if others == 0 {
+		} else if others == 0 || newer-(1-current) < keep {
+			// Noncurrent, but without the newer noncurrent versions to
+			// keep (the newest row is the latest when there is no current
+			// object).
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM object_versions WHERE rowid = ?`, rowid); err != nil {

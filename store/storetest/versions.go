@@ -182,7 +182,7 @@ func testVersions(t *testing.T, s store.Store) {
 	}
 	expire := func(why string, v *trustgate.Object, want bool) {
 		t.Helper()
-		if gone, err := s.ExpireVersion(ctx, v); err != nil || gone != want {
+		if gone, err := s.ExpireVersion(ctx, v, 0); err != nil || gone != want {
 			t.Errorf("ExpireVersion of %s = %v, %v; want %v", why, gone, err, want)
 		}
 	}
@@ -201,6 +201,17 @@ func testVersions(t *testing.T, s store.Store) {
 	write("f.txt", "", false)
 	write("f.txt", "m-f", true)
 	expire("a delete marker over a version", versionOf("f.txt", "m-f"), false)
+	// With newer noncurrent versions to keep, only while they remain.
+	write("g.txt", "g1", false)
+	write("g.txt", "g2", false)
+	write("g.txt", "g3", false)
+	g1 := versionOf("g.txt", "g1")
+	if gone, err := s.ExpireVersion(ctx, g1, 2); err != nil || gone {
+		t.Errorf("ExpireVersion keeping 2 newer noncurrent versions, with 1 = %v, %v; want it kept", gone, err)
+	}
+	if gone, err := s.ExpireVersion(ctx, g1, 1); err != nil || !gone {
+		t.Errorf("ExpireVersion keeping 1 newer noncurrent version, with 1 = %v, %v; want it gone", gone, err)
+	}
 	if o, err := s.Object(ctx, "history", "c.txt"); err != nil || o.VersionID != trustgate.NullVersion {
 		t.Errorf("Object after DeleteObject of a versioned key = %+v, %v; want the null version current", o, err)
 	}
