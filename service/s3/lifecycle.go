@@ -393,6 +393,17 @@ func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
 	return rule, nil
 }
 
+// countSet is how many of the conditions hold.
+func countSet(conditions ...bool) int {
+	n := 0
+	for _, c := range conditions {
+		if c {
+			n++
+		}
+	}
+	return n
+}
+
 // newerVersions reads a NewerNoncurrentVersions, 1 to 100 when given.
 func newerVersions(v *int32, action string) (int, *Error) {
 	if v == nil {
@@ -412,29 +423,15 @@ func (f *lifecycleFilter) filter() (trustgate.LifecycleFilter, *Error) {
 	if !known(f.Unknown) {
 		return out, malformedXML()
 	}
-	var tag *trustgate.Tag
 	prefix, greater, less := f.Prefix, f.ObjectSizeGreaterThan, f.ObjectSizeLessThan
-	set := 0
-	for _, named := range []bool{prefix != nil, f.Tag != nil, greater != nil, less != nil, f.And != nil} {
-		if named {
-			set++
-		}
-	}
-	if set > 1 {
+	if countSet(prefix != nil, f.Tag != nil, greater != nil, less != nil, f.And != nil) > 1 {
 		return out, malformedXML()
 	}
-	tag = f.Tag
 	if a := f.And; a != nil {
 		if !known(a.Unknown) {
 			return out, malformedXML()
 		}
-		conditions := len(a.Tags)
-		for _, named := range []bool{a.Prefix != nil, a.ObjectSizeGreaterThan != nil, a.ObjectSizeLessThan != nil} {
-			if named {
-				conditions++
-			}
-		}
-		if conditions < 2 {
+		if len(a.Tags)+countSet(a.Prefix != nil, a.ObjectSizeGreaterThan != nil, a.ObjectSizeLessThan != nil) < 2 {
 			return out, malformedXML()
 		}
 		out.And, out.Tags = true, a.Tags
@@ -444,8 +441,8 @@ func (f *lifecycleFilter) filter() (trustgate.LifecycleFilter, *Error) {
 		out.Prefix = *prefix
 		out.Named = append(out.Named, "Prefix")
 	}
-	if tag != nil {
-		out.Tags = []trustgate.Tag{*tag}
+	if f.Tag != nil {
+		out.Tags = []trustgate.Tag{*f.Tag}
 		out.Named = append(out.Named, "Tag")
 	}
 	if greater != nil {

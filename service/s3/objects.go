@@ -555,7 +555,7 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 	}
 	setEncryption(h, o)
 	setVersion(h, b, o)
-	if _, named := c.query["versionId"]; !named && len(b.Lifecycle) > 0 {
+	if _, named := c.query["versionId"]; !named {
 		setExpiration(h, b, o)
 	}
 	for k, v := range o.Metadata {

@@ -84,24 +84,16 @@ func promoteNewest(ctx context.Context, tx conn, bucket, key string) error {
 	return err
 }
 
-// ObjectVersion implements store.Store.
-func (s *DB) ObjectVersion(ctx context.Context, bucket, key, version string) (o *trustgate.Object, err error) {
-	err = s.snapshot(ctx, func(q conn) error {
-		o, err = scanObjectBody(q.QueryRowContext(ctx, `SELECT `+objectColumns+`, body FROM objects WHERE bucket = ? AND key = ? AND version_id = ?`,
-			bucket, key, version), true)
-		if err == nil {
-			o.IsLatest = true // a row of objects is its key's current version
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		o, err = scanVersion(q.QueryRowContext(ctx, `SELECT `+versionColumns+`, `+isLatest+`, body FROM object_versions v WHERE bucket = ? AND key = ? AND version_id = ?`,
-			bucket, key, version), true)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("object %s/%s version %q: %w", bucket, key, version, trustgate.ErrNotFound)
-		}
-		return err
-	})
+// ObjectVersion implements store.Store. It is one statement, so that it
+// reads the key as of one moment, while a write may move the version
+// from one table to the other.
+func (s *DB) ObjectVersion(ctx context.Context, bucket, key, version string) (*trustgate.Object, error) {
+	o, err := scanVersion(s.q.QueryRowContext(ctx, `SELECT `+objectColumns+`, 0, 1, body FROM objects WHERE bucket = ? AND key = ? AND version_id = ?
+		UNION ALL SELECT `+versionColumns+`, `+isLatest+`, body FROM object_versions v WHERE bucket = ? AND key = ? AND version_id = ? LIMIT 1`,
+		bucket, key, version, bucket, key, version), true)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("object %s/%s version %q: %w", bucket, key, version, trustgate.ErrNotFound)
+	}
 	return o, err
 }
 
