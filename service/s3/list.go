@@ -203,7 +203,7 @@ func (s *Service) listObjectVersions(ctx context.Context, w http.ResponseWriter,
 	}
 	keyMarker, versionMarker := c.query.Get("key-marker"), c.query.Get("version-id-marker")
 	after := store.VersionMark{Key: keyMarker}
-	if _, ok := c.query["version-id-marker"]; ok && versionMarker != "" {
+	if versionMarker != "" {
 		if keyMarker == "" {
 			return errorf(http.StatusBadRequest, "InvalidArgument", "A version-id marker cannot be specified without a key marker.").
 				with("ArgumentName", "version-id-marker").with("ArgumentValue", versionMarker)
