@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -99,24 +100,18 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 		}
 		ln, scheme = tls.NewListener(ln, tlscert.Config(cert)), "https"
 	}
-	swept := make(chan struct{})
-	go func() {
-		defer close(swept)
-		sweepBlobs(ctx, dir, log)
-	}()
-	defer func() { <-swept }() // before the store closes
+	// The store closes only once the work in the background has stopped:
+	// the sweep of orphaned bodies, and any lifecycle run under way.
+	var background sync.WaitGroup
+	defer background.Wait()
+	backgroundCtx, stopBackground := context.WithCancel(ctx)
+	defer stopBackground()
+	background.Go(func() { sweepBlobs(backgroundCtx, dir, log) })
 	handler, err := server.New(server.Config{Store: cache.New(dir.Store), Blobs: dir.Blobs, Log: log, Region: o.Region, Key: dir.Key})
 	if err != nil {
 		return err
 	}
-	lifecycleCtx, stopLifecycle := context.WithCancel(ctx)
-	lifecycleDone := make(chan struct{})
-	go func() {
-		defer close(lifecycleDone)
-		runLifecycle(lifecycleCtx, o, handler, log)
-	}()
-	// The store closes only once a lifecycle run under way has stopped.
-	defer func() { stopLifecycle(); <-lifecycleDone }()
+	background.Go(func() { runLifecycle(backgroundCtx, o, handler, log) })
 	srv := &http1.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: log}
 	endpoint := scheme + "://" + ln.Addr().String()
 	printBanner(out, o, dir, endpoint, caBundle)
