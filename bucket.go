@@ -34,7 +34,61 @@ type Bucket struct {
 	// for S3's default).
 	Lifecycle            []LifecycleRule
 	LifecycleMinimumSize string
+	// ObjectLock is the bucket's Object Lock configuration.
+	ObjectLock BucketObjectLock
 }
+
+// BucketObjectLock is a bucket's Object Lock configuration: whether its
+// objects' versions can be locked, and the retention a new version gets
+// when its write asks for none. Once enabled, Object Lock stays enabled
+// and the bucket's versioning cannot be suspended.
+type BucketObjectLock struct {
+	Enabled bool `json:",omitempty"`
+	// DefaultMode is the mode of the default retention, empty for none;
+	// it lasts DefaultDays or DefaultYears, as the rule named one of them.
+	DefaultMode  RetentionMode `json:",omitempty"`
+	DefaultDays  int           `json:",omitempty"`
+	DefaultYears int           `json:",omitempty"`
+}
+
+// DefaultRetention is the retention a version written at now gets from
+// the bucket's rule; the zero Retention when the rule names none. A year
+// is a calendar year, a day 24 hours.
+func (l BucketObjectLock) DefaultRetention(now time.Time) Retention {
+	switch {
+	case l.DefaultMode == "":
+		return Retention{}
+	case l.DefaultYears > 0:
+		return Retention{Mode: l.DefaultMode, Until: now.AddDate(l.DefaultYears, 0, 0)}
+	}
+	return Retention{Mode: l.DefaultMode, Until: now.Add(time.Duration(l.DefaultDays) * 24 * time.Hour)}
+}
+
+// RetentionMode is how strictly a retention protects an object's version.
+type RetentionMode string
+
+const (
+	// Governance protects a version from callers without the permission
+	// to bypass it (s3:BypassGovernanceRetention) who do not ask to.
+	Governance RetentionMode = "GOVERNANCE"
+	// Compliance protects a version from everyone, the account's root
+	// user included, and cannot be shortened.
+	Compliance RetentionMode = "COMPLIANCE"
+)
+
+// Retention keeps an object's version from being deleted or overwritten
+// until a date.
+type Retention struct {
+	Mode  RetentionMode `json:",omitempty"`
+	Until time.Time     `json:",omitzero"`
+}
+
+// Legal hold statuses: a version's legal hold keeps it until lifted,
+// whatever its retention.
+const (
+	LegalHoldOn  = "ON"
+	LegalHoldOff = "OFF"
+)
 
 // LifecycleRule is one rule of a bucket's lifecycle configuration: the
 // objects it applies to and what becomes of them, days after they were
@@ -223,6 +277,24 @@ type Object struct {
 	DeleteMarker bool
 	// IsLatest tells whether the version is its key's current one.
 	IsLatest bool
+	// Retention and LegalHold are the version's Object Lock: LegalHold
+	// is LegalHoldOn or LegalHoldOff once a hold was ever put on it,
+	// empty before.
+	Retention Retention
+	LegalHold string
+}
+
+// Protected tells whether the version's Object Lock keeps it from being
+// deleted at now: a legal hold, or a retention that has not run out and
+// is not a governance one the caller bypasses.
+func (o *Object) Protected(now time.Time, bypassGovernance bool) bool {
+	if o.LegalHold == LegalHoldOn {
+		return true
+	}
+	if o.Retention.Mode == "" || !now.Before(o.Retention.Until) {
+		return false
+	}
+	return o.Retention.Mode == Compliance || !bypassGovernance
 }
 
 // ARN is the object's ARN.

@@ -29,6 +29,9 @@ var (
 	// is none (an ErrNotFound).
 	ErrPrecondition = errors.New("precondition failed")
 	ErrNoObject     = fmt.Errorf("no object to match: %w", ErrNotFound)
+	// ErrLocked is a deletion refused by the Object Lock of the version
+	// it would delete.
+	ErrLocked = errors.New("object version locked")
 	// ErrLimit is a quota the store enforces where only it can count
 	// without a race, such as the five versions of a managed policy.
 	ErrLimit = errors.New("limit exceeded")
@@ -98,6 +101,11 @@ type WriteCondition struct {
 	// Modified is the last-modified time the object must have, so that a
 	// write acts on the object exactly as it was read; zero asks none.
 	Modified time.Time
+	// LockedAt, when not zero, requires that the object's Object Lock not
+	// protect it at that moment (ErrLocked), as a deletion of a version
+	// does; BypassGovernance lets a governance-mode retention pass.
+	LockedAt         time.Time
+	BypassGovernance bool
 }
 
 // Check reports whether existing (nil when there is none) meets the
@@ -113,6 +121,8 @@ func (w WriteCondition) Check(existing *Object) error {
 		return ErrPrecondition
 	case !w.Modified.IsZero() && (existing == nil || !existing.LastModified.Equal(w.Modified)):
 		return ErrPrecondition
+	case !w.LockedAt.IsZero() && existing != nil && existing.Protected(w.LockedAt, w.BypassGovernance):
+		return ErrLocked
 	}
 	return nil
 }

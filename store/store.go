@@ -322,6 +322,11 @@ type Store interface {
 	// SetObjectTags replaces the tags of one version of an object.
 	// Returns ErrNotFound.
 	SetObjectTags(ctx context.Context, bucket, key, version string, tags []trustgate.Tag) error
+	// ChangeObjectLock changes the retention or legal hold of one version
+	// of an object (not a delete marker) with change, which sees the
+	// version as it is within the write and may refuse the change with
+	// an error of its own, returned as it is. Returns ErrNotFound.
+	ChangeObjectLock(ctx context.Context, bucket, key, version string, change func(*trustgate.Object) error) error
 	// Object returns a key's current object, with its body when it is
 	// inline. Listings leave bodies out. Returns ErrNotFound, also when
 	// the key's latest version is a delete marker.
@@ -345,9 +350,10 @@ type Store interface {
 	// if it is still as v was listed (its version, last-modified time and
 	// kind): a noncurrent version while it is noncurrent (v.IsLatest
 	// false), or a delete marker while it is all its key has (v.IsLatest
-	// true), and only while keep newer noncurrent versions remain. It
-	// tells whether it removed it; v's blob is the caller's to remove then.
-	ExpireVersion(ctx context.Context, v *trustgate.Object, keep int) (bool, error)
+	// true), and only while keep newer noncurrent versions remain, and
+	// its Object Lock does not protect it at now. It tells whether it
+	// removed it; v's blob is the caller's to remove then.
+	ExpireVersion(ctx context.Context, v *trustgate.Object, keep int, now time.Time) (bool, error)
 	// Objects lists up to limit objects of a bucket whose keys start with
 	// prefix and sort after after, in key order (byte-wise, as S3).
 	Objects(ctx context.Context, bucket, prefix, after string, limit int) ([]*trustgate.Object, error)

@@ -307,7 +307,7 @@ func (s *Service) expireVersions(ctx context.Context, bucket string, r trustgate
 		if !v.IsLatest {
 			keep = r.NewerNoncurrentVersions
 		}
-		gone, err := s.store.ExpireVersion(ctx, v, keep)
+		gone, err := s.store.ExpireVersion(ctx, v, keep, now)
 		if err != nil {
 			return removed, err
 		}

@@ -45,7 +45,7 @@ var (
 		Upload Uploads Parts BlobsInUse MFADevice MFADevices Close`)
 	policyNeutral = words(`CreateOrganization RenameOU SetOrgTags UpdateOrgTags CreateAccessKey UpdateAccessKeyStatus DeleteAccessKey RecordAccessKeyUse
 		PutLoginProfile DeleteLoginProfile SetAccountAlias DeleteAccountAlias UpdateManagedPolicyTags
-		CreateBucket UpdateBucket DeleteBucket PutObject SetObjectTags DeleteObject DeleteObjectVersion ExpireVersion CreateUpload PutPart CompleteUpload AbortUpload
+		CreateBucket UpdateBucket DeleteBucket PutObject SetObjectTags ChangeObjectLock DeleteObject DeleteObjectVersion ExpireVersion CreateUpload PutPart CompleteUpload AbortUpload
 		CreateMFADevice EnableMFADevice DeactivateMFADevice DeleteMFADevice UseMFACode`)
 )
 

@@ -65,6 +65,12 @@ func (s *Store) SetObjectTags(ctx context.Context, bucket, key, version string, 
 	return s.Store.SetObjectTags(ctx, bucket, key, version, tags)
 }
 
+// ChangeObjectLock implements store.Store.
+func (s *Store) ChangeObjectLock(ctx context.Context, bucket, key, version string, change func(*trustgate.Object) error) error {
+	defer s.forgetObject(bucket, key)
+	return s.Store.ChangeObjectLock(ctx, bucket, key, version, change)
+}
+
 // DeleteObjectVersion implements store.Store: the key's current object
 // may be the version deleted, or one it brings back.
 func (s *Store) DeleteObjectVersion(ctx context.Context, bucket, key, version string, cond trustgate.WriteCondition) (*trustgate.Object, error) {

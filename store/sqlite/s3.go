@@ -10,13 +10,13 @@ import (
 	"github.com/trustgate/trustgate"
 )
 
-const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption, cors, versioning, mfa_delete, lifecycle, lifecycle_minimum_size`
+const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption, cors, versioning, mfa_delete, lifecycle, lifecycle_minimum_size, object_lock`
 
 func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) {
 	var b trustgate.Bucket
 	var created int64
-	var pab, tags, enc, cors, lifecycle string
-	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc, &cors, &b.Versioning, &b.MFADelete, &lifecycle, &b.LifecycleMinimumSize); err != nil {
+	var pab, tags, enc, cors, lifecycle, lock string
+	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc, &cors, &b.Versioning, &b.MFADelete, &lifecycle, &b.LifecycleMinimumSize, &lock); err != nil {
 		return nil, err
 	}
 	b.CreatedAt = fromUnix(created)
@@ -43,6 +43,11 @@ func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) 
 			return nil, fmt.Errorf("bucket %s: lifecycle: %w", b.Name, err)
 		}
 	}
+	if lock != "{}" {
+		if err := json.Unmarshal([]byte(lock), &b.ObjectLock); err != nil {
+			return nil, fmt.Errorf("bucket %s: object lock: %w", b.Name, err)
+		}
+	}
 	return &b, nil
 }
 
@@ -52,6 +57,12 @@ func lifecycleJSON(b *trustgate.Bucket) string {
 		return "[]"
 	}
 	j, _ := json.Marshal(b.Lifecycle)
+	return string(j)
+}
+
+// objectLockJSON encodes a bucket's Object Lock configuration.
+func objectLockJSON(b *trustgate.Bucket) string {
+	j, _ := json.Marshal(b.ObjectLock)
 	return string(j)
 }
 
@@ -80,8 +91,8 @@ func (s *DB) CreateBucket(ctx context.Context, b *trustgate.Bucket) error {
 			s.versioned.Store(b.Name, true)
 		}
 		pab, tags, enc, cors := bucketJSON(b)
-		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize)
+		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize, objectLockJSON(b))
 		if isConstraint(err) {
 			return fmt.Errorf("bucket %s: %w", b.Name, trustgate.ErrConflict)
 		}
@@ -114,8 +125,8 @@ func (s *DB) UpdateBucket(ctx context.Context, name string, change func(*trustga
 			s.versioned.Store(name, true) // before any write can make a version
 		}
 		pab, tags, enc, cors := bucketJSON(b)
-		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ?, cors = ?, versioning = ?, mfa_delete = ?, lifecycle = ?, lifecycle_minimum_size = ? WHERE name = ?`,
-			b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize, name)
+		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ?, cors = ?, versioning = ?, mfa_delete = ?, lifecycle = ?, lifecycle_minimum_size = ?, object_lock = ? WHERE name = ?`,
+			b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize, objectLockJSON(b), name)
 		return err
 	})
 }
@@ -147,7 +158,7 @@ func (s *DB) DeleteBucket(ctx context.Context, name string) (aborted []*trustgat
 	return aborted, err
 }
 
-const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob, tags, part_sizes, part_checksums, version_id`
+const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob, tags, part_sizes, part_checksums, version_id, object_lock`
 
 // scanObject reads the objectColumns of a row: an object without its
 // inline body, as listings return it.
@@ -173,8 +184,8 @@ func scanObjectBody(row interface{ Scan(...any) error }, withBody bool) (*trustg
 // after them into more.
 func scanObjectRow(row interface{ Scan(...any) error }, o *trustgate.Object, more ...any) error {
 	var modified int64
-	var metadata, headers, tags, parts, partChecksums string
-	dest := []any{&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob, &tags, &parts, &partChecksums, &o.VersionID}
+	var metadata, headers, tags, parts, partChecksums, lock string
+	dest := []any{&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob, &tags, &parts, &partChecksums, &o.VersionID, &lock}
 	if err := row.Scan(append(dest, more...)...); err != nil {
 		return err
 	}
@@ -199,7 +210,29 @@ func scanObjectRow(row interface{ Scan(...any) error }, o *trustgate.Object, mor
 			return fmt.Errorf("object %s/%s: part checksums: %w", o.Bucket, o.Key, err)
 		}
 	}
+	if lock != "" {
+		var l objectLock
+		if err := json.Unmarshal([]byte(lock), &l); err != nil {
+			return fmt.Errorf("object %s/%s: object lock: %w", o.Bucket, o.Key, err)
+		}
+		o.Retention, o.LegalHold = l.Retention, l.LegalHold
+	}
 	return nil
+}
+
+// objectLock is the object_lock column of a version.
+type objectLock struct {
+	Retention trustgate.Retention `json:",omitzero"`
+	LegalHold string              `json:",omitempty"`
+}
+
+// objectLockColumn encodes a version's Object Lock: ” for none.
+func objectLockColumn(o *trustgate.Object) string {
+	if o.Retention == (trustgate.Retention{}) && o.LegalHold == "" {
+		return ""
+	}
+	j, _ := json.Marshal(objectLock{o.Retention, o.LegalHold})
+	return string(j)
 }
 
 // parseMap decodes a JSON object of strings; the empty one, which most
@@ -289,11 +322,11 @@ func putObject(ctx context.Context, tx conn, o *trustgate.Object, cond trustgate
 	if len(o.PartChecksums) > 0 {
 		partChecksums, _ = json.Marshal(o.PartChecksums)
 	}
-	values := []any{o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob, tagsJSON(o.Tags), string(parts), string(partChecksums), o.VersionID}
+	values := []any{o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob, tagsJSON(o.Tags), string(parts), string(partChecksums), o.VersionID, objectLockColumn(o)}
 	if o.DeleteMarker {
-		_, err = tx.ExecContext(ctx, `INSERT INTO object_versions (`+objectColumns+`, delete_marker, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL)`, values...)
+		_, err = tx.ExecContext(ctx, `INSERT INTO object_versions (`+objectColumns+`, delete_marker, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL)`, values...)
 	} else {
-		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(values, body)...)
+		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(values, body)...)
 	}
 	if isForeignKey(err) {
 		return nil, fmt.Errorf("bucket %s: %w", o.Bucket, trustgate.ErrNotFound)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/store"
@@ -174,20 +175,24 @@ func (s *DB) DeleteObjectVersion(ctx context.Context, bucket, key, version strin
 }
 
 // ExpireVersion implements store.Store.
-func (s *DB) ExpireVersion(ctx context.Context, v *trustgate.Object, keep int) (expired bool, err error) {
+func (s *DB) ExpireVersion(ctx context.Context, v *trustgate.Object, keep int, now time.Time) (expired bool, err error) {
 	err = s.tx(ctx, func(tx conn) error {
 		expired = false
-		var rowid, modified int64
+		var rowid int64
 		var marker bool
-		switch err := tx.QueryRowContext(ctx, `SELECT rowid, last_modified, delete_marker FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ?`,
-			v.Bucket, v.Key, v.VersionID).Scan(&rowid, &modified, &marker); {
+		stored := trustgate.Object{Bucket: v.Bucket, Key: v.Key}
+		switch err := scanObjectRow(tx.QueryRowContext(ctx, `SELECT `+versionColumns+`, rowid FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ?`,
+			v.Bucket, v.Key, v.VersionID), &stored, &marker, &rowid); {
 		case errors.Is(err, sql.ErrNoRows):
 			return nil // gone, or current again
 		case err != nil:
 			return err
 		}
-		if marker != v.DeleteMarker || !fromUnix(modified).Equal(v.LastModified) {
+		if marker != v.DeleteMarker || !stored.LastModified.Equal(v.LastModified) {
 			return nil // another version of the same id since
+		}
+		if stored.Protected(now, false) {
+			return nil // a lifecycle rule never deletes a locked version
 		}
 		// A version is noncurrent while the key has a current object or
 		// a newer version; a delete marker expires only while it is all
@@ -221,6 +226,31 @@ func (s *DB) ExpireVersion(ctx context.Context, v *trustgate.Object, keep int) (
 		return nil
 	})
 	return expired, err
+}
+
+// ChangeObjectLock implements store.Store.
+func (s *DB) ChangeObjectLock(ctx context.Context, bucket, key, version string, change func(*trustgate.Object) error) error {
+	return s.tx(ctx, func(tx conn) error {
+		table := "objects"
+		o, err := scanObjectBody(tx.QueryRowContext(ctx, `SELECT `+objectColumns+` FROM objects WHERE bucket = ? AND key = ? AND version_id = ?`,
+			bucket, key, version), false)
+		if errors.Is(err, sql.ErrNoRows) {
+			table = "object_versions"
+			o, err = scanObjectBody(tx.QueryRowContext(ctx, `SELECT `+objectColumns+` FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ? AND delete_marker = 0`,
+				bucket, key, version), false)
+		}
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("object %s/%s version %q: %w", bucket, key, version, trustgate.ErrNotFound)
+		case err != nil:
+			return err
+		}
+		if err := change(o); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE `+table+` SET object_lock = ? WHERE bucket = ? AND key = ? AND version_id = ?`, objectLockColumn(o), bucket, key, version)
+		return err
+	})
 }
 
 // ObjectVersions implements store.Store. A key's current object comes

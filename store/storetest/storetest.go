@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Objects", func(t *testing.T) { testObjects(t, open(t)) })
 	t.Run("Multipart", func(t *testing.T) { testMultipart(t, open(t)) })
 	t.Run("Versions", func(t *testing.T) { testVersions(t, open(t)) })
+	t.Run("ObjectLock", func(t *testing.T) { testObjectLock(t, open(t)) })
 	t.Run("Atomically", func(t *testing.T) { testAtomically(t, open(t)) })
 }
 

@@ -182,7 +182,7 @@ func testVersions(t *testing.T, s store.Store) {
 	}
 	expire := func(why string, v *trustgate.Object, want bool) {
 		t.Helper()
-		if gone, err := s.ExpireVersion(ctx, v, 0); err != nil || gone != want {
+		if gone, err := s.ExpireVersion(ctx, v, 0, t0); err != nil || gone != want {
 			t.Errorf("ExpireVersion of %s = %v, %v; want %v", why, gone, err, want)
 		}
 	}
@@ -206,10 +206,10 @@ func testVersions(t *testing.T, s store.Store) {
 	write("g.txt", "g2", false)
 	write("g.txt", "g3", false)
 	g1 := versionOf("g.txt", "g1")
-	if gone, err := s.ExpireVersion(ctx, g1, 2); err != nil || gone {
+	if gone, err := s.ExpireVersion(ctx, g1, 2, t0); err != nil || gone {
 		t.Errorf("ExpireVersion keeping 2 newer noncurrent versions, with 1 = %v, %v; want it kept", gone, err)
 	}
-	if gone, err := s.ExpireVersion(ctx, g1, 1); err != nil || !gone {
+	if gone, err := s.ExpireVersion(ctx, g1, 1, t0); err != nil || !gone {
 		t.Errorf("ExpireVersion keeping 1 newer noncurrent version, with 1 = %v, %v; want it gone", gone, err)
 	}
 	if o, err := s.Object(ctx, "history", "c.txt"); err != nil || o.VersionID != trustgate.NullVersion {
@@ -230,4 +230,96 @@ func describe(o *trustgate.Object) string {
 		s += "-"
 	}
 	return s
+}
+
+// testObjectLock keeps a bucket's Object Lock configuration and each
+// version's retention and legal hold, and refuses to delete or expire a
+// version they protect.
+func testObjectLock(t *testing.T, s store.Store) {
+	seed(t, s)
+	lock := trustgate.BucketObjectLock{Enabled: true, DefaultMode: trustgate.Governance, DefaultDays: 3}
+	if err := s.CreateBucket(ctx, &trustgate.Bucket{Name: "vault", Account: mgmt, Region: "us-east-1", CreatedAt: t0,
+		Versioning: trustgate.VersioningEnabled, ObjectLock: lock}); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := s.Bucket(ctx, "vault"); err != nil || b.ObjectLock != lock {
+		t.Fatalf("Bucket = %+v, %v; want Object Lock %+v", b, err, lock)
+	}
+	until := t0.Add(48 * time.Hour)
+	put := func(version string, r trustgate.Retention, hold string) {
+		t.Helper()
+		o := &trustgate.Object{Bucket: "vault", Key: "ledger", VersionID: version, LastModified: t0, ETag: `"e"`, Retention: r, LegalHold: hold}
+		if _, err := s.PutObject(ctx, o, trustgate.WriteCondition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("kept", trustgate.Retention{Mode: trustgate.Compliance, Until: until}, "")
+	put("held", trustgate.Retention{}, trustgate.LegalHoldOn)
+	put("free", trustgate.Retention{}, "")
+
+	if o, err := s.ObjectVersion(ctx, "vault", "ledger", "kept"); err != nil || o.Retention.Mode != trustgate.Compliance || !o.Retention.Until.Equal(until) {
+		t.Errorf("ObjectVersion of a noncurrent version = %+v, %v; want its retention kept", o, err)
+	}
+	if o, err := s.Object(ctx, "vault", "ledger"); err != nil || o.Retention != (trustgate.Retention{}) || o.LegalHold != "" {
+		t.Errorf("Object = %+v, %v; want no Object Lock", o, err)
+	}
+
+	// A deletion at a moment the lock protects the version is refused;
+	// a governance retention gives way to a caller who bypasses it.
+	during := trustgate.WriteCondition{LockedAt: t0.Add(time.Hour)}
+	_, err := s.DeleteObjectVersion(ctx, "vault", "ledger", "kept", during)
+	wantErr(t, "DeleteObjectVersion under compliance retention", err, trustgate.ErrLocked)
+	_, err = s.DeleteObjectVersion(ctx, "vault", "ledger", "held", trustgate.WriteCondition{LockedAt: t0.Add(1000 * time.Hour), BypassGovernance: true})
+	wantErr(t, "DeleteObjectVersion under a legal hold", err, trustgate.ErrLocked)
+
+	// A change sees the version as it is, and may refuse.
+	refused := errors.New("refused")
+	if err := s.ChangeObjectLock(ctx, "vault", "ledger", "kept", func(o *trustgate.Object) error {
+		if o.Retention.Mode != trustgate.Compliance {
+			t.Errorf("ChangeObjectLock saw %+v; want the compliance retention", o.Retention)
+		}
+		o.Retention = trustgate.Retention{}
+		return refused
+	}); !errors.Is(err, refused) {
+		t.Errorf("ChangeObjectLock refused by its change = %v; want that refusal", err)
+	}
+	if err := s.ChangeObjectLock(ctx, "vault", "ledger", "kept", func(o *trustgate.Object) error {
+		o.Retention.Mode = trustgate.Governance
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ChangeObjectLock(ctx, "vault", "ledger", "held", func(o *trustgate.Object) error {
+		o.LegalHold = trustgate.LegalHoldOff
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := s.ObjectVersion(ctx, "vault", "ledger", "held"); err != nil || o.LegalHold != trustgate.LegalHoldOff {
+		t.Errorf("ObjectVersion after lifting the hold = %+v, %v; want LegalHold OFF", o, err)
+	}
+	err = s.ChangeObjectLock(ctx, "vault", "ledger", "nope", func(*trustgate.Object) error { return nil })
+	wantErr(t, "ChangeObjectLock of a missing version", err, trustgate.ErrNotFound)
+
+	// A lifecycle rule does not expire a version its retention protects.
+	kept, err := s.ObjectVersion(ctx, "vault", "ledger", "kept")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gone, err := s.ExpireVersion(ctx, kept, 0, t0.Add(time.Hour)); err != nil || gone {
+		t.Errorf("ExpireVersion under retention = %v, %v; want it kept", gone, err)
+	}
+	if _, err := s.DeleteObjectVersion(ctx, "vault", "ledger", "kept", trustgate.WriteCondition{LockedAt: t0.Add(time.Hour), BypassGovernance: true}); err != nil {
+		t.Errorf("DeleteObjectVersion bypassing a governance retention: %v", err)
+	}
+	if gone, err := s.ExpireVersion(ctx, kept, 0, until); err != nil || gone {
+		t.Errorf("ExpireVersion of a version deleted = %v, %v; want nothing to do", gone, err)
+	}
+	held, err := s.ObjectVersion(ctx, "vault", "ledger", "held")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gone, err := s.ExpireVersion(ctx, held, 0, t0); err != nil || !gone {
+		t.Errorf("ExpireVersion of a version whose hold was lifted = %v, %v; want it gone", gone, err)
+	}
 }
