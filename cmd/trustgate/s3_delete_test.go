@@ -124,19 +124,3 @@ func md5Base64(body string) string {
 	sum := md5.Sum([]byte(body))
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
-
-// Note 50: trustgate's buckets have no Object Lock, so an object's
-// retention and legal hold, and a write that sets them, are refused as S3
-// refuses them in a bucket without it.
-func TestS3NoObjectLock(t *testing.T) {
-	_, c, bucket := withBucket(t, "unlocked")
-	put(t, c, "unlocked", "a.txt", "x")
-	ctx := t.Context()
-	_, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: bucket, Key: aws.String("a.txt")})
-	wantAPIError(t, "GetObjectRetention", err, "InvalidRequest", "Bucket is missing Object Lock Configuration")
-	_, err = c.GetObjectLegalHold(ctx, &s3.GetObjectLegalHoldInput{Bucket: bucket, Key: aws.String("a.txt")})
-	wantAPIError(t, "GetObjectLegalHold", err, "InvalidRequest", "Bucket is missing Object Lock Configuration")
-	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("b.txt"), Body: strings.NewReader("x"),
-		ObjectLockLegalHoldStatus: s3types.ObjectLockLegalHoldStatusOn})
-	wantAPIError(t, "PutObject with a legal hold", err, "InvalidRequest", "Bucket is missing Object Lock Configuration")
-}

@@ -166,13 +166,8 @@ func createBucketKeys(h http.Header, constraint string) *policy.Context {
 
 // checkNewBucketHeaders refuses what a new bucket cannot have: an ACL
 // beside the BucketOwnerEnforced ownership every trustgate bucket has, and
-// the Object Ownership settings and Object Lock trustgate does not
-// implement (note 50).
+// the Object Ownership settings trustgate does not implement (note 50).
 func checkNewBucketHeaders(h http.Header) *Error {
-	if strings.EqualFold(h.Get("x-amz-bucket-object-lock-enabled"), "true") {
-		return errorf(http.StatusNotImplemented, "NotImplemented", "A header you provided implies functionality that is not implemented").
-			with("Header", "x-amz-bucket-object-lock-enabled")
-	}
 	switch own := h.Get("x-amz-object-ownership"); own {
 	case "", "BucketOwnerEnforced":
 	case "ObjectWriter", "BucketOwnerPreferred":
@@ -226,6 +221,16 @@ func (s *Service) createBucket(ctx context.Context, w http.ResponseWriter, c *Ca
 		return err
 	}
 	b := &trustgate.Bucket{Name: c.bucket, Account: c.Principal.Account, Region: region, CreatedAt: s.now(), PublicAccessBlock: trustgate.BlockAll}
+	if strings.EqualFold(c.Request.Header.Get(bucketLockHeader), "true") {
+		// Object Lock comes with versioning, and the caller needs the
+		// permissions of both (note 77).
+		for _, action := range []string{"s3:PutBucketObjectLockConfiguration", "s3:PutBucketVersioning"} {
+			if err := s.authorize(ctx, c, action, b.ARN(), nil, nil); err != nil {
+				return err
+			}
+		}
+		b.ObjectLock.Enabled, b.Versioning = true, trustgate.VersioningEnabled
+	}
 	if region != conf.LocationConstraint && conf.LocationConstraint != "" {
 		b.LocationConstraint = conf.LocationConstraint // note 37
 	}

@@ -57,8 +57,15 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 	if kerr != nil {
 		return kerr
 	}
+	lock, lerr := writeLock(c.Request.Header, b, s.now(), keys)
+	if lerr != nil {
+		return lerr
+	}
 	setRequestTags(keys, tags)
 	if err := s.authorizeWrite(ctx, c, b, c.key, keys, len(tags) > 0); err != nil {
+		return err
+	}
+	if err := s.authorizeLock(ctx, c, b, c.key, lock, keys); err != nil {
 		return err
 	}
 	if err := refuseCustomerKeys(c, b, "s3:CreateMultipartUpload"); err != nil {
@@ -75,6 +82,7 @@ func (s *Service) createMultipartUpload(ctx context.Context, w http.ResponseWrit
 		return kerr
 	}
 	u.Headers = kept
+	lock.keep(u.Headers)
 	alg, typ, aerr := uploadChecksum(c.Request.Header)
 	if aerr != nil {
 		return aerr
@@ -352,6 +360,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 	o := &trustgate.Object{Bucket: b.Name, Key: u.Key, Size: size, ContentType: u.ContentType, Metadata: u.Metadata, Headers: u.Headers, Tags: u.Tags,
 		ETag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(digests.Sum(nil)), len(chosen)), Blob: blob, LastModified: s.now(), PartSizes: sizes,
 		VersionID: versionFor(b)}
+	takeLock(o.Headers).apply(o, b, o.LastModified)
 	alg := uploadAlgorithm(u)
 	if alg != nil {
 		o.Headers["x-amz-checksum-"+alg.header] = checksum

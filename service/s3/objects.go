@@ -146,12 +146,24 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	if kerr != nil {
 		return kerr
 	}
+	lock, lerr := writeLock(c.Request.Header, b, s.now(), keys)
+	if lerr != nil {
+		return lerr
+	}
 	setRequestTags(keys, tags)
 	if err := s.authorizeWrite(ctx, c, b, c.key, keys, len(tags) > 0); err != nil {
 		return err
 	}
+	if err := s.authorizeLock(ctx, c, b, c.key, lock, keys); err != nil {
+		return err
+	}
 	if err := refuseCustomerKeys(c, b, "s3:PutObject"); err != nil {
 		return err
+	}
+	if c.Form == nil {
+		if err := requireLockDigest(c.Request.Header, b, lock); err != nil {
+			return err
+		}
 	}
 	if acl := c.Request.Header.Get("x-amz-acl"); acl != "" && acl != "bucket-owner-full-control" && acl != "private" {
 		return errorf(http.StatusBadRequest, "AccessControlListNotSupported", "The bucket does not allow ACLs")
@@ -189,7 +201,7 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 	if perr != nil {
 		return perr
 	}
-	return s.commitObject(ctx, w, c, b, o, cond, written)
+	return s.commitObject(ctx, w, c, b, o, lock, cond, written)
 }
 
 // writeCondition reads a conditional write's If-None-Match, of which S3
@@ -309,10 +321,12 @@ func (s *Service) openBody(o *trustgate.Object) (io.ReaderAt, io.Closer, error) 
 	return f, f, nil
 }
 
-// commitObject records o, whose blob is written, in b, removes the blob
-// of the version it replaces, and answers with its ETag and version.
-func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Call, b *trustgate.Bucket, o *trustgate.Object, cond trustgate.WriteCondition, checked map[string]string) *Error {
+// commitObject records o, whose blob is written, in b, with the Object
+// Lock lock asks for, removes the blob of the version it replaces, and
+// answers with its ETag and version.
+func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Call, b *trustgate.Bucket, o *trustgate.Object, lock lockAsked, cond trustgate.WriteCondition, checked map[string]string) *Error {
 	o.LastModified = s.now()
+	lock.apply(o, b, o.LastModified)
 	replaced, err := s.store.PutObject(ctx, o, cond)
 	if err != nil {
 		s.blobs.Remove(o.Blob)
@@ -488,7 +502,10 @@ func forVersion(action string, keys *policy.Context, named bool, version string)
 		keys = policy.NewContext()
 	}
 	keys.Set("s3:versionid", wireVersion(version))
-	return versionActions[action], keys
+	if va, ok := versionActions[action]; ok {
+		return va, keys
+	}
+	return action, keys // one action for an object and its versions
 }
 
 // serveObject answers GetObject (withBody) and HeadObject: conditional
@@ -557,6 +574,9 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 	setVersion(h, b, o)
 	if _, named := c.query["versionId"]; !named {
 		setExpiration(h, b, o)
+	}
+	if err := s.setObjectLock(ctx, h, c, b, o); err != nil {
+		return err
 	}
 	for k, v := range o.Metadata {
 		h["X-Amz-Meta-"+k] = []string{v}
@@ -762,7 +782,15 @@ func (s *Service) deleteObject(ctx context.Context, w http.ResponseWriter, c *Ca
 	if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, keys); err != nil {
 		return err
 	}
+	if err := checkBypassHeader(c, b); err != nil {
+		return err
+	}
 	cond := trustgate.WriteCondition{IfMatch: c.Request.Header.Get("If-Match")}
+	if named {
+		if cond.BypassGovernance, err = s.bypassesGovernance(ctx, c, b, c.key, nil); err != nil {
+			return err
+		}
+	}
 	done, err := s.removeVersion(ctx, b, c.key, version, named, cond)
 	if err != nil {
 		return err
@@ -807,9 +835,12 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 		Quiet   bool
 		Object  []struct{ Key, VersionId, ETag string }
 	}
+	if err := checkBypassHeader(c, b); err != nil {
+		return err
+	}
 	// S3 takes a multi-object delete only with a digest of its body.
-	if c.Request.Header.Get("Content-MD5") == "" && !hasChecksumHeader(c.Request.Header) {
-		return errorf(http.StatusBadRequest, "InvalidRequest", "Missing required header for this request: Content-MD5 OR x-amz-checksum-*")
+	if err := requireBodyDigest(c.Request.Header); err != nil {
+		return err
 	}
 	if err := readXMLUpTo(c, &req, maxDeleteBody); err != nil {
 		return err
@@ -850,8 +881,12 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 		}
 		if e == nil {
 			action, keys := forVersion("s3:DeleteObject", nil, named, version)
-			if e = s.authorize(ctx, c, action, b.ARN()+"/"+o.Key, b, keys); e == nil {
-				done, e = s.removeVersion(ctx, b, o.Key, version, named, trustgate.WriteCondition{IfMatch: o.ETag})
+			cond := trustgate.WriteCondition{IfMatch: o.ETag}
+			if e = s.authorize(ctx, c, action, b.ARN()+"/"+o.Key, b, keys); e == nil && named {
+				cond.BypassGovernance, e = s.bypassesGovernance(ctx, c, b, o.Key, nil)
+			}
+			if e == nil {
+				done, e = s.removeVersion(ctx, b, o.Key, version, named, cond)
 			}
 			if e == nil && named && !done.found && version != trustgate.NullVersion {
 				e = noSuchVersion(o.Key, version)
@@ -913,11 +948,18 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if kerr != nil {
 		return kerr
 	}
+	lock, lerr := writeLock(c.Request.Header, dst, s.now(), keys)
+	if lerr != nil {
+		return lerr
+	}
 	// The source is named as policies match it: bucket/key, decoded,
 	// without the leading slash or a version.
 	keys.Set("s3:x-amz-copy-source", srcCall.bucket+"/"+srcCall.key)
 	setRequestTags(keys, tags)
 	if err := s.authorizeWrite(ctx, c, dst, c.key, keys, replaceTags && len(tags) > 0); err != nil {
+		return err
+	}
+	if err := s.authorizeLock(ctx, c, dst, c.key, lock, keys); err != nil {
 		return err
 	}
 	if err := refuseCustomerKeys(c, dst, "s3:CopyObject"); err != nil {
@@ -978,6 +1020,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 		copied = checksumElementsOf(alg, value)
 	}
 	o.LastModified = s.now()
+	lock.apply(o, dst, o.LastModified) // the source's lock is not copied
 	replaced, serr := s.store.PutObject(ctx, o, trustgate.WriteCondition{})
 	if serr != nil {
 		s.blobs.Remove(blob.ID)

@@ -135,6 +135,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putBucketVersioning, nil
 			case has("lifecycle"):
 				return s.putBucketLifecycle, nil
+			case has("object-lock"):
+				return s.putObjectLockConfiguration, nil
 			case has("acl"):
 				return s.putBucketACL, nil
 			case !namesSubresource(q, bucketSubresources):
@@ -164,6 +166,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getBucketVersioning, nil
 			case has("lifecycle"):
 				return s.getBucketLifecycle, nil
+			case has("object-lock"):
+				return s.getObjectLockConfiguration, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
 			case has("versions"):

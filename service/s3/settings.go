@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/xml"
 	"net/http"
-	"net/url"
 )
 
 // Bucket settings trustgate does not let a bucket change: a website,
-// replication, Object Lock, logging, Requester Pays, Transfer
-// Acceleration and event notifications. Each
-// reads as S3 answers for a bucket that never had it set (note 50), so
+// replication, logging, Requester Pays, Transfer Acceleration and event
+// notifications. Each reads as S3 answers for a bucket that never had it set (note 50), so
 // that tools which read every setting of a bucket, as Terraform's
 // aws_s3_bucket does on each plan, work; setting one is NotImplemented.
 
@@ -32,7 +30,6 @@ var bucketSettings = map[string]bucketSetting{
 	"requestPayment": {action: "s3:GetBucketRequestPayment", document: requestPayment},
 	"website":        {action: "s3:GetBucketWebsite", missingCode: "NoSuchWebsiteConfiguration", missingDetail: "The specified bucket does not have a website configuration"},
 	"replication":    {action: "s3:GetReplicationConfiguration", missingCode: "ReplicationConfigurationNotFoundError", missingDetail: "The replication configuration was not found"},
-	"object-lock":    {action: "s3:GetBucketObjectLockConfiguration", missingCode: "ObjectLockConfigurationNotFoundError", missingDetail: "Object Lock configuration does not exist for this bucket"},
 }
 
 // unset is a setting's document with nothing set in it.
@@ -128,41 +125,3 @@ func (s *Service) putBucketACL(ctx context.Context, w http.ResponseWriter, c *Ca
 	}
 	return errorf(http.StatusBadRequest, "AccessControlListNotSupported", "The bucket does not allow ACLs")
 }
-
-// objectLockActions authorize the reads and writes of an object's Object
-// Lock settings, by subresource and method.
-var objectLockActions = map[string]map[string]string{
-	"retention":  {http.MethodGet: "s3:GetObjectRetention", http.MethodPut: "s3:PutObjectRetention"},
-	"legal-hold": {http.MethodGet: "s3:GetObjectLegalHold", http.MethodPut: "s3:PutObjectLegalHold"},
-}
-
-// objectLockHandler answers a read or write of an object's retention or
-// legal hold: trustgate's buckets have no Object Lock, so, once the
-// caller may, S3's refusal for a bucket without it (note 50).
-func (s *Service) objectLockHandler(q url.Values, method string) (handler, bool) {
-	for sub, actions := range objectLockActions {
-		action, ok := actions[method]
-		if _, named := q[sub]; !named || !ok {
-			continue
-		}
-		return func(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-			b, err := s.bucketFor(ctx, c)
-			if err != nil {
-				return err
-			}
-			if err := s.authorize(ctx, c, action, b.ARN()+"/"+c.key, b, nil); err != nil {
-				return err
-			}
-			return noObjectLock()
-		}, true
-	}
-	return nil, false
-}
-
-// noObjectLock refuses what needs a bucket with Object Lock.
-func noObjectLock() *Error {
-	return errorf(http.StatusBadRequest, "InvalidRequest", "Bucket is missing Object Lock Configuration")
-}
-
-// objectLockHeaders set an object's Object Lock on a write.
-var objectLockHeaders = []string{"X-Amz-Object-Lock-Mode", "X-Amz-Object-Lock-Retain-Until-Date", "X-Amz-Object-Lock-Legal-Hold"}

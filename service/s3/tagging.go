@@ -146,14 +146,10 @@ var writeHeaderKeys = []headerKey{
 
 // writeKeys are the condition keys an object write (PutObject,
 // CopyObject, CreateMultipartUpload) takes from its headers (note 52),
-// and the refusal of an encryption S3 does not know or of Object Lock,
-// which no trustgate bucket has; CopyObject adds its
-// source's. creates tells whether the write makes the object (see
-// creationKeys).
+// and the refusal of an encryption S3 does not know; CopyObject adds its
+// source's, and writeLock those of Object Lock. creates tells whether
+// the write makes the object (see creationKeys).
 func writeKeys(h http.Header, creates bool) (*policy.Context, *Error) {
-	if namesAny(h, objectLockHeaders) {
-		return nil, noObjectLock()
-	}
 	keys := creationKeys(h, creates)
 	setHeaderKeys(keys, h, writeHeaderKeys)
 	switch sse := h.Get("X-Amz-Server-Side-Encryption"); sse {

@@ -62,6 +62,9 @@ func (s *Service) putBucketVersioning(ctx context.Context, w http.ResponseWriter
 		return malformedXML()
 	}
 	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
+		if cur.ObjectLock.Enabled && state != trustgate.VersioningEnabled {
+			return errorf(http.StatusConflict, "InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.")
+		}
 		cur.Versioning = state
 		if conf.MfaDelete != "" {
 			cur.MFADelete = conf.MfaDelete
@@ -236,16 +239,21 @@ type removal struct {
 // removeVersion deletes key from b as a DELETE does: the version named
 // (named), or, with no version named, the object itself from a bucket
 // without versioning, and otherwise a delete marker written over it.
-// The object's current version must meet cond. Deleting what does not
+// The object's current version must meet cond, and a version named must
+// not be one its Object Lock protects (cond.BypassGovernance tells that
+// the caller bypasses governance retention). Deleting what does not
 // exist succeeds, as in S3, unless cond asks for an ETag.
 func (s *Service) removeVersion(ctx context.Context, b *trustgate.Bucket, key, version string, named bool, cond trustgate.WriteCondition) (removal, *Error) {
 	switch {
 	case named:
+		cond.LockedAt = s.now()
 		o, err := s.store.DeleteObjectVersion(ctx, b.Name, key, version, cond)
 		if failed := conditionFailed(err, cond, key); failed != nil {
 			return removal{}, failed
 		}
 		switch {
+		case errors.Is(err, trustgate.ErrLocked):
+			return removal{}, lockedVersion()
 		case errors.Is(err, trustgate.ErrNotFound):
 			return removal{version: version}, nil
 		case err != nil:
