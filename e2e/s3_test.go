@@ -2,11 +2,14 @@ package e2e
 
 import (
 	"bytes"
+	"crypto/md5"
+	"encoding/base64"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Seed 002 with each aws CLI: production's bucket, shared with the staging
@@ -193,6 +196,55 @@ func TestCLIVersioning(t *testing.T) {
 			aws(&listed, "s3api", "list-object-versions", "--bucket", bucket)
 			if len(listed.Versions) != 2 || len(listed.DeleteMarkers) != 1 || !listed.DeleteMarkers[0].IsLatest || listed.Versions[1].VersionId != first.VersionId {
 				t.Errorf("list-object-versions = %+v; want two versions, the first last, under a delete marker", listed)
+			}
+		})
+	}
+}
+
+// Note 77 with each aws CLI: a bucket made with Object Lock, a version
+// put under a compliance retention, read back, and refused to a delete.
+func TestCLIObjectLock(t *testing.T) {
+	s := start(t, t.TempDir())
+	dir := t.TempDir()
+	file := filepath.Join(dir, "ledger.csv")
+	if err := os.WriteFile(file, []byte("ledger"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	until := time.Now().Add(time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
+	for i, c := range awsCLIs(t) {
+		t.Run(c.name, func(t *testing.T) {
+			bucket := "cli-vault-" + string(rune('a'+i))
+			aws := func(out any, args ...string) {
+				t.Helper()
+				if msg, err := cli(t, c, s, s.Root.AccessKeyId, s.Root.SecretAccessKey, out, args...); err != nil {
+					t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, msg)
+				}
+			}
+			aws(nil, "s3api", "create-bucket", "--bucket", bucket, "--object-lock-enabled-for-bucket")
+			var conf struct {
+				ObjectLockConfiguration struct{ ObjectLockEnabled string }
+			}
+			aws(&conf, "s3api", "get-object-lock-configuration", "--bucket", bucket)
+			if conf.ObjectLockConfiguration.ObjectLockEnabled != "Enabled" {
+				t.Errorf("get-object-lock-configuration = %+v; want Enabled", conf)
+			}
+			// The Content-MD5 S3 asks of a locked write, which the older CLI
+			// does not send of its own.
+			sum := md5.Sum([]byte("ledger"))
+			var put struct{ VersionId string }
+			aws(&put, "s3api", "put-object", "--bucket", bucket, "--key", "ledger.csv", "--body", file, "--content-md5", base64.StdEncoding.EncodeToString(sum[:]),
+				"--object-lock-mode", "COMPLIANCE", "--object-lock-retain-until-date", until)
+			var retention struct {
+				Retention struct{ Mode, RetainUntilDate string }
+			}
+			aws(&retention, "s3api", "get-object-retention", "--bucket", bucket, "--key", "ledger.csv", "--version-id", put.VersionId)
+			if got, err := time.Parse(time.RFC3339, retention.Retention.RetainUntilDate); retention.Retention.Mode != "COMPLIANCE" || err != nil || got.Format(time.RFC3339) != until {
+				t.Errorf("get-object-retention = %+v; want COMPLIANCE until %s", retention, until)
+			}
+			msg, err := cli(t, c, s, s.Root.AccessKeyId, s.Root.SecretAccessKey, nil, "s3api", "delete-object", "--bucket", bucket, "--key", "ledger.csv",
+				"--version-id", put.VersionId, "--bypass-governance-retention")
+			if err == nil || !strings.Contains(msg, "AccessDenied") || !strings.Contains(msg, "protected by object lock") {
+				t.Errorf("delete-object of a version under compliance = %v %s; want AccessDenied", err, msg)
 			}
 		})
 	}
@@ -431,4 +483,49 @@ print(json.dumps({
 func TestBoto3Lifecycle(t *testing.T) {
 	eachBoto3(t, boto3Lifecycle, "lifecycle-", `{"deleted": "NoSuchLifecycleConfiguration", "refused": "InvalidRequest", `+
 		`"rules": [["logs", "Enabled", 30, null], ["uploads", "Enabled", null, 1]]}`)
+}
+
+const boto3ObjectLock = `
+import base64, boto3, datetime, hashlib, json, sys
+from botocore.config import Config
+endpoint, key, secret, bucket = sys.argv[1:5]
+s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret,
+    config=Config(signature_version="s3v4"))
+s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
+s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={"ObjectLockEnabled": "Enabled",
+    "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+rule = s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]["Rule"]["DefaultRetention"]
+# Older botocore sends no checksum of its own with a body: Content-MD5, as
+# S3 asks of a locked write.
+body = b"ledger"
+md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+until = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).replace(microsecond=0)
+governed = s3.put_object(Bucket=bucket, Key="ledger.csv", Body=body, ContentMD5=md5)["VersionId"]
+held = s3.put_object(Bucket=bucket, Key="ledger.csv", Body=body, ContentMD5=md5, ObjectLockMode="COMPLIANCE",
+    ObjectLockRetainUntilDate=until, ObjectLockLegalHoldStatus="ON")["VersionId"]
+head = s3.head_object(Bucket=bucket, Key="ledger.csv")
+def delete(version, bypass=False):
+    try:
+        s3.delete_object(Bucket=bucket, Key="ledger.csv", VersionId=version, BypassGovernanceRetention=bypass)
+        return "deleted"
+    except s3.exceptions.ClientError as e:
+        return e.response["Error"]["Code"]
+refused, bypassed, compliant = delete(governed), delete(governed, True), delete(held, True)
+s3.put_object_legal_hold(Bucket=bucket, Key="ledger.csv", VersionId=held, LegalHold={"Status": "OFF"})
+retention = s3.get_object_retention(Bucket=bucket, Key="ledger.csv", VersionId=held)["Retention"]
+print(json.dumps({
+    "rule": [rule["Mode"], rule["Days"]],
+    "head": [head["ObjectLockMode"], head["ObjectLockLegalHoldStatus"], abs((head["ObjectLockRetainUntilDate"] - until).total_seconds()) < 0.01],
+    "deletes": [refused, bypassed, compliant],
+    "retention": [retention["Mode"], abs((retention["RetainUntilDate"] - until).total_seconds()) < 0.01],
+    "hold": s3.get_object_legal_hold(Bucket=bucket, Key="ledger.csv", VersionId=held)["LegalHold"]["Status"],
+}, sort_keys=True))
+`
+
+// Note 77 with each boto3: a bucket made with Object Lock and a default
+// retention, a version's own compliance retention and legal hold, and the
+// deletions they refuse or a governance bypass lets through.
+func TestBoto3ObjectLock(t *testing.T) {
+	eachBoto3(t, boto3ObjectLock, "vault-", `{"deletes": ["AccessDenied", "deleted", "AccessDenied"], "head": ["COMPLIANCE", "ON", true], `+
+		`"hold": "OFF", "retention": ["COMPLIANCE", true], "rule": ["GOVERNANCE", 1]}`)
 }
