@@ -36,6 +36,52 @@ type Bucket struct {
 	LifecycleMinimumSize string
 	// ObjectLock is the bucket's Object Lock configuration.
 	ObjectLock BucketObjectLock
+	// Website is the bucket's website configuration; nil when it has
+	// none.
+	Website *BucketWebsite
+}
+
+// BucketWebsite is a bucket's website configuration: the documents its
+// website serves, or the host every request is redirected to.
+type BucketWebsite struct {
+	// IndexSuffix is the document a request for a folder (a key ending
+	// in /, or none) is answered with; ErrorKey, the object an error is
+	// answered with.
+	IndexSuffix string `json:",omitempty"`
+	ErrorKey    string `json:",omitempty"`
+	// RedirectAll, when set, sends every request elsewhere, in place of
+	// the documents and rules.
+	RedirectAll *WebsiteRedirect `json:",omitempty"`
+	// RoutingRules redirect the requests their conditions take in, the
+	// first that does.
+	RoutingRules []WebsiteRoutingRule `json:",omitempty"`
+}
+
+// WebsiteRedirect is where a website sends a request: another host and
+// protocol, and for a routing rule, another key and status.
+type WebsiteRedirect struct {
+	HostName string `json:",omitempty"`
+	Protocol string `json:",omitempty"`
+	// HTTPRedirectCode is a 3xx status (301 when empty); the key is
+	// ReplaceKeyWith, or the request's with its prefix replaced by
+	// ReplaceKeyPrefixWith (nil when the redirect names neither).
+	HTTPRedirectCode     string  `json:",omitempty"`
+	ReplaceKeyPrefixWith *string `json:",omitempty"`
+	ReplaceKeyWith       *string `json:",omitempty"`
+}
+
+// WebsiteRoutingRule redirects the requests whose key starts with
+// KeyPrefixEquals, or whose error is HTTPErrorCodeReturnedEquals, as a
+// rule's condition names them (nil when it has no condition).
+type WebsiteRoutingRule struct {
+	Condition *WebsiteCondition `json:",omitempty"`
+	Redirect  WebsiteRedirect
+}
+
+// WebsiteCondition is what a routing rule applies to.
+type WebsiteCondition struct {
+	KeyPrefixEquals             *string `json:",omitempty"`
+	HTTPErrorCodeReturnedEquals string  `json:",omitempty"`
 }
 
 // BucketObjectLock is a bucket's Object Lock configuration: whether its

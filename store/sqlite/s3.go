@@ -10,13 +10,13 @@ import (
 	"github.com/trustgate/trustgate"
 )
 
-const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption, cors, versioning, mfa_delete, lifecycle, lifecycle_minimum_size, object_lock`
+const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption, cors, versioning, mfa_delete, lifecycle, lifecycle_minimum_size, object_lock, website`
 
 func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) {
 	var b trustgate.Bucket
 	var created int64
-	var pab, tags, enc, cors, lifecycle, lock string
-	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc, &cors, &b.Versioning, &b.MFADelete, &lifecycle, &b.LifecycleMinimumSize, &lock); err != nil {
+	var pab, tags, enc, cors, lifecycle, lock, website string
+	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc, &cors, &b.Versioning, &b.MFADelete, &lifecycle, &b.LifecycleMinimumSize, &lock, &website); err != nil {
 		return nil, err
 	}
 	b.CreatedAt = fromUnix(created)
@@ -48,6 +48,11 @@ func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) 
 			return nil, fmt.Errorf("bucket %s: object lock: %w", b.Name, err)
 		}
 	}
+	if website != "" {
+		if err := json.Unmarshal([]byte(website), &b.Website); err != nil {
+			return nil, fmt.Errorf("bucket %s: website: %w", b.Name, err)
+		}
+	}
 	return &b, nil
 }
 
@@ -63,6 +68,16 @@ func lifecycleJSON(b *trustgate.Bucket) string {
 // objectLockJSON encodes a bucket's Object Lock configuration.
 func objectLockJSON(b *trustgate.Bucket) string {
 	j, _ := json.Marshal(b.ObjectLock)
+	return string(j)
+}
+
+// websiteJSON encodes a bucket's website configuration, the empty
+// string for none.
+func websiteJSON(b *trustgate.Bucket) string {
+	if b.Website == nil {
+		return ""
+	}
+	j, _ := json.Marshal(b.Website)
 	return string(j)
 }
 
@@ -91,8 +106,8 @@ func (s *DB) CreateBucket(ctx context.Context, b *trustgate.Bucket) error {
 			s.versioned.Store(b.Name, true)
 		}
 		pab, tags, enc, cors := bucketJSON(b)
-		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize, objectLockJSON(b))
+		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize, objectLockJSON(b), websiteJSON(b))
 		if isConstraint(err) {
 			return fmt.Errorf("bucket %s: %w", b.Name, trustgate.ErrConflict)
 		}
@@ -125,8 +140,8 @@ func (s *DB) UpdateBucket(ctx context.Context, name string, change func(*trustga
 			s.versioned.Store(name, true) // before any write can make a version
 		}
 		pab, tags, enc, cors := bucketJSON(b)
-		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ?, cors = ?, versioning = ?, mfa_delete = ?, lifecycle = ?, lifecycle_minimum_size = ?, object_lock = ? WHERE name = ?`,
-			b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize, objectLockJSON(b), name)
+		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ?, cors = ?, versioning = ?, mfa_delete = ?, lifecycle = ?, lifecycle_minimum_size = ?, object_lock = ?, website = ? WHERE name = ?`,
+			b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize, objectLockJSON(b), websiteJSON(b), name)
 		return err
 	})
 }
@@ -226,7 +241,8 @@ type objectLock struct {
 	LegalHold string              `json:",omitempty"`
 }
 
-// objectLockColumn encodes a version's Object Lock: ” for none.
+// objectLockColumn encodes a version's Object Lock, the empty string
+// for none.
 func objectLockColumn(o *trustgate.Object) string {
 	if o.Retention == (trustgate.Retention{}) && o.LegalHold == "" {
 		return ""

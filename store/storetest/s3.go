@@ -37,6 +37,11 @@ func testBuckets(t *testing.T, s store.Store) {
 	maxAge := 3000
 	b.CORS = []trustgate.CORSRule{{ID: "uploads", AllowedOrigins: []string{"https://*.example.com"}, AllowedMethods: []string{"PUT", "POST"},
 		AllowedHeaders: []string{"*"}, ExposeHeaders: []string{"ETag"}, MaxAgeSeconds: &maxAge}, {AllowedOrigins: []string{"*"}, AllowedMethods: []string{"GET"}}}
+	b.ObjectLock = trustgate.BucketObjectLock{Enabled: true, DefaultMode: trustgate.Compliance, DefaultYears: 2}
+	empty, docs := "", "docs/"
+	b.Website = &trustgate.BucketWebsite{IndexSuffix: "index.html", ErrorKey: "404.html", RoutingRules: []trustgate.WebsiteRoutingRule{
+		{Condition: &trustgate.WebsiteCondition{KeyPrefixEquals: &docs}, Redirect: trustgate.WebsiteRedirect{ReplaceKeyPrefixWith: &empty, HTTPRedirectCode: "302"}},
+		{Redirect: trustgate.WebsiteRedirect{HostName: "example.com", Protocol: "https"}}}}
 	if err := s.UpdateBucket(ctx, "sunsets", setBucket(b)); err != nil {
 		t.Fatal(err)
 	}
@@ -290,6 +295,7 @@ func setBucket(b *trustgate.Bucket) func(*trustgate.Bucket) error {
 	return func(cur *trustgate.Bucket) error {
 		cur.Policy, cur.PublicAccessBlock, cur.Tags, cur.Encryption, cur.CORS = b.Policy, b.PublicAccessBlock, b.Tags, b.Encryption, b.CORS
 		cur.Versioning, cur.MFADelete, cur.Lifecycle, cur.LifecycleMinimumSize = b.Versioning, b.MFADelete, b.Lifecycle, b.LifecycleMinimumSize
+		cur.ObjectLock, cur.Website = b.ObjectLock, b.Website
 		return nil
 	}
 }
