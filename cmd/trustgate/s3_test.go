@@ -700,9 +700,10 @@ func TestS3UnsetBucketSettings(t *testing.T) {
 	_, err = c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String("no-such-bucket-here")})
 	wantAPIError(t, "GetBucketCors of a missing bucket", err, "NoSuchBucket", "")
 
-	_, err = c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: bucket,
-		WebsiteConfiguration: &s3types.WebsiteConfiguration{IndexDocument: &s3types.IndexDocument{Suffix: aws.String("index.html")}}})
-	wantAPIError(t, "PutBucketWebsite", err, "NotImplemented", "website")
+	_, err = c.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: bucket, ReplicationConfiguration: &s3types.ReplicationConfiguration{
+		Role: aws.String("arn:aws:iam::123456789012:role/r"), Rules: []s3types.ReplicationRule{{Status: s3types.ReplicationRuleStatusEnabled,
+			Destination: &s3types.Destination{Bucket: aws.String("arn:aws:s3:::elsewhere")}}}}})
+	wantAPIError(t, "PutBucketReplication", err, "NotImplemented", "replication")
 	_, err = c.GetBucketAnalyticsConfiguration(ctx, &s3.GetBucketAnalyticsConfigurationInput{Bucket: bucket, Id: aws.String("a")})
 	wantAPIError(t, "GetBucketAnalyticsConfiguration", err, "NotImplemented", "analytics")
 

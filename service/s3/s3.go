@@ -137,6 +137,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putBucketLifecycle, nil
 			case has("object-lock"):
 				return s.putObjectLockConfiguration, nil
+			case has("website"):
+				return s.putBucketWebsite, nil
 			case has("acl"):
 				return s.putBucketACL, nil
 			case !namesSubresource(q, bucketSubresources):
@@ -168,6 +170,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getBucketLifecycle, nil
 			case has("object-lock"):
 				return s.getObjectLockConfiguration, nil
+			case has("website"):
+				return s.getBucketWebsite, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
 			case has("versions"):
@@ -197,6 +201,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.deleteBucketCors, nil
 			case has("lifecycle"):
 				return s.deleteBucketLifecycle, nil
+			case has("website"):
+				return s.deleteBucketWebsite, nil
 			case !namesSubresource(q, bucketSubresources):
 				return s.deleteBucket, nil
 			}

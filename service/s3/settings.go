@@ -6,11 +6,12 @@ import (
 	"net/http"
 )
 
-// Bucket settings trustgate does not let a bucket change: a website,
-// replication, logging, Requester Pays, Transfer Acceleration and event
-// notifications. Each reads as S3 answers for a bucket that never had it set (note 50), so
-// that tools which read every setting of a bucket, as Terraform's
-// aws_s3_bucket does on each plan, work; setting one is NotImplemented.
+// Bucket settings trustgate does not let a bucket change: replication,
+// logging, Requester Pays, Transfer Acceleration and event
+// notifications. Each reads as S3 answers for a bucket that never had it
+// set (note 50), so that tools which read every setting of a bucket, as
+// Terraform's aws_s3_bucket does on each plan, work; setting one is
+// NotImplemented.
 
 // bucketSetting is how one setting of a bucket reads: the action that
 // authorizes the read, and either the document S3 sends for a bucket
@@ -28,7 +29,6 @@ var bucketSettings = map[string]bucketSetting{
 	"accelerate":     {action: "s3:GetAccelerateConfiguration", document: unset("AccelerateConfiguration")},
 	"notification":   {action: "s3:GetBucketNotification", document: unset("NotificationConfiguration")},
 	"requestPayment": {action: "s3:GetBucketRequestPayment", document: requestPayment},
-	"website":        {action: "s3:GetBucketWebsite", missingCode: "NoSuchWebsiteConfiguration", missingDetail: "The specified bucket does not have a website configuration"},
 	"replication":    {action: "s3:GetReplicationConfiguration", missingCode: "ReplicationConfigurationNotFoundError", missingDetail: "The replication configuration was not found"},
 }
 
@@ -72,7 +72,6 @@ func (s *Service) getBucketSetting(setting bucketSetting) handler {
 // removing one leaves the bucket as it was, and answers as S3 does.
 var deletableSettings = []struct{ subresource, action string }{
 	{"replication", "s3:PutReplicationConfiguration"},
-	{"website", "s3:DeleteBucketWebsite"},
 }
 
 // deleteBucketSetting answers the removal of a setting the bucket does

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// TestS3WebsiteConfiguration puts a bucket's website configuration with
+// the SDK, reads it back as it was put, replaces it with a redirect of
+// every request and deletes it (note 78).
+func TestS3WebsiteConfiguration(t *testing.T) {
+	_, c, bucket := withBucket(t, "site")
+	ctx := t.Context()
+	_, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: bucket})
+	wantAPIError(t, "GetBucketWebsite of a bucket without one", err, "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration")
+
+	rules := []s3types.RoutingRule{
+		{Condition: &s3types.Condition{KeyPrefixEquals: aws.String("docs/")}, Redirect: &s3types.Redirect{ReplaceKeyPrefixWith: aws.String(""), HttpRedirectCode: aws.String("302")}},
+		{Condition: &s3types.Condition{HttpErrorCodeReturnedEquals: aws.String("404")}, Redirect: &s3types.Redirect{HostName: aws.String("example.com"), Protocol: s3types.ProtocolHttps,
+			ReplaceKeyWith: aws.String("missing.html")}},
+		{Redirect: &s3types.Redirect{ReplaceKeyPrefixWith: aws.String("v2/")}},
+	}
+	if _, err := c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: bucket, WebsiteConfiguration: &s3types.WebsiteConfiguration{
+		IndexDocument: &s3types.IndexDocument{Suffix: aws.String("index.html")}, ErrorDocument: &s3types.ErrorDocument{Key: aws.String("errors/404.html")},
+		RoutingRules: rules}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: bucket})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(got.IndexDocument.Suffix) != "index.html" || aws.ToString(got.ErrorDocument.Key) != "errors/404.html" || got.RedirectAllRequestsTo != nil {
+		t.Errorf("GetBucketWebsite = %+v; want the documents put", got)
+	}
+	if !reflect.DeepEqual(got.RoutingRules, rules) {
+		t.Errorf("GetBucketWebsite's routing rules = %s; want them as put, %s", describeRules(got.RoutingRules), describeRules(rules))
+	}
+
+	// A redirect of every request replaces the documents and rules.
+	if _, err := c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: bucket, WebsiteConfiguration: &s3types.WebsiteConfiguration{
+		RedirectAllRequestsTo: &s3types.RedirectAllRequestsTo{HostName: aws.String("www.example.com"), Protocol: s3types.ProtocolHttps}}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: bucket})
+	if err != nil || got.RedirectAllRequestsTo == nil || aws.ToString(got.RedirectAllRequestsTo.HostName) != "www.example.com" ||
+		got.RedirectAllRequestsTo.Protocol != s3types.ProtocolHttps || got.IndexDocument != nil || got.RoutingRules != nil {
+		t.Errorf("GetBucketWebsite after a redirect of every request = %+v, %v", got, err)
+	}
+
+	for range 2 { // deleting what is not there succeeds too
+		if _, err := c.DeleteBucketWebsite(ctx, &s3.DeleteBucketWebsiteInput{Bucket: bucket}); err != nil {
+			t.Fatalf("DeleteBucketWebsite: %v", err)
+		}
+	}
+	_, err = c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: bucket})
+	wantAPIError(t, "GetBucketWebsite after DeleteBucketWebsite", err, "NoSuchWebsiteConfiguration", "")
+}
+
+func describeRules(rules []s3types.RoutingRule) string {
+	var b strings.Builder
+	for _, r := range rules {
+		if c := r.Condition; c != nil {
+			b.WriteString("if prefix " + aws.ToString(c.KeyPrefixEquals) + " error " + aws.ToString(c.HttpErrorCodeReturnedEquals) + ": ")
+		}
+		d := r.Redirect
+		b.WriteString("to " + string(d.Protocol) + "://" + aws.ToString(d.HostName) + " code " + aws.ToString(d.HttpRedirectCode) +
+			" prefix " + aws.ToString(d.ReplaceKeyPrefixWith) + " key " + aws.ToString(d.ReplaceKeyWith) + "; ")
+	}
+	return b.String()
+}
+
+// TestS3WebsiteBadInput: a website configuration S3 would not take is
+// refused with S3's code and message, and leaves the bucket's as it was
+// (note 78).
+func TestS3WebsiteBadInput(t *testing.T) {
+	ts, c, bucket := withBucket(t, "bad-site")
+	ctx := t.Context()
+	root := aws.Credentials{AccessKeyID: ts.Root.AccessKeyId, SecretAccessKey: ts.Root.SecretAccessKey}
+	const index = `<IndexDocument><Suffix>index.html</Suffix></IndexDocument>`
+	rule := func(inner string) string {
+		return index + `<RoutingRules><RoutingRule>` + inner + `</RoutingRule></RoutingRules>`
+	}
+	redirect := `<Redirect><HostName>example.com</HostName></Redirect>`
+	many := index + `<RoutingRules>` + strings.Repeat(`<RoutingRule>`+redirect+`</RoutingRule>`, 51) + `</RoutingRules>`
+	for _, tc := range []struct{ what, doc, code, msg string }{
+		{"nothing in it", ``, "InvalidArgument", "A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty"},
+		{"an error document alone", `<ErrorDocument><Key>e.html</Key></ErrorDocument>`, "InvalidArgument", "A value for IndexDocument Suffix must be provided"},
+		{"a suffix with a slash", `<IndexDocument><Suffix>/index.html</Suffix></IndexDocument>`, "InvalidArgument", "The IndexDocument Suffix is not well formed"},
+		{"an empty suffix", `<IndexDocument><Suffix></Suffix></IndexDocument>`, "InvalidArgument", "The IndexDocument Suffix is not well formed"},
+		{"a redirect of everything beside an index", `<RedirectAllRequestsTo><HostName>x.com</HostName></RedirectAllRequestsTo>` + index,
+			"InvalidArgument", "RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules."},
+		{"a redirect of everything to no host", `<RedirectAllRequestsTo><Protocol>https</Protocol></RedirectAllRequestsTo>`, "MalformedXML", ""},
+		{"a redirect of everything by ftp", `<RedirectAllRequestsTo><HostName>x.com</HostName><Protocol>ftp</Protocol></RedirectAllRequestsTo>`,
+			"InvalidRequest", "Invalid protocol, protocol can be http or https."},
+		{"an empty error document key", index + `<ErrorDocument><Key></Key></ErrorDocument>`, "InvalidArgument", "The ErrorDocument Key is not well formed"},
+		{"no routing rule", index + `<RoutingRules></RoutingRules>`, "MalformedXML", ""},
+		{"51 routing rules", many, "InvalidRequest", "51 routing rules provided, the number of routing rules in a website configuration is limited to 50."},
+		{"a rule without a redirect", rule(`<Condition><KeyPrefixEquals>a/</KeyPrefixEquals></Condition>`), "MalformedXML", ""},
+		{"an empty condition", rule(`<Condition></Condition>` + redirect), "InvalidRequest", "Condition cannot be empty."},
+		{"both key replacements", rule(`<Redirect><ReplaceKeyPrefixWith>a</ReplaceKeyPrefixWith><ReplaceKeyWith>b</ReplaceKeyWith></Redirect>`),
+			"InvalidRequest", "You can only define ReplaceKeyPrefix or ReplaceKey but not both."},
+		{"a redirect code of 300", rule(`<Redirect><HttpRedirectCode>300</HttpRedirectCode></Redirect>`),
+			"InvalidRequest", "The provided HTTP redirect code (300) is not valid. Valid codes are 3XX except 300."},
+		{"a redirect code that is no number", rule(`<Redirect><HttpRedirectCode>https</HttpRedirectCode></Redirect>`), "MalformedXML", ""},
+		{"an error code of 302", rule(`<Condition><HttpErrorCodeReturnedEquals>302</HttpErrorCodeReturnedEquals></Condition>` + redirect),
+			"InvalidRequest", "The provided HTTP error code (302) is not valid. Valid codes are 4XX or 5XX."},
+		{"a rule's redirect by ftp", rule(`<Redirect><Protocol>ftp</Protocol></Redirect>`), "InvalidRequest", "Invalid protocol"},
+	} {
+		doc := `<WebsiteConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` + tc.doc + `</WebsiteConfiguration>`
+		h := http.Header{"Content-Md5": {md5Base64(doc)}}
+		if status, body := ts.sendHeaders(t, root, "s3", http.MethodPut, "/bad-site?website", h, doc); status != 400 ||
+			!strings.Contains(body, "<Code>"+tc.code+"</Code>") || !strings.Contains(body, tc.msg) {
+			t.Errorf("PutBucketWebsite with %s = %d %s; want 400 %s %q", tc.what, status, body, tc.code, tc.msg)
+		}
+	}
+	_, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: bucket})
+	wantAPIError(t, "GetBucketWebsite after refused configurations", err, "NoSuchWebsiteConfiguration", "")
+}
