@@ -137,6 +137,22 @@ func TestS3ObjectLock(t *testing.T) {
 	if err := retain(complied.VersionId, s3types.ObjectLockRetentionModeCompliance, until.Add(time.Hour), false); err != nil {
 		t.Errorf("PutObjectRetention lengthening a compliance retention: %v", err)
 	}
+	// A date finer than S3 keeps is kept to the millisecond, so that the
+	// date read back can be put again.
+	fine := until.Add(time.Hour + 123456*time.Microsecond).Format("2006-01-02T15:04:05.000000Z")
+	doc := `<Retention xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Mode>COMPLIANCE</Mode><RetainUntilDate>` + fine + `</RetainUntilDate></Retention>`
+	rootCreds := aws.Credentials{AccessKeyID: ts.Root.AccessKeyId, SecretAccessKey: ts.Root.SecretAccessKey}
+	if status, body := ts.sendHeaders(t, rootCreds, "s3", http.MethodPut, "/vault/ledger.csv?retention&versionId="+aws.ToString(complied.VersionId),
+		http.Header{"Content-Md5": {md5Base64(doc)}}, doc); status != 200 {
+		t.Fatalf("PutObjectRetention with microseconds = %d %s", status, body)
+	}
+	shown, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: bucket, Key: key, VersionId: complied.VersionId})
+	if err != nil || !aws.ToTime(shown.Retention.RetainUntilDate).Equal(until.Add(time.Hour+123*time.Millisecond)) {
+		t.Fatalf("GetObjectRetention after a date in microseconds = %+v, %v; want it to the millisecond", shown, err)
+	}
+	if err := retain(complied.VersionId, s3types.ObjectLockRetentionModeCompliance, aws.ToTime(shown.Retention.RetainUntilDate), false); err != nil {
+		t.Errorf("PutObjectRetention of the compliance date read back: %v", err)
+	}
 	wantAPIError(t, "PutObjectRetention shortening a compliance retention", retain(complied.VersionId, s3types.ObjectLockRetentionModeCompliance, until, true), "AccessDenied", locked)
 	wantAPIError(t, "PutObjectRetention making a compliance retention governance", retain(complied.VersionId, s3types.ObjectLockRetentionModeGovernance, until.Add(2*time.Hour), true), "AccessDenied", locked)
 	wantAPIError(t, "PutObjectRetention shortening a governance retention", retain(governed.VersionId, s3types.ObjectLockRetentionModeGovernance, until, false), "AccessDenied", locked)
@@ -156,7 +172,7 @@ func TestS3ObjectLock(t *testing.T) {
 	if err != nil || !aws.ToBool(marker.DeleteMarker) {
 		t.Errorf("DeleteObject without a version over a locked one = %+v, %v; want a delete marker", marker, err)
 	}
-	many, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bucket, Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{
+	many, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bucket, BypassGovernanceRetention: aws.Bool(true), Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{
 		{Key: key, VersionId: complied.VersionId}, {Key: key, VersionId: marker.VersionId}}}})
 	if err != nil || len(many.Errors) != 1 || aws.ToString(many.Errors[0].Code) != "AccessDenied" || aws.ToString(many.Errors[0].Message) != locked ||
 		aws.ToString(many.Errors[0].VersionId) != aws.ToString(complied.VersionId) || len(many.Deleted) != 1 {
@@ -246,6 +262,33 @@ func TestS3ObjectLockPermissions(t *testing.T) {
 		t.Errorf("DeleteObject bypassing governance with s3:BypassGovernanceRetention: %v", err)
 	}
 
+	// The lock a write asks for is in its condition keys.
+	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("clerk"), PolicyName: aws.String("retention"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[
+			{"Effect":"Allow","Action":["s3:PutObjectRetention","s3:PutObjectLegalHold"],"Resource":"arn:aws:s3:::guarded/*"},
+			{"Effect":"Deny","Action":"s3:PutObjectRetention","Resource":"arn:aws:s3:::guarded/*","Condition":{"NumericGreaterThan":{"s3:object-lock-remaining-retention-days":"10"}}},
+			{"Effect":"Deny","Action":"s3:PutObject","Resource":"arn:aws:s3:::guarded/*","Condition":{"StringEquals":{"s3:object-lock-mode":"COMPLIANCE"}}},
+			{"Effect":"Deny","Action":"s3:PutObjectLegalHold","Resource":"arn:aws:s3:::guarded/*","Condition":{"StringEquals":{"s3:object-lock-legal-hold":"ON"}}}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	month, week := time.Now().Add(30*24*time.Hour), time.Now().Add(7*24*time.Hour)
+	_, err = clerk.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("c.txt"), Body: strings.NewReader("x"),
+		ObjectLockMode: s3types.ObjectLockModeGovernance, ObjectLockRetainUntilDate: &month})
+	wantAPIError(t, "PutObject with 30 days' retention, denied over 10 days", err, "AccessDenied", "s3:PutObjectRetention")
+	_, err = clerk.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("c.txt"), Body: strings.NewReader("x"),
+		ObjectLockMode: s3types.ObjectLockModeCompliance, ObjectLockRetainUntilDate: &week})
+	wantAPIError(t, "PutObject in compliance mode, denied it", err, "AccessDenied", "s3:PutObject")
+	_, err = clerk.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("c.txt"), Body: strings.NewReader("x"), ObjectLockLegalHoldStatus: s3types.ObjectLockLegalHoldStatusOn})
+	wantAPIError(t, "PutObject with a legal hold, denied it", err, "AccessDenied", "s3:PutObjectLegalHold")
+	weekly, err := clerk.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("c.txt"), Body: strings.NewReader("x"),
+		ObjectLockMode: s3types.ObjectLockModeGovernance, ObjectLockRetainUntilDate: &week})
+	if err != nil {
+		t.Fatalf("PutObject with a week's governance retention: %v", err)
+	}
+	_, err = clerk.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: bucket, Key: aws.String("c.txt"), VersionId: weekly.VersionId,
+		Retention: &s3types.ObjectLockRetention{Mode: s3types.ObjectLockRetentionModeGovernance, RetainUntilDate: &month}})
+	wantAPIError(t, "PutObjectRetention lengthening to 30 days, denied over 10", err, "AccessDenied", "s3:PutObjectRetention")
+
 	// Object Lock on a new bucket needs the permissions of its settings.
 	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("clerk"), PolicyName: aws.String("buckets"),
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:CreateBucket","s3:PutBucketVersioning"],"Resource":"*"}]}`)}); err != nil {
@@ -309,6 +352,9 @@ func TestS3ObjectLockBadInput(t *testing.T) {
 	wantAPIError(t, "PutObject with a legal hold without Object Lock", err, "InvalidRequest", "Bucket is missing ObjectLockConfiguration")
 	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("a.txt"), BypassGovernanceRetention: aws.Bool(false)})
 	wantAPIError(t, "DeleteObject naming a bypass without Object Lock", err, "InvalidArgument", "only applicable to Object Lock enabled buckets")
+	_, err = c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bucket, BypassGovernanceRetention: aws.Bool(true),
+		Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{{Key: aws.String("a.txt")}}}})
+	wantAPIError(t, "DeleteObjects naming a bypass without Object Lock", err, "InvalidArgument", "only applicable to Object Lock enabled buckets")
 	enable := &s3.PutObjectLockConfigurationInput{Bucket: bucket, ObjectLockConfiguration: &s3types.ObjectLockConfiguration{ObjectLockEnabled: s3types.ObjectLockEnabledEnabled}}
 	_, err = c.PutObjectLockConfiguration(ctx, enable)
 	wantAPIError(t, "PutObjectLockConfiguration on a bucket without versioning", err, "InvalidBucketState", "Versioning must be 'Enabled'")

@@ -81,6 +81,8 @@ func noSuchKey(key string) *Error {
 // storeError maps a store error about the call's bucket or object.
 func storeError(err error, c *Call) *Error {
 	switch {
+	case errors.Is(err, trustgate.ErrLocked):
+		return lockedVersion()
 	case errors.Is(err, trustgate.ErrNotFound) && c.key != "":
 		return noSuchKey(c.key)
 	case errors.Is(err, trustgate.ErrNotFound):

@@ -230,7 +230,8 @@ func (s *Service) expireCurrent(ctx context.Context, bucket string, r trustgate.
 		switch {
 		case rerr == nil:
 			removed++
-		case rerr.Code != "PreconditionFailed" && rerr.Code != "NoSuchKey":
+		case rerr.Code != "PreconditionFailed" && rerr.Code != "NoSuchKey" && rerr.Code != "AccessDenied":
+			// Changed since it was listed, gone, or locked: left as it is.
 			return removed, rerr
 		}
 	}

@@ -383,7 +383,10 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		if failed := conditionFailed(cerr, cond, u.Key); failed != nil {
 			return failed
 		}
-		if errors.Is(cerr, trustgate.ErrNotFound) {
+		switch {
+		case errors.Is(cerr, trustgate.ErrLocked):
+			return lockedVersion()
+		case errors.Is(cerr, trustgate.ErrNotFound):
 			return noSuchUpload(u.ID)
 		}
 		return internal(cerr)

@@ -238,7 +238,7 @@ func retainUntil(v string, now time.Time, argument string) (time.Time, *Error) {
 		return t, errorf(http.StatusBadRequest, "InvalidArgument", "The retain until date must be in the future!").
 			with("ArgumentName", argument).with("ArgumentValue", v)
 	}
-	return t.UTC(), nil
+	return t.UTC().Truncate(time.Millisecond), nil // as S3 keeps and shows it
 }
 
 // setRetentionKeys sets the condition keys of a retention asked for:

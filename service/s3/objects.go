@@ -808,11 +808,14 @@ func (s *Service) deleteObject(ctx context.Context, w http.ResponseWriter, c *Ca
 // 71); deleting a missing key succeeds, as in S3, unless cond asks for
 // an ETag.
 func (s *Service) removeObject(ctx context.Context, bucket, key string, cond trustgate.WriteCondition) *Error {
+	cond.LockedAt = s.now() // a version locked since the bucket was read
 	o, err := s.store.DeleteObject(ctx, bucket, key, cond)
 	if failed := conditionFailed(err, cond, key); failed != nil {
 		return failed
 	}
 	switch {
+	case errors.Is(err, trustgate.ErrLocked):
+		return lockedVersion()
 	case errors.Is(err, trustgate.ErrNotFound):
 		return nil
 	case err != nil:

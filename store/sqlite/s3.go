@@ -225,13 +225,19 @@ func scanObjectRow(row interface{ Scan(...any) error }, o *trustgate.Object, mor
 			return fmt.Errorf("object %s/%s: part checksums: %w", o.Bucket, o.Key, err)
 		}
 	}
-	if lock != "" {
-		var l objectLock
-		if err := json.Unmarshal([]byte(lock), &l); err != nil {
-			return fmt.Errorf("object %s/%s: object lock: %w", o.Bucket, o.Key, err)
-		}
-		o.Retention, o.LegalHold = l.Retention, l.LegalHold
+	return parseObjectLock(lock, o)
+}
+
+// parseObjectLock reads an object_lock column into o.
+func parseObjectLock(column string, o *trustgate.Object) error {
+	if column == "" {
+		return nil
 	}
+	var l objectLock
+	if err := json.Unmarshal([]byte(column), &l); err != nil {
+		return fmt.Errorf("object %s/%s: object lock: %w", o.Bucket, o.Key, err)
+	}
+	o.Retention, o.LegalHold = l.Retention, l.LegalHold
 	return nil
 }
 
@@ -293,12 +299,16 @@ func (s *DB) PutObject(ctx context.Context, o *trustgate.Object, cond trustgate.
 // ETag and blob. The bucket's existence is the foreign key's to check: a
 // separate query would look it up twice.
 func putObject(ctx context.Context, tx conn, o *trustgate.Object, cond trustgate.WriteCondition, versioned bool) (replaced *trustgate.Object, err error) {
-	var blob, etag, version string
+	var blob, etag, version, lock string
 	var modified int64
 	var current *trustgate.Object
-	switch err := tx.QueryRowContext(ctx, `SELECT blob, etag, version_id, last_modified FROM objects WHERE bucket = ? AND key = ?`, o.Bucket, o.Key).Scan(&blob, &etag, &version, &modified); {
+	switch err := tx.QueryRowContext(ctx, `SELECT blob, etag, version_id, last_modified, object_lock FROM objects WHERE bucket = ? AND key = ?`,
+		o.Bucket, o.Key).Scan(&blob, &etag, &version, &modified, &lock); {
 	case err == nil:
 		current = &trustgate.Object{Bucket: o.Bucket, Key: o.Key, ETag: etag, Blob: blob, VersionID: version, LastModified: fromUnix(modified)}
+		if err := parseObjectLock(lock, current); err != nil {
+			return nil, err
+		}
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, err
 	}
@@ -307,6 +317,12 @@ func putObject(ctx context.Context, tx conn, o *trustgate.Object, cond trustgate
 	}
 	switch {
 	case current != nil && current.VersionID == o.VersionID:
+		// The version written takes the place of one its Object Lock may
+		// protect: a null version locked since the writer read its bucket
+		// unversioned.
+		if current.Protected(o.LastModified, false) {
+			return nil, fmt.Errorf("object %s/%s: %w", o.Bucket, o.Key, trustgate.ErrLocked)
+		}
 		replaced = current
 		if o.DeleteMarker {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE bucket = ? AND key = ?`, o.Bucket, o.Key); err != nil {
@@ -322,6 +338,9 @@ func putObject(ctx context.Context, tx conn, o *trustgate.Object, cond trustgate
 		if o.VersionID == trustgate.NullVersion && versioned {
 			if replaced, err = removeNoncurrent(ctx, tx, o.Bucket, o.Key, trustgate.NullVersion); err != nil {
 				return nil, err
+			}
+			if replaced != nil && replaced.Protected(o.LastModified, false) {
+				return nil, fmt.Errorf("object %s/%s: %w", o.Bucket, o.Key, trustgate.ErrLocked) // the removal is rolled back
 			}
 		}
 	}

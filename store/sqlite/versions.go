@@ -41,18 +41,20 @@ func demoteCurrent(ctx context.Context, tx conn, bucket, key string) error {
 }
 
 // removeNoncurrent deletes a noncurrent version of a key, or delete
-// marker, and returns it by its ETag and blob; nil when there is none.
+// marker, and returns it by its ETag, blob and Object Lock; nil when
+// there is none.
 func removeNoncurrent(ctx context.Context, tx conn, bucket, key, version string) (*trustgate.Object, error) {
 	o := trustgate.Object{Bucket: bucket, Key: key, VersionID: version}
-	err := tx.QueryRowContext(ctx, `DELETE FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ? RETURNING etag, blob, delete_marker`,
-		bucket, key, version).Scan(&o.ETag, &o.Blob, &o.DeleteMarker)
+	var lock string
+	err := tx.QueryRowContext(ctx, `DELETE FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ? RETURNING etag, blob, delete_marker, object_lock`,
+		bucket, key, version).Scan(&o.ETag, &o.Blob, &o.DeleteMarker, &lock)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &o, nil
+	return &o, parseObjectLock(lock, &o)
 }
 
 // promoteNewest makes a key's newest noncurrent version its current one,

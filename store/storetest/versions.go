@@ -322,4 +322,29 @@ func testObjectLock(t *testing.T, s store.Store) {
 	if gone, err := s.ExpireVersion(ctx, held, 0, t0); err != nil || !gone {
 		t.Errorf("ExpireVersion of a version whose hold was lifted = %v, %v; want it gone", gone, err)
 	}
+
+	// A write of the null version never replaces a locked null version,
+	// current or not, and DeleteObject leaves a locked object: a writer
+	// that read its bucket before versioning and Object Lock came.
+	locked := &trustgate.Object{Bucket: "vault", Key: "old", VersionID: trustgate.NullVersion, LastModified: t0, ETag: `"n"`, Blob: "null-body",
+		Retention: trustgate.Retention{Mode: trustgate.Compliance, Until: until}}
+	if _, err := s.PutObject(ctx, locked, trustgate.WriteCondition{}); err != nil {
+		t.Fatal(err)
+	}
+	over := &trustgate.Object{Bucket: "vault", Key: "old", VersionID: trustgate.NullVersion, LastModified: t0.Add(time.Hour), ETag: `"o"`, Blob: "over"}
+	_, err = s.PutObject(ctx, over, trustgate.WriteCondition{})
+	wantErr(t, "PutObject of the null version over a locked one", err, trustgate.ErrLocked)
+	_, err = s.DeleteObject(ctx, "vault", "old", trustgate.WriteCondition{LockedAt: t0.Add(time.Hour)})
+	wantErr(t, "DeleteObject of a locked object", err, trustgate.ErrLocked)
+	if _, err := s.PutObject(ctx, &trustgate.Object{Bucket: "vault", Key: "old", VersionID: "newer", LastModified: t0.Add(time.Hour), ETag: `"v"`}, trustgate.WriteCondition{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.PutObject(ctx, over, trustgate.WriteCondition{})
+	wantErr(t, "PutObject of the null version over a locked noncurrent one", err, trustgate.ErrLocked)
+	if o, err := s.ObjectVersion(ctx, "vault", "old", trustgate.NullVersion); err != nil || o.Blob != "null-body" || o.Retention != locked.Retention {
+		t.Errorf("the locked null version after refused writes = %+v, %v; want it as it was", o, err)
+	}
+	if _, err := s.PutObject(ctx, &trustgate.Object{Bucket: "vault", Key: "old", VersionID: trustgate.NullVersion, LastModified: until, ETag: `"late"`}, trustgate.WriteCondition{}); err != nil {
+		t.Errorf("PutObject of the null version once its retention ran out: %v", err)
+	}
 }
