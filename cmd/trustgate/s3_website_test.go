@@ -1,10 +1,12 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -121,4 +123,104 @@ func TestS3WebsiteBadInput(t *testing.T) {
 	}
 	_, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: bucket})
 	wantAPIError(t, "GetBucketWebsite after refused configurations", err, "NoSuchWebsiteConfiguration", "")
+}
+
+// TestS3WebsiteEndpoint browses buckets through their website endpoint,
+// BUCKET.s3-website.localhost: index documents, a folder without its
+// slash, an object's own redirect, routing rules by prefix and by error,
+// the error document, a redirect of every request, and the HTML errors
+// (note 78).
+func TestS3WebsiteEndpoint(t *testing.T) {
+	ts, c, bucket := withBucket(t, "pages")
+	ctx := t.Context()
+	for key, body := range map[string]string{"index.html": "home", "docs/index.html": "docs", "old-home.html": "old", "404.html": "not here"} {
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String(key), Body: strings.NewReader(body), ContentType: aws.String("text/html")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("about"), Body: strings.NewReader(""),
+		WebsiteRedirectLocation: aws.String("/docs/")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("bad"), Body: strings.NewReader(""), WebsiteRedirectLocation: aws.String("docs/")})
+	wantAPIError(t, "PutObject with a relative website redirect", err, "InvalidArgument", "The website redirect location must have a prefix")
+	if _, err := c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: bucket, PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
+		BlockPublicAcls: aws.Bool(false), IgnorePublicAcls: aws.Bool(false), BlockPublicPolicy: aws.Bool(false), RestrictPublicBuckets: aws.Bool(false)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: bucket, Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pages/*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: bucket, WebsiteConfiguration: &s3types.WebsiteConfiguration{
+		IndexDocument: &s3types.IndexDocument{Suffix: aws.String("index.html")}, ErrorDocument: &s3types.ErrorDocument{Key: aws.String("404.html")},
+		RoutingRules: []s3types.RoutingRule{
+			{Condition: &s3types.Condition{KeyPrefixEquals: aws.String("blog/")}, Redirect: &s3types.Redirect{ReplaceKeyPrefixWith: aws.String("docs/"), HttpRedirectCode: aws.String("302")}},
+			{Condition: &s3types.Condition{KeyPrefixEquals: aws.String("legacy/"), HttpErrorCodeReturnedEquals: aws.String("403")},
+				Redirect: &s3types.Redirect{HostName: aws.String("archive.example.com"), Protocol: s3types.ProtocolHttps}},
+		}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"plain", "away"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: aws.String("away"), WebsiteConfiguration: &s3types.WebsiteConfiguration{
+		RedirectAllRequestsTo: &s3types.RedirectAllRequestsTo{HostName: aws.String("www.example.com"), Protocol: s3types.ProtocolHttps}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	scheme, _, _ := strings.Cut(ts.Endpoint, ":") // a rule's redirect keeps the request's
+	browser := ts.httpClient(10 * time.Second)
+	browser.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	visit := func(method, bucket, path string) (int, http.Header, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, ts.Endpoint+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = bucket + ".s3-website.localhost"
+		resp, err := browser.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header, string(body)
+	}
+	for _, tc := range []struct {
+		what, method, bucket, path string
+		status                     int
+		body, location             string
+	}{
+		{"the site's root", "GET", "pages", "/", 200, "home", ""},
+		{"a folder", "GET", "pages", "/docs/", 200, "docs", ""},
+		{"a folder without its slash", "GET", "pages", "/docs", 302, "", "/docs/"},
+		{"a page", "GET", "pages", "/old-home.html", 200, "old", ""},
+		{"a page's head", "HEAD", "pages", "/index.html", 200, "", ""},
+		{"an object's own redirect", "GET", "pages", "/about", 301, "", "/docs/"},
+		{"a rule by prefix", "GET", "pages", "/blog/post.html", 302, "", scheme + "://pages.s3-website.localhost/docs/post.html"},
+		{"a missing page, answered by the error document", "GET", "pages", "/gone.html", 403, "not here", ""},
+		{"a rule by error", "GET", "pages", "/legacy/page.html", 301, "", "https://archive.example.com/legacy/page.html"},
+		{"a write", "PUT", "pages", "/index.html", 405, "<li>Code: MethodNotAllowed</li>", ""},
+		{"a bucket without a website", "GET", "plain", "/", 404, "<li>Code: NoSuchWebsiteConfiguration</li>", ""},
+		{"a bucket that does not exist", "GET", "nowhere", "/", 404, "<li>Code: NoSuchBucket</li>", ""},
+		{"a bucket that redirects every request", "GET", "away", "/a/b.html?x=1", 301, "", "https://www.example.com/a/b.html?x=1"},
+	} {
+		status, h, body := visit(tc.method, tc.bucket, tc.path)
+		if status != tc.status || !strings.Contains(body, tc.body) || h.Get("Location") != tc.location {
+			t.Errorf("%s: %s %s = %d, Location %q, %q; want %d, Location %q, %q", tc.what, tc.method, tc.path, status, h.Get("Location"), body, tc.status, tc.location, tc.body)
+		}
+	}
+	// A bucket its owner has not made public: every page is refused, the
+	// error document too, on an HTML page.
+	if _, err := c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	status, h, body := visit("GET", "pages", "/")
+	if status != 403 || h.Get("x-amz-error-code") != "AccessDenied" || !strings.HasPrefix(h.Get("Content-Type"), "text/html") ||
+		!strings.Contains(body, "An Error Occurred While Attempting to Retrieve a Custom Error Document") {
+		t.Errorf("the root of a private site = %d %v %s; want 403 AccessDenied as HTML, the error document refused too", status, h, body)
+	}
 }

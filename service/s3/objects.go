@@ -42,7 +42,7 @@ func checkKeyLength(key string) *Error {
 
 // storedHeaders are the request headers an object keeps and returns.
 var storedHeaders = []string{"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires",
-	sseHeader, kmsKeyHeader, bucketKeyHeader, "X-Amz-Storage-Class"}
+	sseHeader, kmsKeyHeader, bucketKeyHeader, "X-Amz-Storage-Class", websiteRedirectHeader}
 
 // entityTooLarge refuses a body past MaxPutBytes.
 func entityTooLarge() *Error {
@@ -81,7 +81,7 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 
 // copyOwnHeaders are the stored headers a copy takes from its own
 // request alone.
-var copyOwnHeaders = setOf(sseHeader, kmsKeyHeader, bucketKeyHeader, "X-Amz-Storage-Class")
+var copyOwnHeaders = setOf(sseHeader, kmsKeyHeader, bucketKeyHeader, "X-Amz-Storage-Class", websiteRedirectHeader)
 
 // storageClasses are the storage classes S3 knows.
 var storageClasses = setOf("STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
@@ -99,6 +99,10 @@ func keptHeaders(h http.Header, b *trustgate.Bucket) (map[string]string, *Error)
 		}
 	}
 	applyDefaultEncryption(kept, b.Encryption)
+	if to, ok := kept[websiteRedirectHeader]; ok && !strings.HasPrefix(to, "/") && !strings.HasPrefix(to, "http://") && !strings.HasPrefix(to, "https://") {
+		return nil, errorf(http.StatusBadRequest, "InvalidArgument", "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.").
+			with("ArgumentName", "x-amz-website-redirect-location").with("ArgumentValue", to)
+	}
 	switch class := kept["X-Amz-Storage-Class"]; {
 	case class == "STANDARD":
 		delete(kept, "X-Amz-Storage-Class")

@@ -66,6 +66,9 @@ type Call struct {
 // Serve answers the call on w. It returns the error it answered with,
 // nil on success, for the request log.
 func (s *Service) Serve(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	if bucket, ok := websiteBucket(c.Request.Host); ok {
+		return s.serveWebsite(ctx, w, c, bucket) // it answers its errors itself
+	}
 	c.bucket, c.key = address(c.Request)
 	c.query = c.Request.URL.Query()
 	c.query.Del("x-id") // the SDKs name the operation; the route finds it

@@ -1,0 +1,245 @@
+package s3api
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/trustgate/trustgate"
+)
+
+// The website endpoint (note 78): a bucket's objects served as a static
+// website, as its website configuration says, to anonymous browsers.
+
+// websiteRedirectHeader is an object's own redirect on a website.
+const websiteRedirectHeader = "X-Amz-Website-Redirect-Location"
+
+// websiteBucket is the bucket a website endpoint's host names:
+// BUCKET.s3-website-REGION.amazonaws.com, BUCKET.s3-website.REGION.amazonaws.com,
+// or BUCKET.s3-website.localhost here.
+func websiteBucket(host string) (string, bool) {
+	host = strings.ToLower(hostName(host))
+	for _, mark := range []string{".s3-website-", ".s3-website."} {
+		if i := strings.Index(host, mark); i > 0 {
+			return host[:i], true
+		}
+	}
+	return "", false
+}
+
+// websiteError is an error of the website endpoint: sent as an HTML page,
+// and answered with the error document where the bucket has one.
+type websiteError struct {
+	*Error
+	key string // the key the error is about, for the page
+}
+
+// serveWebsite answers a request to a bucket's website endpoint.
+func (s *Service) serveWebsite(ctx context.Context, w http.ResponseWriter, c *Call, bucket string) *Error {
+	c.bucket = bucket
+	c.key = strings.TrimPrefix(c.Request.URL.Path, "/")
+	c.query = nil // a website takes no subresources
+	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+		e := methodNotAllowed(c, "OBJECT")
+		writeWebsiteError(w, c, e, nil)
+		return e
+	}
+	b, err := s.lookupBucket(ctx, c)
+	if err != nil {
+		writeWebsiteError(w, c, err, nil)
+		return err
+	}
+	site := b.Website
+	if site == nil {
+		e := errorf(http.StatusNotFound, "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration").with("BucketName", b.Name)
+		writeWebsiteError(w, c, e, nil)
+		return e
+	}
+	if all := site.RedirectAll; all != nil {
+		redirect(w, c, http.StatusMovedPermanently, websiteScheme(c, all.Protocol)+"://"+all.HostName+c.Request.URL.RequestURI())
+		return nil
+	}
+	asked := c.key
+	for _, r := range site.RoutingRules {
+		if r.Condition == nil || r.Condition.HTTPErrorCodeReturnedEquals == "" && asked != "" && strings.HasPrefix(asked, deref(r.Condition.KeyPrefixEquals)) {
+			websiteRedirect(w, c, r, asked)
+			return nil
+		}
+	}
+	key := asked
+	if key == "" || strings.HasSuffix(key, "/") {
+		key += site.IndexSuffix
+	}
+	werr := s.serveWebsiteObject(ctx, w, c, b, key)
+	if werr == nil {
+		return nil
+	}
+	if (werr.Status == http.StatusNotFound || werr.Status == http.StatusForbidden) && key == asked {
+		// A folder named without its slash (missing, or refused to a
+		// caller who may not list the bucket): sent to the folder when it
+		// has an index document.
+		if _, o, err := s.objectFor(ctx, &Call{Principal: c.Principal, Request: c.Request, Origin: c.Origin, bucket: b.Name, key: key + "/" + site.IndexSuffix},
+			"s3:GetObject"); err == nil && o != nil {
+			redirect(w, c, http.StatusFound, "/"+key+"/")
+			return nil
+		}
+	}
+	for _, r := range site.RoutingRules {
+		if cond := r.Condition; cond != nil && cond.HTTPErrorCodeReturnedEquals == strconv.Itoa(werr.Status) && strings.HasPrefix(asked, deref(cond.KeyPrefixEquals)) {
+			websiteRedirect(w, c, r, asked)
+			return nil
+		}
+	}
+	if site.ErrorKey == "" || c.Request.Method == http.MethodHead {
+		writeWebsiteError(w, c, werr.Error, nil)
+		return werr.Error
+	}
+	errorCall := &Call{Principal: c.Principal, Request: c.Request, RequestID: c.RequestID, Origin: c.Origin, bucket: b.Name, key: site.ErrorKey}
+	_, doc, derr := s.objectFor(ctx, errorCall, "s3:GetObject")
+	if derr != nil {
+		writeWebsiteError(w, c, werr.Error, &websiteError{Error: derr, key: site.ErrorKey})
+		return werr.Error
+	}
+	if to := doc.Headers[websiteRedirectHeader]; to != "" {
+		redirect(w, c, http.StatusMovedPermanently, to)
+		return nil
+	}
+	if err := s.writeWebsiteBody(w, doc, werr.Status); err != nil {
+		return err
+	}
+	return werr.Error
+}
+
+// serveWebsiteObject answers with an object of the website, or returns
+// the error a website answers for it.
+func (s *Service) serveWebsiteObject(ctx context.Context, w http.ResponseWriter, c *Call, b *trustgate.Bucket, key string) *websiteError {
+	oc := *c
+	oc.key = key
+	_, o, err := s.objectFor(ctx, &oc, "s3:GetObject")
+	if err != nil {
+		return &websiteError{Error: err, key: key}
+	}
+	if to := o.Headers[websiteRedirectHeader]; to != "" {
+		redirect(w, c, http.StatusMovedPermanently, to)
+		return nil
+	}
+	if err := s.serveObject(ctx, w, &oc, c.Request.Method == http.MethodGet); err != nil {
+		for k := range w.Header() {
+			delete(w.Header(), k)
+		}
+		return &websiteError{Error: err, key: key}
+	}
+	return nil
+}
+
+// writeWebsiteBody answers with an object's body under another status,
+// as an error document is sent.
+func (s *Service) writeWebsiteBody(w http.ResponseWriter, o *trustgate.Object, status int) *Error {
+	body, closer, err := s.openBody(o)
+	if err != nil {
+		return internal(err)
+	}
+	defer closer.Close()
+	contentType := o.ContentType
+	if contentType == "" {
+		contentType = "binary/octet-stream"
+	}
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.FormatInt(o.Size, 10))
+	h.Set("ETag", o.ETag)
+	w.WriteHeader(status)
+	// A failure now can only cut the body short, which the client sees.
+	io.Copy(w, io.NewSectionReader(body, 0, o.Size))
+	return nil
+}
+
+// websiteRedirect sends a request a routing rule took in where its
+// redirect says: its host and protocol, or the request's, and its key,
+// the prefix the rule matched replaced, or the request's.
+func websiteRedirect(w http.ResponseWriter, c *Call, r trustgate.WebsiteRoutingRule, key string) {
+	d := r.Redirect
+	host := d.HostName
+	if host == "" {
+		host = c.Request.Host
+	}
+	switch {
+	case d.ReplaceKeyWith != nil:
+		key = *d.ReplaceKeyWith
+	case d.ReplaceKeyPrefixWith != nil:
+		prefix := ""
+		if r.Condition != nil {
+			prefix = deref(r.Condition.KeyPrefixEquals)
+		}
+		key = *d.ReplaceKeyPrefixWith + strings.TrimPrefix(key, prefix)
+	}
+	status := http.StatusMovedPermanently
+	if n, err := strconv.Atoi(d.HTTPRedirectCode); err == nil {
+		status = n
+	}
+	redirect(w, c, status, websiteScheme(c, d.Protocol)+"://"+host+"/"+key)
+}
+
+// websiteScheme is a redirect's protocol, or the request's.
+func websiteScheme(c *Call, protocol string) string {
+	switch {
+	case protocol != "":
+		return protocol
+	case c.Request.TLS != nil:
+		return "https"
+	}
+	return "http"
+}
+
+func redirect(w http.ResponseWriter, c *Call, status int, location string) {
+	h := w.Header()
+	h.Set("x-amz-request-id", c.RequestID)
+	h.Set("x-amz-id-2", hostID(c.RequestID))
+	h.Set("Location", location)
+	h.Set("Content-Length", "0")
+	w.WriteHeader(status)
+}
+
+// writeWebsiteError sends an error as the website endpoint does, an HTML
+// page, with the error met reading the error document after it.
+func writeWebsiteError(w http.ResponseWriter, c *Call, e *Error, errorDocument *websiteError) {
+	h := w.Header()
+	h.Set("x-amz-request-id", c.RequestID)
+	h.Set("x-amz-id-2", hostID(c.RequestID))
+	h.Set("x-amz-error-code", e.Code)
+	h.Set("x-amz-error-message", e.Message)
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	title := fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status))
+	var page strings.Builder
+	page.WriteString("<html>\n<head><title>" + title + "</title></head>\n<body>\n<h1>" + title + "</h1>\n<ul>\n")
+	item := func(name, value string) {
+		page.WriteString("<li>" + name + ": " + html.EscapeString(value) + "</li>\n")
+	}
+	item("Code", e.Code)
+	item("Message", e.Message)
+	for _, f := range e.Fields {
+		item(f.XMLName.Local, f.Value)
+	}
+	item("RequestId", c.RequestID)
+	item("HostId", hostID(c.RequestID))
+	page.WriteString("</ul>\n")
+	if d := errorDocument; d != nil {
+		page.WriteString("<h3>An Error Occurred While Attempting to Retrieve a Custom Error Document</h3>\n<ul>\n")
+		item("Code", d.Code)
+		item("Message", d.Message)
+		if d.Code == "NoSuchKey" || d.Code == "AccessDenied" {
+			item("Key", d.key)
+		}
+		page.WriteString("</ul>\n")
+	}
+	page.WriteString("<hr/>\n</body>\n</html>\n")
+	h.Set("Content-Length", strconv.Itoa(page.Len()))
+	w.WriteHeader(e.Status)
+	if c.Request.Method != http.MethodHead {
+		w.Write([]byte(page.String()))
+	}
+}
