@@ -225,6 +225,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header()["X-Amzn-Requestid"] = []string{id} // x-amzn-RequestId, in Go's canonical form
+	if s3api.IsWebsiteRequest(r) {
+		// A bucket's website serves browsers, anonymous whatever they send.
+		s.serveS3(w, r, id, nil, anonymous, line, nil)
+		return
+	}
 	signed, err := s.verifier.Verify(r)
 	if kind, _ := sigv4.KindOf(err); kind == sigv4.MissingAuth && s3api.IsS3Request(r) {
 		if s3api.IsPostObject(r) {

@@ -55,6 +55,19 @@ func TestS3WebsiteConfiguration(t *testing.T) {
 		t.Errorf("GetBucketWebsite after a redirect of every request = %+v, %v", got, err)
 	}
 
+	// Codes are kept as the numbers they are.
+	if _, err := c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: bucket, WebsiteConfiguration: &s3types.WebsiteConfiguration{
+		IndexDocument: &s3types.IndexDocument{Suffix: aws.String("index.html")},
+		RoutingRules: []s3types.RoutingRule{{Condition: &s3types.Condition{HttpErrorCodeReturnedEquals: aws.String("0404")},
+			Redirect: &s3types.Redirect{HttpRedirectCode: aws.String("0307"), HostName: aws.String("example.com")}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: bucket})
+	if err != nil || len(got.RoutingRules) != 1 || aws.ToString(got.RoutingRules[0].Condition.HttpErrorCodeReturnedEquals) != "404" ||
+		aws.ToString(got.RoutingRules[0].Redirect.HttpRedirectCode) != "307" {
+		t.Errorf("GetBucketWebsite after codes with leading zeros = %+v, %v; want 404 and 307", got, err)
+	}
+
 	for range 2 { // deleting what is not there succeeds too
 		if _, err := c.DeleteBucketWebsite(ctx, &s3.DeleteBucketWebsiteInput{Bucket: bucket}); err != nil {
 			t.Fatalf("DeleteBucketWebsite: %v", err)
@@ -113,6 +126,9 @@ func TestS3WebsiteBadInput(t *testing.T) {
 		{"an error code of 302", rule(`<Condition><HttpErrorCodeReturnedEquals>302</HttpErrorCodeReturnedEquals></Condition>` + redirect),
 			"InvalidRequest", "The provided HTTP error code (302) is not valid. Valid codes are 4XX or 5XX."},
 		{"a rule's redirect by ftp", rule(`<Redirect><Protocol>ftp</Protocol></Redirect>`), "InvalidRequest", "Invalid protocol"},
+		{"a rule's redirect of empty elements", rule(`<Redirect><Protocol></Protocol><HostName></HostName></Redirect>`), "MalformedXML", ""},
+		{"a host name with a space", rule(`<Redirect><HostName>a.com b</HostName></Redirect>`), "InvalidArgument", "is not valid"},
+		{"a host name with a path", `<RedirectAllRequestsTo><HostName>a.com/x</HostName></RedirectAllRequestsTo>`, "InvalidArgument", "is not valid"},
 	} {
 		doc := `<WebsiteConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` + tc.doc + `</WebsiteConfiguration>`
 		h := http.Header{"Content-Md5": {md5Base64(doc)}}
@@ -201,9 +217,13 @@ func TestS3WebsiteEndpoint(t *testing.T) {
 		{"a page's head", "HEAD", "pages", "/index.html", 200, "", ""},
 		{"an object's own redirect", "GET", "pages", "/about", 301, "", "/docs/"},
 		{"a rule by prefix", "GET", "pages", "/blog/post.html", 302, "", scheme + "://pages.s3-website.localhost/docs/post.html"},
+		{"a rule by prefix, the key escaped and the query kept", "GET", "pages", "/blog/a%20b%3F%23.html?x=1", 302, "",
+			scheme + "://pages.s3-website.localhost/docs/a%20b%3F%23.html?x=1"},
+		{"a folder whose name starts with a slash", "GET", "pages", "//evil.example", 403, "not here", ""},
 		{"a missing page, answered by the error document", "GET", "pages", "/gone.html", 403, "not here", ""},
 		{"a rule by error", "GET", "pages", "/legacy/page.html", 301, "", "https://archive.example.com/legacy/page.html"},
 		{"a write", "PUT", "pages", "/index.html", 405, "<li>Code: MethodNotAllowed</li>", ""},
+		{"a form posted", "POST", "pages", "/", 405, "<li>Code: MethodNotAllowed</li>", ""},
 		{"a bucket without a website", "GET", "plain", "/", 404, "<li>Code: NoSuchWebsiteConfiguration</li>", ""},
 		{"a bucket that does not exist", "GET", "nowhere", "/", 404, "<li>Code: NoSuchBucket</li>", ""},
 		{"a bucket that redirects every request", "GET", "away", "/a/b.html?x=1", 301, "", "https://www.example.com/a/b.html?x=1"},
@@ -213,6 +233,31 @@ func TestS3WebsiteEndpoint(t *testing.T) {
 			t.Errorf("%s: %s %s = %d, Location %q, %q; want %d, Location %q, %q", tc.what, tc.method, tc.path, status, h.Get("Location"), body, tc.status, tc.location, tc.body)
 		}
 	}
+	// A page whose condition fails is an HTML page too, with its request
+	// id; a bucket whose name holds s3-website is no website endpoint.
+	req, _ := http.NewRequest("GET", ts.Endpoint+"/index.html", nil)
+	req.Host, req.Header["If-Match"] = "pages.s3-website.localhost", []string{`"nope"`}
+	if resp, err := browser.Do(req); err != nil || resp.StatusCode != 412 || resp.Header.Get("X-Amzn-Requestid") == "" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("a page under a failing If-Match = %+v, %v; want 412 as HTML with a request id", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("a.s3-website.b")}); err != nil {
+		t.Fatal(err)
+	}
+	req, _ = http.NewRequest("GET", ts.Endpoint+"/", nil)
+	req.Host = "a.s3-website.b.localhost"
+	resp, err := browser.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listing, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 403 || !strings.Contains(string(listing), "<Code>AccessDenied</Code>") || resp.Header.Get("x-amz-error-code") != "" {
+		t.Errorf("an anonymous listing of bucket a.s3-website.b, virtual-hosted = %d %s; want S3's XML AccessDenied", resp.StatusCode, listing)
+	}
+
 	// A bucket its owner has not made public: every page is refused, the
 	// error document too, on an HTML page.
 	if _, err := c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: bucket}); err != nil {

@@ -112,6 +112,9 @@ func (conf *websiteConfiguration) website() (*trustgate.BucketWebsite, *Error) {
 		if all.HostName == nil || *all.HostName == "" {
 			return nil, malformedXML()
 		}
+		if err := checkHostName(*all.HostName); err != nil {
+			return nil, err
+		}
 		if err := checkWebsiteProtocol(all.Protocol); err != nil {
 			return nil, err
 		}
@@ -173,12 +176,22 @@ func (r *websiteRoutingRule) rule() (trustgate.WebsiteRoutingRule, *Error) {
 			case n < 400 || n > 599:
 				return rule, errorf(http.StatusBadRequest, "InvalidRequest", "The provided HTTP error code (%d) is not valid. Valid codes are 4XX or 5XX.", n)
 			}
-			rule.Condition.HTTPErrorCodeReturnedEquals = *code
+			rule.Condition.HTTPErrorCodeReturnedEquals = strconv.Itoa(n)
 		}
 	}
 	d := r.Redirect
+	if d != nil {
+		// An empty host, protocol or status is none; an empty key
+		// replacement is one (it strips the prefix).
+		d.HostName, d.Protocol, d.HttpRedirectCode = nonEmpty(d.HostName), nonEmpty(d.Protocol), nonEmpty(d.HttpRedirectCode)
+	}
 	if d == nil || *d == (websiteRuleRedirect{}) {
 		return rule, malformedXML()
+	}
+	if d.HostName != nil {
+		if err := checkHostName(*d.HostName); err != nil {
+			return rule, err
+		}
 	}
 	if err := checkWebsiteProtocol(deref(d.Protocol)); err != nil {
 		return rule, err
@@ -195,9 +208,31 @@ func (r *websiteRoutingRule) rule() (trustgate.WebsiteRoutingRule, *Error) {
 			return rule, errorf(http.StatusBadRequest, "InvalidRequest", "The provided HTTP redirect code (%d) is not valid. Valid codes are 3XX except 300.", n)
 		}
 	}
-	rule.Redirect = trustgate.WebsiteRedirect{HostName: deref(d.HostName), Protocol: deref(d.Protocol), HTTPRedirectCode: deref(d.HttpRedirectCode),
-		ReplaceKeyPrefixWith: d.ReplaceKeyPrefixWith, ReplaceKeyWith: d.ReplaceKeyWith}
+	rule.Redirect = trustgate.WebsiteRedirect{HostName: deref(d.HostName), Protocol: deref(d.Protocol), ReplaceKeyPrefixWith: d.ReplaceKeyPrefixWith, ReplaceKeyWith: d.ReplaceKeyWith}
+	if d.HttpRedirectCode != nil {
+		n, _ := strconv.Atoi(*d.HttpRedirectCode)
+		rule.Redirect.HTTPRedirectCode = strconv.Itoa(n)
+	}
 	return rule, nil
+}
+
+// nonEmpty is an element's value, nil when it is empty.
+func nonEmpty(s *string) *string {
+	if s == nil || *s == "" {
+		return nil
+	}
+	return s
+}
+
+// checkHostName refuses a redirect's host name that no Location could
+// carry: one with a space, a control character, a slash or another
+// character no host name has.
+func checkHostName(host string) *Error {
+	if strings.ContainsFunc(host, func(r rune) bool { return r <= ' ' || r == 0x7f || strings.ContainsRune(`/\?#@"<>`, r) }) {
+		return errorf(http.StatusBadRequest, "InvalidArgument", "The host name %q is not valid", host).
+			with("ArgumentName", "HostName").with("ArgumentValue", host)
+	}
+	return nil
 }
 
 // websiteRedirectCodes are the statuses a routing rule may redirect with.

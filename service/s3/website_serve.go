@@ -2,10 +2,13 @@ package s3api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -18,17 +21,26 @@ import (
 // websiteRedirectHeader is an object's own redirect on a website.
 const websiteRedirectHeader = "X-Amz-Website-Redirect-Location"
 
-// websiteBucket is the bucket a website endpoint's host names:
+// websiteHost matches the host names of website endpoints:
 // BUCKET.s3-website-REGION.amazonaws.com, BUCKET.s3-website.REGION.amazonaws.com,
-// or BUCKET.s3-website.localhost here.
+// or BUCKET.s3-website.localhost here. A bucket whose name holds
+// "s3-website" is not taken for one.
+var websiteHost = regexp.MustCompile(`^(.+)\.s3-website(?:[.-][a-z0-9-]+\.amazonaws\.com(?:\.cn)?|\.localhost)$`)
+
+// websiteBucket is the bucket a website endpoint's host names.
 func websiteBucket(host string) (string, bool) {
-	host = strings.ToLower(hostName(host))
-	for _, mark := range []string{".s3-website-", ".s3-website."} {
-		if i := strings.Index(host, mark); i > 0 {
-			return host[:i], true
-		}
+	m := websiteHost.FindStringSubmatch(strings.ToLower(hostName(host)))
+	if m == nil {
+		return "", false
 	}
-	return "", false
+	return m[1], true
+}
+
+// IsWebsiteRequest tells whether a request is for a bucket's website
+// endpoint, which serves browsers anonymously whatever they send.
+func IsWebsiteRequest(r *http.Request) bool {
+	_, ok := websiteBucket(r.Host)
+	return ok
 }
 
 // websiteError is an error of the website endpoint: sent as an HTML page,
@@ -60,7 +72,7 @@ func (s *Service) serveWebsite(ctx context.Context, w http.ResponseWriter, c *Ca
 		return e
 	}
 	if all := site.RedirectAll; all != nil {
-		redirect(w, c, http.StatusMovedPermanently, websiteScheme(c, all.Protocol)+"://"+all.HostName+c.Request.URL.RequestURI())
+		redirect(w, c, http.StatusMovedPermanently, websiteScheme(c, all.Protocol)+"://"+all.HostName+locationPath(c.key)+query(c))
 		return nil
 	}
 	asked := c.key
@@ -74,7 +86,10 @@ func (s *Service) serveWebsite(ctx context.Context, w http.ResponseWriter, c *Ca
 	if key == "" || strings.HasSuffix(key, "/") {
 		key += site.IndexSuffix
 	}
-	werr := s.serveWebsiteObject(ctx, w, c, b, key)
+	werr := s.serveWebsiteObject(ctx, w, c, key)
+	for retries := 0; werr != nil && errors.Is(werr.Cause, errBodyReplaced) && retries < 3; retries++ {
+		werr = s.serveWebsiteObject(ctx, w, c, key) // the key's new object, as a REST read is
+	}
 	if werr == nil {
 		return nil
 	}
@@ -84,9 +99,14 @@ func (s *Service) serveWebsite(ctx context.Context, w http.ResponseWriter, c *Ca
 		// has an index document.
 		if _, o, err := s.objectFor(ctx, &Call{Principal: c.Principal, Request: c.Request, Origin: c.Origin, bucket: b.Name, key: key + "/" + site.IndexSuffix},
 			"s3:GetObject"); err == nil && o != nil {
-			redirect(w, c, http.StatusFound, "/"+key+"/")
+			redirect(w, c, http.StatusFound, locationPath(key+"/")+query(c))
 			return nil
 		}
+	}
+	if werr.Status < 400 || werr.Status > 499 {
+		// Not the page's fault: no rule or error document answers it.
+		writeWebsiteError(w, c, werr.Error, nil)
+		return werr.Error
 	}
 	for _, r := range site.RoutingRules {
 		if cond := r.Condition; cond != nil && cond.HTTPErrorCodeReturnedEquals == strconv.Itoa(werr.Status) && strings.HasPrefix(asked, deref(cond.KeyPrefixEquals)) {
@@ -109,6 +129,7 @@ func (s *Service) serveWebsite(ctx context.Context, w http.ResponseWriter, c *Ca
 		return nil
 	}
 	if err := s.writeWebsiteBody(w, doc, werr.Status); err != nil {
+		writeWebsiteError(w, c, err, nil)
 		return err
 	}
 	return werr.Error
@@ -116,7 +137,7 @@ func (s *Service) serveWebsite(ctx context.Context, w http.ResponseWriter, c *Ca
 
 // serveWebsiteObject answers with an object of the website, or returns
 // the error a website answers for it.
-func (s *Service) serveWebsiteObject(ctx context.Context, w http.ResponseWriter, c *Call, b *trustgate.Bucket, key string) *websiteError {
+func (s *Service) serveWebsiteObject(ctx context.Context, w http.ResponseWriter, c *Call, key string) *websiteError {
 	oc := *c
 	oc.key = key
 	_, o, err := s.objectFor(ctx, &oc, "s3:GetObject")
@@ -129,7 +150,9 @@ func (s *Service) serveWebsiteObject(ctx context.Context, w http.ResponseWriter,
 	}
 	if err := s.serveObject(ctx, w, &oc, c.Request.Method == http.MethodGet); err != nil {
 		for k := range w.Header() {
-			delete(w.Header(), k)
+			if k != "X-Amzn-Requestid" {
+				delete(w.Header(), k)
+			}
 		}
 		return &websiteError{Error: err, key: key}
 	}
@@ -181,7 +204,30 @@ func websiteRedirect(w http.ResponseWriter, c *Call, r trustgate.WebsiteRoutingR
 	if n, err := strconv.Atoi(d.HTTPRedirectCode); err == nil {
 		status = n
 	}
-	redirect(w, c, status, websiteScheme(c, d.Protocol)+"://"+host+"/"+key)
+	redirect(w, c, status, websiteScheme(c, d.Protocol)+"://"+host+locationPath(key)+query(c))
+}
+
+// locationPath is a key as the path of a redirect's Location: each
+// segment escaped, and a leading slash of the key escaped too, so that
+// the Location never names another host (//host/...).
+func locationPath(key string) string {
+	segments := strings.Split(key, "/")
+	for i, seg := range segments {
+		segments[i] = url.PathEscape(seg)
+	}
+	path := strings.Join(segments, "/")
+	if strings.HasPrefix(path, "/") {
+		path = "%2F" + path[1:]
+	}
+	return "/" + path
+}
+
+// query is the request's query string, kept on a redirect.
+func query(c *Call) string {
+	if q := c.Request.URL.RawQuery; q != "" {
+		return "?" + q
+	}
+	return ""
 }
 
 // websiteScheme is a redirect's protocol, or the request's.
@@ -210,6 +256,9 @@ func writeWebsiteError(w http.ResponseWriter, c *Call, e *Error, errorDocument *
 	h := w.Header()
 	h.Set("x-amz-request-id", c.RequestID)
 	h.Set("x-amz-id-2", hostID(c.RequestID))
+	for _, kv := range e.headers {
+		h.Set(kv[0], kv[1])
+	}
 	h.Set("x-amz-error-code", e.Code)
 	h.Set("x-amz-error-message", e.Message)
 	h.Set("Content-Type", "text/html; charset=utf-8")
