@@ -39,7 +39,28 @@ type Bucket struct {
 	// Website is the bucket's website configuration; nil when it has
 	// none.
 	Website *BucketWebsite
+	// Logging is where the bucket's server access logs go; nil when it
+	// has none.
+	Logging *BucketLogging
 }
+
+// BucketLogging is a bucket's server access logging: the bucket of the
+// same account and region its logs are written to, under a prefix.
+type BucketLogging struct {
+	TargetBucket string
+	TargetPrefix string `json:",omitempty"`
+	// KeyFormat is how log objects are named: "" when the configuration
+	// named none, SimplePrefix, or PartitionedPrefix by PartitionDateSource
+	// (EventTime or DeliveryTime; "" when it named none, EventTime).
+	KeyFormat           string `json:",omitempty"`
+	PartitionDateSource string `json:",omitempty"`
+}
+
+// Log object key formats.
+const (
+	SimplePrefix      = "SimplePrefix"
+	PartitionedPrefix = "PartitionedPrefix"
+)
 
 // BucketWebsite is a bucket's website configuration: the documents its
 // website serves, or the host every request is redirected to.

@@ -142,6 +142,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putObjectLockConfiguration, nil
 			case has("website"):
 				return s.putBucketWebsite, nil
+			case has("logging"):
+				return s.putBucketLogging, nil
 			case has("acl"):
 				return s.putBucketACL, nil
 			case !namesSubresource(q, bucketSubresources):
@@ -175,6 +177,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getObjectLockConfiguration, nil
 			case has("website"):
 				return s.getBucketWebsite, nil
+			case has("logging"):
+				return s.getBucketLogging, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
 			case has("versions"):

@@ -7,7 +7,7 @@ import (
 )
 
 // Bucket settings trustgate does not let a bucket change: replication,
-// logging, Requester Pays, Transfer Acceleration and event
+// Requester Pays, Transfer Acceleration and event
 // notifications. Each reads as S3 answers for a bucket that never had it
 // set (note 50), so that tools which read every setting of a bucket, as
 // Terraform's aws_s3_bucket does on each plan, work; setting one is
@@ -25,7 +25,6 @@ type bucketSetting struct {
 
 // bucketSettings are the settings by the subresource that names them.
 var bucketSettings = map[string]bucketSetting{
-	"logging":        {action: "s3:GetBucketLogging", document: unset("BucketLoggingStatus")},
 	"accelerate":     {action: "s3:GetAccelerateConfiguration", document: unset("AccelerateConfiguration")},
 	"notification":   {action: "s3:GetBucketNotification", document: unset("NotificationConfiguration")},
 	"requestPayment": {action: "s3:GetBucketRequestPayment", document: requestPayment},

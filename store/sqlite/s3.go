@@ -10,13 +10,13 @@ import (
 	"github.com/trustgate/trustgate"
 )
 
-const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption, cors, versioning, mfa_delete, lifecycle, lifecycle_minimum_size, object_lock, website`
+const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption, cors, versioning, mfa_delete, lifecycle, lifecycle_minimum_size, object_lock, website, logging`
 
 func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) {
 	var b trustgate.Bucket
 	var created int64
-	var pab, tags, enc, cors, lifecycle, lock, website string
-	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc, &cors, &b.Versioning, &b.MFADelete, &lifecycle, &b.LifecycleMinimumSize, &lock, &website); err != nil {
+	var pab, tags, enc, cors, lifecycle, lock, website, logging string
+	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc, &cors, &b.Versioning, &b.MFADelete, &lifecycle, &b.LifecycleMinimumSize, &lock, &website, &logging); err != nil {
 		return nil, err
 	}
 	b.CreatedAt = fromUnix(created)
@@ -53,6 +53,11 @@ func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) 
 			return nil, fmt.Errorf("bucket %s: website: %w", b.Name, err)
 		}
 	}
+	if logging != "" {
+		if err := json.Unmarshal([]byte(logging), &b.Logging); err != nil {
+			return nil, fmt.Errorf("bucket %s: logging: %w", b.Name, err)
+		}
+	}
 	return &b, nil
 }
 
@@ -71,13 +76,21 @@ func objectLockJSON(b *trustgate.Bucket) string {
 	return string(j)
 }
 
-// websiteJSON encodes a bucket's website configuration, the empty
-// string for none.
+// websiteJSON and loggingJSON encode a bucket's website and logging
+// configurations, the empty string for none.
 func websiteJSON(b *trustgate.Bucket) string {
 	if b.Website == nil {
 		return ""
 	}
 	j, _ := json.Marshal(b.Website)
+	return string(j)
+}
+
+func loggingJSON(b *trustgate.Bucket) string {
+	if b.Logging == nil {
+		return ""
+	}
+	j, _ := json.Marshal(b.Logging)
 	return string(j)
 }
 
@@ -106,8 +119,9 @@ func (s *DB) CreateBucket(ctx context.Context, b *trustgate.Bucket) error {
 			s.versioned.Store(b.Name, true)
 		}
 		pab, tags, enc, cors := bucketJSON(b)
-		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize, objectLockJSON(b), websiteJSON(b))
+		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize,
+			objectLockJSON(b), websiteJSON(b), loggingJSON(b))
 		if isConstraint(err) {
 			return fmt.Errorf("bucket %s: %w", b.Name, trustgate.ErrConflict)
 		}
@@ -140,8 +154,8 @@ func (s *DB) UpdateBucket(ctx context.Context, name string, change func(*trustga
 			s.versioned.Store(name, true) // before any write can make a version
 		}
 		pab, tags, enc, cors := bucketJSON(b)
-		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ?, cors = ?, versioning = ?, mfa_delete = ?, lifecycle = ?, lifecycle_minimum_size = ?, object_lock = ?, website = ? WHERE name = ?`,
-			b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize, objectLockJSON(b), websiteJSON(b), name)
+		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ?, cors = ?, versioning = ?, mfa_delete = ?, lifecycle = ?, lifecycle_minimum_size = ?, object_lock = ?, website = ?, logging = ? WHERE name = ?`,
+			b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize, objectLockJSON(b), websiteJSON(b), loggingJSON(b), name)
 		return err
 	})
 }

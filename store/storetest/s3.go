@@ -42,6 +42,7 @@ func testBuckets(t *testing.T, s store.Store) {
 	b.Website = &trustgate.BucketWebsite{IndexSuffix: "index.html", ErrorKey: "404.html", RoutingRules: []trustgate.WebsiteRoutingRule{
 		{Condition: &trustgate.WebsiteCondition{KeyPrefixEquals: &docs}, Redirect: trustgate.WebsiteRedirect{ReplaceKeyPrefixWith: &empty, HTTPRedirectCode: "302"}},
 		{Redirect: trustgate.WebsiteRedirect{HostName: "example.com", Protocol: "https"}}}}
+	b.Logging = &trustgate.BucketLogging{TargetBucket: "logs", TargetPrefix: "sunsets/", KeyFormat: trustgate.PartitionedPrefix, PartitionDateSource: "DeliveryTime"}
 	if err := s.UpdateBucket(ctx, "sunsets", setBucket(b)); err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +296,7 @@ func setBucket(b *trustgate.Bucket) func(*trustgate.Bucket) error {
 	return func(cur *trustgate.Bucket) error {
 		cur.Policy, cur.PublicAccessBlock, cur.Tags, cur.Encryption, cur.CORS = b.Policy, b.PublicAccessBlock, b.Tags, b.Encryption, b.CORS
 		cur.Versioning, cur.MFADelete, cur.Lifecycle, cur.LifecycleMinimumSize = b.Versioning, b.MFADelete, b.Lifecycle, b.LifecycleMinimumSize
-		cur.ObjectLock, cur.Website = b.ObjectLock, b.Website
+		cur.ObjectLock, cur.Website, cur.Logging = b.ObjectLock, b.Website, b.Logging
 		return nil
 	}
 }
