@@ -29,6 +29,9 @@ var websiteHost = regexp.MustCompile(`^(.+)\.s3-website(?:[.-][a-z0-9-]+\.amazon
 
 // websiteBucket is the bucket a website endpoint's host names.
 func websiteBucket(host string) (string, bool) {
+	if !strings.Contains(host, ".s3-website") && !strings.Contains(strings.ToLower(host), ".s3-website") {
+		return "", false // every other request, without the expression
+	}
 	m := websiteHost.FindStringSubmatch(strings.ToLower(hostName(host)))
 	if m == nil {
 		return "", false
