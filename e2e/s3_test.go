@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/base64"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -245,6 +247,63 @@ func TestCLIObjectLock(t *testing.T) {
 				"--version-id", put.VersionId, "--bypass-governance-retention")
 			if err == nil || !strings.Contains(msg, "AccessDenied") || !strings.Contains(msg, "protected by object lock") {
 				t.Errorf("delete-object of a version under compliance = %v %s; want AccessDenied", err, msg)
+			}
+		})
+	}
+}
+
+// Note 78 with each aws CLI: a bucket made a website with "aws s3
+// website", its objects uploaded with "aws s3 cp" and made public by a
+// bucket policy, then browsed at its website endpoint.
+func TestCLIWebsite(t *testing.T) {
+	s := start(t, t.TempDir())
+	dir := t.TempDir()
+	for name, body := range map[string]string{"index.html": "<h1>home</h1>", "error.html": "<h1>lost</h1>"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, c := range awsCLIs(t) {
+		t.Run(c.name, func(t *testing.T) {
+			bucket := "cli-site-" + string(rune('a'+i))
+			aws := func(out any, args ...string) {
+				t.Helper()
+				if msg, err := cli(t, c, s, s.Root.AccessKeyId, s.Root.SecretAccessKey, out, args...); err != nil {
+					t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, msg)
+				}
+			}
+			aws(nil, "s3", "mb", "s3://"+bucket)
+			aws(nil, "s3", "cp", dir, "s3://"+bucket+"/", "--recursive", "--content-type", "text/html")
+			aws(nil, "s3", "website", "s3://"+bucket, "--index-document", "index.html", "--error-document", "error.html")
+			aws(nil, "s3api", "delete-public-access-block", "--bucket", bucket)
+			aws(nil, "s3api", "put-bucket-policy", "--bucket", bucket, "--policy",
+				`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::`+bucket+`/*"}]}`)
+			var site struct {
+				IndexDocument struct{ Suffix string }
+				ErrorDocument struct{ Key string }
+			}
+			aws(&site, "s3api", "get-bucket-website", "--bucket", bucket)
+			if site.IndexDocument.Suffix != "index.html" || site.ErrorDocument.Key != "error.html" {
+				t.Errorf("get-bucket-website = %+v", site)
+			}
+			for path, want := range map[string]struct {
+				status int
+				body   string
+			}{"/": {200, "<h1>home</h1>"}, "/nothing/here.html": {403, "<h1>lost</h1>"}} {
+				req, err := http.NewRequest(http.MethodGet, s.Endpoint+path, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Host = bucket + ".s3-website.localhost"
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != want.status || string(body) != want.body {
+					t.Errorf("the website's %s = %d %q; want %d %q", path, resp.StatusCode, body, want.status, want.body)
+				}
 			}
 		})
 	}
