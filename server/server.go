@@ -98,6 +98,13 @@ func (s *Server) ApplyLifecycle(ctx context.Context, now time.Time) (int, error)
 	return s.s3.ApplyLifecycle(ctx, now)
 }
 
+// DeliverAccessLogs writes the S3 server access log records kept so far
+// into their target buckets, as of now, and tells how many log objects
+// it wrote.
+func (s *Server) DeliverAccessLogs(ctx context.Context, now time.Time) (int, error) {
+	return s.s3.DeliverAccessLogs(ctx, now)
+}
+
 // key is the verifier's key lookup: a temporary key's secret from its
 // session token, a long-term key's from the store. An unknown or inactive
 // key is refused alike, as AWS does. The key's owner goes with it (the
@@ -170,6 +177,7 @@ type logLine struct {
 	code                    string
 	// authorization is the encoded authorization message of a denial.
 	authorization string
+	start         time.Time // when the request came
 }
 
 // logRequest writes the request's line. The record is made here rather
@@ -218,7 +226,7 @@ func serviceByShape(r *http.Request) string {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := newRequestID()
-	line := &logLine{status: http.StatusOK}
+	line := &logLine{status: http.StatusOK, start: start}
 	defer s.logRequest(r.Context(), id, start, line)
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/_trustgate/"); ok {
 		s.serveOwn(w, rest, line)
@@ -414,11 +422,19 @@ func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, id string, sign
 		region = signed.Region
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	err := s.s3.Serve(r.Context(), rec, &s3api.Call{
+	call := &s3api.Call{
 		Principal: principal, Signed: signed, Request: r, RequestID: id, Form: form,
 		Origin: access.Origin{RemoteAddr: r.RemoteAddr, SecureTransport: r.TLS != nil, Region: region},
-	})
+	}
+	err := s.s3.Serve(r.Context(), rec, call)
 	line.status = rec.status
+	if call.Logged() {
+		served := s3api.Served{Status: rec.status, Bytes: rec.bytes, Started: line.start, Answered: time.Since(line.start)}
+		if err != nil {
+			served.ErrCode = err.Code
+		}
+		s.s3.RecordAccess(call, served)
+	}
 	if err != nil {
 		line.code = err.Code
 		if err.Cause != nil {
@@ -434,6 +450,7 @@ func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, id string, sign
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	bytes  int64 // of the body, for the access log
 }
 
 func (r *statusRecorder) WriteHeader(status int) {
@@ -441,13 +458,22 @@ func (r *statusRecorder) WriteHeader(status int) {
 	r.ResponseWriter.WriteHeader(status)
 }
 
+func (r *statusRecorder) Write(p []byte) (int, error) {
+	n, err := r.ResponseWriter.Write(p)
+	r.bytes += int64(n)
+	return n, err
+}
+
 // ReadFrom passes io.Copy through to the connection's own ReadFrom, which
 // copies with a pooled buffer instead of a new 32 KiB one.
-func (r *statusRecorder) ReadFrom(src io.Reader) (int64, error) {
+func (r *statusRecorder) ReadFrom(src io.Reader) (n int64, err error) {
 	if rf, ok := r.ResponseWriter.(io.ReaderFrom); ok {
-		return rf.ReadFrom(src)
+		n, err = rf.ReadFrom(src)
+	} else {
+		n, err = io.Copy(struct{ io.Writer }{r.ResponseWriter}, src)
 	}
-	return io.Copy(struct{ io.Writer }{r.ResponseWriter}, src)
+	r.bytes += n
+	return n, err
 }
 
 // Unwrap gives http.ResponseController the writer underneath.

@@ -2,8 +2,10 @@ package main
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -100,4 +102,133 @@ func TestS3BucketLogging(t *testing.T) {
 	if l := logging(); l != nil {
 		t.Errorf("GetBucketLogging after turning it off = %+v", l)
 	}
+}
+
+// TestS3AccessLogs delivers a bucket's server access logs into its target
+// and reads them back: a record per request in S3's format, the
+// operation, requester, status and error code of each, denied and
+// anonymous requests included, in log objects named as the key format
+// says (note 79).
+func TestS3AccessLogs(t *testing.T) {
+	ticks, delivered := make(chan time.Time), make(chan int)
+	ts := startServerWith(t, serveOptions{accessLogTicks: ticks, accessLogsDelivered: delivered})
+	c := ts.rootS3()
+	ctx := t.Context()
+	for _, name := range []string{"shop", "shop-logs"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bucket := aws.String("shop")
+	if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: bucket, BucketLoggingStatus: &s3types.BucketLoggingStatus{
+		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("shop-logs"), TargetPrefix: aws.String("shop/")}}}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, c, "shop", "cart.json", "{}")
+	if got, err := get(t, c, "shop", "cart.json"); err != nil || got != "{}" {
+		t.Fatalf("GetObject = %q, %v", got, err)
+	}
+	_, err := get(t, c, "shop", "missing.json")
+	wantAPIError(t, "GetObject of a missing key", err, "NoSuchKey", "")
+	if _, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := ts.httpClient(5 * time.Second).Get(ts.Endpoint + "/shop/cart.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	deliver := func(at time.Time) int {
+		t.Helper()
+		ticks <- at
+		return <-delivered
+	}
+	at := time.Date(2026, 12, 3, 10, 20, 30, 0, time.UTC)
+	if n := deliver(at); n != 1 {
+		t.Fatalf("a delivery wrote %d log objects; want 1", n)
+	}
+	if n := deliver(at); n != 0 {
+		t.Errorf("a delivery with nothing new wrote %d log objects", n)
+	}
+	listed, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("shop-logs")})
+	if err != nil || len(listed.Contents) != 1 {
+		t.Fatalf("the target's objects = %+v, %v; want one log object", listed, err)
+	}
+	key := aws.ToString(listed.Contents[0].Key)
+	if !regexp.MustCompile(`^shop/2026-12-03-10-20-30-[0-9A-F]{16}$`).MatchString(key) {
+		t.Errorf("log object key = %q; want shop/2026-12-03-10-20-30- and 16 hex digits", key)
+	}
+	body, err := get(t, c, "shop-logs", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
+		f := logFields(line)
+		if len(f) != 26 || f[1] != "shop" || !strings.HasPrefix(f[2], "[") || (f[19] == "SigV4") != (f[4] != "-") {
+			t.Errorf("log record %q has %d fields; want 26 of shop, signed by SigV4 when its requester is named", line, len(f))
+			continue
+		}
+		got = append(got, strings.Join([]string{f[4], f[6], f[7], f[9], f[10]}, " "))
+	}
+	rootARN := "arn:aws:iam::" + ts.Root.AccountId + ":root"
+	want := []string{
+		rootARN + " REST.PUT.OBJECT cart.json 200 -",
+		rootARN + " REST.GET.OBJECT cart.json 200 -",
+		rootARN + " REST.GET.OBJECT missing.json 404 NoSuchKey",
+		rootARN + " REST.GET.BUCKET - 200 -",
+		"- REST.GET.OBJECT cart.json 403 AccessDenied",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("log records (requester, operation, key, status, error) =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	// A partitioned prefix names the source's account, region, bucket and
+	// day; a bucket whose logging is off is not logged.
+	if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: bucket, BucketLoggingStatus: &s3types.BucketLoggingStatus{
+		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("shop-logs"), TargetPrefix: aws.String("p/"),
+			TargetObjectKeyFormat: &s3types.TargetObjectKeyFormat{PartitionedPrefix: &s3types.PartitionedPrefix{}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, c, "shop", "order.json", "{}")
+	if n := deliver(at); n != 1 {
+		t.Fatalf("a delivery wrote %d log objects; want 1", n)
+	}
+	listed, err = c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("shop-logs"), Prefix: aws.String("p/")})
+	if err != nil || len(listed.Contents) != 1 ||
+		!regexp.MustCompile(`^p/`+ts.Root.AccountId+`/us-east-1/shop/2026/12/03/2026-12-03-00-00-00-[0-9A-F]{16}$`).MatchString(aws.ToString(listed.Contents[0].Key)) {
+		t.Errorf("the partitioned log objects = %+v, %v", listed.Contents, err)
+	}
+	if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: bucket, BucketLoggingStatus: &s3types.BucketLoggingStatus{}}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, c, "shop", "later.json", "{}")
+	if n := deliver(at); n != 0 {
+		t.Errorf("a delivery after logging was turned off wrote %d log objects", n)
+	}
+}
+
+// logFields splits an access log record into its fields: apart by
+// spaces, but for the quoted ones and the bracketed time.
+func logFields(line string) []string {
+	var fields []string
+	for line != "" {
+		var f string
+		switch line[0] {
+		case '"':
+			end := strings.Index(line[1:], `"`) + 2
+			f, line = line[:end], line[end:]
+		case '[':
+			end := strings.Index(line, "]") + 1
+			f, line = line[:end], line[end:]
+		default:
+			f, line, _ = strings.Cut(line, " ")
+			fields = append(fields, f)
+			continue
+		}
+		fields = append(fields, f)
+		line = strings.TrimPrefix(line, " ")
+	}
+	return fields
 }

@@ -44,6 +44,10 @@ type serveOptions struct {
 	// rules as of, and lifecycleRan hears when it is done.
 	lifecycleTicks <-chan time.Time
 	lifecycleRan   chan<- int
+	// accessLogTicks, when set, replaces the clock of the deliveries of
+	// server access logs, and accessLogsDelivered hears each one's count.
+	accessLogTicks      <-chan time.Time
+	accessLogsDelivered chan<- int
 }
 
 func serveCommand() *cobra.Command {
@@ -101,7 +105,8 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 		ln, scheme = tls.NewListener(ln, tlscert.Config(cert)), "https"
 	}
 	// The store closes only once the work in the background has stopped:
-	// the sweep of orphaned bodies, and any lifecycle run under way.
+	// the sweep of orphaned bodies, any lifecycle run under way, and the
+	// last delivery of access logs.
 	var background sync.WaitGroup
 	defer background.Wait()
 	backgroundCtx, stopBackground := context.WithCancel(ctx)
@@ -112,6 +117,7 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 		return err
 	}
 	background.Go(func() { runLifecycle(backgroundCtx, o, handler, log) })
+	background.Go(func() { deliverAccessLogs(backgroundCtx, o, handler, log) })
 	srv := &http1.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: log}
 	endpoint := scheme + "://" + ln.Addr().String()
 	printBanner(out, o, dir, endpoint, caBundle)
@@ -196,6 +202,48 @@ func runLifecycle(ctx context.Context, o serveOptions, handler *server.Server, l
 		case now, ok := <-ticks:
 			if !ok || !apply(now) {
 				return
+			}
+		}
+	}
+}
+
+// accessLogsEvery is how often server access logs are delivered; S3
+// delivers within a few hours, trustgate sooner, for tests that read them.
+const accessLogsEvery = time.Minute
+
+// deliverAccessLogs writes the server access logs kept every
+// accessLogsEvery (or on each of o's ticks), and a last time once ctx
+// ends, before the store closes.
+func deliverAccessLogs(ctx context.Context, o serveOptions, handler *server.Server, log *slog.Logger) {
+	deliver := func(ctx context.Context, now time.Time) int {
+		n, err := handler.DeliverAccessLogs(ctx, now)
+		if err != nil {
+			log.Error("delivering server access logs", "err", err)
+		}
+		return n
+	}
+	defer deliver(context.WithoutCancel(ctx), time.Now())
+	ticks := o.accessLogTicks
+	if ticks == nil {
+		ticker := time.NewTicker(accessLogsEvery)
+		defer ticker.Stop()
+		ticks = ticker.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now, ok := <-ticks:
+			if !ok {
+				return
+			}
+			n := deliver(ctx, now)
+			if o.accessLogsDelivered != nil {
+				select {
+				case o.accessLogsDelivered <- n:
+				case <-ctx.Done():
+					return
+				}
 			}
 		}
 	}

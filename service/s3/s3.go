@@ -36,6 +36,7 @@ type Service struct {
 	blobs  *blobs.Store
 	access *access.Checker
 	now    func() time.Time
+	logs   accessLogs
 }
 
 // New returns the S3 service.
@@ -61,6 +62,8 @@ type Call struct {
 	// copySource marks the call on a copy's source, whose bucket may be
 	// in another region than the one the request was signed for.
 	copySource bool
+	// logged is the call's bucket once looked up, for its access log.
+	logged *trustgate.Bucket
 }
 
 // Serve answers the call on w. It returns the error it answered with,
@@ -493,6 +496,7 @@ func (s *Service) lookupBucket(ctx context.Context, c *Call) (*trustgate.Bucket,
 	if err != nil {
 		return nil, internal(err)
 	}
+	c.logged = b
 	return b, nil
 }
 
