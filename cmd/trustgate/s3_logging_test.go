@@ -232,3 +232,72 @@ func logFields(line string) []string {
 	}
 	return fields
 }
+
+// TestS3AccessLogRecordsStayWhole: a key with a space or a line break
+// stays one field of one record, and the records of a bucket deleted
+// before their delivery never reach a bucket of its name made since by
+// another account (note 79).
+func TestS3AccessLogRecordsStayWhole(t *testing.T) {
+	ticks, delivered := make(chan time.Time), make(chan int)
+	ts := startServerWith(t, serveOptions{accessLogTicks: ticks, accessLogsDelivered: delivered})
+	c := ts.rootS3()
+	ctx := t.Context()
+	logTo := func(c *s3.Client, bucket, target string) {
+		t.Helper()
+		for _, name := range []string{bucket, target} {
+			if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String(bucket), BucketLoggingStatus: &s3types.BucketLoggingStatus{
+			LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String(target), TargetPrefix: aws.String("")}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logTo(c, "notes", "notes-logs")
+	put(t, c, "notes", "a b\nforged-owner notes [01/Jan/2020:00:00:00 +0000].txt", "x")
+	if n := (func() int { ticks <- time.Now(); return <-delivered })(); n != 1 {
+		t.Fatalf("a delivery wrote %d log objects; want 1", n)
+	}
+	listed, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("notes-logs")})
+	if err != nil || len(listed.Contents) != 1 {
+		t.Fatalf("the target's objects = %+v, %v", listed, err)
+	}
+	body, err := get(t, c, "notes-logs", aws.ToString(listed.Contents[0].Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(body), "\n")
+	if f := logFields(lines[0]); len(lines) != 1 || len(f) != 26 || f[7] != "a%20b%0Aforged-owner%20notes%20%5B01/Jan/2020:00:00:00%20+0000%5D.txt" {
+		t.Errorf("the record of a key with a space and a line break = %q; want one record of 26 fields, the key escaped", body)
+	}
+
+	// Records of a bucket gone before their delivery are dropped.
+	put(t, c, "notes", "secret.txt", "x")
+	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("notes"), Key: aws.String("secret.txt")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("notes"), Key: aws.String(aws.ToString(listed.Contents[0].Key))}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("notes")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range out.Contents {
+		if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("notes"), Key: o.Key}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("notes")}); err != nil {
+		t.Fatal(err)
+	}
+	_, prod := crossAccount(t, ts)
+	logTo(ts.s3Client(prod.AccessKeyId, prod.SecretAccessKey, ""), "notes", "prod-notes-logs")
+	ticks <- time.Now()
+	<-delivered
+	prodS3 := ts.s3Client(prod.AccessKeyId, prod.SecretAccessKey, "")
+	if theirs, err := prodS3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("prod-notes-logs")}); err != nil || len(theirs.Contents) != 0 {
+		t.Errorf("another account's target of a bucket of the same name = %+v, %v; want none of the old bucket's records", theirs, err)
+	}
+}

@@ -105,8 +105,8 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 		ln, scheme = tls.NewListener(ln, tlscert.Config(cert)), "https"
 	}
 	// The store closes only once the work in the background has stopped:
-	// the sweep of orphaned bodies, any lifecycle run under way, and the
-	// last delivery of access logs.
+	// the sweep of orphaned bodies, any lifecycle run or delivery of
+	// access logs under way.
 	var background sync.WaitGroup
 	defer background.Wait()
 	backgroundCtx, stopBackground := context.WithCancel(ctx)
@@ -134,7 +134,13 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 	log.Info("shutting down", "endpoint", endpoint)
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
+	err = srv.Shutdown(shutdown)
+	// The requests answered until now, the last ones of the drain
+	// included, are in the last delivery of access logs.
+	if _, derr := handler.DeliverAccessLogs(context.Background(), time.Now()); derr != nil {
+		log.Error("delivering server access logs", "err", derr)
+	}
+	if err != nil {
 		return err
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
@@ -212,17 +218,16 @@ func runLifecycle(ctx context.Context, o serveOptions, handler *server.Server, l
 const accessLogsEvery = time.Minute
 
 // deliverAccessLogs writes the server access logs kept every
-// accessLogsEvery (or on each of o's ticks), and a last time once ctx
-// ends, before the store closes.
+// accessLogsEvery (or on each of o's ticks), until ctx ends; serve
+// delivers a last time once it has stopped answering.
 func deliverAccessLogs(ctx context.Context, o serveOptions, handler *server.Server, log *slog.Logger) {
 	deliver := func(ctx context.Context, now time.Time) int {
 		n, err := handler.DeliverAccessLogs(ctx, now)
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			log.Error("delivering server access logs", "err", err)
 		}
 		return n
 	}
-	defer deliver(context.WithoutCancel(ctx), time.Now())
 	ticks := o.accessLogTicks
 	if ticks == nil {
 		ticker := time.NewTicker(accessLogsEvery)

@@ -5,9 +5,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,11 +23,28 @@ import (
 // with logging, kept until a delivery writes the records of each bucket
 // as a log object into its target bucket.
 
-// accessLogs are the records not yet delivered, by source bucket.
+// accessLogs are the records not yet delivered, by source bucket, and
+// their size, which maxAccessLogBytes bounds.
 type accessLogs struct {
 	mu      sync.Mutex
-	records map[string][]string
+	records map[loggedBucket][]string
+	bytes   int
 }
+
+// loggedBucket names a source bucket as it was when its records were
+// made: a bucket deleted and made again, perhaps by another account,
+// is another, and gets none of them.
+type loggedBucket struct {
+	name, account string
+	created       int64
+}
+
+// maxAccessLogBytes bounds the records kept between deliveries; past it,
+// records are dropped, as S3's delivery is best effort.
+const maxAccessLogBytes = 64 << 20
+
+// maxLoggedHeader bounds the user agent and referer a record keeps.
+const maxLoggedHeader = 1024
 
 // Served is what the server knows of a request once S3 has answered it,
 // for its access log.
@@ -49,12 +68,46 @@ func (s *Service) RecordAccess(c *Call, served Served) {
 		return
 	}
 	line := accessRecord(c, b, served)
-	s.logs.mu.Lock()
-	if s.logs.records == nil {
-		s.logs.records = map[string][]string{}
+	s.keepRecords(loggedBucket{b.Name, b.Account, b.CreatedAt.UnixNano()}, line)
+}
+
+// keepRecords keeps records of a bucket for the next delivery, within
+// maxAccessLogBytes.
+func (s *Service) keepRecords(source loggedBucket, lines ...string) {
+	size := 0
+	for _, l := range lines {
+		size += len(l) + 1
 	}
-	s.logs.records[b.Name] = append(s.logs.records[b.Name], line)
-	s.logs.mu.Unlock()
+	s.logs.mu.Lock()
+	defer s.logs.mu.Unlock()
+	if s.logs.bytes+size > maxAccessLogBytes {
+		return
+	}
+	if s.logs.records == nil {
+		s.logs.records = map[loggedBucket][]string{}
+	}
+	s.logs.records[source] = append(s.logs.records[source], lines...)
+	s.logs.bytes += size
+}
+
+// loggedName is a key or version id as a record names it: URL-encoded
+// but for its slashes, so that no space or line break splits the record.
+func loggedName(v string) string {
+	if v == "" {
+		return "-"
+	}
+	return strings.ReplaceAll(url.PathEscape(v), "%2F", "/")
+}
+
+// loggedHeader is a header's value as a record quotes it.
+func loggedHeader(v string) string {
+	if v == "" {
+		v = "-"
+	}
+	if len(v) > maxLoggedHeader {
+		v = v[:maxLoggedHeader]
+	}
+	return strconv.Quote(v)
 }
 
 // accessRecord is a call's record in S3's server access log format: its
@@ -100,17 +153,17 @@ func accessRecord(c *Call, b *trustgate.Bucket, served Served) string {
 		requester,
 		c.RequestID,
 		operationName(c),
-		field(c.key),
-		strconv.Quote(r.Method + " " + r.URL.RequestURI() + " " + r.Proto),
+		loggedName(c.key),
+		`"` + r.Method + " " + requestURI(r) + " " + r.Proto + `"`,
 		strconv.Itoa(served.Status),
 		field(served.ErrCode),
 		number(served.Bytes),
 		"-", // the object's size
 		strconv.FormatInt(served.Answered.Milliseconds(), 10),
 		"-", // the turn-around time
-		strconv.Quote(field(r.Referer())),
-		strconv.Quote(field(r.UserAgent())),
-		field(c.query.Get("versionId")),
+		loggedHeader(r.Referer()),
+		loggedHeader(r.UserAgent()),
+		loggedName(c.query.Get("versionId")),
 		hostID(c.RequestID),
 		signature,
 		"-", // the cipher suite
@@ -120,6 +173,15 @@ func accessRecord(c *Call, b *trustgate.Bucket, served Served) string {
 		"-", // the access point
 		"-", // no ACL decides a request here
 	}, " ")
+}
+
+// requestURI is a request's target as it was sent, which no space or
+// line break can be in.
+func requestURI(r *http.Request) string {
+	if r.RequestURI != "" && !strings.ContainsAny(r.RequestURI, " \r\n\"") {
+		return r.RequestURI
+	}
+	return r.URL.RequestURI()
 }
 
 // tlsVersionName is a TLS version as the log names it.
@@ -195,38 +257,46 @@ var bucketOperations = []struct{ subresource, name string }{
 func (s *Service) DeliverAccessLogs(ctx context.Context, now time.Time) (int, error) {
 	s.logs.mu.Lock()
 	records := s.logs.records
-	s.logs.records = nil
+	s.logs.records, s.logs.bytes = nil, 0
 	s.logs.mu.Unlock()
 	written := 0
-	for name, lines := range records {
-		source, err := s.store.Bucket(ctx, name)
-		if err != nil || source.Logging == nil {
+	var failed error
+	for logged, lines := range records {
+		source, err := s.store.Bucket(ctx, logged.name)
+		if err != nil || source.Logging == nil || source.Account != logged.account || source.CreatedAt.UnixNano() != logged.created {
+			if err != nil && !errors.Is(err, trustgate.ErrNotFound) {
+				s.keepRecords(logged, lines...) // for the next delivery
+				failed = err
+			}
 			continue
 		}
 		target, err := s.store.Bucket(ctx, source.Logging.TargetBucket)
-		if err != nil || target.Account != source.Account {
+		if err != nil || target.Account != source.Account || target.Region != source.Region {
 			continue
 		}
 		body := []byte(strings.Join(lines, "\n") + "\n")
 		blob, err := s.blobs.PutSmall(bytes.NewReader(body), MaxInlineBody, int64(len(body)))
 		if err != nil {
-			return written, err
+			s.keepRecords(logged, lines...)
+			failed = err
+			continue
 		}
 		o := &trustgate.Object{Bucket: target.Name, Key: logObjectKey(source, now), Size: blob.Size, ETag: `"` + hex.EncodeToString(blob.MD5) + `"`,
 			ContentType: "text/plain", Blob: blob.ID, Inline: blob.Inline, LastModified: now, VersionID: versionFor(target),
 			Metadata: map[string]string{}, Headers: map[string]string{sseHeader: "AES256"}}
 		lockAsked{}.apply(o, target, now)
-		replaced, err := s.store.PutObject(ctx, o, trustgate.WriteCondition{IfNoneMatch: true})
-		if err != nil {
+		// A log object never takes the place of another object.
+		if _, err := s.store.PutObject(ctx, o, trustgate.WriteCondition{IfNoneMatch: true}); err != nil {
 			s.blobs.Remove(blob.ID)
-			continue // the target went, or the key was taken
-		}
-		if replaced != nil {
-			s.blobs.Remove(replaced.Blob)
+			if !errors.Is(err, trustgate.ErrNotFound) && !errors.Is(err, trustgate.ErrPrecondition) {
+				s.keepRecords(logged, lines...) // not the target's doing: try again
+				failed = err
+			}
+			continue
 		}
 		written++
 	}
-	return written, nil
+	return written, failed
 }
 
 // logObjectKey names a log object of source delivered at now: the
