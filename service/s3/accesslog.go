@@ -203,6 +203,9 @@ func operationName(c *Call) string {
 	if method == http.MethodOptions {
 		return "REST.OPTIONS.PREFLIGHT"
 	}
+	if IsWebsiteRequest(r) {
+		return "WEBSITE." + method + ".OBJECT"
+	}
 	has := func(sub string) bool { _, ok := c.query[sub]; return ok }
 	if c.key != "" {
 		switch {
