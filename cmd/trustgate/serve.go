@@ -175,7 +175,7 @@ const lifecycleEvery = time.Hour
 // runLifecycle applies the buckets' lifecycle rules at the start and
 // then every lifecycleEvery (or on each of o's ticks), until ctx ends.
 func runLifecycle(ctx context.Context, o serveOptions, handler *server.Server, log *slog.Logger) {
-	apply := func(now time.Time) bool {
+	periodically(ctx, lifecycleEvery, o.lifecycleTicks, true, o.lifecycleRan, func(now time.Time) int {
 		n, err := handler.ApplyLifecycle(ctx, now)
 		if err != nil && ctx.Err() == nil {
 			log.Error("applying lifecycle rules", "err", err)
@@ -183,34 +183,8 @@ func runLifecycle(ctx context.Context, o serveOptions, handler *server.Server, l
 		if n > 0 {
 			log.Info("applied lifecycle rules", "removed", n)
 		}
-		if o.lifecycleRan != nil {
-			select {
-			case o.lifecycleRan <- n:
-			case <-ctx.Done():
-				return false
-			}
-		}
-		return true
-	}
-	ticks := o.lifecycleTicks
-	if ticks == nil {
-		if !apply(time.Now()) {
-			return
-		}
-		ticker := time.NewTicker(lifecycleEvery)
-		defer ticker.Stop()
-		ticks = ticker.C
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case now, ok := <-ticks:
-			if !ok || !apply(now) {
-				return
-			}
-		}
-	}
+		return n
+	})
 }
 
 // accessLogsEvery is how often server access logs are delivered; S3
@@ -221,16 +195,36 @@ const accessLogsEvery = time.Minute
 // accessLogsEvery (or on each of o's ticks), until ctx ends; serve
 // delivers a last time once it has stopped answering.
 func deliverAccessLogs(ctx context.Context, o serveOptions, handler *server.Server, log *slog.Logger) {
-	deliver := func(ctx context.Context, now time.Time) int {
+	periodically(ctx, accessLogsEvery, o.accessLogTicks, false, o.accessLogsDelivered, func(now time.Time) int {
 		n, err := handler.DeliverAccessLogs(ctx, now)
 		if err != nil && ctx.Err() == nil {
 			log.Error("delivering server access logs", "err", err)
 		}
 		return n
+	})
+}
+
+// periodically runs work every period, first at the start when atStart,
+// until ctx ends; ticks, when a test sets them, replace the clock, and
+// heard, when set, hears each run's count.
+func periodically(ctx context.Context, period time.Duration, ticks <-chan time.Time, atStart bool, heard chan<- int, work func(now time.Time) int) {
+	run := func(now time.Time) bool {
+		n := work(now)
+		if heard == nil {
+			return true
+		}
+		select {
+		case heard <- n:
+			return true
+		case <-ctx.Done():
+			return false
+		}
 	}
-	ticks := o.accessLogTicks
 	if ticks == nil {
-		ticker := time.NewTicker(accessLogsEvery)
+		if atStart && !run(time.Now()) {
+			return
+		}
+		ticker := time.NewTicker(period)
 		defer ticker.Stop()
 		ticks = ticker.C
 	}
@@ -239,16 +233,8 @@ func deliverAccessLogs(ctx context.Context, o serveOptions, handler *server.Serv
 		case <-ctx.Done():
 			return
 		case now, ok := <-ticks:
-			if !ok {
+			if !ok || !run(now) {
 				return
-			}
-			n := deliver(ctx, now)
-			if o.accessLogsDelivered != nil {
-				select {
-				case o.accessLogsDelivered <- n:
-				case <-ctx.Done():
-					return
-				}
 			}
 		}
 	}

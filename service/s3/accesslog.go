@@ -213,21 +213,13 @@ func operationName(c *Call) string {
 			return "REST.COPY.PART"
 		case has("uploadId") && method == http.MethodPut:
 			return "REST.PUT.PART"
-		case has("uploadId"):
-			return "REST." + method + ".UPLOAD"
-		case has("uploads"):
-			return "REST." + method + ".UPLOADS"
-		case has("tagging"):
-			return "REST." + method + ".OBJECT_TAGGING"
-		case has("acl"):
-			return "REST." + method + ".ACL"
-		case has("attributes"):
-			return "REST." + method + ".OBJECT_ATTRIBUTES"
-		case has("retention"):
-			return "REST." + method + ".RETENTION"
-		case has("legal-hold"):
-			return "REST." + method + ".LEGAL_HOLD"
-		case method == http.MethodPut && namesCopySource(r):
+		}
+		for _, sub := range objectOperations {
+			if has(sub.subresource) {
+				return "REST." + method + "." + sub.name
+			}
+		}
+		if method == http.MethodPut && namesCopySource(r) {
 			return "REST.COPY.OBJECT"
 		}
 		return "REST." + method + ".OBJECT"
@@ -238,6 +230,13 @@ func operationName(c *Call) string {
 		}
 	}
 	return "REST." + method + ".BUCKET"
+}
+
+// objectOperations name the operations on an object's subresources, in
+// the order a request naming two is named by.
+var objectOperations = []struct{ subresource, name string }{
+	{"uploadId", "UPLOAD"}, {"uploads", "UPLOADS"}, {"tagging", "OBJECT_TAGGING"}, {"acl", "ACL"},
+	{"attributes", "OBJECT_ATTRIBUTES"}, {"retention", "RETENTION"}, {"legal-hold", "LEGAL_HOLD"},
 }
 
 // bucketOperations name the operations on a bucket's subresources, in
