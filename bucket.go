@@ -1,6 +1,10 @@
 package trustgate
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
 // Bucket is an S3 bucket. Its name is unique across every account of the
 // installation, as S3 bucket names are global.
@@ -165,7 +169,7 @@ type LifecycleRule struct {
 	Enabled bool
 	// Filter is the objects the rule applies to; LegacyPrefix tells that
 	// the rule named its prefix outside a Filter, as the first rules did.
-	Filter       LifecycleFilter
+	Filter       ObjectFilter
 	LegacyPrefix bool `json:",omitempty"`
 	// Expiration of current versions: after ExpirationDays, or on
 	// ExpirationDate (midnight UTC); ExpiredObjectDeleteMarker, when true,
@@ -187,10 +191,10 @@ type LifecycleRule struct {
 	NoncurrentTransitions []LifecycleTransition `json:",omitempty"`
 }
 
-// LifecycleFilter is the objects a lifecycle rule applies to: keys with
-// the prefix, having every tag, of a size strictly between the bounds
-// it names.
-type LifecycleFilter struct {
+// ObjectFilter is the objects a lifecycle or replication rule applies
+// to: keys with the prefix, having every tag, of a size strictly between
+// the bounds it names.
+type ObjectFilter struct {
 	Prefix          string `json:",omitempty"`
 	Tags            []Tag  `json:",omitempty"`
 	SizeGreaterThan int64  `json:",omitempty"`
@@ -206,13 +210,28 @@ type LifecycleFilter struct {
 
 // Names tells whether the filter was written with the condition of the
 // element named.
-func (f LifecycleFilter) Names(element string) bool {
+func (f ObjectFilter) Names(element string) bool {
 	for _, n := range f.Named {
 		if n == element {
 			return true
 		}
 	}
 	return false
+}
+
+// Matches tells whether the filter takes in o: its key has the prefix,
+// it has every tag, and its size is strictly within the bounds named.
+func (f ObjectFilter) Matches(o *Object) bool {
+	if !strings.HasPrefix(o.Key, f.Prefix) ||
+		f.Names("ObjectSizeGreaterThan") && o.Size <= f.SizeGreaterThan || f.Names("ObjectSizeLessThan") && o.Size >= f.SizeLessThan {
+		return false
+	}
+	for _, want := range f.Tags {
+		if !slices.Contains(o.Tags, want) {
+			return false
+		}
+	}
+	return true
 }
 
 // RemovesDeleteMarkers tells whether the rule removes delete markers

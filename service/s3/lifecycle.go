@@ -299,7 +299,7 @@ func (r *lifecycleRule) rule() (trustgate.LifecycleRule, *Error) {
 	case r.Prefix != nil && r.Filter != nil:
 		return rule, malformedXML()
 	case r.Prefix != nil:
-		rule.Filter = trustgate.LifecycleFilter{Prefix: *r.Prefix, Named: []string{"Prefix"}}
+		rule.Filter = trustgate.ObjectFilter{Prefix: *r.Prefix, Named: []string{"Prefix"}}
 		rule.LegacyPrefix = true
 	case r.Filter != nil:
 		f, err := r.Filter.filter()
@@ -418,8 +418,8 @@ func newerVersions(v *int32, action string) (int, *Error) {
 // filter reads a rule's Filter: nothing (every object), or one of a
 // prefix, a tag, a size bound or an And of two or more, each kept as it
 // was written.
-func (f *lifecycleFilter) filter() (trustgate.LifecycleFilter, *Error) {
-	var out trustgate.LifecycleFilter
+func (f *lifecycleFilter) filter() (trustgate.ObjectFilter, *Error) {
+	var out trustgate.ObjectFilter
 	if !known(f.Unknown) {
 		return out, malformedXML()
 	}

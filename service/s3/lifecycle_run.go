@@ -94,7 +94,7 @@ func setExpiration(h http.Header, b *trustgate.Bucket, o *trustgate.Object) {
 	var at time.Time
 	var id string
 	for _, r := range b.Lifecycle {
-		if !r.Enabled || r.ExpirationDays == 0 && r.ExpirationDate.IsZero() || !lifecycleMatches(r.Filter, o) {
+		if !r.Enabled || r.ExpirationDays == 0 && r.ExpirationDate.IsZero() || !r.Filter.Matches(o) {
 			continue
 		}
 		when := r.ExpirationDate
@@ -109,26 +109,6 @@ func setExpiration(h http.Header, b *trustgate.Bucket, o *trustgate.Object) {
 		h.Set("X-Amz-Expiration", fmt.Sprintf(`expiry-date="%s", rule-id="%s"`, at.UTC().Format(http.TimeFormat),
 			strings.ReplaceAll(url.QueryEscape(id), "+", "%20")))
 	}
-}
-
-// lifecycleMatches tells whether a rule's filter takes in o: its key has
-// the prefix, it has every tag, and its size is strictly within the
-// bounds.
-func lifecycleMatches(f trustgate.LifecycleFilter, o *trustgate.Object) bool {
-	if !strings.HasPrefix(o.Key, f.Prefix) ||
-		f.Names("ObjectSizeGreaterThan") && o.Size <= f.SizeGreaterThan || f.Names("ObjectSizeLessThan") && o.Size >= f.SizeLessThan {
-		return false
-	}
-	for _, want := range f.Tags {
-		found := false
-		for _, t := range o.Tags {
-			found = found || t == want
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
 }
 
 // setAbortDate names, on an answer about upload u, when a rule of b will
@@ -204,7 +184,7 @@ func (s *Service) expireCurrent(ctx context.Context, bucket string, r trustgate.
 		}
 		for _, o := range batch {
 			after = o.Key
-			if lifecycleMatches(r.Filter, o) && expiresAt(r, o.LastModified, now) {
+			if r.Filter.Matches(o) && expiresAt(r, o.LastModified, now) {
 				expired = append(expired, o)
 			}
 		}
@@ -220,7 +200,7 @@ func (s *Service) expireCurrent(ctx context.Context, bucket string, r trustgate.
 	for _, o := range expired {
 		// Tags change without a new version: read it again just before.
 		fresh, err := s.store.Object(ctx, bucket, o.Key)
-		if err != nil || !fresh.LastModified.Equal(o.LastModified) || !lifecycleMatches(r.Filter, fresh) {
+		if err != nil || !fresh.LastModified.Equal(o.LastModified) || !r.Filter.Matches(fresh) {
 			if err != nil && !errors.Is(err, trustgate.ErrNotFound) {
 				return removed, err
 			}
@@ -248,7 +228,7 @@ func (s *Service) expireVersions(ctx context.Context, bucket string, r trustgate
 	var key []*trustgate.Object // the versions of one key, newest first
 	seen := map[string]bool{}   // the versions of the key already in key
 	decide := func() {
-		if len(key) == 1 && key[0].DeleteMarker && key[0].IsLatest && lifecycleMatches(r.Filter, key[0]) &&
+		if len(key) == 1 && key[0].DeleteMarker && key[0].IsLatest && r.Filter.Matches(key[0]) &&
 			(r.RemovesDeleteMarkers() || expiresAt(r, key[0].LastModified, now)) {
 			doomed = append(doomed, key[0])
 		}
@@ -256,7 +236,7 @@ func (s *Service) expireVersions(ctx context.Context, bucket string, r trustgate
 			return
 		}
 		for i := 1; i < len(key); i++ {
-			if !key[i].IsLatest && i > r.NewerNoncurrentVersions && lifecycleMatches(r.Filter, key[i]) && due(key[i-1].LastModified, r.NoncurrentDays, now) {
+			if !key[i].IsLatest && i > r.NewerNoncurrentVersions && r.Filter.Matches(key[i]) && due(key[i-1].LastModified, r.NoncurrentDays, now) {
 				doomed = append(doomed, key[i])
 			}
 		}
@@ -297,7 +277,7 @@ func (s *Service) expireVersions(ctx context.Context, bucket string, r trustgate
 		if !v.DeleteMarker {
 			// Tags change without a new version: read it again just before.
 			fresh, err := s.store.ObjectVersion(ctx, bucket, v.Key, v.VersionID)
-			if errors.Is(err, trustgate.ErrNotFound) || err == nil && !lifecycleMatches(r.Filter, fresh) {
+			if errors.Is(err, trustgate.ErrNotFound) || err == nil && !r.Filter.Matches(fresh) {
 				continue
 			}
 			if err != nil {

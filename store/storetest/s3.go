@@ -31,7 +31,7 @@ func testBuckets(t *testing.T, s store.Store) {
 	b.Encryption = trustgate.BucketEncryption{Algorithm: "aws:kms", KMSKeyID: "arn:aws:kms:eu-west-1:111111111111:key/k", BucketKeyEnabled: true, AllowCustomerKeys: true}
 	b.Versioning, b.MFADelete = trustgate.VersioningSuspended, "Disabled"
 	b.LifecycleMinimumSize = "varies_by_storage_class"
-	b.Lifecycle = []trustgate.LifecycleRule{{ID: "old-logs", Enabled: true, Filter: trustgate.LifecycleFilter{Prefix: "logs/", Tags: []trustgate.Tag{{Key: "keep", Value: "no"}}, And: true},
+	b.Lifecycle = []trustgate.LifecycleRule{{ID: "old-logs", Enabled: true, Filter: trustgate.ObjectFilter{Prefix: "logs/", Tags: []trustgate.Tag{{Key: "keep", Value: "no"}}, And: true},
 		ExpirationDays: 30, NoncurrentDays: 7, NewerNoncurrentVersions: 2, AbortUploadDays: 1,
 		Transitions: []trustgate.LifecycleTransition{{Days: 30, StorageClass: "STANDARD_IA"}}}, {ID: "legacy", LegacyPrefix: true, ExpirationDate: t0.Truncate(24 * time.Hour).UTC()}}
 	maxAge := 3000
