@@ -46,6 +46,67 @@ type Bucket struct {
 	// Logging is where the bucket's server access logs go; nil when it
 	// has none.
 	Logging *BucketLogging
+	// Replication is the bucket's replication configuration; nil when it
+	// has none.
+	Replication *BucketReplication
+}
+
+// BucketReplication is a bucket's replication configuration: the role
+// S3 assumes to copy its new objects, and the rules saying which go to
+// which bucket.
+type BucketReplication struct {
+	Role  string
+	Rules []ReplicationRule
+}
+
+// ReplicationRule is one rule of a replication configuration. A rule
+// of the first schema (LegacyPrefix) names at most a Prefix; one of the
+// current schema a Filter, a Priority and whether delete markers are
+// replicated.
+type ReplicationRule struct {
+	ID           string
+	Enabled      bool
+	Filter       ObjectFilter
+	LegacyPrefix bool `json:",omitempty"`
+	// Priority decides between rules that take in one object for one
+	// destination: the highest wins. Nil for a legacy rule.
+	Priority *int `json:",omitempty"`
+	// DeleteMarkers is the rule's DeleteMarkerReplication status:
+	// "Enabled", "Disabled", or empty for a legacy rule.
+	DeleteMarkers string `json:",omitempty"`
+	Destination   ReplicationDestination
+	// The statuses of SourceSelectionCriteria's SseKmsEncryptedObjects
+	// and ReplicaModifications, kept as given (empty when not named).
+	SSEKMSEncryptedObjects string `json:",omitempty"`
+	ReplicaModifications   string `json:",omitempty"`
+	// SourceSelection tells that the rule named SourceSelectionCriteria.
+	SourceSelection bool `json:",omitempty"`
+}
+
+// ReplicatesDeleteMarkers tells whether the rule copies a delete marker
+// made in its source to its destination.
+func (r *ReplicationRule) ReplicatesDeleteMarkers() bool {
+	return r.DeleteMarkers == "Enabled"
+}
+
+// ReplicationDestination is where a replication rule copies objects to.
+type ReplicationDestination struct {
+	Bucket string // by name; the configuration names it by ARN
+	// Account is the destination bucket's owner, named when the replica
+	// is to be owned by it (OwnerOverride, AccessControlTranslation's
+	// Destination).
+	Account       string `json:",omitempty"`
+	OwnerOverride bool   `json:",omitempty"`
+	// StorageClass is the replicas' storage class; empty to keep the
+	// source's.
+	StorageClass    string `json:",omitempty"`
+	ReplicaKMSKeyID string `json:",omitempty"`
+	// ReplicationTime (S3 RTC) and Metrics, kept as given: their statuses,
+	// empty when not named, and their minutes.
+	ReplicationTime        string `json:",omitempty"`
+	ReplicationTimeMinutes int    `json:",omitempty"`
+	Metrics                string `json:",omitempty"`
+	MetricsMinutes         int    `json:",omitempty"`
 }
 
 // BucketLogging is a bucket's server access logging: the bucket of the

@@ -703,7 +703,7 @@ func TestS3UnsetBucketSettings(t *testing.T) {
 	_, err = c.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: bucket, ReplicationConfiguration: &s3types.ReplicationConfiguration{
 		Role: aws.String("arn:aws:iam::123456789012:role/r"), Rules: []s3types.ReplicationRule{{Status: s3types.ReplicationRuleStatusEnabled,
 			Destination: &s3types.Destination{Bucket: aws.String("arn:aws:s3:::elsewhere")}}}}})
-	wantAPIError(t, "PutBucketReplication", err, "NotImplemented", "replication")
+	wantAPIError(t, "PutBucketReplication on a bucket without versioning", err, "InvalidRequest", "Versioning must be 'Enabled'")
 	_, err = c.GetBucketAnalyticsConfiguration(ctx, &s3.GetBucketAnalyticsConfigurationInput{Bucket: bucket, Id: aws.String("a")})
 	wantAPIError(t, "GetBucketAnalyticsConfiguration", err, "NotImplemented", "analytics")
 

@@ -527,14 +527,9 @@ func midnight(v string) (time.Time, *Error) {
 	return d, nil
 }
 
-// lifecycleRuleOf writes a rule as GetBucketLifecycleConfiguration
-// answers it: as it was put, each condition it named given back.
-func lifecycleRuleOf(r trustgate.LifecycleRule) lifecycleRule {
-	out := lifecycleRule{ID: r.ID, Status: "Disabled"}
-	if r.Enabled {
-		out.Status = "Enabled"
-	}
-	f := r.Filter
+// filterDocument writes a rule's Filter as it was put, each condition it
+// named given back.
+func filterDocument(f trustgate.ObjectFilter) *lifecycleFilter {
 	var prefix *string
 	var greater, less *int64
 	if f.Names("Prefix") {
@@ -546,16 +541,27 @@ func lifecycleRuleOf(r trustgate.LifecycleRule) lifecycleRule {
 	if f.Names("ObjectSizeLessThan") {
 		less = &f.SizeLessThan
 	}
-	switch {
-	case r.LegacyPrefix:
-		out.Prefix = &f.Prefix
-	case f.And:
-		out.Filter = &lifecycleFilter{And: &lifecycleAndList{Prefix: prefix, Tags: f.Tags, ObjectSizeGreaterThan: greater, ObjectSizeLessThan: less}}
-	default:
-		out.Filter = &lifecycleFilter{Prefix: prefix, ObjectSizeGreaterThan: greater, ObjectSizeLessThan: less}
-		if len(f.Tags) == 1 {
-			out.Filter.Tag = &f.Tags[0]
-		}
+	if f.And {
+		return &lifecycleFilter{And: &lifecycleAndList{Prefix: prefix, Tags: f.Tags, ObjectSizeGreaterThan: greater, ObjectSizeLessThan: less}}
+	}
+	out := &lifecycleFilter{Prefix: prefix, ObjectSizeGreaterThan: greater, ObjectSizeLessThan: less}
+	if len(f.Tags) == 1 {
+		out.Tag = &f.Tags[0]
+	}
+	return out
+}
+
+// lifecycleRuleOf writes a rule as GetBucketLifecycleConfiguration
+// answers it: as it was put, each condition it named given back.
+func lifecycleRuleOf(r trustgate.LifecycleRule) lifecycleRule {
+	out := lifecycleRule{ID: r.ID, Status: "Disabled"}
+	if r.Enabled {
+		out.Status = "Enabled"
+	}
+	if r.LegacyPrefix {
+		out.Prefix = &r.Filter.Prefix
+	} else {
+		out.Filter = filterDocument(r.Filter)
 	}
 	switch {
 	case r.ExpirationDays > 0:

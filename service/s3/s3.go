@@ -147,6 +147,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putBucketWebsite, nil
 			case has("logging"):
 				return s.putBucketLogging, nil
+			case has("replication"):
+				return s.putBucketReplication, nil
 			case has("acl"):
 				return s.putBucketACL, nil
 			case !namesSubresource(q, bucketSubresources):
@@ -182,6 +184,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getBucketWebsite, nil
 			case has("logging"):
 				return s.getBucketLogging, nil
+			case has("replication"):
+				return s.getBucketReplication, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
 			case has("versions"):
@@ -213,13 +217,10 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.deleteBucketLifecycle, nil
 			case has("website"):
 				return s.deleteBucketWebsite, nil
+			case has("replication"):
+				return s.deleteBucketReplication, nil
 			case !namesSubresource(q, bucketSubresources):
 				return s.deleteBucket, nil
-			}
-			for _, setting := range deletableSettings {
-				if has(setting.subresource) {
-					return s.deleteBucketSetting(setting.action), nil
-				}
 			}
 		case http.MethodPost:
 			if has("delete") {

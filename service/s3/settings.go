@@ -6,21 +6,18 @@ import (
 	"net/http"
 )
 
-// Bucket settings trustgate does not let a bucket change: replication,
-// Requester Pays, Transfer Acceleration and event
-// notifications. Each reads as S3 answers for a bucket that never had it
+// Bucket settings trustgate does not let a bucket change: Requester
+// Pays, Transfer Acceleration and event notifications. Each reads as S3 answers for a bucket that never had it
 // set (note 50), so that tools which read every setting of a bucket, as
 // Terraform's aws_s3_bucket does on each plan, work; setting one is
 // NotImplemented.
 
 // bucketSetting is how one setting of a bucket reads: the action that
-// authorizes the read, and either the document S3 sends for a bucket
-// without the setting or the code and message of its 404.
+// authorizes the read, and the document S3 sends for a bucket without
+// the setting.
 type bucketSetting struct {
-	action        string
-	document      any
-	missingCode   string
-	missingDetail string
+	action   string
+	document any
 }
 
 // bucketSettings are the settings by the subresource that names them.
@@ -28,7 +25,6 @@ var bucketSettings = map[string]bucketSetting{
 	"accelerate":     {action: "s3:GetAccelerateConfiguration", document: unset("AccelerateConfiguration")},
 	"notification":   {action: "s3:GetBucketNotification", document: unset("NotificationConfiguration")},
 	"requestPayment": {action: "s3:GetBucketRequestPayment", document: requestPayment},
-	"replication":    {action: "s3:GetReplicationConfiguration", missingCode: "ReplicationConfigurationNotFoundError", missingDetail: "The replication configuration was not found"},
 }
 
 // unset is a setting's document with nothing set in it.
@@ -58,33 +54,7 @@ func (s *Service) getBucketSetting(setting bucketSetting) handler {
 		if err := s.authorize(ctx, c, setting.action, b.ARN(), b, nil); err != nil {
 			return err
 		}
-		if setting.document == nil {
-			return errorf(http.StatusNotFound, setting.missingCode, "%s", setting.missingDetail).with("BucketName", b.Name)
-		}
 		return writeXML(w, c, http.StatusOK, setting.document)
-	}
-}
-
-// deletableSettings are the settings a bucket's DELETE removes, by their
-// subresource, with the action that authorizes it, in the order a DELETE
-// naming two is routed by. trustgate's buckets never have them, so
-// removing one leaves the bucket as it was, and answers as S3 does.
-var deletableSettings = []struct{ subresource, action string }{
-	{"replication", "s3:PutReplicationConfiguration"},
-}
-
-// deleteBucketSetting answers the removal of a setting the bucket does
-// not have: 204, once the caller may remove it.
-func (s *Service) deleteBucketSetting(action string) handler {
-	return func(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-		b, err := s.bucketFor(ctx, c)
-		if err != nil {
-			return err
-		}
-		if err := s.authorize(ctx, c, action, b.ARN(), b, nil); err != nil {
-			return err
-		}
-		return writeEmpty(w, c, http.StatusNoContent)
 	}
 }
 

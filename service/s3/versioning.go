@@ -65,6 +65,9 @@ func (s *Service) putBucketVersioning(ctx context.Context, w http.ResponseWriter
 		if cur.ObjectLock.Enabled && state != trustgate.VersioningEnabled {
 			return errorf(http.StatusConflict, "InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.")
 		}
+		if cur.Replication != nil && state != trustgate.VersioningEnabled {
+			return errorf(http.StatusConflict, "InvalidBucketState", "A replication configuration is present on this bucket, so you cannot change the versioning state. To change the versioning state, first delete the replication configuration.")
+		}
 		cur.Versioning = state
 		if conf.MfaDelete != "" {
 			cur.MFADelete = conf.MfaDelete

@@ -10,13 +10,13 @@ import (
 	"github.com/trustgate/trustgate"
 )
 
-const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption, cors, versioning, mfa_delete, lifecycle, lifecycle_minimum_size, object_lock, website, logging`
+const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption, cors, versioning, mfa_delete, lifecycle, lifecycle_minimum_size, object_lock, website, logging, replication`
 
 func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) {
 	var b trustgate.Bucket
 	var created int64
-	var pab, tags, enc, cors, lifecycle, lock, website, logging string
-	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc, &cors, &b.Versioning, &b.MFADelete, &lifecycle, &b.LifecycleMinimumSize, &lock, &website, &logging); err != nil {
+	var pab, tags, enc, cors, lifecycle, lock, website, logging, replication string
+	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc, &cors, &b.Versioning, &b.MFADelete, &lifecycle, &b.LifecycleMinimumSize, &lock, &website, &logging, &replication); err != nil {
 		return nil, err
 	}
 	b.CreatedAt = fromUnix(created)
@@ -58,6 +58,11 @@ func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) 
 			return nil, fmt.Errorf("bucket %s: logging: %w", b.Name, err)
 		}
 	}
+	if replication != "" {
+		if err := json.Unmarshal([]byte(replication), &b.Replication); err != nil {
+			return nil, fmt.Errorf("bucket %s: replication: %w", b.Name, err)
+		}
+	}
 	return &b, nil
 }
 
@@ -76,21 +81,13 @@ func objectLockJSON(b *trustgate.Bucket) string {
 	return string(j)
 }
 
-// websiteJSON and loggingJSON encode a bucket's website and logging
-// configurations, the empty string for none.
-func websiteJSON(b *trustgate.Bucket) string {
-	if b.Website == nil {
+// optionalJSON encodes a configuration a bucket may not have (its
+// website, logging or replication), the empty string for none.
+func optionalJSON[T any](conf *T) string {
+	if conf == nil {
 		return ""
 	}
-	j, _ := json.Marshal(b.Website)
-	return string(j)
-}
-
-func loggingJSON(b *trustgate.Bucket) string {
-	if b.Logging == nil {
-		return ""
-	}
-	j, _ := json.Marshal(b.Logging)
+	j, _ := json.Marshal(conf)
 	return string(j)
 }
 
@@ -119,9 +116,9 @@ func (s *DB) CreateBucket(ctx context.Context, b *trustgate.Bucket) error {
 			s.versioned.Store(b.Name, true)
 		}
 		pab, tags, enc, cors := bucketJSON(b)
-		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize,
-			objectLockJSON(b), websiteJSON(b), loggingJSON(b))
+			objectLockJSON(b), optionalJSON(b.Website), optionalJSON(b.Logging), optionalJSON(b.Replication))
 		if isConstraint(err) {
 			return fmt.Errorf("bucket %s: %w", b.Name, trustgate.ErrConflict)
 		}
@@ -154,8 +151,8 @@ func (s *DB) UpdateBucket(ctx context.Context, name string, change func(*trustga
 			s.versioned.Store(name, true) // before any write can make a version
 		}
 		pab, tags, enc, cors := bucketJSON(b)
-		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ?, cors = ?, versioning = ?, mfa_delete = ?, lifecycle = ?, lifecycle_minimum_size = ?, object_lock = ?, website = ?, logging = ? WHERE name = ?`,
-			b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize, objectLockJSON(b), websiteJSON(b), loggingJSON(b), name)
+		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ?, cors = ?, versioning = ?, mfa_delete = ?, lifecycle = ?, lifecycle_minimum_size = ?, object_lock = ?, website = ?, logging = ?, replication = ? WHERE name = ?`,
+			b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize, objectLockJSON(b), optionalJSON(b.Website), optionalJSON(b.Logging), optionalJSON(b.Replication), name)
 		return err
 	})
 }

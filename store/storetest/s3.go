@@ -43,6 +43,12 @@ func testBuckets(t *testing.T, s store.Store) {
 		{Condition: &trustgate.WebsiteCondition{KeyPrefixEquals: &docs}, Redirect: trustgate.WebsiteRedirect{ReplaceKeyPrefixWith: &empty, HTTPRedirectCode: "302"}},
 		{Redirect: trustgate.WebsiteRedirect{HostName: "example.com", Protocol: "https"}}}}
 	b.Logging = &trustgate.BucketLogging{TargetBucket: "logs", TargetPrefix: "sunsets/", KeyFormat: trustgate.PartitionedPrefix, PartitionDateSource: "DeliveryTime"}
+	priority := 2
+	b.Replication = &trustgate.BucketReplication{Role: "arn:aws:iam::111111111111:role/replication", Rules: []trustgate.ReplicationRule{
+		{ID: "photos", Enabled: true, Priority: &priority, DeleteMarkers: "Enabled", Filter: trustgate.ObjectFilter{Prefix: "photos/", Named: []string{"Prefix"}},
+			Destination: trustgate.ReplicationDestination{Bucket: "sunsets-copy", Account: "222222222222", OwnerOverride: true, StorageClass: "STANDARD_IA",
+				ReplicationTime: "Enabled", ReplicationTimeMinutes: 15, Metrics: "Enabled", MetricsMinutes: 15}},
+		{ID: "legacy", LegacyPrefix: true, Destination: trustgate.ReplicationDestination{Bucket: "sunsets-copy"}, SourceSelection: true, ReplicaModifications: "Disabled"}}}
 	if err := s.UpdateBucket(ctx, "sunsets", setBucket(b)); err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +302,7 @@ func setBucket(b *trustgate.Bucket) func(*trustgate.Bucket) error {
 	return func(cur *trustgate.Bucket) error {
 		cur.Policy, cur.PublicAccessBlock, cur.Tags, cur.Encryption, cur.CORS = b.Policy, b.PublicAccessBlock, b.Tags, b.Encryption, b.CORS
 		cur.Versioning, cur.MFADelete, cur.Lifecycle, cur.LifecycleMinimumSize = b.Versioning, b.MFADelete, b.Lifecycle, b.LifecycleMinimumSize
-		cur.ObjectLock, cur.Website, cur.Logging = b.ObjectLock, b.Website, b.Logging
+		cur.ObjectLock, cur.Website, cur.Logging, cur.Replication = b.ObjectLock, b.Website, b.Logging, b.Replication
 		return nil
 	}
 }

@@ -1,0 +1,262 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// replicationTrust lets S3 assume a role, as a replication role's trust
+// policy does.
+const replicationTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+// versionedBucket makes a bucket with versioning enabled.
+func versionedBucket(t *testing.T, c *s3.Client, name string) *string {
+	t.Helper()
+	ctx := t.Context()
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+		t.Fatalf("CreateBucket(%s): %v", name, err)
+	}
+	if _, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(name),
+		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatalf("PutBucketVersioning(%s): %v", name, err)
+	}
+	return aws.String(name)
+}
+
+// replicationRole makes a role S3 may assume, with the policy given, and
+// returns its ARN.
+func (ts *testServer) replicationRole(t *testing.T, iamc *iam.Client, name, permissions string) string {
+	t.Helper()
+	ctx := t.Context()
+	role, err := iamc.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(replicationTrust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if permissions != "" {
+		if _, err := iamc.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("replicate"),
+			PolicyDocument: aws.String(permissions)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return aws.ToString(role.Role.Arn)
+}
+
+// TestS3ReplicationConfiguration puts a bucket's replication
+// configuration with the SDK, reads it back as it was put, with the ID S3
+// gives a rule that had none, and removes it (note 80).
+func TestS3ReplicationConfiguration(t *testing.T) {
+	ts := startServer(t)
+	c := ts.rootS3()
+	ctx := t.Context()
+	source := versionedBucket(t, c, "photos")
+	versionedBucket(t, c, "photos-copy")
+	role := ts.replicationRole(t, ts.rootIAM(), "replication", "")
+
+	_, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: source})
+	wantAPIError(t, "GetBucketReplication before any", err, "ReplicationConfigurationNotFoundError", "The replication configuration was not found")
+	if _, err := c.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: source, ReplicationConfiguration: &s3types.ReplicationConfiguration{
+		Role: aws.String(role), Rules: []s3types.ReplicationRule{
+			{ID: aws.String("raw"), Priority: aws.Int32(2), Status: s3types.ReplicationRuleStatusEnabled,
+				Filter:                  &s3types.ReplicationRuleFilter{Prefix: aws.String("raw/")},
+				DeleteMarkerReplication: &s3types.DeleteMarkerReplication{Status: s3types.DeleteMarkerReplicationStatusEnabled},
+				Destination:             &s3types.Destination{Bucket: aws.String("arn:aws:s3:::photos-copy"), StorageClass: s3types.StorageClassStandardIa}},
+			{Priority: aws.Int32(1), Status: s3types.ReplicationRuleStatusDisabled,
+				Filter: &s3types.ReplicationRuleFilter{And: &s3types.ReplicationRuleAndOperator{Prefix: aws.String("edited/"),
+					Tags: []s3types.Tag{{Key: aws.String("keep"), Value: aws.String("yes")}}}},
+				DeleteMarkerReplication: &s3types.DeleteMarkerReplication{Status: s3types.DeleteMarkerReplicationStatusDisabled},
+				Destination:             &s3types.Destination{Bucket: aws.String("arn:aws:s3:::photos-copy")}},
+			{ID: aws.String("timed"), Priority: aws.Int32(3), Status: s3types.ReplicationRuleStatusEnabled, Filter: &s3types.ReplicationRuleFilter{},
+				DeleteMarkerReplication: &s3types.DeleteMarkerReplication{Status: s3types.DeleteMarkerReplicationStatusDisabled},
+				SourceSelectionCriteria: &s3types.SourceSelectionCriteria{ReplicaModifications: &s3types.ReplicaModifications{Status: s3types.ReplicaModificationsStatusEnabled}},
+				Destination: &s3types.Destination{Bucket: aws.String("arn:aws:s3:::photos-copy"), Account: aws.String(ts.Root.AccountId),
+					AccessControlTranslation: &s3types.AccessControlTranslation{Owner: s3types.OwnerOverrideDestination},
+					ReplicationTime:          &s3types.ReplicationTime{Status: s3types.ReplicationTimeStatusEnabled, Time: &s3types.ReplicationTimeValue{Minutes: aws.Int32(15)}},
+					Metrics:                  &s3types.Metrics{Status: s3types.MetricsStatusEnabled, EventThreshold: &s3types.ReplicationTimeValue{Minutes: aws.Int32(15)}}}},
+		}}}); err != nil {
+		t.Fatalf("PutBucketReplication: %v", err)
+	}
+	got, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: source})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := got.ReplicationConfiguration
+	if aws.ToString(conf.Role) != role || len(conf.Rules) != 3 {
+		t.Fatalf("GetBucketReplication = %+v; want the role and three rules", conf)
+	}
+	raw, edited, timed := conf.Rules[0], conf.Rules[1], conf.Rules[2]
+	if aws.ToString(raw.ID) != "raw" || aws.ToInt32(raw.Priority) != 2 || raw.Status != s3types.ReplicationRuleStatusEnabled ||
+		raw.Filter == nil || aws.ToString(raw.Filter.Prefix) != "raw/" || raw.Prefix != nil ||
+		raw.DeleteMarkerReplication == nil || raw.DeleteMarkerReplication.Status != s3types.DeleteMarkerReplicationStatusEnabled ||
+		aws.ToString(raw.Destination.Bucket) != "arn:aws:s3:::photos-copy" || raw.Destination.StorageClass != s3types.StorageClassStandardIa {
+		t.Errorf("first rule read back = %+v", raw)
+	}
+	if aws.ToString(edited.ID) == "" || edited.Status != s3types.ReplicationRuleStatusDisabled || edited.Filter == nil || edited.Filter.And == nil ||
+		aws.ToString(edited.Filter.And.Prefix) != "edited/" || len(edited.Filter.And.Tags) != 1 || aws.ToString(edited.Filter.And.Tags[0].Key) != "keep" {
+		t.Errorf("second rule read back = %+v; want an ID given by S3 and its And filter", edited)
+	}
+	if d := timed.Destination; timed.SourceSelectionCriteria == nil || timed.SourceSelectionCriteria.ReplicaModifications == nil ||
+		timed.SourceSelectionCriteria.SseKmsEncryptedObjects != nil || aws.ToString(d.Account) != ts.Root.AccountId ||
+		d.AccessControlTranslation == nil || d.ReplicationTime == nil || aws.ToInt32(d.ReplicationTime.Time.Minutes) != 15 ||
+		d.Metrics == nil || d.Metrics.EventThreshold == nil || d.Metrics.Status != s3types.MetricsStatusEnabled {
+		t.Errorf("third rule read back = %+v, destination %+v", timed, d)
+	}
+
+	// A rule of the first schema: a prefix, no priority, no delete marker
+	// replication, read back as put.
+	if _, err := c.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: source, ReplicationConfiguration: &s3types.ReplicationConfiguration{
+		Role: aws.String(role), Rules: []s3types.ReplicationRule{{ID: aws.String("everything"), Prefix: aws.String(""), Status: s3types.ReplicationRuleStatusEnabled,
+			Destination: &s3types.Destination{Bucket: aws.String("arn:aws:s3:::photos-copy")}}}}}); err != nil {
+		t.Fatalf("PutBucketReplication of a legacy rule: %v", err)
+	}
+	if got, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: source}); err != nil || len(got.ReplicationConfiguration.Rules) != 1 ||
+		got.ReplicationConfiguration.Rules[0].Prefix == nil || got.ReplicationConfiguration.Rules[0].Filter != nil || got.ReplicationConfiguration.Rules[0].Priority != nil ||
+		got.ReplicationConfiguration.Rules[0].DeleteMarkerReplication != nil {
+		t.Errorf("GetBucketReplication of a legacy rule = %+v, %v", got, err)
+	}
+
+	// While the configuration stands, the source stays versioned.
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: source,
+		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusSuspended}})
+	wantAPIError(t, "PutBucketVersioning Suspended under a replication configuration", err, "InvalidBucketState", "first delete the replication configuration")
+
+	if _, err := c.DeleteBucketReplication(ctx, &s3.DeleteBucketReplicationInput{Bucket: source}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: source})
+	wantAPIError(t, "GetBucketReplication after DeleteBucketReplication", err, "ReplicationConfigurationNotFoundError", "")
+	if _, err := c.DeleteBucketReplication(ctx, &s3.DeleteBucketReplicationInput{Bucket: source}); err != nil {
+		t.Errorf("DeleteBucketReplication of a bucket without one: %v", err)
+	}
+	if _, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: source,
+		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusSuspended}}); err != nil {
+		t.Errorf("PutBucketVersioning Suspended once the configuration is gone: %v", err)
+	}
+}
+
+// TestS3ReplicationConfigurationRefused sends configurations S3 refuses
+// and checks each is refused with S3's code and message, and that none
+// is kept (note 80).
+func TestS3ReplicationConfigurationRefused(t *testing.T) {
+	ts := startServer(t)
+	c := ts.rootS3()
+	ctx := t.Context()
+	versionedBucket(t, c, "source")
+	versionedBucket(t, c, "copy")
+	versionedBucket(t, c, "other-copy")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("unversioned")}); err != nil {
+		t.Fatal(err)
+	}
+	role := ts.replicationRole(t, ts.rootIAM(), "replication", "")
+	dest := func(bucket string) string { return `<Destination><Bucket>` + bucket + `</Bucket></Destination>` }
+	current := func(inner string) string {
+		return `<Rule><Status>Enabled</Status><Filter/><DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication>` + inner + `</Rule>`
+	}
+	creds := aws.Credentials{AccessKeyID: ts.Root.AccessKeyId, SecretAccessKey: ts.Root.SecretAccessKey}
+	for _, tc := range []struct {
+		what, bucket, rules string
+		code, msg           string
+	}{
+		{"no rule", "source", ``, "MalformedXML", ""},
+		{"a rule without a destination", "source", `<Rule><Status>Enabled</Status><Filter/><DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication></Rule>`, "MalformedXML", ""},
+		{"a status S3 does not know", "source", `<Rule><Status>On</Status><Prefix/>` + dest("arn:aws:s3:::copy") + `</Rule>`, "MalformedXML", ""},
+		{"a rule with a Filter and no DeleteMarkerReplication", "source", `<Rule><Status>Enabled</Status><Filter/>` + dest("arn:aws:s3:::copy") + `</Rule>`,
+			"InvalidRequest", "DeleteMarkerReplication must be specified for this version of Cross Region Replication configuration schema."},
+		{"a legacy rule with a Priority", "source", `<Rule><Priority>1</Priority><Status>Enabled</Status><Prefix/>` + dest("arn:aws:s3:::copy") + `</Rule>`,
+			"InvalidRequest", "Priority cannot be used for this version of Cross Region Replication configuration schema."},
+		{"legacy rules to two buckets", "source", `<Rule><Status>Enabled</Status><Prefix>a/</Prefix>` + dest("arn:aws:s3:::copy") + `</Rule>` +
+			`<Rule><Status>Enabled</Status><Prefix>b/</Prefix>` + dest("arn:aws:s3:::other-copy") + `</Rule>`,
+			"InvalidRequest", "Number of distinct destination bucket ARNs cannot exceed 1"},
+		{"two rules of one priority", "source", current(dest("arn:aws:s3:::copy")) + current(dest("arn:aws:s3:::other-copy")), "InvalidRequest", "priority"},
+		{"an empty SourceSelectionCriteria", "source", current(`<SourceSelectionCriteria/>` + dest("arn:aws:s3:::copy")), "InvalidRequest", "SourceSelectionCriteria cannot be empty"},
+		{"a destination named without its ARN", "source", current(dest("copy")), "InvalidArgument", ""},
+		{"a destination that does not exist", "source", current(dest("arn:aws:s3:::nowhere")), "InvalidRequest", "Destination bucket must have versioning enabled."},
+		{"a destination without versioning", "source", current(dest("arn:aws:s3:::unversioned")), "InvalidRequest", "Destination bucket must have versioning enabled."},
+		{"a Filter beside a rule without one", "source", current(dest("arn:aws:s3:::copy")) + `<Rule><Status>Enabled</Status>` + dest("arn:aws:s3:::copy") + `</Rule>`,
+			"InvalidRequest", "Filter cannot be used for this version of Cross Region Replication configuration schema."},
+		{"delete markers replicated under a tag filter", "source", `<Rule><Status>Enabled</Status><Filter><Tag><Key>k</Key><Value>v</Value></Tag></Filter><DeleteMarkerReplication><Status>Enabled</Status></DeleteMarkerReplication>` +
+			dest("arn:aws:s3:::copy") + `</Rule>`, "InvalidRequest", "Delete marker replication is not supported if any Tag filter is specified."},
+		{"an owner override without an account", "source", current(`<Destination><Bucket>arn:aws:s3:::copy</Bucket><AccessControlTranslation><Owner>Destination</Owner></AccessControlTranslation></Destination>`),
+			"InvalidRequest", "element must be specified"},
+		{"an account that does not own the destination", "source", current(`<Destination><Bucket>arn:aws:s3:::copy</Bucket><Account>999999999999</Account></Destination>`),
+			"InvalidArgument", "must match the destination bucket owner"},
+		{"a replication time without metrics", "source", current(`<Destination><Bucket>arn:aws:s3:::copy</Bucket><ReplicationTime><Status>Enabled</Status><Time><Minutes>15</Minutes></Time></ReplicationTime></Destination>`),
+			"InvalidRequest", "must contain both ReplicationTime and Metrics, or neither."},
+		{"a source without versioning", "unversioned", current(dest("arn:aws:s3:::copy")), "InvalidRequest", "on the bucket to apply a replication configuration"},
+	} {
+		body := `<ReplicationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Role>` + role + `</Role>` + tc.rules + `</ReplicationConfiguration>`
+		status, answer := ts.sendHeaders(t, creds, "s3", http.MethodPut, "/"+tc.bucket+"?replication", http.Header{"Content-Md5": {md5Base64(body)}}, body)
+		if status != http.StatusBadRequest || !strings.Contains(answer, "<Code>"+tc.code+"</Code>") || !strings.Contains(answer, tc.msg) {
+			t.Errorf("PutBucketReplication with %s = %d %s; want 400 %s %q", tc.what, status, answer, tc.code, tc.msg)
+		}
+	}
+	good := `<ReplicationConfiguration><Role>` + role + `</Role>` + current(dest("arn:aws:s3:::copy")) + `</ReplicationConfiguration>`
+	status, answer := ts.sendHeaders(t, creds, "s3", http.MethodPut, "/source?replication", nil, good)
+	if status != http.StatusBadRequest || !strings.Contains(answer, "Content-MD5") {
+		t.Errorf("PutBucketReplication without a digest = %d %s; want 400 naming Content-MD5", status, answer)
+	}
+	bad := strings.Replace(good, role, "replication", 1)
+	if status, answer := ts.sendHeaders(t, creds, "s3", http.MethodPut, "/source?replication", http.Header{"Content-Md5": {md5Base64(bad)}}, bad); status != 400 ||
+		!strings.Contains(answer, "InvalidArgument") {
+		t.Errorf("PutBucketReplication with a role that is no ARN = %d %s; want InvalidArgument", status, answer)
+	}
+	_, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("source")})
+	wantAPIError(t, "GetBucketReplication after refused configurations", err, "ReplicationConfigurationNotFoundError", "")
+}
+
+// TestS3ReplicationConfigurationPermissions: putting a configuration
+// takes s3:PutReplicationConfiguration and iam:PassRole on its role,
+// reading it s3:GetReplicationConfiguration, and removing it the action
+// that puts it, as S3's authorization reference says.
+func TestS3ReplicationConfigurationPermissions(t *testing.T) {
+	ts := startServer(t)
+	c := ts.rootS3()
+	ctx := t.Context()
+	source := versionedBucket(t, c, "source")
+	versionedBucket(t, c, "copy")
+	root := ts.rootIAM()
+	role := ts.replicationRole(t, root, "replication", "")
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("ops")}); err != nil {
+		t.Fatal(err)
+	}
+	allow := func(name, actions, resource string) {
+		t.Helper()
+		if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("ops"), PolicyName: aws.String(name),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":` + actions + `,"Resource":"` + resource + `"}]}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("ops")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := ts.s3Client(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey), "")
+	put := func() error {
+		_, err := ops.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: source, ReplicationConfiguration: &s3types.ReplicationConfiguration{
+			Role: aws.String(role), Rules: []s3types.ReplicationRule{{Status: s3types.ReplicationRuleStatusEnabled, Filter: &s3types.ReplicationRuleFilter{},
+				DeleteMarkerReplication: &s3types.DeleteMarkerReplication{Status: s3types.DeleteMarkerReplicationStatusDisabled},
+				Destination:             &s3types.Destination{Bucket: aws.String("arn:aws:s3:::copy")}}}}})
+		return err
+	}
+	wantAPIError(t, "PutBucketReplication without s3:PutReplicationConfiguration", put(), "AccessDenied", "s3:PutReplicationConfiguration")
+	allow("put", `"s3:PutReplicationConfiguration"`, "arn:aws:s3:::source")
+	wantAPIError(t, "PutBucketReplication without iam:PassRole", put(), "AccessDenied", "iam:PassRole")
+	allow("pass", `"iam:PassRole"`, role)
+	if err := put(); err != nil {
+		t.Fatalf("PutBucketReplication allowed both actions: %v", err)
+	}
+	_, err = ops.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: source})
+	wantAPIError(t, "GetBucketReplication without s3:GetReplicationConfiguration", err, "AccessDenied", "s3:GetReplicationConfiguration")
+	allow("get", `"s3:GetReplicationConfiguration"`, "arn:aws:s3:::source")
+	if _, err := ops.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: source}); err != nil {
+		t.Errorf("GetBucketReplication allowed: %v", err)
+	}
+	allow("put", `"iam:PassRole"`, role) // s3:PutReplicationConfiguration taken away
+	_, err = ops.DeleteBucketReplication(ctx, &s3.DeleteBucketReplicationInput{Bucket: source})
+	wantAPIError(t, "DeleteBucketReplication without s3:PutReplicationConfiguration", err, "AccessDenied", "s3:PutReplicationConfiguration")
+}
