@@ -429,7 +429,23 @@ type Object struct {
 	// empty before.
 	Retention Retention
 	LegalHold string
+	// Replication is the version's replication status: empty for a
+	// version no replication rule took in when it was written.
+	Replication ReplicationStatus
 }
+
+// ReplicationStatus is where a version stands in replication, as
+// x-amz-replication-status names it: a source version is pending until
+// it is copied to every destination of its rules, then completed, or
+// failed for good; a copy made by replication is a replica.
+type ReplicationStatus string
+
+const (
+	ReplicationPending   ReplicationStatus = "PENDING"
+	ReplicationCompleted ReplicationStatus = "COMPLETED"
+	ReplicationFailed    ReplicationStatus = "FAILED"
+	ReplicationReplica   ReplicationStatus = "REPLICA"
+)
 
 // Protected tells whether the version's Object Lock keeps it from being
 // deleted at now: a legal hold, or a retention that has not run out and

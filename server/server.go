@@ -105,6 +105,17 @@ func (s *Server) DeliverAccessLogs(ctx context.Context, now time.Time) (int, err
 	return s.s3.DeliverAccessLogs(ctx, now)
 }
 
+// Replicate copies the S3 versions pending replication to their
+// destinations, and tells how many it settled.
+func (s *Server) Replicate(ctx context.Context) (int, error) {
+	return s.s3.Replicate(ctx)
+}
+
+// ReplicationQueued receives once S3 versions to replicate were written.
+func (s *Server) ReplicationQueued() <-chan struct{} {
+	return s.s3.ReplicationQueued()
+}
+
 // key is the verifier's key lookup: a temporary key's secret from its
 // session token, a long-term key's from the store. An unknown or inactive
 // key is refused alike, as AWS does. The key's owner goes with it (the

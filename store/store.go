@@ -363,6 +363,15 @@ type Store interface {
 	// that is no longer there resumes at its key's newest version.
 	ObjectVersions(ctx context.Context, bucket, prefix string, after VersionMark, limit int) ([]*trustgate.Object, error)
 
+	// PendingReplications lists up to limit versions written with
+	// replication pending (ReplicationPending), in the order they were
+	// written, delete markers included.
+	PendingReplications(ctx context.Context, limit int) ([]VersionRef, error)
+	// SetReplicationStatus records where one version stands in
+	// replication, and takes it off the pending list. A version no longer
+	// there is only taken off.
+	SetReplicationStatus(ctx context.Context, v VersionRef, status trustgate.ReplicationStatus) error
+
 	// BlobsInUse lists the blobs that objects and parts name.
 	BlobsInUse(ctx context.Context) (map[string]bool, error)
 
@@ -421,6 +430,11 @@ type Store interface {
 	// that no code is accepted twice. Returns ErrNotFound for an unknown
 	// device.
 	UseMFACode(ctx context.Context, account, serial string, step int64) error
+}
+
+// VersionRef names one version of an object, or a delete marker.
+type VersionRef struct {
+	Bucket, Key, VersionID string
 }
 
 // VersionMark is where a listing of versions resumes: after the version

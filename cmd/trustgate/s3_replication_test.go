@@ -1,9 +1,11 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -259,4 +261,183 @@ func TestS3ReplicationConfigurationPermissions(t *testing.T) {
 	allow("put", `"iam:PassRole"`, role) // s3:PutReplicationConfiguration taken away
 	_, err = ops.DeleteBucketReplication(ctx, &s3.DeleteBucketReplicationInput{Bucket: source})
 	wantAPIError(t, "DeleteBucketReplication without s3:PutReplicationConfiguration", err, "AccessDenied", "s3:PutReplicationConfiguration")
+}
+
+// replicationPolicy is the permissions policy of a replication role from
+// source to destination, as S3's user guide writes it.
+func replicationPolicy(source, destination string) string {
+	return `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":["s3:GetReplicationConfiguration","s3:ListBucket"],"Resource":"arn:aws:s3:::` + source + `"},
+		{"Effect":"Allow","Action":["s3:GetObjectVersionForReplication","s3:GetObjectVersionAcl","s3:GetObjectVersionTagging"],"Resource":"arn:aws:s3:::` + source + `/*"},
+		{"Effect":"Allow","Action":["s3:ReplicateObject","s3:ReplicateDelete","s3:ReplicateTags"],"Resource":"arn:aws:s3:::` + destination + `/*"}]}`
+}
+
+// replicateAll puts a configuration on source of one rule copying every
+// object, delete markers too, to destination.
+func replicateAll(t *testing.T, c *s3.Client, source, role string, dest s3types.Destination) {
+	t.Helper()
+	if _, err := c.PutBucketReplication(t.Context(), &s3.PutBucketReplicationInput{Bucket: aws.String(source), ReplicationConfiguration: &s3types.ReplicationConfiguration{
+		Role: aws.String(role), Rules: []s3types.ReplicationRule{{ID: aws.String("all"), Priority: aws.Int32(1), Status: s3types.ReplicationRuleStatusEnabled,
+			Filter:                  &s3types.ReplicationRuleFilter{Prefix: aws.String("")},
+			DeleteMarkerReplication: &s3types.DeleteMarkerReplication{Status: s3types.DeleteMarkerReplicationStatusEnabled},
+			Destination:             &dest}}}}); err != nil {
+		t.Fatalf("PutBucketReplication on %s: %v", source, err)
+	}
+}
+
+// settled waits until the source version's replication is no longer
+// pending, and returns its status. Replication runs in the background,
+// as soon as the version is written.
+func settled(t *testing.T, c *s3.Client, bucket, key string) s3types.ReplicationStatus {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		head, err := c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+		if err != nil {
+			t.Fatalf("HeadObject %s/%s: %v", bucket, key, err)
+		}
+		if head.ReplicationStatus != s3types.ReplicationStatusPending || time.Now().After(deadline) {
+			return head.ReplicationStatus
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestS3Replication replicates a bucket's new objects to another bucket
+// of the account with the SDK: each version copied whole, with its
+// version id, metadata and tags, in the destination's storage class; its
+// delete markers; not what came before the configuration, not the
+// deletion of a version, not the replicas themselves (note 81).
+func TestS3Replication(t *testing.T) {
+	ts := startServer(t)
+	c := ts.rootS3()
+	ctx := t.Context()
+	source, copies := versionedBucket(t, c, "photos"), versionedBucket(t, c, "photos-copy")
+	put(t, c, "photos", "before.txt", "written before the configuration")
+	role := ts.replicationRole(t, ts.rootIAM(), "replication", replicationPolicy("photos", "photos-copy"))
+	replicateAll(t, c, "photos", role, s3types.Destination{Bucket: aws.String("arn:aws:s3:::photos-copy"), StorageClass: s3types.StorageClassStandardIa})
+
+	written, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: source, Key: aws.String("sunset.jpg"), Body: strings.NewReader("a sunset"),
+		ContentType: aws.String("image/jpeg"), Metadata: map[string]string{"camera": "x100"}, Tagging: aws.String("album=summer")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status := settled(t, c, "photos", "sunset.jpg"); status != s3types.ReplicationStatusCompleted {
+		t.Fatalf("replication status of a new object = %q; want COMPLETED", status)
+	}
+	replica, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: copies, Key: aws.String("sunset.jpg")})
+	if err != nil {
+		t.Fatalf("GetObject of the replica: %v", err)
+	}
+	body, _ := io.ReadAll(replica.Body)
+	replica.Body.Close()
+	original, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: source, Key: aws.String("sunset.jpg")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(body) != "a sunset" || replica.ReplicationStatus != s3types.ReplicationStatusReplica ||
+		aws.ToString(replica.VersionId) != aws.ToString(written.VersionId) || aws.ToString(replica.ETag) != aws.ToString(written.ETag) ||
+		!aws.ToTime(replica.LastModified).Equal(aws.ToTime(original.LastModified)) || aws.ToString(replica.ContentType) != "image/jpeg" ||
+		replica.Metadata["camera"] != "x100" || aws.ToInt32(replica.TagCount) != 1 || replica.StorageClass != s3types.StorageClassStandardIa {
+		t.Errorf("replica = %q %+v; want the source's version, body, ETag, time, metadata and tag, in STANDARD_IA, as REPLICA", body, replica)
+	}
+	if original.StorageClass != "" {
+		t.Errorf("source's storage class = %q; want STANDARD, unchanged", original.StorageClass)
+	}
+	if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: copies, Key: aws.String("before.txt")}); err == nil {
+		t.Error("an object written before the configuration was replicated")
+	}
+	if head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: source, Key: aws.String("before.txt")}); err != nil || head.ReplicationStatus != "" {
+		t.Errorf("HeadObject of an object written before the configuration = %+v, %v; want no replication status", head, err)
+	}
+
+	// A body kept as a file, and a multipart upload's object, ETag and all.
+	big := strings.Repeat("0123456789abcdef", 8<<10)
+	put(t, c, "photos", "big.raw", big)
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: source, Key: aws.String("film.mov")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []s3types.CompletedPart
+	for i, p := range []string{strings.Repeat("a", 5<<20), "end"} {
+		part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: source, Key: aws.String("film.mov"), UploadId: up.UploadId,
+			PartNumber: aws.Int32(int32(i + 1)), Body: strings.NewReader(p)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, s3types.CompletedPart{ETag: part.ETag, PartNumber: aws.Int32(int32(i + 1))})
+	}
+	film, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: source, Key: aws.String("film.mov"), UploadId: up.UploadId,
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: parts}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"big.raw", "film.mov"} {
+		if status := settled(t, c, "photos", key); status != s3types.ReplicationStatusCompleted {
+			t.Errorf("replication status of %s = %q; want COMPLETED", key, status)
+		}
+	}
+	if got, err := get(t, c, "photos-copy", "big.raw"); err != nil || got != big {
+		t.Errorf("replica of a body kept as a file: %d bytes, %v; want %d", len(got), err, len(big))
+	}
+	if head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: copies, Key: aws.String("film.mov")}); err != nil ||
+		aws.ToString(head.ETag) != aws.ToString(film.ETag) || aws.ToInt64(head.ContentLength) != 5<<20+3 {
+		t.Errorf("replica of a multipart object = %+v, %v; want ETag %s", head, err, aws.ToString(film.ETag))
+	}
+
+	// A delete marker is replicated; the deletion of a version is not.
+	marker, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: source, Key: aws.String("sunset.jpg")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the delete marker's replica", func() bool {
+		versions, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: copies, Prefix: aws.String("sunset.jpg")})
+		return err == nil && len(versions.DeleteMarkers) == 1 && aws.ToString(versions.DeleteMarkers[0].VersionId) == aws.ToString(marker.VersionId)
+	})
+	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: source, Key: aws.String("big.raw"), VersionId: mustHead(t, c, "photos", "big.raw").VersionId}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, c, "photos", "after.txt", "a later write")
+	settled(t, c, "photos", "after.txt") // replicated after the deletion, in order
+	if got, err := get(t, c, "photos-copy", "big.raw"); err != nil || got != big {
+		t.Errorf("replica after its source version was deleted: %v; want it kept", err)
+	}
+
+	// The replicas are not replicated on by the destination's own rules;
+	// what is written there is.
+	versionedBucket(t, c, "photos-archive")
+	onward := ts.replicationRole(t, ts.rootIAM(), "onward", replicationPolicy("photos-copy", "photos-archive"))
+	replicateAll(t, c, "photos-copy", onward, s3types.Destination{Bucket: aws.String("arn:aws:s3:::photos-archive")})
+	put(t, c, "photos", "chain.txt", "from the first bucket")
+	put(t, c, "photos-copy", "direct.txt", "written in the second")
+	if status := settled(t, c, "photos-copy", "direct.txt"); status != s3types.ReplicationStatusCompleted {
+		t.Errorf("replication status of an object written in a destination = %q; want COMPLETED", status)
+	}
+	settled(t, c, "photos", "chain.txt")
+	if head := mustHead(t, c, "photos-copy", "chain.txt"); head.ReplicationStatus != s3types.ReplicationStatusReplica {
+		t.Errorf("replica's status = %q; want REPLICA", head.ReplicationStatus)
+	}
+	if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("photos-archive"), Key: aws.String("chain.txt")}); err == nil {
+		t.Error("a replica was replicated on")
+	}
+}
+
+// mustHead is HeadObject, which must succeed.
+func mustHead(t *testing.T, c *s3.Client, bucket, key string) *s3.HeadObjectOutput {
+	t.Helper()
+	head, err := c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		t.Fatalf("HeadObject %s/%s: %v", bucket, key, err)
+	}
+	return head
+}
+
+// waitFor waits until done holds, as background work makes it hold.
+func waitFor(t *testing.T, what string, done func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !done(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never came", what)
+		}
+	}
 }

@@ -105,8 +105,8 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 		ln, scheme = tls.NewListener(ln, tlscert.Config(cert)), "https"
 	}
 	// The store closes only once the work in the background has stopped:
-	// the sweep of orphaned bodies, any lifecycle run or delivery of
-	// access logs under way.
+	// the sweep of orphaned bodies, any lifecycle run, delivery of access
+	// logs or replication under way.
 	var background sync.WaitGroup
 	defer background.Wait()
 	backgroundCtx, stopBackground := context.WithCancel(ctx)
@@ -118,6 +118,7 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 	}
 	background.Go(func() { runLifecycle(backgroundCtx, o, handler, log) })
 	background.Go(func() { deliverAccessLogs(backgroundCtx, o, handler, log) })
+	background.Go(func() { runReplication(backgroundCtx, handler, log) })
 	srv := &http1.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: log}
 	endpoint := scheme + "://" + ln.Addr().String()
 	printBanner(out, o, dir, endpoint, caBundle)
@@ -202,6 +203,29 @@ func deliverAccessLogs(ctx context.Context, o serveOptions, handler *server.Serv
 		}
 		return n
 	})
+}
+
+// replicationRetryEvery is how often the versions left pending by a
+// failed replication run are tried again.
+const replicationRetryEvery = 30 * time.Second
+
+// runReplication replicates the S3 versions pending replication: those a
+// stop left at the start, then each write's as soon as it is made, until
+// ctx ends. A run that fails leaves its versions pending for the next.
+func runReplication(ctx context.Context, handler *server.Server, log *slog.Logger) {
+	retry := time.NewTicker(replicationRetryEvery)
+	defer retry.Stop()
+	for {
+		if _, err := handler.Replicate(ctx); err != nil && ctx.Err() == nil {
+			log.Error("replicating objects", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-handler.ReplicationQueued():
+		case <-retry.C:
+		}
+	}
 }
 
 // periodically runs work every period, first at the start when atStart,

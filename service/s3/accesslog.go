@@ -287,6 +287,7 @@ func (s *Service) DeliverAccessLogs(ctx context.Context, now time.Time) (int, er
 			ContentType: "text/plain", Blob: blob.ID, Inline: blob.Inline, LastModified: now, VersionID: versionFor(target),
 			Metadata: map[string]string{}, Headers: map[string]string{sseHeader: "AES256"}}
 		lockAsked{}.apply(o, target, now)
+		markReplication(target, o)
 		// A log object never takes the place of another object.
 		if _, err := s.store.PutObject(ctx, o, trustgate.WriteCondition{IfNoneMatch: true}); err != nil {
 			s.blobs.Remove(blob.ID)
@@ -296,6 +297,7 @@ func (s *Service) DeliverAccessLogs(ctx context.Context, now time.Time) (int, er
 			}
 			continue
 		}
+		s.replicationWritten(o)
 		written++
 	}
 	return written, failed

@@ -377,6 +377,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 	if alg == nil && checksum != "" {
 		answered, answeredType = defaultChecksum, fullObject
 	}
+	markReplication(b, o)
 	replaced, parts, cerr := s.store.CompleteUpload(ctx, u.ID, o, cond)
 	if cerr != nil {
 		s.blobs.Remove(blob)
@@ -391,6 +392,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		}
 		return internal(cerr)
 	}
+	s.replicationWritten(o)
 	for _, p := range parts {
 		s.blobs.Remove(p.Blob)
 	}

@@ -331,6 +331,7 @@ func (s *Service) openBody(o *trustgate.Object) (io.ReaderAt, io.Closer, error) 
 func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Call, b *trustgate.Bucket, o *trustgate.Object, lock lockAsked, cond trustgate.WriteCondition, checked map[string]string) *Error {
 	o.LastModified = s.now()
 	lock.apply(o, b, o.LastModified)
+	markReplication(b, o)
 	replaced, err := s.store.PutObject(ctx, o, cond)
 	if err != nil {
 		s.blobs.Remove(o.Blob)
@@ -339,6 +340,7 @@ func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Ca
 		}
 		return storeError(err, &Call{bucket: o.Bucket})
 	}
+	s.replicationWritten(o)
 	if replaced != nil {
 		s.blobs.Remove(replaced.Blob)
 	}
@@ -576,6 +578,7 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 	}
 	setEncryption(h, o)
 	setVersion(h, b, o)
+	setReplicationStatus(h, o)
 	if _, named := c.query["versionId"]; !named {
 		setExpiration(h, b, o)
 	}
@@ -1028,11 +1031,13 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	}
 	o.LastModified = s.now()
 	lock.apply(o, dst, o.LastModified) // the source's lock is not copied
+	markReplication(dst, o)
 	replaced, serr := s.store.PutObject(ctx, o, trustgate.WriteCondition{})
 	if serr != nil {
 		s.blobs.Remove(blob.ID)
 		return storeError(serr, c)
 	}
+	s.replicationWritten(o)
 	if replaced != nil {
 		s.blobs.Remove(replaced.Blob)
 	}

@@ -37,11 +37,13 @@ type Service struct {
 	access *access.Checker
 	now    func() time.Time
 	logs   accessLogs
+	// replicationQueued hears that versions to replicate were written.
+	replicationQueued chan struct{}
 }
 
 // New returns the S3 service.
 func New(st store.Store, bl *blobs.Store, checker *access.Checker, now func() time.Time) *Service {
-	return &Service{store: st, blobs: bl, access: checker, now: now}
+	return &Service{store: st, blobs: bl, access: checker, now: now, replicationQueued: make(chan struct{}, 1)}
 }
 
 // Call is one S3 request: its caller (anonymous for an unsigned request),

@@ -268,6 +268,7 @@ func (s *Service) removeVersion(ctx context.Context, b *trustgate.Bucket, key, v
 		return removal{}, s.removeObject(ctx, b.Name, key, cond)
 	}
 	marker := &trustgate.Object{Bucket: b.Name, Key: key, VersionID: versionFor(b), DeleteMarker: true, LastModified: s.now()}
+	markReplication(b, marker)
 	replaced, err := s.store.PutObject(ctx, marker, cond)
 	if failed := conditionFailed(err, cond, key); failed != nil {
 		return removal{}, failed
@@ -275,6 +276,7 @@ func (s *Service) removeVersion(ctx context.Context, b *trustgate.Bucket, key, v
 	if err != nil {
 		return removal{}, storeError(err, &Call{bucket: b.Name})
 	}
+	s.replicationWritten(marker)
 	if replaced != nil {
 		s.blobs.Remove(replaced.Blob)
 	}

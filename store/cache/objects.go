@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/store"
 )
 
 // maxObjectBytes bounds the inline bodies the object cache holds; past it
@@ -89,4 +90,10 @@ func (s *Store) DeleteObject(ctx context.Context, bucket, key string, cond trust
 func (s *Store) CompleteUpload(ctx context.Context, uploadID string, o *trustgate.Object, cond trustgate.WriteCondition) (*trustgate.Object, []*trustgate.Part, error) {
 	defer s.forgetObject(o.Bucket, o.Key)
 	return s.Store.CompleteUpload(ctx, uploadID, o, cond)
+}
+
+// SetReplicationStatus implements store.Store.
+func (s *Store) SetReplicationStatus(ctx context.Context, v store.VersionRef, status trustgate.ReplicationStatus) error {
+	defer s.forgetObject(v.Bucket, v.Key)
+	return s.Store.SetReplicationStatus(ctx, v, status)
 }

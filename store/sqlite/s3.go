@@ -184,7 +184,7 @@ func (s *DB) DeleteBucket(ctx context.Context, name string) (aborted []*trustgat
 	return aborted, err
 }
 
-const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob, tags, part_sizes, part_checksums, version_id, object_lock`
+const objectColumns = `bucket, key, size, etag, content_type, last_modified, metadata, headers, blob, tags, part_sizes, part_checksums, version_id, object_lock, replication`
 
 // scanObject reads the objectColumns of a row: an object without its
 // inline body, as listings return it.
@@ -211,7 +211,7 @@ func scanObjectBody(row interface{ Scan(...any) error }, withBody bool) (*trustg
 func scanObjectRow(row interface{ Scan(...any) error }, o *trustgate.Object, more ...any) error {
 	var modified int64
 	var metadata, headers, tags, parts, partChecksums, lock string
-	dest := []any{&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob, &tags, &parts, &partChecksums, &o.VersionID, &lock}
+	dest := []any{&o.Bucket, &o.Key, &o.Size, &o.ETag, &o.ContentType, &modified, &metadata, &headers, &o.Blob, &tags, &parts, &partChecksums, &o.VersionID, &lock, &o.Replication}
 	if err := row.Scan(append(dest, more...)...); err != nil {
 		return err
 	}
@@ -368,14 +368,17 @@ func putObject(ctx context.Context, tx conn, o *trustgate.Object, cond trustgate
 	if len(o.PartChecksums) > 0 {
 		partChecksums, _ = json.Marshal(o.PartChecksums)
 	}
-	values := []any{o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob, tagsJSON(o.Tags), string(parts), string(partChecksums), o.VersionID, objectLockColumn(o)}
+	values := []any{o.Bucket, o.Key, o.Size, o.ETag, o.ContentType, unix(o.LastModified), string(metadata), string(headers), o.Blob, tagsJSON(o.Tags), string(parts), string(partChecksums), o.VersionID, objectLockColumn(o), string(o.Replication)}
 	if o.DeleteMarker {
-		_, err = tx.ExecContext(ctx, `INSERT INTO object_versions (`+objectColumns+`, delete_marker, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL)`, values...)
+		_, err = tx.ExecContext(ctx, `INSERT INTO object_versions (`+objectColumns+`, delete_marker, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL)`, values...)
 	} else {
-		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(values, body)...)
+		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects (`+objectColumns+`, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(values, body)...)
 	}
 	if isForeignKey(err) {
 		return nil, fmt.Errorf("bucket %s: %w", o.Bucket, trustgate.ErrNotFound)
+	}
+	if err == nil && o.Replication == trustgate.ReplicationPending {
+		_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO replication_queue (bucket, key, version_id) VALUES (?, ?, ?)`, o.Bucket, o.Key, o.VersionID)
 	}
 	return replaced, err
 }

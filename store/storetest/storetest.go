@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Multipart", func(t *testing.T) { testMultipart(t, open(t)) })
 	t.Run("Versions", func(t *testing.T) { testVersions(t, open(t)) })
 	t.Run("ObjectLock", func(t *testing.T) { testObjectLock(t, open(t)) })
+	t.Run("Replication", func(t *testing.T) { testReplication(t, open(t)) })
 	t.Run("Atomically", func(t *testing.T) { testAtomically(t, open(t)) })
 }
 

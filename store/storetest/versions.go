@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -346,5 +347,75 @@ func testObjectLock(t *testing.T, s store.Store) {
 	}
 	if _, err := s.PutObject(ctx, &trustgate.Object{Bucket: "vault", Key: "old", VersionID: trustgate.NullVersion, LastModified: until, ETag: `"late"`}, trustgate.WriteCondition{}); err != nil {
 		t.Errorf("PutObject of the null version once its retention ran out: %v", err)
+	}
+}
+
+// testReplication: a version written pending replication is listed
+// until its status is set, in the order versions were written, delete
+// markers too; the status set is the version's, current or not.
+func testReplication(t *testing.T, s store.Store) {
+	seed(t, s)
+	if err := s.CreateBucket(ctx, &trustgate.Bucket{Name: "source", Account: mgmt, Region: "us-east-1", CreatedAt: t0,
+		Versioning: trustgate.VersioningEnabled}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(key, version string, marker bool, status trustgate.ReplicationStatus) {
+		t.Helper()
+		o := &trustgate.Object{Bucket: "source", Key: key, VersionID: version, LastModified: t0, ETag: `"e"`, DeleteMarker: marker, Replication: status}
+		if _, err := s.PutObject(ctx, o, trustgate.WriteCondition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pending := func(want ...string) {
+		t.Helper()
+		list, err := s.PendingReplications(ctx, 10)
+		var got []string
+		for _, v := range list {
+			got = append(got, v.Key+"@"+v.VersionID)
+		}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("PendingReplications = %v, %v; want %v", got, err, want)
+		}
+	}
+	put("b", "1", false, trustgate.ReplicationPending)
+	put("a", "2", false, trustgate.ReplicationPending)
+	put("c", "3", false, "")
+	put("b", "4", true, trustgate.ReplicationPending)
+	pending("b@1", "a@2", "b@4")
+	if list, err := s.PendingReplications(ctx, 1); err != nil || len(list) != 1 || list[0] != (store.VersionRef{Bucket: "source", Key: "b", VersionID: "1"}) {
+		t.Errorf("PendingReplications(1) = %v, %v; want the oldest alone", list, err)
+	}
+
+	// b@1 is noncurrent now, under b's delete marker.
+	if err := s.SetReplicationStatus(ctx, store.VersionRef{Bucket: "source", Key: "b", VersionID: "1"}, trustgate.ReplicationCompleted); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetReplicationStatus(ctx, store.VersionRef{Bucket: "source", Key: "a", VersionID: "2"}, trustgate.ReplicationFailed); err != nil {
+		t.Fatal(err)
+	}
+	pending("b@4")
+	if o, err := s.ObjectVersion(ctx, "source", "b", "1"); err != nil || o.Replication != trustgate.ReplicationCompleted {
+		t.Errorf("ObjectVersion of a noncurrent version replicated = %+v, %v; want COMPLETED", o, err)
+	}
+	if o, err := s.Object(ctx, "source", "a"); err != nil || o.Replication != trustgate.ReplicationFailed {
+		t.Errorf("Object whose replication failed = %+v, %v; want FAILED", o, err)
+	}
+	if o, err := s.Object(ctx, "source", "c"); err != nil || o.Replication != "" {
+		t.Errorf("Object written without replication = %+v, %v; want no status", o, err)
+	}
+
+	// A version deleted before it was replicated is only taken off.
+	if _, err := s.DeleteObjectVersion(ctx, "source", "b", "4", trustgate.WriteCondition{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetReplicationStatus(ctx, store.VersionRef{Bucket: "source", Key: "b", VersionID: "4"}, trustgate.ReplicationCompleted); err != nil {
+		t.Errorf("SetReplicationStatus of a deleted version: %v", err)
+	}
+	pending()
+	// A replica is written with its status and is never pending.
+	put("d", "5", false, trustgate.ReplicationReplica)
+	pending()
+	if o, err := s.Object(ctx, "source", "d"); err != nil || o.Replication != trustgate.ReplicationReplica {
+		t.Errorf("Object of a replica = %+v, %v; want REPLICA", o, err)
 	}
 }

@@ -1,0 +1,333 @@
+package s3api
+
+import (
+	"context"
+	"errors"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/access"
+	"github.com/trustgate/trustgate/arn"
+	"github.com/trustgate/trustgate/authz"
+	"github.com/trustgate/trustgate/policy"
+	"github.com/trustgate/trustgate/session"
+	"github.com/trustgate/trustgate/store"
+)
+
+// Live replication (note 81). A version a rule takes in is written
+// pending, and the store keeps it on its list of versions to replicate
+// in the same transaction; Replicate then copies each to the destinations
+// of its rules, as the configuration's role assumed by S3, and settles
+// its status: completed once every copy is made, failed for good when one
+// cannot be.
+
+// replicationSessionName is the session name of the role S3 assumes to
+// replicate.
+const replicationSessionName = "s3-replication"
+
+// replicationBatch is how many pending versions Replicate reads at once.
+const replicationBatch = 100
+
+// markReplication sets o, about to be written in b, pending replication
+// when a rule of b's configuration takes it in. A replica never is: S3
+// does not replicate what it replicated.
+func markReplication(b *trustgate.Bucket, o *trustgate.Object) {
+	if b.Replication != nil && o.Replication != trustgate.ReplicationReplica && len(replicationTargets(b.Replication, o)) > 0 {
+		o.Replication = trustgate.ReplicationPending
+	}
+}
+
+// replicationWritten tells the replicator that o was written, if it is
+// to be replicated.
+func (s *Service) replicationWritten(o *trustgate.Object) {
+	if o.Replication != trustgate.ReplicationPending {
+		return
+	}
+	select {
+	case s.replicationQueued <- struct{}{}:
+	default: // a run is already due
+	}
+}
+
+// ReplicationQueued receives once versions were written that are to be
+// replicated, for the caller that runs Replicate.
+func (s *Service) ReplicationQueued() <-chan struct{} { return s.replicationQueued }
+
+// replicationTargets are the rules that copy o: of the enabled rules
+// whose filter takes it in, for each destination bucket, the one of the
+// highest priority. A delete marker goes only where that rule replicates
+// delete markers.
+func replicationTargets(conf *trustgate.BucketReplication, o *trustgate.Object) []*trustgate.ReplicationRule {
+	var chosen []*trustgate.ReplicationRule
+	for i := range conf.Rules {
+		r := &conf.Rules[i]
+		if !r.Enabled || !r.Filter.Matches(o) {
+			continue
+		}
+		same := slices.IndexFunc(chosen, func(c *trustgate.ReplicationRule) bool { return c.Destination.Bucket == r.Destination.Bucket })
+		switch {
+		case same < 0:
+			chosen = append(chosen, r)
+		case priorityOf(r) > priorityOf(chosen[same]):
+			chosen[same] = r
+		}
+	}
+	if o.DeleteMarker {
+		// Rules of the first schema replicate the delete markers of
+		// deletes; those of the current one, as they say.
+		chosen = slices.DeleteFunc(chosen, func(r *trustgate.ReplicationRule) bool { return !r.LegacyPrefix && !r.ReplicatesDeleteMarkers() })
+	}
+	return chosen
+}
+
+func priorityOf(r *trustgate.ReplicationRule) int {
+	if r.Priority == nil {
+		return 0
+	}
+	return *r.Priority
+}
+
+// Replicate settles every version pending replication and tells how many
+// it settled. An error leaves the version it met pending, for the next
+// run.
+func (s *Service) Replicate(ctx context.Context) (int, error) {
+	settled := 0
+	for {
+		pending, err := s.store.PendingReplications(ctx, replicationBatch)
+		if err != nil || len(pending) == 0 {
+			return settled, err
+		}
+		for _, v := range pending {
+			status, err := s.replicate(ctx, v)
+			if err != nil {
+				return settled, err
+			}
+			if err := s.store.SetReplicationStatus(ctx, v, status); err != nil {
+				return settled, err
+			}
+			settled++
+		}
+	}
+}
+
+// replicate copies one version to the destinations of its rules and
+// tells its status: completed, failed, or none when no rule takes it in
+// any longer. A version or bucket gone in the meantime has nothing left
+// to replicate.
+func (s *Service) replicate(ctx context.Context, v store.VersionRef) (trustgate.ReplicationStatus, error) {
+	src, err := s.store.Bucket(ctx, v.Bucket)
+	if errors.Is(err, trustgate.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	o, err := s.store.ObjectVersion(ctx, v.Bucket, v.Key, v.VersionID)
+	if errors.Is(err, trustgate.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if src.Replication == nil {
+		return trustgate.ReplicationFailed, nil // the configuration was removed
+	}
+	targets := replicationTargets(src.Replication, o)
+	if len(targets) == 0 {
+		return "", nil
+	}
+	role, err := s.replicationRole(ctx, src)
+	if err != nil || role == nil {
+		return trustgate.ReplicationFailed, err
+	}
+	status := trustgate.ReplicationCompleted
+	for _, r := range targets {
+		copied, err := s.replicateTo(ctx, role, src, o, r.Destination)
+		if err != nil {
+			return "", err
+		}
+		if !copied {
+			status = trustgate.ReplicationFailed
+		}
+	}
+	return status, nil
+}
+
+// replicationRole is the session of the configuration's role that S3
+// replicates as, nil when S3 may not assume the role: it does not exist,
+// or its trust policy does not let s3.amazonaws.com assume it. The trust
+// policy sees the source bucket as aws:SourceArn and its owner as
+// aws:SourceAccount.
+func (s *Service) replicationRole(ctx context.Context, src *trustgate.Bucket) (*trustgate.Principal, error) {
+	a, ok := arn.Split(src.Replication.Role)
+	if !ok {
+		return nil, nil
+	}
+	role, err := s.store.Role(ctx, a.Account, a.Resource[strings.LastIndexByte(a.Resource, '/')+1:])
+	if errors.Is(err, trustgate.ErrNotFound) || err == nil && role.ARN() != src.Replication.Role {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	keys := policy.NewContext()
+	keys.Set("aws:SourceAccount", src.Account)
+	keys.Set("aws:SourceArn", src.ARN())
+	s3Service := &trustgate.Principal{Caller: policy.Caller{Kind: policy.Service, ServiceName: "s3.amazonaws.com"}}
+	r, err := s.access.Check(ctx, &access.Request{Principal: s3Service, Action: "sts:AssumeRole", Resource: role.ARN(),
+		ResourceAccount: role.Account, ResourcePolicy: role.TrustPolicy, ResourceKind: policy.Trust, Context: keys})
+	if err != nil || r.Decision != authz.Allow {
+		return nil, err
+	}
+	now := s.now().UTC().Truncate(time.Second)
+	claims := &session.Claims{Account: role.Account, Kind: session.AssumedRole, RoleARN: role.ARN(), RoleID: role.ID,
+		SessionName: replicationSessionName, Issued: now, Expires: now.Add(time.Hour)}
+	return claims.Principal(), nil
+}
+
+// replicationCheck decides one action of the replication role on a
+// resource of bucket b, whose policy takes part, as S3 decides it for a
+// request of the role's.
+func (s *Service) replicationCheck(ctx context.Context, role *trustgate.Principal, action, resource string, b *trustgate.Bucket) (authz.Decision, error) {
+	keys := policy.NewContext()
+	keys.Set("s3:ResourceAccount", b.Account)
+	r, err := s.access.Check(ctx, &access.Request{Principal: role, Action: action, Resource: resource, ResourceAccount: b.Account,
+		ResourcePolicy: b.Policy, ResourceKind: policy.Resource, Context: keys, Origin: access.Origin{SecureTransport: true}})
+	if err != nil {
+		return authz.ImplicitDeny, err
+	}
+	if r.Decision == authz.Allow && role.Account != b.Account && restrictedPublic(b) {
+		return authz.ImplicitDeny, nil // note 38
+	}
+	return r.Decision, nil
+}
+
+// replicateTo copies o from src to a destination, as role, and tells
+// whether it could: the destination must be a versioned bucket (with
+// Object Lock when the source has it), and the role allowed to read the
+// version for replication and to replicate it there, as S3's replication
+// permissions say. Tags go along when the role may read them and is not
+// denied s3:ReplicateTags; an Object Lock, when it may read it.
+func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, src *trustgate.Bucket, o *trustgate.Object, to trustgate.ReplicationDestination) (bool, error) {
+	dest, err := s.store.Bucket(ctx, to.Bucket)
+	if errors.Is(err, trustgate.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if dest.Versioning != trustgate.VersioningEnabled || src.ObjectLock.Enabled && !dest.ObjectLock.Enabled {
+		return false, nil
+	}
+	destARN := dest.ARN() + "/" + o.Key
+	allowed := func(action, resource string, b *trustgate.Bucket) (bool, error) {
+		d, err := s.replicationCheck(ctx, role, action, resource, b)
+		return d == authz.Allow, err
+	}
+	// What the role must be allowed: reading the version (the bucket's
+	// listing, for a delete marker), and writing it.
+	needs := [][2]string{{"s3:GetObjectVersionForReplication", o.ARN()}, {"s3:ReplicateObject", destARN}}
+	if o.DeleteMarker {
+		needs = [][2]string{{"s3:ListBucket", src.ARN()}, {"s3:ReplicateDelete", destARN}}
+	}
+	if o.Retention.Mode != "" {
+		needs = append(needs, [2]string{"s3:GetObjectRetention", o.ARN()})
+	}
+	if o.LegalHold != "" {
+		needs = append(needs, [2]string{"s3:GetObjectLegalHold", o.ARN()})
+	}
+	if to.OwnerOverride {
+		needs = append(needs, [2]string{"s3:ObjectOwnerOverrideToBucketOwner", destARN})
+	}
+	for _, n := range needs {
+		b := src
+		if strings.HasPrefix(n[1], dest.ARN()+"/") {
+			b = dest
+		}
+		ok, err := allowed(n[0], n[1], b)
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+
+	replica := &trustgate.Object{Bucket: dest.Name, Key: o.Key, VersionID: o.VersionID, LastModified: o.LastModified,
+		DeleteMarker: o.DeleteMarker, Replication: trustgate.ReplicationReplica}
+	if !o.DeleteMarker {
+		replica.Size, replica.ETag, replica.ContentType = o.Size, o.ETag, o.ContentType
+		replica.Metadata, replica.Headers = maps.Clone(o.Metadata), maps.Clone(o.Headers)
+		replica.PartSizes, replica.PartChecksums = o.PartSizes, o.PartChecksums
+		replica.Retention, replica.LegalHold = o.Retention, o.LegalHold
+		if replica.Retention.Mode == "" && dest.ObjectLock.DefaultMode != "" {
+			replica.Retention = dest.ObjectLock.DefaultRetention(s.now())
+		}
+		switch to.StorageClass {
+		case "":
+		case "STANDARD":
+			delete(replica.Headers, "X-Amz-Storage-Class")
+		default:
+			replica.Headers["X-Amz-Storage-Class"] = to.StorageClass
+		}
+		if len(o.Tags) > 0 {
+			readable, err := allowed("s3:GetObjectVersionTagging", o.ARN(), src)
+			if err != nil {
+				return false, err
+			}
+			denied, err := s.replicationCheck(ctx, role, "s3:ReplicateTags", destARN, dest)
+			if err != nil {
+				return false, err
+			}
+			if readable && denied != authz.ExplicitDeny {
+				replica.Tags = slices.Clone(o.Tags)
+			}
+		}
+		if replica.Inline, replica.Blob, err = s.copyBody(o); err != nil {
+			if errors.Is(err, errBodyReplaced) {
+				return false, nil // the version was deleted as it was read
+			}
+			return false, err
+		}
+	}
+	replaced, err := s.store.PutObject(ctx, replica, trustgate.WriteCondition{})
+	if err != nil {
+		s.blobs.Remove(replica.Blob)
+		if errors.Is(err, trustgate.ErrNotFound) || errors.Is(err, trustgate.ErrLocked) {
+			return false, nil // the destination went, or locks the version a copy made before
+		}
+		return false, err
+	}
+	if replaced != nil {
+		s.blobs.Remove(replaced.Blob)
+	}
+	return true, nil
+}
+
+// copyBody copies a version's body for its replica: an inline body as it
+// is, a blob into a blob of the replica's own.
+func (s *Service) copyBody(o *trustgate.Object) (inline []byte, blob string, err error) {
+	if o.Blob == "" {
+		return o.Inline, "", nil
+	}
+	body, closer, err := s.openBody(o)
+	if err != nil {
+		return nil, "", err
+	}
+	defer closer.Close()
+	w, err := s.blobs.Put(io.NewSectionReader(body, 0, o.Size))
+	if err != nil {
+		return nil, "", err
+	}
+	return nil, w.ID, nil
+}
+
+// setReplicationStatus names a version's replication status on an
+// answer about it.
+func setReplicationStatus(h http.Header, o *trustgate.Object) {
+	if o.Replication != "" {
+		h["X-Amz-Replication-Status"] = []string{string(o.Replication)}
+	}
+}
