@@ -309,6 +309,66 @@ func TestCLIWebsite(t *testing.T) {
 	}
 }
 
+// TestCLIReplication follows S3's replication walkthrough with each aws
+// CLI: two versioned buckets, a role S3 may assume, a configuration, and
+// an object copied, its status read on both sides (notes 80 and 81).
+func TestCLIReplication(t *testing.T) {
+	s := start(t, t.TempDir())
+	for i, c := range awsCLIs(t) {
+		t.Run(c.name, func(t *testing.T) {
+			source := "cli-source-" + string(rune('a'+i))
+			copies, roleName := source+"-copy", source+"-role"
+			aws := func(out any, args ...string) {
+				t.Helper()
+				if msg, err := cli(t, c, s, s.Root.AccessKeyId, s.Root.SecretAccessKey, out, args...); err != nil {
+					t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, msg)
+				}
+			}
+			for _, b := range []string{source, copies} {
+				aws(nil, "s3", "mb", "s3://"+b)
+				aws(nil, "s3api", "put-bucket-versioning", "--bucket", b, "--versioning-configuration", "Status=Enabled")
+			}
+			var role struct{ Role struct{ Arn string } }
+			aws(&role, "iam", "create-role", "--role-name", roleName, "--assume-role-policy-document",
+				`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)
+			aws(nil, "iam", "put-role-policy", "--role-name", roleName, "--policy-name", "replicate", "--policy-document",
+				`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObjectVersionForReplication","Resource":"arn:aws:s3:::`+source+`/*"},`+
+					`{"Effect":"Allow","Action":["s3:ReplicateObject","s3:ReplicateDelete"],"Resource":"arn:aws:s3:::`+copies+`/*"}]}`)
+			aws(nil, "s3api", "put-bucket-replication", "--bucket", source, "--replication-configuration",
+				`{"Role":"`+role.Role.Arn+`","Rules":[{"Status":"Enabled","Priority":1,"DeleteMarkerReplication":{"Status":"Disabled"},`+
+					`"Filter":{"Prefix":""},"Destination":{"Bucket":"arn:aws:s3:::`+copies+`"}}]}`)
+			var conf struct {
+				ReplicationConfiguration struct {
+					Role  string
+					Rules []struct{ ID, Status string }
+				}
+			}
+			aws(&conf, "s3api", "get-bucket-replication", "--bucket", source)
+			if rc := conf.ReplicationConfiguration; rc.Role != role.Role.Arn || len(rc.Rules) != 1 || rc.Rules[0].ID == "" || rc.Rules[0].Status != "Enabled" {
+				t.Errorf("get-bucket-replication = %+v", rc)
+			}
+			file := filepath.Join(t.TempDir(), "report.txt")
+			if err := os.WriteFile(file, []byte("quarterly"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			aws(nil, "s3", "cp", file, "s3://"+source+"/report.txt")
+			var head struct{ ReplicationStatus, VersionId string }
+			for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				aws(&head, "s3api", "head-object", "--bucket", source, "--key", "report.txt")
+				if head.ReplicationStatus != "PENDING" || time.Now().After(deadline) {
+					break
+				}
+			}
+			var replica struct{ ReplicationStatus, VersionId string }
+			aws(&replica, "s3api", "head-object", "--bucket", copies, "--key", "report.txt")
+			if head.ReplicationStatus != "COMPLETED" || replica.ReplicationStatus != "REPLICA" || replica.VersionId != head.VersionId {
+				t.Errorf("head-object of the source = %+v, of the replica = %+v; want COMPLETED, and REPLICA of the same version", head, replica)
+			}
+			aws(nil, "s3api", "delete-bucket-replication", "--bucket", source)
+		})
+	}
+}
+
 const boto3MultipartChecksums = `
 import base64, boto3, hashlib, io, json, sys
 from boto3.s3.transfer import TransferConfig
@@ -587,4 +647,54 @@ print(json.dumps({
 func TestBoto3ObjectLock(t *testing.T) {
 	eachBoto3(t, boto3ObjectLock, "vault-", `{"deletes": ["AccessDenied", "deleted", "AccessDenied"], "head": ["COMPLIANCE", "ON", true], `+
 		`"hold": "OFF", "retention": ["COMPLIANCE", true], "rule": ["GOVERNANCE", 1]}`)
+}
+
+const boto3Replication = `
+import boto3, json, sys, time
+from botocore.config import Config
+endpoint, key, secret, bucket = sys.argv[1:5]
+kw = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret)
+s3 = boto3.client("s3", config=Config(signature_version="s3v4"), **kw)
+iam = boto3.client("iam", **kw)
+copy = bucket + "-copy"
+for b in (bucket, copy):
+    s3.create_bucket(Bucket=b)
+    s3.put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": "Enabled"})
+trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+role = iam.create_role(RoleName=bucket + "-role", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+iam.put_role_policy(RoleName=bucket + "-role", PolicyName="replicate", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:GetObjectVersionForReplication", "Resource": "arn:aws:s3:::%s/*" % bucket},
+    {"Effect": "Allow", "Action": ["s3:ReplicateObject", "s3:ReplicateDelete"], "Resource": "arn:aws:s3:::%s/*" % copy}]}))
+s3.put_bucket_replication(Bucket=bucket, ReplicationConfiguration={"Role": role, "Rules": [{"Status": "Enabled", "Priority": 1,
+    "Filter": {"Prefix": "docs/"}, "DeleteMarkerReplication": {"Status": "Disabled"},
+    "Destination": {"Bucket": "arn:aws:s3:::" + copy}}]})
+rule = s3.get_bucket_replication(Bucket=bucket)["ReplicationConfiguration"]["Rules"][0]
+version = s3.put_object(Bucket=bucket, Key="docs/report.txt", Body=b"quarterly")["VersionId"]
+s3.put_object(Bucket=bucket, Key="notes.txt", Body=b"not under the prefix")
+status = "PENDING"
+for _ in range(2000):
+    status = s3.head_object(Bucket=bucket, Key="docs/report.txt").get("ReplicationStatus")
+    if status != "PENDING":
+        break
+    time.sleep(0.01)
+replica = s3.get_object(Bucket=copy, Key="docs/report.txt")
+try:
+    s3.head_object(Bucket=copy, Key="notes.txt")
+    outside = "replicated"
+except s3.exceptions.ClientError as e:
+    outside = e.response["Error"]["Code"]
+print(json.dumps({
+    "rule": [rule["Filter"]["Prefix"], rule["Priority"], len(rule["ID"]) > 0],
+    "source": [status, s3.head_object(Bucket=bucket, Key="notes.txt").get("ReplicationStatus")],
+    "replica": [replica["Body"].read().decode(), replica["ReplicationStatus"], replica["VersionId"] == version],
+    "outside": outside,
+}, sort_keys=True))
+`
+
+// Note 81 with each boto3: a replication configuration put and read
+// back, an object under its prefix replicated with its version, one
+// outside it left alone.
+func TestBoto3Replication(t *testing.T) {
+	eachBoto3(t, boto3Replication, "replicated-", `{"outside": "404", "replica": ["quarterly", "REPLICA", true], `+
+		`"rule": ["docs/", 1, true], "source": ["COMPLETED", null]}`)
 }

@@ -441,3 +441,99 @@ func waitFor(t *testing.T, what string, done func() bool) {
 		}
 	}
 }
+
+// TestS3ReplicationAcrossAccounts replicates to another account's bucket:
+// the destination's bucket policy must allow the source's role too, as a
+// cross-account request needs, and an owner override its own permission;
+// a role S3 may not assume replicates nothing. Each failure is FAILED for
+// good (note 81).
+func TestS3ReplicationAcrossAccounts(t *testing.T) {
+	ts := startServer(t)
+	c := ts.rootS3()
+	ctx := t.Context()
+	staging := ts.Root.AccountId
+	_, prod := crossAccount(t, ts)
+	prodS3 := ts.s3Client(prod.AccessKeyId, prod.SecretAccessKey, "")
+	versionedBucket(t, c, "staging-photos")
+	versionedBucket(t, prodS3, "prod-photos")
+
+	// The trust policy may hold S3 to the source account, as AWS advises
+	// against the confused deputy. Without s3:GetObjectVersionTagging, the
+	// tags stay behind.
+	root := ts.rootIAM()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"sts:AssumeRole",
+		"Condition":{"StringEquals":{"aws:SourceAccount":"` + staging + `"},"ArnLike":{"aws:SourceArn":"arn:aws:s3:::staging-*"}}}]}`
+	created, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("replication"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := aws.ToString(created.Role.Arn)
+	mustDo(t, "PutRolePolicy", func() error {
+		_, err := root.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("replication"), PolicyName: aws.String("replicate"), PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[
+			{"Effect":"Allow","Action":"s3:GetObjectVersionForReplication","Resource":"arn:aws:s3:::staging-photos/*"},
+			{"Effect":"Allow","Action":["s3:ReplicateObject","s3:ReplicateDelete","s3:ObjectOwnerOverrideToBucketOwner"],"Resource":"arn:aws:s3:::prod-photos/*"}]}`)})
+		return err
+	})
+	replicateAll(t, c, "staging-photos", role, s3types.Destination{Bucket: aws.String("arn:aws:s3:::prod-photos"), Account: aws.String(prod.AccountId),
+		AccessControlTranslation: &s3types.AccessControlTranslation{Owner: s3types.OwnerOverrideDestination}})
+
+	put(t, c, "staging-photos", "one.txt", "before the bucket policy")
+	if status := settled(t, c, "staging-photos", "one.txt"); status != s3types.ReplicationStatusFailed {
+		t.Errorf("replication to another account's bucket that does not allow it = %q; want FAILED", status)
+	}
+	allowRole := func(actions string) {
+		t.Helper()
+		if _, err := prodS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("prod-photos"), Policy: aws.String(`{"Version":"2012-10-17","Statement":[
+			{"Effect":"Allow","Principal":{"AWS":"` + role + `"},"Action":` + actions + `,"Resource":"arn:aws:s3:::prod-photos/*"}]}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	allowRole(`["s3:ReplicateObject","s3:ReplicateDelete"]`)
+	put(t, c, "staging-photos", "two.txt", "without the owner override's permission")
+	if status := settled(t, c, "staging-photos", "two.txt"); status != s3types.ReplicationStatusFailed {
+		t.Errorf("replication with an owner override the destination does not allow = %q; want FAILED", status)
+	}
+	allowRole(`["s3:ReplicateObject","s3:ReplicateDelete","s3:ObjectOwnerOverrideToBucketOwner"]`)
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("staging-photos"), Key: aws.String("three.txt"), Body: strings.NewReader("allowed"),
+		Tagging: aws.String("stage=staging")}); err != nil {
+		t.Fatal(err)
+	}
+	if status := settled(t, c, "staging-photos", "three.txt"); status != s3types.ReplicationStatusCompleted {
+		t.Fatalf("replication the destination allows = %q; want COMPLETED", status)
+	}
+	if got, err := get(t, prodS3, "prod-photos", "three.txt"); err != nil || got != "allowed" {
+		t.Errorf("the destination's owner reading the replica = %q, %v", got, err)
+	}
+	if head := mustHead(t, prodS3, "prod-photos", "three.txt"); aws.ToInt32(head.TagCount) != 0 {
+		t.Errorf("replica's tags = %d; want none, as the role may not read the source's", aws.ToInt32(head.TagCount))
+	}
+	if status := settled(t, c, "staging-photos", "one.txt"); status != s3types.ReplicationStatusFailed {
+		t.Errorf("a failed replication later = %q; want FAILED for good", status)
+	}
+	if _, err := prodS3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("prod-photos"), Key: aws.String("one.txt")}); err == nil {
+		t.Error("a version whose replication failed reached the destination")
+	}
+
+	// A role whose trust policy does not let S3 assume it for this bucket,
+	// or does not let S3 assume it at all.
+	versionedBucket(t, c, "other-photos")
+	mustDo(t, "PutRolePolicy", func() error {
+		_, err := root.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("replication"), PolicyName: aws.String("other"), PolicyDocument: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObjectVersionForReplication","Resource":"arn:aws:s3:::other-photos/*"}]}`)})
+		return err
+	})
+	replicateAll(t, c, "other-photos", role, s3types.Destination{Bucket: aws.String("arn:aws:s3:::prod-photos")})
+	put(t, c, "other-photos", "four.txt", "from a bucket the trust policy does not name")
+	if status := settled(t, c, "other-photos", "four.txt"); status != s3types.ReplicationStatusFailed {
+		t.Errorf("replication with a role whose trust policy leaves the bucket out = %q; want FAILED", status)
+	}
+	ec2Only := strings.ReplaceAll(replicationTrust, "s3.amazonaws.com", "ec2.amazonaws.com")
+	if _, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("not-for-s3"), AssumeRolePolicyDocument: aws.String(ec2Only)}); err != nil {
+		t.Fatal(err)
+	}
+	replicateAll(t, c, "staging-photos", "arn:aws:iam::"+staging+":role/not-for-s3", s3types.Destination{Bucket: aws.String("arn:aws:s3:::prod-photos")})
+	put(t, c, "staging-photos", "five.txt", "with a role S3 cannot assume")
+	if status := settled(t, c, "staging-photos", "five.txt"); status != s3types.ReplicationStatusFailed {
+		t.Errorf("replication with a role S3 cannot assume = %q; want FAILED", status)
+	}
+}
