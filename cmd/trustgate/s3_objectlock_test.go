@@ -440,6 +440,19 @@ func TestS3ObjectLockBadInput(t *testing.T) {
 	if status, body := ts.sendHeaders(t, root, "s3", http.MethodPut, "/plain/d.txt", h, "x"); status != 200 {
 		t.Errorf("PutObject with Content-MD5 under a default retention = %d %s", status, body)
 	}
+	// So does each part of an upload to it.
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: aws.String("e.bin")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	partPath := "/plain/e.bin?partNumber=1&uploadId=" + aws.ToString(up.UploadId)
+	if status, body := ts.send(t, root, "s3", http.MethodPut, partPath, "", "x"); status != 400 ||
+		!strings.Contains(body, "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Part requests with Object Lock parameters") {
+		t.Errorf("UploadPart without a digest under a default retention = %d %s", status, body)
+	}
+	if status, body := ts.sendHeaders(t, root, "s3", http.MethodPut, partPath, h, "x"); status != 200 {
+		t.Errorf("UploadPart with Content-MD5 under a default retention = %d %s", status, body)
+	}
 	if status, body := ts.send(t, root, "s3", http.MethodPut, "/plain/a.txt?legal-hold", "", `<LegalHold><Status>ON</Status></LegalHold>`); status != 400 ||
 		!strings.Contains(body, "Content-MD5 OR x-amz-checksum-*") {
 		t.Errorf("PutObjectLegalHold without a digest = %d %s", status, body)

@@ -154,6 +154,10 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 	if err := refuseCustomerKeys(c, b, "s3:UploadPart"); err != nil {
 		return err
 	}
+	locked := u.Headers[lockModeHeader] != "" || u.Headers[legalHoldHeader] != "" || b.ObjectLock.DefaultMode != ""
+	if err := requireLockDigest(c.Request.Header, locked, "Put Part"); err != nil {
+		return err
+	}
 	sums, kept, serr := partChecksums(u, c.Request.Header)
 	if serr != nil {
 		return serr

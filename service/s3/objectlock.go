@@ -552,14 +552,19 @@ func (s *Service) authorizeLock(ctx context.Context, c *Call, b *trustgate.Bucke
 	return nil
 }
 
-// requireLockDigest refuses a PutObject that locks its version, by its
-// headers or the bucket's default retention, without a digest of its
-// body: S3 takes a locked body only with one it can check.
-func requireLockDigest(h http.Header, b *trustgate.Bucket, ask lockAsked) *Error {
-	locks := ask.retention.Mode != "" || ask.legalHold != "" || b.ObjectLock.DefaultMode != ""
+// requireLockDigest refuses the body of a PutObject ("Put Object") or an
+// UploadPart ("Put Part") that locks its version, by its headers, its
+// upload's or the bucket's default retention, without a digest: S3 takes
+// a locked body only with one it can check.
+func requireLockDigest(h http.Header, locks bool, request string) *Error {
 	if !locks || h.Get("Content-MD5") != "" || hasChecksumHeader(h) || h.Get("X-Amz-Sdk-Checksum-Algorithm") != "" ||
 		strings.Contains(strings.ToLower(h.Get("X-Amz-Trailer")), "x-amz-checksum-") {
 		return nil
 	}
-	return errorf(http.StatusBadRequest, "InvalidRequest", "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters")
+	return errorf(http.StatusBadRequest, "InvalidRequest", "Content-MD5 OR x-amz-checksum- HTTP header is required for %s requests with Object Lock parameters", request)
+}
+
+// locks tells whether a write asking for ask locks its version in b.
+func (ask lockAsked) locks(b *trustgate.Bucket) bool {
+	return ask.retention.Mode != "" || ask.legalHold != "" || b.ObjectLock.DefaultMode != ""
 }

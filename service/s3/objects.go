@@ -165,7 +165,7 @@ func (s *Service) putObject(ctx context.Context, w http.ResponseWriter, c *Call)
 		return err
 	}
 	if c.Form == nil {
-		if err := requireLockDigest(c.Request.Header, b, lock); err != nil {
+		if err := requireLockDigest(c.Request.Header, lock.locks(b), "Put Object"); err != nil {
 			return err
 		}
 	}
