@@ -441,6 +441,9 @@ func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, id string, sign
 	line.status = rec.status
 	if call.Logged() {
 		served := s3api.Served{Status: rec.status, Bytes: rec.bytes, Started: line.start, Answered: time.Since(line.start)}
+		if !rec.wroteAt.IsZero() {
+			served.FirstByte = rec.wroteAt.Sub(line.start)
+		}
 		if err != nil {
 			served.ErrCode = err.Code
 		}
@@ -460,16 +463,21 @@ func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, id string, sign
 // statusRecorder remembers the status a handler wrote, for the log.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
-	bytes  int64 // of the body, for the access log
+	status  int
+	bytes   int64     // of the body, for the access log
+	wroteAt time.Time // when the answer's header went, for the access log
 }
 
 func (r *statusRecorder) WriteHeader(status int) {
 	r.status = status
+	r.wroteAt = time.Now()
 	r.ResponseWriter.WriteHeader(status)
 }
 
 func (r *statusRecorder) Write(p []byte) (int, error) {
+	if r.wroteAt.IsZero() {
+		r.wroteAt = time.Now() // an answer of 200 begun without WriteHeader
+	}
 	n, err := r.ResponseWriter.Write(p)
 	r.bytes += int64(n)
 	return n, err

@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -170,18 +171,21 @@ func TestS3AccessLogs(t *testing.T) {
 			t.Errorf("log record %q has %d fields; want 26 of shop, signed by SigV4 when its requester is named", line, len(f))
 			continue
 		}
-		got = append(got, strings.Join([]string{f[4], f[6], f[7], f[9], f[10]}, " "))
+		if _, err := strconv.Atoi(f[14]); err != nil {
+			t.Errorf("log record %q: turn-around time %q; want milliseconds", line, f[14])
+		}
+		got = append(got, strings.Join([]string{f[4], f[6], f[7], f[9], f[10], f[12]}, " "))
 	}
 	rootARN := "arn:aws:iam::" + ts.Root.AccountId + ":root"
 	want := []string{
-		rootARN + " REST.PUT.OBJECT cart.json 200 -",
-		rootARN + " REST.GET.OBJECT cart.json 200 -",
-		rootARN + " REST.GET.OBJECT missing.json 404 NoSuchKey",
-		rootARN + " REST.GET.BUCKET - 200 -",
-		"- REST.GET.OBJECT cart.json 403 AccessDenied",
+		rootARN + " REST.PUT.OBJECT cart.json 200 - 2",
+		rootARN + " REST.GET.OBJECT cart.json 200 - 2",
+		rootARN + " REST.GET.OBJECT missing.json 404 NoSuchKey -",
+		rootARN + " REST.GET.BUCKET - 200 - -",
+		"- REST.GET.OBJECT cart.json 403 AccessDenied -",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("log records (requester, operation, key, status, error) =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		t.Errorf("log records (requester, operation, key, status, error, object size) =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 
 	// A partitioned prefix names the source's account, region, bucket and

@@ -49,11 +49,25 @@ const maxLoggedHeader = 1024
 // Served is what the server knows of a request once S3 has answered it,
 // for its access log.
 type Served struct {
-	Status   int
-	Bytes    int64
-	Started  time.Time
-	Answered time.Duration // from the request's start to its last byte
-	ErrCode  string
+	Status  int
+	Bytes   int64
+	Started time.Time
+	// Answered is from the request's start to its answer's last byte,
+	// FirstByte to its first (zero when unknown).
+	Answered  time.Duration
+	FirstByte time.Duration
+	ErrCode   string
+}
+
+// turnAround is the turn-around field of a record: the milliseconds from
+// the request to the first byte of its answer. S3 counts them from the
+// request's last byte; trustgate from its first, so a write's includes
+// the time its body took to come.
+func turnAround(served Served) string {
+	if served.FirstByte <= 0 {
+		return "-"
+	}
+	return strconv.FormatInt(served.FirstByte.Milliseconds(), 10)
 }
 
 // Logged tells whether the call was on a bucket with logging, whose
@@ -158,9 +172,9 @@ func accessRecord(c *Call, b *trustgate.Bucket, served Served) string {
 		strconv.Itoa(served.Status),
 		field(served.ErrCode),
 		number(served.Bytes),
-		"-", // the object's size
+		number(c.objectSize),
 		strconv.FormatInt(served.Answered.Milliseconds(), 10),
-		"-", // the turn-around time
+		turnAround(served),
 		loggedHeader(r.Referer()),
 		loggedHeader(r.UserAgent()),
 		loggedName(c.query.Get("versionId")),

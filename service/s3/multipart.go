@@ -397,6 +397,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, w http.ResponseWr
 		return internal(cerr)
 	}
 	s.replicationWritten(o)
+	c.objectSize = o.Size
 	for _, p := range parts {
 		s.blobs.Remove(p.Blob)
 	}

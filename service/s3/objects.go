@@ -341,6 +341,7 @@ func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Ca
 		return storeError(err, &Call{bucket: o.Bucket})
 	}
 	s.replicationWritten(o)
+	c.objectSize = o.Size
 	if replaced != nil {
 		s.blobs.Remove(replaced.Blob)
 	}
@@ -528,6 +529,7 @@ func (s *Service) serveObject(ctx context.Context, w http.ResponseWriter, c *Cal
 	if err != nil {
 		return err
 	}
+	c.objectSize = o.Size
 	if status := preconditions(c.Request.Header, o); status != 0 {
 		if status == http.StatusNotModified {
 			w.Header().Set("ETag", o.ETag)
@@ -1038,6 +1040,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 		return storeError(serr, c)
 	}
 	s.replicationWritten(o)
+	c.objectSize = o.Size
 	if replaced != nil {
 		s.blobs.Remove(replaced.Blob)
 	}

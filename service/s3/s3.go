@@ -64,8 +64,10 @@ type Call struct {
 	// copySource marks the call on a copy's source, whose bucket may be
 	// in another region than the one the request was signed for.
 	copySource bool
-	// logged is the call's bucket once looked up, for its access log.
-	logged *trustgate.Bucket
+	// logged is the call's bucket once looked up, for its access log, and
+	// objectSize the size of the object read or written (0 for none).
+	logged     *trustgate.Bucket
+	objectSize int64
 }
 
 // Serve answers the call on w. It returns the error it answered with,
