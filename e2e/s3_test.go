@@ -698,3 +698,50 @@ func TestBoto3Replication(t *testing.T) {
 	eachBoto3(t, boto3Replication, "replicated-", `{"outside": "404", "replica": ["quarterly", "REPLICA", true], `+
 		`"rule": ["docs/", 1, true], "source": ["COMPLETED", null]}`)
 }
+
+const boto3AccountPublicAccessBlock = `
+import boto3, json, socket, sys, urllib.request
+from botocore.config import Config
+endpoint, key, secret, bucket = sys.argv[1:5]
+# S3 Control is reached at ACCOUNT.localhost, which this machine's resolver
+# does not know: such names are the loopback's, as systemd-resolved has them.
+resolve = socket.getaddrinfo
+socket.getaddrinfo = lambda host, *a, **k: resolve("127.0.0.1" if host.endswith(".localhost") else host, *a, **k)
+kw = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret)
+s3 = boto3.client("s3", config=Config(signature_version="s3v4"), **kw)
+control = boto3.client("s3control", **dict(kw, endpoint_url=endpoint.replace("127.0.0.1", "localhost")))
+account = boto3.client("sts", **kw).get_caller_identity()["Account"]
+def code(call):
+    try:
+        call()
+        return "ok"
+    except control.exceptions.ClientError as e:
+        return e.response["Error"]["Code"]
+before = code(lambda: control.get_public_access_block(AccountId=account))
+s3.create_bucket(Bucket=bucket)
+s3.put_object(Bucket=bucket, Key="open.txt", Body=b"open")
+s3.delete_public_access_block(Bucket=bucket)
+s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+    "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/*" % bucket}]}))
+def anonymous():
+    try:
+        return urllib.request.urlopen("%s/%s/open.txt" % (endpoint, bucket)).status
+    except urllib.error.HTTPError as e:
+        return e.code
+opened = anonymous()
+control.put_public_access_block(AccountId=account, PublicAccessBlockConfiguration={"BlockPublicAcls": True, "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+conf = control.get_public_access_block(AccountId=account)["PublicAccessBlockConfiguration"]
+blocked = anonymous()
+control.delete_public_access_block(AccountId=account)
+print(json.dumps({"before": before, "anonymous": [opened, blocked, anonymous()], "conf": sorted(k for k, v in conf.items() if v),
+    "after": code(lambda: control.get_public_access_block(AccountId=account))}, sort_keys=True))
+`
+
+// Note 82 with each boto3: an account's Block Public Access set through
+// S3 Control closes a public bucket of the account, and reopens it once
+// removed.
+func TestBoto3AccountPublicAccessBlock(t *testing.T) {
+	eachBoto3(t, boto3AccountPublicAccessBlock, "account-block-", `{"after": "NoSuchPublicAccessBlockConfiguration", "anonymous": [200, 403, 200], `+
+		`"before": "NoSuchPublicAccessBlockConfiguration", "conf": ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"]}`)
+}

@@ -294,6 +294,14 @@ type Store interface {
 	// S3 buckets and their objects; bodies are blobs, or kept in the
 	// object (Inline) when small.
 
+	// AccountPublicAccessBlock returns the Block Public Access an account
+	// set for all its buckets (S3 Control's), nil when it set none.
+	// Returns ErrNotFound for an unknown account.
+	AccountPublicAccessBlock(ctx context.Context, account string) (*trustgate.PublicAccessBlock, error)
+	// SetAccountPublicAccessBlock sets an account's Block Public Access,
+	// or removes it (nil). Returns ErrNotFound for an unknown account.
+	SetAccountPublicAccessBlock(ctx context.Context, account string, pab *trustgate.PublicAccessBlock) error
+
 	// CreateBucket adds a bucket. Returns ErrConflict when the name is
 	// taken in any account, ErrNotFound for an unknown account.
 	CreateBucket(ctx context.Context, b *trustgate.Bucket) error

@@ -464,9 +464,14 @@ func (s *Service) putBucketPolicy(ctx context.Context, w http.ResponseWriter, c 
 	} else if unknown != "" {
 		return errorf(http.StatusBadRequest, "MalformedPolicy", "Invalid principal in policy") // note 53
 	}
+	accountBlock, aerr := s.store.AccountPublicAccessBlock(ctx, b.Account)
+	if aerr != nil && !errors.Is(aerr, trustgate.ErrNotFound) {
+		return internal(aerr)
+	}
+	blockedByAccount := accountBlock != nil && accountBlock.BlockPublicPolicy
 	err = s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
 		// The block as it is now: one put meanwhile holds.
-		if cur.PublicAccessBlock.BlockPublicPolicy && isPublic(p) {
+		if (cur.PublicAccessBlock.BlockPublicPolicy || blockedByAccount) && isPublic(p) {
 			return errorf(http.StatusForbidden, "AccessDenied",
 				"User: %s is not authorized to perform: s3:PutBucketPolicy on resource: \"%s\" because public policies are blocked by the BlockPublicPolicy block public access setting.", c.Principal.ARN, b.ARN())
 		}

@@ -103,14 +103,26 @@ func (e *Error) write(w http.ResponseWriter, c *Call) {
 		w.WriteHeader(e.Status)
 		return
 	}
-	doc := struct {
-		XMLName   xml.Name `xml:"Error"`
-		Code      string
-		Message   string
-		Fields    []field
+	type errorElement struct {
+		XMLName xml.Name `xml:"Error"`
+		Code    string
+		Message string
+		Fields  []field
+	}
+	var doc any = struct {
+		errorElement
 		RequestId string
 		HostId    string
-	}{Code: e.Code, Message: e.Message, Fields: e.Fields, RequestId: c.RequestID, HostId: hostID(c.RequestID)}
+	}{errorElement{Code: e.Code, Message: e.Message, Fields: e.Fields}, c.RequestID, hostID(c.RequestID)}
+	if c.control {
+		// S3 Control wraps the error in an ErrorResponse.
+		doc = struct {
+			XMLName   xml.Name `xml:"ErrorResponse"`
+			Error     errorElement
+			RequestId string
+			HostId    string
+		}{Error: errorElement{Code: e.Code, Message: e.Message, Fields: e.Fields}, RequestId: c.RequestID, HostId: hostID(c.RequestID)}
+	}
 	body, err := xml.Marshal(doc)
 	if err != nil {
 		body = []byte("<Error><Code>InternalError</Code></Error>")

@@ -201,8 +201,10 @@ func (s *Service) replicationCheck(ctx context.Context, role *trustgate.Principa
 	if err != nil {
 		return authz.ImplicitDeny, err
 	}
-	if r.Decision == authz.Allow && role.Account != b.Account && restrictedPublic(b) {
-		return authz.ImplicitDeny, nil // note 38
+	if r.Decision == authz.Allow && role.Account != b.Account {
+		if restricted, err := s.restrictedPublic(ctx, b); err != nil || restricted {
+			return authz.ImplicitDeny, err // note 38
+		}
 	}
 	return r.Decision, nil
 }

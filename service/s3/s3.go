@@ -68,6 +68,8 @@ type Call struct {
 	// objectSize the size of the object read or written (0 for none).
 	logged     *trustgate.Bucket
 	objectSize int64
+	// control marks a call of S3 Control's API.
+	control bool
 }
 
 // Serve answers the call on w. It returns the error it answered with,
@@ -75,6 +77,14 @@ type Call struct {
 func (s *Service) Serve(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
 	if bucket, ok := websiteBucket(c.Request.Host); ok {
 		return s.serveWebsite(ctx, w, c, bucket) // it answers its errors itself
+	}
+	if isControlRequest(c.Request) {
+		c.control = true
+		err := s.serveControl(ctx, w, c)
+		if err != nil {
+			err.write(w, c)
+		}
+		return err
 	}
 	c.bucket, c.key = address(c.Request)
 	c.query = c.Request.URL.Query()
@@ -418,10 +428,16 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 	if err != nil {
 		return internal(err)
 	}
-	if r.Decision == authz.Allow && bucket != nil && c.Principal.Account != bucket.Account && restrictedPublic(bucket) {
+	if r.Decision == authz.Allow && bucket != nil && c.Principal.Account != bucket.Account {
 		// RestrictPublicBuckets: a bucket with a public policy serves only
 		// its own account (note 38).
-		r = authz.Result{Decision: authz.ImplicitDeny, Type: authz.ResourcePolicy}
+		restricted, err := s.restrictedPublic(ctx, bucket)
+		if err != nil {
+			return internal(err)
+		}
+		if restricted {
+			r = authz.Result{Decision: authz.ImplicitDeny, Type: authz.ResourcePolicy}
+		}
 	}
 	if r.Decision == authz.Allow {
 		return nil
@@ -537,11 +553,18 @@ func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.00
 func httpTime(t time.Time) string { return t.UTC().Format(http.TimeFormat) }
 
 // restrictedPublic reports whether Block Public Access keeps a bucket to
-// its own account: RestrictPublicBuckets is on and its policy is public.
-func restrictedPublic(b *trustgate.Bucket) bool {
-	if !b.PublicAccessBlock.RestrictPublicBuckets || b.Policy == "" {
-		return false
+// its own account: RestrictPublicBuckets holds for it, by its own
+// setting or its account's, and its policy is public.
+func (s *Service) restrictedPublic(ctx context.Context, b *trustgate.Bucket) (bool, error) {
+	if b.Policy == "" {
+		return false, nil
+	}
+	if !b.PublicAccessBlock.RestrictPublicBuckets {
+		pab, err := s.publicAccessBlockOf(ctx, b)
+		if err != nil || !pab.RestrictPublicBuckets {
+			return false, err
+		}
 	}
 	p, err := policy.Parse(b.Policy, policy.Resource)
-	return err == nil && isPublic(p)
+	return err == nil && isPublic(p), nil
 }

@@ -29,8 +29,10 @@ type Store struct {
 	keys  map[string]trustgate.AccessKey // guarded by mu; by access key id
 	users map[userKey]trustgate.User     // guarded by mu
 	roles map[userKey]trustgate.Role     // guarded by mu; AssumeRole reads the role's trust policy
-	// buckets are S3 buckets by name, guarded by mu.
-	buckets map[string]trustgate.Bucket
+	// buckets are S3 buckets by name, and accountBlocks the accounts'
+	// own Block Public Access by account id, guarded by mu.
+	buckets       map[string]trustgate.Bucket
+	accountBlocks map[string]accountBlock
 	// objects are S3 objects with their inline bodies, which add up to
 	// objectBytes; both guarded by mu.
 	objects     map[objectKey]trustgate.Object
@@ -54,7 +56,7 @@ type userKey struct{ account, name string } // name lower-cased: IAM names are c
 // New caches in front of st.
 func New(st store.Store) *Store {
 	return &Store{Store: st, keys: map[string]trustgate.AccessKey{}, users: map[userKey]trustgate.User{}, roles: map[userKey]trustgate.Role{}, uses: map[string]*keyUse{}, buckets: map[string]trustgate.Bucket{},
-		objects: map[objectKey]trustgate.Object{}}
+		accountBlocks: map[string]accountBlock{}, objects: map[objectKey]trustgate.Object{}}
 }
 
 // lookup returns a copy of m's entry for key, or reads it with load and
@@ -200,6 +202,36 @@ func (s *Store) Bucket(ctx context.Context, name string) (*trustgate.Bucket, err
 	return lookup(s, s.buckets, name, bucketCopy, func() (*trustgate.Bucket, error) { return s.Store.Bucket(ctx, name) })
 }
 
+// accountBlock is an account's Block Public Access, nil for none.
+type accountBlock struct{ pab *trustgate.PublicAccessBlock }
+
+func accountBlockCopy(a accountBlock) accountBlock {
+	if a.pab != nil {
+		pab := *a.pab
+		a.pab = &pab
+	}
+	return a
+}
+
+// AccountPublicAccessBlock implements store.Store: a request on a bucket
+// whose policy is public reads its owner's.
+func (s *Store) AccountPublicAccessBlock(ctx context.Context, account string) (*trustgate.PublicAccessBlock, error) {
+	a, err := lookup(s, s.accountBlocks, account, accountBlockCopy, func() (*accountBlock, error) {
+		pab, err := s.Store.AccountPublicAccessBlock(ctx, account)
+		return &accountBlock{pab}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.pab, nil
+}
+
+// SetAccountPublicAccessBlock implements store.Store.
+func (s *Store) SetAccountPublicAccessBlock(ctx context.Context, account string, pab *trustgate.PublicAccessBlock) error {
+	defer s.forget(func() { delete(s.accountBlocks, account) })
+	return s.Store.SetAccountPublicAccessBlock(ctx, account, pab)
+}
+
 // Atomically implements store.Store. What fn writes goes round the
 // cache, which cannot tell what changed: once it is done, the cache drops
 // all it holds.
@@ -210,6 +242,7 @@ func (s *Store) Atomically(ctx context.Context, fn func(store.Store) error) erro
 		clear(s.users)
 		clear(s.roles)
 		clear(s.buckets)
+		clear(s.accountBlocks)
 		clear(s.objects)
 		s.objectBytes = 0
 	})

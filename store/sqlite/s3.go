@@ -497,3 +497,28 @@ func (s *DB) BlobsInUse(ctx context.Context) (map[string]bool, error) {
 	}
 	return in, nil
 }
+
+// AccountPublicAccessBlock implements store.Store.
+func (s *DB) AccountPublicAccessBlock(ctx context.Context, account string) (*trustgate.PublicAccessBlock, error) {
+	var column string
+	err := s.q.QueryRowContext(ctx, `SELECT public_access_block FROM accounts WHERE id = ?`, account).Scan(&column)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("account %s: %w", account, trustgate.ErrNotFound)
+	case err != nil || column == "":
+		return nil, err
+	}
+	var pab trustgate.PublicAccessBlock
+	if err := json.Unmarshal([]byte(column), &pab); err != nil {
+		return nil, fmt.Errorf("account %s: public access block: %w", account, err)
+	}
+	return &pab, nil
+}
+
+// SetAccountPublicAccessBlock implements store.Store.
+func (s *DB) SetAccountPublicAccessBlock(ctx context.Context, account string, pab *trustgate.PublicAccessBlock) error {
+	return s.tx(ctx, func(tx conn) error {
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET public_access_block = ? WHERE id = ?`, optionalJSON(pab), account)
+		return affected(res, err, "account "+account)
+	})
+}

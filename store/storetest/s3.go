@@ -306,3 +306,28 @@ func setBucket(b *trustgate.Bucket) func(*trustgate.Bucket) error {
 		return nil
 	}
 }
+
+// testAccountPublicAccessBlock: an account has no Block Public Access of
+// its own until one is set, and none once it is removed.
+func testAccountPublicAccessBlock(t *testing.T, s store.Store) {
+	seed(t, s)
+	if pab, err := s.AccountPublicAccessBlock(ctx, mgmt); err != nil || pab != nil {
+		t.Errorf("AccountPublicAccessBlock of a new account = %+v, %v; want none", pab, err)
+	}
+	want := trustgate.PublicAccessBlock{BlockPublicPolicy: true, RestrictPublicBuckets: true, Set: true}
+	if err := s.SetAccountPublicAccessBlock(ctx, mgmt, &want); err != nil {
+		t.Fatal(err)
+	}
+	if pab, err := s.AccountPublicAccessBlock(ctx, mgmt); err != nil || pab == nil || *pab != want {
+		t.Errorf("AccountPublicAccessBlock = %+v, %v; want %+v", pab, err, want)
+	}
+	if err := s.SetAccountPublicAccessBlock(ctx, mgmt, nil); err != nil {
+		t.Fatal(err)
+	}
+	if pab, err := s.AccountPublicAccessBlock(ctx, mgmt); err != nil || pab != nil {
+		t.Errorf("AccountPublicAccessBlock once removed = %+v, %v; want none", pab, err)
+	}
+	_, err := s.AccountPublicAccessBlock(ctx, "999999999999")
+	wantErr(t, "AccountPublicAccessBlock of an unknown account", err, trustgate.ErrNotFound)
+	wantErr(t, "SetAccountPublicAccessBlock of an unknown account", s.SetAccountPublicAccessBlock(ctx, "999999999999", &want), trustgate.ErrNotFound)
+}

@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AccountAliases", func(t *testing.T) { testAccountAliases(t, open(t)) })
 	t.Run("MFA", func(t *testing.T) { testMFA(t, open(t)) })
 	t.Run("Buckets", func(t *testing.T) { testBuckets(t, open(t)) })
+	t.Run("AccountPublicAccessBlock", func(t *testing.T) { testAccountPublicAccessBlock(t, open(t)) })
 	t.Run("Objects", func(t *testing.T) { testObjects(t, open(t)) })
 	t.Run("Multipart", func(t *testing.T) { testMultipart(t, open(t)) })
 	t.Run("Versions", func(t *testing.T) { testVersions(t, open(t)) })

@@ -1,0 +1,126 @@
+package s3api
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/arn"
+	"github.com/trustgate/trustgate/policy"
+)
+
+// S3 Control's account-level Block Public Access (note 82): the
+// PublicAccessBlock of an account, which holds for each of its buckets
+// beside the bucket's own. S3 Control has an endpoint of its own in AWS,
+// ACCOUNT.s3-control.REGION.amazonaws.com; here it shares S3's, its
+// requests told apart by their path and x-amz-account-id header.
+
+// controlNamespace is the XML namespace of S3 Control's documents.
+const controlNamespace = "http://awss3control.amazonaws.com/doc/2018-08-20/"
+
+// controlPrefix begins the path of every S3 Control request.
+const controlPrefix = "/v20180820/"
+
+// isControlRequest tells an S3 Control request from an S3 one: a bucket
+// may be named v20180820, but no S3 request names an account by header.
+func isControlRequest(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, controlPrefix) && r.Header.Get("x-amz-account-id") != ""
+}
+
+type controlPublicAccessBlock struct {
+	XMLName               xml.Name `xml:"PublicAccessBlockConfiguration"`
+	Xmlns                 string   `xml:"xmlns,attr,omitempty"`
+	BlockPublicAcls       bool
+	IgnorePublicAcls      bool
+	BlockPublicPolicy     bool
+	RestrictPublicBuckets bool
+}
+
+// serveControl answers an S3 Control request: the account's
+// PublicAccessBlock, which only that account's principals may read and
+// set, as their policies allow.
+func (s *Service) serveControl(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
+	if c.Request.URL.Path != controlPrefix+"configuration/publicAccessBlock" {
+		return errorf(http.StatusNotImplemented, "NotImplemented", "trustgate implements S3 Control's PublicAccessBlock alone, not %s %s", c.Request.Method, c.Request.URL.Path)
+	}
+	account := c.Request.Header.Get("x-amz-account-id")
+	if !arn.IsAccountID(account) {
+		return errorf(http.StatusBadRequest, "InvalidRequest", "The x-amz-account-id header must be a 12-digit account ID, not %q", account)
+	}
+	if c.Principal.Kind == policy.Anonymous || c.Principal.Account != account {
+		// An account's settings are its own; S3 Control serves no other.
+		return errorf(http.StatusForbidden, "AccessDenied", "Access Denied")
+	}
+	switch c.Request.Method {
+	case http.MethodPut:
+		return s.putAccountPublicAccessBlock(ctx, w, c, account)
+	case http.MethodGet:
+		return s.getAccountPublicAccessBlock(ctx, w, c, account)
+	case http.MethodDelete:
+		return s.deleteAccountPublicAccessBlock(ctx, w, c, account)
+	}
+	return methodNotAllowed(c, "PUBLICACCESSBLOCK")
+}
+
+func (s *Service) putAccountPublicAccessBlock(ctx context.Context, w http.ResponseWriter, c *Call, account string) *Error {
+	if err := s.authorize(ctx, c, "s3:PutAccountPublicAccessBlock", "*", nil, nil); err != nil {
+		return err
+	}
+	var conf controlPublicAccessBlock
+	if err := readDocument(c, &conf); err != nil {
+		return err
+	}
+	pab := &trustgate.PublicAccessBlock{BlockPublicAcls: conf.BlockPublicAcls, IgnorePublicAcls: conf.IgnorePublicAcls,
+		BlockPublicPolicy: conf.BlockPublicPolicy, RestrictPublicBuckets: conf.RestrictPublicBuckets, Set: true}
+	if err := s.store.SetAccountPublicAccessBlock(ctx, account, pab); err != nil {
+		return internal(err)
+	}
+	return writeEmpty(w, c, http.StatusOK)
+}
+
+func (s *Service) getAccountPublicAccessBlock(ctx context.Context, w http.ResponseWriter, c *Call, account string) *Error {
+	if err := s.authorize(ctx, c, "s3:GetAccountPublicAccessBlock", "*", nil, nil); err != nil {
+		return err
+	}
+	pab, err := s.store.AccountPublicAccessBlock(ctx, account)
+	if err != nil {
+		return internal(err)
+	}
+	if pab == nil {
+		return errorf(http.StatusNotFound, "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found").with("AccountId", account)
+	}
+	return writeXML(w, c, http.StatusOK, controlPublicAccessBlock{Xmlns: controlNamespace, BlockPublicAcls: pab.BlockPublicAcls,
+		IgnorePublicAcls: pab.IgnorePublicAcls, BlockPublicPolicy: pab.BlockPublicPolicy, RestrictPublicBuckets: pab.RestrictPublicBuckets})
+}
+
+func (s *Service) deleteAccountPublicAccessBlock(ctx context.Context, w http.ResponseWriter, c *Call, account string) *Error {
+	// S3 authorizes the removal with the action that sets it.
+	if err := s.authorize(ctx, c, "s3:PutAccountPublicAccessBlock", "*", nil, nil); err != nil {
+		return err
+	}
+	if err := s.store.SetAccountPublicAccessBlock(ctx, account, nil); err != nil {
+		return internal(err)
+	}
+	return writeEmpty(w, c, http.StatusOK)
+}
+
+// publicAccessBlockOf is the Block Public Access that holds for bucket b:
+// each setting on where b's own or its owner's account-level one has it.
+func (s *Service) publicAccessBlockOf(ctx context.Context, b *trustgate.Bucket) (trustgate.PublicAccessBlock, error) {
+	pab := b.PublicAccessBlock
+	account, err := s.store.AccountPublicAccessBlock(ctx, b.Account)
+	switch {
+	case errors.Is(err, trustgate.ErrNotFound):
+		return pab, nil
+	case err != nil || account == nil:
+		return pab, err
+	}
+	pab.BlockPublicAcls = pab.BlockPublicAcls || account.BlockPublicAcls
+	pab.IgnorePublicAcls = pab.IgnorePublicAcls || account.IgnorePublicAcls
+	pab.BlockPublicPolicy = pab.BlockPublicPolicy || account.BlockPublicPolicy
+	pab.RestrictPublicBuckets = pab.RestrictPublicBuckets || account.RestrictPublicBuckets
+	return pab, nil
+}
