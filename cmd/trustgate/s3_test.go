@@ -1708,3 +1708,43 @@ func TestS3SigningRegion(t *testing.T) {
 		t.Errorf("presigned GET signed for another region = %d %s; want 400 AuthorizationQueryParametersError", resp.StatusCode, body)
 	}
 }
+
+// TestS3ExpectedBucketOwner: a request that names the account it expects
+// to own its bucket, or a copy's source bucket, is refused when another
+// account owns it, as S3's bucket owner condition refuses it (note 83).
+func TestS3ExpectedBucketOwner(t *testing.T) {
+	ts, c, bucket := withBucket(t, "ledgers")
+	ctx := t.Context()
+	own, other := aws.String(ts.Root.AccountId), aws.String("999999999999")
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("2026.csv"), Body: strings.NewReader("a,b"), ExpectedBucketOwner: own}); err != nil {
+		t.Fatalf("PutObject expecting the bucket's owner: %v", err)
+	}
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("2027.csv"), Body: strings.NewReader("c,d"), ExpectedBucketOwner: other})
+	wantAPIError(t, "PutObject expecting another owner", err, "AccessDenied", "Access Denied")
+	if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: aws.String("2027.csv")}); err == nil {
+		t.Error("a PutObject refused for its expected owner wrote the object")
+	}
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("2026.csv"), ExpectedBucketOwner: other})
+	wantAPIError(t, "GetObject expecting another owner", err, "AccessDenied", "")
+	_, err = c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: bucket, ExpectedBucketOwner: aws.String("ledgers-owner")})
+	wantAPIError(t, "ListObjectsV2 expecting an owner that is no account id", err, "InvalidBucketOwnerAWSAccountID", "must be an AWS Account ID... [ledgers-owner]")
+	if _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: bucket, ExpectedBucketOwner: own}); err != nil {
+		t.Errorf("HeadBucket expecting the bucket's owner: %v", err)
+	}
+	if _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: bucket, ExpectedBucketOwner: other}); err == nil {
+		t.Error("HeadBucket expecting another owner succeeded")
+	}
+	_, err = c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: bucket, ExpectedBucketOwner: other})
+	wantAPIError(t, "GetBucketPolicy expecting another owner", err, "AccessDenied", "")
+
+	// A copy checks its source's owner apart from its destination's.
+	copyInput := func(source *string) *s3.CopyObjectInput {
+		return &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("copy.csv"), CopySource: aws.String("ledgers/2026.csv"),
+			ExpectedBucketOwner: own, ExpectedSourceBucketOwner: source}
+	}
+	_, err = c.CopyObject(ctx, copyInput(other))
+	wantAPIError(t, "CopyObject expecting another owner of its source", err, "AccessDenied", "")
+	if _, err := c.CopyObject(ctx, copyInput(own)); err != nil {
+		t.Errorf("CopyObject expecting the owners of both: %v", err)
+	}
+}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/access"
+	"github.com/trustgate/trustgate/arn"
 	"github.com/trustgate/trustgate/authmsg"
 	"github.com/trustgate/trustgate/authz"
 	"github.com/trustgate/trustgate/blobs"
@@ -518,7 +519,34 @@ func (s *Service) lookupBucket(ctx context.Context, c *Call) (*trustgate.Bucket,
 		return nil, internal(err)
 	}
 	c.logged = b
+	if err := checkExpectedOwner(c, b); err != nil {
+		return nil, err
+	}
 	return b, nil
+}
+
+// checkExpectedOwner refuses a call on a bucket of another account than
+// the one it expects (x-amz-expected-bucket-owner, or for a copy's source
+// x-amz-source-expected-bucket-owner), as S3's bucket owner condition
+// does (note 83): AccessDenied, with nothing said of the owner.
+func checkExpectedOwner(c *Call, b *trustgate.Bucket) *Error {
+	name := "X-Amz-Expected-Bucket-Owner"
+	if c.copySource {
+		name = "X-Amz-Source-Expected-Bucket-Owner"
+	}
+	values, named := c.Request.Header[name]
+	if !named {
+		return nil
+	}
+	expected := values[0]
+	switch {
+	case !arn.IsAccountID(expected):
+		return errorf(http.StatusBadRequest, "InvalidBucketOwnerAWSAccountID",
+			"The value of the expected bucket owner parameter must be an AWS Account ID... [%s]", expected)
+	case expected != b.Account:
+		return errorf(http.StatusForbidden, "AccessDenied", "Access Denied")
+	}
+	return nil
 }
 
 // checkRegion refuses a request signed for another region than its
