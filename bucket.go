@@ -49,6 +49,9 @@ type Bucket struct {
 	// Replication is the bucket's replication configuration; nil when it
 	// has none.
 	Replication *BucketReplication
+	// RequesterPays tells that requesters of other accounts, not the
+	// owner, pay for their requests: they must say they agree to.
+	RequesterPays bool
 }
 
 // BucketReplication is a bucket's replication configuration: the role

@@ -1748,3 +1748,82 @@ func TestS3ExpectedBucketOwner(t *testing.T) {
 		t.Errorf("CopyObject expecting the owners of both: %v", err)
 	}
 }
+
+// TestS3RequesterPays: once a bucket is Requester Pays, a requester of
+// another account must agree to pay on each request, and is told it was
+// charged; the owner's account pays its own, and anonymous requests are
+// refused (note 84).
+func TestS3RequesterPays(t *testing.T) {
+	ts, c, bucket := withBucket(t, "datasets")
+	ctx := t.Context()
+	put(t, c, "datasets", "census.csv", "city,people")
+	_, prod := crossAccount(t, ts)
+	if _, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: bucket, Policy: aws.String(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + prod.AccountId + `:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::datasets/*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	payment := func() s3types.Payer {
+		t.Helper()
+		out, err := c.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: bucket})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Payer
+	}
+	if p := payment(); p != s3types.PayerBucketOwner {
+		t.Errorf("GetBucketRequestPayment of a new bucket = %q; want BucketOwner", p)
+	}
+	setPayer := func(p s3types.Payer) {
+		t.Helper()
+		if _, err := c.PutBucketRequestPayment(ctx, &s3.PutBucketRequestPaymentInput{Bucket: bucket,
+			RequestPaymentConfiguration: &s3types.RequestPaymentConfiguration{Payer: p}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setPayer(s3types.PayerRequester)
+	if p := payment(); p != s3types.PayerRequester {
+		t.Errorf("GetBucketRequestPayment = %q; want Requester", p)
+	}
+
+	other := ts.s3Client(prod.AccessKeyId, prod.SecretAccessKey, "")
+	_, err := other.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("census.csv")})
+	wantAPIError(t, "GetObject from another account without agreeing to pay", err, "AccessDenied", "Access Denied")
+	got, err := other.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("census.csv"), RequestPayer: s3types.RequestPayerRequester})
+	if err != nil {
+		t.Fatalf("GetObject from another account agreeing to pay: %v", err)
+	}
+	got.Body.Close()
+	if got.RequestCharged != s3types.RequestChargedRequester {
+		t.Errorf("RequestCharged = %q; want requester", got.RequestCharged)
+	}
+	own, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("census.csv")})
+	if err != nil {
+		t.Fatalf("the owner's GetObject without agreeing to pay: %v", err)
+	}
+	own.Body.Close()
+	if own.RequestCharged != "" {
+		t.Errorf("the owner's RequestCharged = %q; want none", own.RequestCharged)
+	}
+	// Permission still decides: agreeing to pay grants nothing.
+	_, err = other.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("mine.csv"), Body: strings.NewReader("x"), RequestPayer: s3types.RequestPayerRequester})
+	wantAPIError(t, "PutObject from another account without permission, agreeing to pay", err, "AccessDenied", "")
+	resp, err := http.Get(ts.Endpoint + "/datasets/census.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("anonymous GET of a Requester Pays bucket = %d; want 403", resp.StatusCode)
+	}
+
+	setPayer(s3types.PayerBucketOwner)
+	if got, err := get(t, other, "datasets", "census.csv"); err != nil || got != "city,people" {
+		t.Errorf("GetObject from another account once the owner pays = %q, %v", got, err)
+	}
+	root := aws.Credentials{AccessKeyID: ts.Root.AccessKeyId, SecretAccessKey: ts.Root.SecretAccessKey}
+	body := `<RequestPaymentConfiguration><Payer>Nobody</Payer></RequestPaymentConfiguration>`
+	if status, answer := ts.sendHeaders(t, root, "s3", http.MethodPut, "/datasets?requestPayment", http.Header{"Content-Md5": {md5Base64(body)}}, body); status != 400 ||
+		!strings.Contains(answer, "MalformedXML") {
+		t.Errorf("PutBucketRequestPayment of a payer S3 does not know = %d %s; want MalformedXML", status, answer)
+	}
+}

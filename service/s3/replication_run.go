@@ -223,8 +223,8 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 	if err != nil {
 		return false, err
 	}
-	if dest.Versioning != trustgate.VersioningEnabled || src.ObjectLock.Enabled && !dest.ObjectLock.Enabled {
-		return false, nil
+	if dest.Versioning != trustgate.VersioningEnabled || src.ObjectLock.Enabled && !dest.ObjectLock.Enabled || dest.RequesterPays {
+		return false, nil // S3 replicates to none of these
 	}
 	destARN := dest.ARN() + "/" + o.Key
 	allowed := func(action, resource string, b *trustgate.Bucket) (bool, error) {

@@ -69,8 +69,9 @@ type Call struct {
 	// objectSize the size of the object read or written (0 for none).
 	logged     *trustgate.Bucket
 	objectSize int64
-	// control marks a call of S3 Control's API.
-	control bool
+	// control marks a call of S3 Control's API, and charged one whose
+	// requester pays for it.
+	control, charged bool
 }
 
 // Serve answers the call on w. It returns the error it answered with,
@@ -86,6 +87,9 @@ func (s *Service) Serve(ctx context.Context, w http.ResponseWriter, c *Call) *Er
 			err.write(w, c)
 		}
 		return err
+	}
+	if c.Request.Header.Get("x-amz-request-payer") != "" || strings.Contains(c.Request.URL.RawQuery, "x-amz-request-payer") {
+		w = &chargedWriter{ResponseWriter: w, c: c}
 	}
 	c.bucket, c.key = address(c.Request)
 	c.query = c.Request.URL.Query()
@@ -164,6 +168,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putBucketLogging, nil
 			case has("replication"):
 				return s.putBucketReplication, nil
+			case has("requestPayment"):
+				return s.putBucketRequestPayment, nil
 			case has("acl"):
 				return s.putBucketACL, nil
 			case !namesSubresource(q, bucketSubresources):
@@ -201,6 +207,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getBucketLogging, nil
 			case has("replication"):
 				return s.getBucketReplication, nil
+			case has("requestPayment"):
+				return s.getBucketRequestPayment, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
 			case has("versions"):
@@ -520,6 +528,9 @@ func (s *Service) lookupBucket(ctx context.Context, c *Call) (*trustgate.Bucket,
 	}
 	c.logged = b
 	if err := checkExpectedOwner(c, b); err != nil {
+		return nil, err
+	}
+	if err := checkRequesterPays(c, b); err != nil {
 		return nil, err
 	}
 	return b, nil

@@ -6,8 +6,8 @@ import (
 	"net/http"
 )
 
-// Bucket settings trustgate does not let a bucket change: Requester
-// Pays, Transfer Acceleration and event notifications. Each reads as S3 answers for a bucket that never had it
+// Bucket settings trustgate does not let a bucket change: Transfer
+// Acceleration and event notifications. Each reads as S3 answers for a bucket that never had it
 // set (note 50), so that tools which read every setting of a bucket, as
 // Terraform's aws_s3_bucket does on each plan, work; setting one is
 // NotImplemented.
@@ -22,9 +22,8 @@ type bucketSetting struct {
 
 // bucketSettings are the settings by the subresource that names them.
 var bucketSettings = map[string]bucketSetting{
-	"accelerate":     {action: "s3:GetAccelerateConfiguration", document: unset("AccelerateConfiguration")},
-	"notification":   {action: "s3:GetBucketNotification", document: unset("NotificationConfiguration")},
-	"requestPayment": {action: "s3:GetBucketRequestPayment", document: requestPayment},
+	"accelerate":   {action: "s3:GetAccelerateConfiguration", document: unset("AccelerateConfiguration")},
+	"notification": {action: "s3:GetBucketNotification", document: unset("NotificationConfiguration")},
 }
 
 // unset is a setting's document with nothing set in it.
@@ -34,14 +33,6 @@ func unset(name string) any {
 		Xmlns   string `xml:"xmlns,attr"`
 	}{XMLName: xml.Name{Local: name}, Xmlns: Namespace}
 }
-
-// requestPayment is the bucket owner paying, as for every bucket not
-// made Requester Pays.
-var requestPayment = &struct {
-	XMLName xml.Name `xml:"RequestPaymentConfiguration"`
-	Xmlns   string   `xml:"xmlns,attr"`
-	Payer   string
-}{Xmlns: Namespace, Payer: "BucketOwner"}
 
 // getBucketSetting answers the read of a setting, once the caller may
 // read it.
