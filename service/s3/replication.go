@@ -173,6 +173,21 @@ func (d *replicationConfiguration) configuration() (*trustgate.BucketReplication
 	for _, r := range d.Rules {
 		legacy = legacy || r.Filter == nil
 	}
+	if legacy {
+		// Rules of the first schema all go to one bucket, which S3 checks
+		// before their elements.
+		var first *string
+		for _, r := range d.Rules {
+			if r.Destination == nil || r.Destination.Bucket == nil {
+				continue // MalformedXML, from rule
+			}
+			if first == nil {
+				first = r.Destination.Bucket
+			} else if *r.Destination.Bucket != *first {
+				return nil, errorf(http.StatusBadRequest, "InvalidRequest", "Number of distinct destination bucket ARNs cannot exceed 1")
+			}
+		}
+	}
 	conf := &trustgate.BucketReplication{Role: *d.Role}
 	ids := map[string]bool{}
 	priorities := map[int]bool{}
@@ -201,14 +216,10 @@ func (d *replicationConfiguration) configuration() (*trustgate.BucketReplication
 	return conf, nil
 }
 
-// checkLegacyRules refuses legacy rules that S3 cannot tell apart: rules
-// of the first schema all go to one bucket, and no two of their prefixes
-// overlap.
+// checkLegacyRules refuses rules of the first schema that S3 cannot
+// tell apart: no two of their prefixes overlap.
 func checkLegacyRules(rules []trustgate.ReplicationRule) *Error {
 	for i, r := range rules {
-		if r.Destination.Bucket != rules[0].Destination.Bucket {
-			return errorf(http.StatusBadRequest, "InvalidRequest", "Number of distinct destination bucket ARNs cannot exceed 1")
-		}
 		for _, other := range rules[:i] {
 			if strings.HasPrefix(r.Filter.Prefix, other.Filter.Prefix) || strings.HasPrefix(other.Filter.Prefix, r.Filter.Prefix) {
 				return errorf(http.StatusBadRequest, "InvalidRequest", "Found overlapping prefixes '%s' and '%s'", other.Filter.Prefix, r.Filter.Prefix)
@@ -244,10 +255,13 @@ func (r *replicationRule) rule(legacy bool) (trustgate.ReplicationRule, *Error) 
 		return rule, malformedXML()
 	}
 	if legacy {
-		for element, named := range map[string]bool{"Filter": r.Filter != nil, "Priority": r.Priority != nil,
-			"DeleteMarkerReplication": r.DeleteMarkerReplication != nil} {
-			if named {
-				return rule, schemaError(element, "cannot be used")
+		// In the order of the rule's elements.
+		for _, e := range []struct {
+			element string
+			named   bool
+		}{{"Priority", r.Priority != nil}, {"Filter", r.Filter != nil}, {"DeleteMarkerReplication", r.DeleteMarkerReplication != nil}} {
+			if e.named {
+				return rule, schemaError(e.element, "cannot be used")
 			}
 		}
 		rule.LegacyPrefix = true
