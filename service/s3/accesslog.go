@@ -162,7 +162,7 @@ func accessRecord(c *Call, b *trustgate.Bucket, served Served) string {
 	return strings.Join([]string{
 		policy.CanonicalUserID(b.Account),
 		b.Name,
-		"[" + served.Started.UTC().Format("02/Jan/2006:15:04:05 -0700") + "]",
+		"[" + served.Started.UTC().Format(accessLogTime) + "]",
 		field(host),
 		requester,
 		c.RequestID,
@@ -188,6 +188,9 @@ func accessRecord(c *Call, b *trustgate.Bucket, served Served) string {
 		"-", // no ACL decides a request here
 	}, " ")
 }
+
+// accessLogTime is how a record writes when its request came.
+const accessLogTime = "02/Jan/2006:15:04:05 -0700"
 
 // requestURI is a request's target as it was sent, which no space or
 // line break can be in.
@@ -290,31 +293,83 @@ func (s *Service) DeliverAccessLogs(ctx context.Context, now time.Time) (int, er
 		if err != nil || target.Account != source.Account || target.Region != source.Region {
 			continue
 		}
-		body := []byte(strings.Join(lines, "\n") + "\n")
-		blob, err := s.blobs.PutSmall(bytes.NewReader(body), MaxInlineBody, int64(len(body)))
-		if err != nil {
-			s.keepRecords(logged, lines...)
-			failed = err
-			continue
-		}
-		o := &trustgate.Object{Bucket: target.Name, Key: logObjectKey(source, now), Size: blob.Size, ETag: `"` + hex.EncodeToString(blob.MD5) + `"`,
-			ContentType: "text/plain", Blob: blob.ID, Inline: blob.Inline, LastModified: now, VersionID: versionFor(target),
-			Metadata: map[string]string{}, Headers: map[string]string{sseHeader: "AES256"}}
-		lockAsked{}.apply(o, target, now)
-		markReplication(target, o)
-		// A log object never takes the place of another object.
-		if _, err := s.store.PutObject(ctx, o, trustgate.WriteCondition{IfNoneMatch: true}); err != nil {
-			s.blobs.Remove(blob.ID)
-			if !errors.Is(err, trustgate.ErrNotFound) && !errors.Is(err, trustgate.ErrPrecondition) {
-				s.keepRecords(logged, lines...) // not the target's doing: try again
+		for _, group := range logObjects(source, lines, now) {
+			if err := s.writeLogObject(ctx, target, group.key, group.lines, now); err != nil {
+				s.keepRecords(logged, group.lines...) // not the target's doing: try again
 				failed = err
+				continue
 			}
-			continue
+			written++
 		}
-		s.replicationWritten(o)
-		written++
 	}
 	return written, failed
+}
+
+// writeLogObject writes records as the log object key of target, which
+// never takes the place of another object; a target gone is no error.
+func (s *Service) writeLogObject(ctx context.Context, target *trustgate.Bucket, key string, lines []string, now time.Time) error {
+	body := []byte(strings.Join(lines, "\n") + "\n")
+	blob, err := s.blobs.PutSmall(bytes.NewReader(body), MaxInlineBody, int64(len(body)))
+	if err != nil {
+		return err
+	}
+	o := &trustgate.Object{Bucket: target.Name, Key: key, Size: blob.Size, ETag: `"` + hex.EncodeToString(blob.MD5) + `"`,
+		ContentType: "text/plain", Blob: blob.ID, Inline: blob.Inline, LastModified: now, VersionID: versionFor(target),
+		Metadata: map[string]string{}, Headers: map[string]string{sseHeader: "AES256"}}
+	lockAsked{}.apply(o, target, now)
+	markReplication(target, o)
+	if _, err := s.store.PutObject(ctx, o, trustgate.WriteCondition{IfNoneMatch: true}); err != nil {
+		s.blobs.Remove(blob.ID)
+		if errors.Is(err, trustgate.ErrNotFound) || errors.Is(err, trustgate.ErrPrecondition) {
+			return nil
+		}
+		return err
+	}
+	s.replicationWritten(o)
+	return nil
+}
+
+// logGroup is the records of one log object, and its key.
+type logGroup struct {
+	key   string
+	lines []string
+}
+
+// logObjects parts a source's records into the log objects a delivery at
+// now writes: one, unless the key format partitions by the records' own
+// day (EventTime, the default), which makes one a day.
+func logObjects(source *trustgate.Bucket, lines []string, now time.Time) []logGroup {
+	l := source.Logging
+	if l.KeyFormat != trustgate.PartitionedPrefix || l.PartitionDateSource == "DeliveryTime" {
+		return []logGroup{{logObjectKey(source, now), lines}}
+	}
+	var groups []logGroup
+	index := map[string]int{}
+	for _, line := range lines {
+		day := eventTime(line, now).Format("2006-01-02")
+		i, ok := index[day]
+		if !ok {
+			at, _ := time.Parse("2006-01-02", day)
+			i, index[day] = len(groups), len(groups)
+			groups = append(groups, logGroup{key: logObjectKey(source, at)})
+		}
+		groups[i].lines = append(groups[i].lines, line)
+	}
+	return groups
+}
+
+// eventTime is when a record's request came, from its bracketed time;
+// fallback for a record without one.
+func eventTime(line string, fallback time.Time) time.Time {
+	start, end := strings.IndexByte(line, '['), strings.IndexByte(line, ']')
+	if start < 0 || end < start {
+		return fallback
+	}
+	t, err := time.Parse(accessLogTime, line[start+1:end])
+	if err != nil {
+		return fallback
+	}
+	return t.UTC()
 }
 
 // logObjectKey names a log object of source delivered at now: the
@@ -330,7 +385,7 @@ func logObjectKey(source *trustgate.Bucket, now time.Time) string {
 	if l.KeyFormat == trustgate.PartitionedPrefix {
 		key += fmt.Sprintf("%s/%s/%s/%s/", source.Account, source.Region, source.Name, now.Format("2006/01/02"))
 		if l.PartitionDateSource != "DeliveryTime" {
-			stamp = now.Format("2006-01-02") + "-00-00-00" // the records' day
+			stamp = now.Format("2006-01-02") + "-00-00-00" // now is the records' day
 		}
 	}
 	return key + stamp + "-" + strings.ToUpper(hex.EncodeToString(unique))
