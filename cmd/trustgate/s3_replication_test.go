@@ -189,6 +189,10 @@ func TestS3ReplicationConfigurationRefused(t *testing.T) {
 			"InvalidArgument", "must match the destination bucket owner"},
 		{"a replication time without metrics", "source", current(`<Destination><Bucket>arn:aws:s3:::copy</Bucket><ReplicationTime><Status>Enabled</Status><Time><Minutes>15</Minutes></Time></ReplicationTime></Destination>`),
 			"InvalidRequest", "must contain both ReplicationTime and Metrics, or neither."},
+		{"the source as its own destination", "source", current(dest("arn:aws:s3:::source")), "InvalidRequest", "Destination bucket cannot be the same as the source bucket."},
+		{"a legacy rule without a prefix", "source", `<Rule><Status>Enabled</Status>` + dest("arn:aws:s3:::copy") + `</Rule>`, "MalformedXML", ""},
+		{"a tag filter without a key", "source", `<Rule><Status>Enabled</Status><Filter><Tag/></Filter><DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication>` +
+			dest("arn:aws:s3:::copy") + `</Rule>`, "MalformedXML", ""},
 		{"a source without versioning", "unversioned", current(dest("arn:aws:s3:::copy")), "InvalidRequest", "on the bucket to apply a replication configuration"},
 	} {
 		body := `<ReplicationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Role>` + role + `</Role>` + tc.rules + `</ReplicationConfiguration>`
@@ -201,6 +205,22 @@ func TestS3ReplicationConfigurationRefused(t *testing.T) {
 	status, answer := ts.sendHeaders(t, creds, "s3", http.MethodPut, "/source?replication", nil, good)
 	if status != http.StatusBadRequest || !strings.Contains(answer, "Content-MD5") {
 		t.Errorf("PutBucketReplication without a digest = %d %s; want 400 naming Content-MD5", status, answer)
+	}
+	// Metrics may come without S3 RTC.
+	metrics := `<ReplicationConfiguration><Role>` + role + `</Role>` +
+		current(`<Destination><Bucket>arn:aws:s3:::copy</Bucket><Metrics><Status>Enabled</Status></Metrics></Destination>`) + `</ReplicationConfiguration>`
+	if status, answer := ts.sendHeaders(t, creds, "s3", http.MethodPut, "/source?replication", http.Header{"Content-Md5": {md5Base64(metrics)}}, metrics); status != 200 {
+		t.Errorf("PutBucketReplication with metrics alone = %d %s; want 200", status, answer)
+	}
+	if _, err := c.DeleteBucketReplication(ctx, &s3.DeleteBucketReplicationInput{Bucket: aws.String("source")}); err != nil {
+		t.Fatal(err)
+	}
+	// IAM passes no other account's role.
+	_, prod := crossAccount(t, ts)
+	foreign := strings.Replace(good, ts.Root.AccountId, prod.AccountId, 1)
+	if status, answer := ts.sendHeaders(t, creds, "s3", http.MethodPut, "/source?replication", http.Header{"Content-Md5": {md5Base64(foreign)}}, foreign); status != 403 ||
+		!strings.Contains(answer, "cross-account pass role is not allowed") {
+		t.Errorf("PutBucketReplication naming another account's role = %d %s; want AccessDenied", status, answer)
 	}
 	bad := strings.Replace(good, role, "replication", 1)
 	if status, answer := ts.sendHeaders(t, creds, "s3", http.MethodPut, "/source?replication", http.Header{"Content-Md5": {md5Base64(bad)}}, bad); status != 400 ||
@@ -535,5 +555,73 @@ func TestS3ReplicationAcrossAccounts(t *testing.T) {
 	put(t, c, "staging-photos", "five.txt", "with a role S3 cannot assume")
 	if status := settled(t, c, "staging-photos", "five.txt"); status != s3types.ReplicationStatusFailed {
 		t.Errorf("replication with a role S3 cannot assume = %q; want FAILED", status)
+	}
+}
+
+// TestS3ReplicationLeavesOut: the delete markers of a lifecycle rule are
+// not replicated, nor SSE-KMS objects but by a rule that opts in, which
+// then encrypts the replica with its own key (note 81).
+func TestS3ReplicationLeavesOut(t *testing.T) {
+	ticks, ran := make(chan time.Time), make(chan int)
+	ts := startServerWith(t, serveOptions{lifecycleTicks: ticks, lifecycleRan: ran})
+	c := ts.rootS3()
+	ctx := t.Context()
+	source := versionedBucket(t, c, "reports")
+	versionedBucket(t, c, "reports-copy")
+	role := ts.replicationRole(t, ts.rootIAM(), "replication", replicationPolicy("reports", "reports-copy"))
+	replicateAll(t, c, "reports", role, s3types.Destination{Bucket: aws.String("arn:aws:s3:::reports-copy")})
+
+	put(t, c, "reports", "q1.txt", "first quarter")
+	if status := settled(t, c, "reports", "q1.txt"); status != s3types.ReplicationStatusCompleted {
+		t.Fatalf("replication status = %q; want COMPLETED", status)
+	}
+	if _, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: source,
+		LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: []s3types.LifecycleRule{{ID: aws.String("expire"), Status: s3types.ExpirationStatusEnabled,
+			Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")}, Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	ticks <- time.Now().Add(72 * time.Hour)
+	if n := <-ran; n == 0 {
+		t.Fatal("the lifecycle run expired nothing")
+	}
+	if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: source, Key: aws.String("q1.txt")}); err == nil {
+		t.Fatal("the lifecycle rule left the object current")
+	}
+	put(t, c, "reports", "q2.txt", "second quarter") // replicated after the marker would be
+	settled(t, c, "reports", "q2.txt")
+	if got, err := get(t, c, "reports-copy", "q1.txt"); err != nil || got != "first quarter" {
+		t.Errorf("the replica under a lifecycle rule's delete marker = %q, %v; want it current still", got, err)
+	}
+
+	if _, err := c.DeleteBucketLifecycle(ctx, &s3.DeleteBucketLifecycleInput{Bucket: source}); err != nil {
+		t.Fatal(err)
+	}
+	kms := func(key string) {
+		t.Helper()
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: source, Key: aws.String(key), Body: strings.NewReader("secret"),
+			ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String("arn:aws:kms:us-east-1:" + ts.Root.AccountId + ":key/source")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kms("sealed.txt")
+	if head := mustHead(t, c, "reports", "sealed.txt"); head.ReplicationStatus != "" {
+		t.Errorf("replication status of an SSE-KMS object no rule opts in for = %q; want none", head.ReplicationStatus)
+	}
+	replicaKey := "arn:aws:kms:us-east-1:" + ts.Root.AccountId + ":key/replica"
+	if _, err := c.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: source, ReplicationConfiguration: &s3types.ReplicationConfiguration{
+		Role: aws.String(role), Rules: []s3types.ReplicationRule{{Priority: aws.Int32(1), Status: s3types.ReplicationRuleStatusEnabled,
+			Filter:                  &s3types.ReplicationRuleFilter{Prefix: aws.String("")},
+			DeleteMarkerReplication: &s3types.DeleteMarkerReplication{Status: s3types.DeleteMarkerReplicationStatusDisabled},
+			SourceSelectionCriteria: &s3types.SourceSelectionCriteria{SseKmsEncryptedObjects: &s3types.SseKmsEncryptedObjects{Status: s3types.SseKmsEncryptedObjectsStatusEnabled}},
+			Destination: &s3types.Destination{Bucket: aws.String("arn:aws:s3:::reports-copy"),
+				EncryptionConfiguration: &s3types.EncryptionConfiguration{ReplicaKmsKeyID: aws.String(replicaKey)}}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	kms("sealed-too.txt")
+	if status := settled(t, c, "reports", "sealed-too.txt"); status != s3types.ReplicationStatusCompleted {
+		t.Fatalf("replication status of an SSE-KMS object a rule opts in for = %q; want COMPLETED", status)
+	}
+	if head := mustHead(t, c, "reports-copy", "sealed-too.txt"); head.ServerSideEncryption != s3types.ServerSideEncryptionAwsKms || aws.ToString(head.SSEKMSKeyId) != replicaKey {
+		t.Errorf("the SSE-KMS replica = %s %s; want aws:kms under the rule's replica key", head.ServerSideEncryption, aws.ToString(head.SSEKMSKeyId))
 	}
 }

@@ -206,7 +206,7 @@ func (s *Service) expireCurrent(ctx context.Context, bucket string, r trustgate.
 			}
 			continue
 		}
-		_, rerr := s.removeVersion(ctx, b, o.Key, "", false, trustgate.WriteCondition{IfMatch: o.ETag, Modified: o.LastModified})
+		_, rerr := s.removeVersion(ctx, b, o.Key, "", false, false, trustgate.WriteCondition{IfMatch: o.ETag, Modified: o.LastModified})
 		switch {
 		case rerr == nil:
 			removed++

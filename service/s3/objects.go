@@ -800,7 +800,7 @@ func (s *Service) deleteObject(ctx context.Context, w http.ResponseWriter, c *Ca
 			return err
 		}
 	}
-	done, err := s.removeVersion(ctx, b, c.key, version, named, cond)
+	done, err := s.removeVersion(ctx, b, c.key, version, named, true, cond)
 	if err != nil {
 		return err
 	}
@@ -898,7 +898,7 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 				cond.BypassGovernance, e = s.bypassesGovernance(ctx, c, b, o.Key, nil)
 			}
 			if e == nil {
-				done, e = s.removeVersion(ctx, b, o.Key, version, named, cond)
+				done, e = s.removeVersion(ctx, b, o.Key, version, named, true, cond)
 			}
 			if e == nil && named && !done.found && version != trustgate.NullVersion {
 				e = noSuchVersion(o.Key, version)

@@ -114,11 +114,15 @@ func (s *Service) putBucketReplication(ctx context.Context, w http.ResponseWrite
 	if err != nil {
 		return err
 	}
-	if err := s.checkDestinations(ctx, conf); err != nil {
+	if err := s.checkDestinations(ctx, b, conf); err != nil {
 		return err
 	}
 	// The caller passes the role to S3, as to any service that acts with
-	// a role of the caller's account.
+	// a role of the caller's account; IAM passes no other account's role.
+	if role, _ := arn.Split(conf.Role); role.Account != b.Account || role.Account != c.Principal.Account {
+		return errorf(http.StatusForbidden, "AccessDenied", "User: %s is not authorized to perform: iam:PassRole on resource: %s because cross-account pass role is not allowed",
+			c.Principal.ARN, conf.Role)
+	}
 	keys := policy.NewContext()
 	keys.Set("iam:PassedToService", "s3.amazonaws.com")
 	if err := s.authorize(ctx, c, "iam:PassRole", conf.Role, nil, keys); err != nil {
@@ -136,11 +140,14 @@ func (s *Service) putBucketReplication(ctx context.Context, w http.ResponseWrite
 	return writeEmpty(w, c, http.StatusOK)
 }
 
-// checkDestinations refuses a configuration whose destination buckets do
-// not exist, are not versioned or are not the accounts' it names, as S3
-// refuses them.
-func (s *Service) checkDestinations(ctx context.Context, conf *trustgate.BucketReplication) *Error {
+// checkDestinations refuses a configuration whose destination buckets are
+// its source, do not exist, are not versioned or are not the accounts' it
+// names, as S3 refuses them.
+func (s *Service) checkDestinations(ctx context.Context, src *trustgate.Bucket, conf *trustgate.BucketReplication) *Error {
 	for _, r := range conf.Rules {
+		if r.Destination.Bucket == src.Name {
+			return errorf(http.StatusBadRequest, "InvalidRequest", "Destination bucket cannot be the same as the source bucket.")
+		}
 		dest, err := s.store.Bucket(ctx, r.Destination.Bucket)
 		switch {
 		case errors.Is(err, trustgate.ErrNotFound) || err == nil && dest.Versioning != trustgate.VersioningEnabled:
@@ -264,10 +271,11 @@ func (r *replicationRule) rule(legacy bool) (trustgate.ReplicationRule, *Error) 
 				return rule, schemaError(e.element, "cannot be used")
 			}
 		}
-		rule.LegacyPrefix = true
-		if r.Prefix != nil {
-			rule.Filter = trustgate.ObjectFilter{Prefix: *r.Prefix, Named: []string{"Prefix"}}
+		if r.Prefix == nil {
+			return rule, malformedXML() // a rule names a Prefix or a Filter
 		}
+		rule.LegacyPrefix = true
+		rule.Filter = trustgate.ObjectFilter{Prefix: *r.Prefix, Named: []string{"Prefix"}}
 	} else {
 		f, err := r.Filter.filter()
 		if err != nil {
@@ -275,6 +283,11 @@ func (r *replicationRule) rule(legacy bool) (trustgate.ReplicationRule, *Error) 
 		}
 		if f.Names("ObjectSizeGreaterThan") || f.Names("ObjectSizeLessThan") {
 			return rule, malformedXML() // not in a replication filter's schema
+		}
+		for _, t := range f.Tags {
+			if t.Key == "" {
+				return rule, malformedXML()
+			}
 		}
 		rule.Filter = f
 		if r.DeleteMarkerReplication == nil {
@@ -380,8 +393,21 @@ func (d *replicationDestination) destination() (trustgate.ReplicationDestination
 	if e := d.EncryptionConfiguration; e != nil {
 		out.ReplicaKMSKeyID = e.ReplicaKmsKeyID
 	}
-	if (d.ReplicationTime == nil) != (d.Metrics == nil) {
+	if d.ReplicationTime != nil && d.Metrics == nil {
 		return out, errorf(http.StatusBadRequest, "InvalidRequest", "The replication destination must contain both ReplicationTime and Metrics, or neither.")
+	}
+	if m := d.Metrics; m != nil && d.ReplicationTime == nil {
+		// Metrics on their own, without S3 RTC.
+		if m.Status != "Enabled" && m.Status != "Disabled" {
+			return out, malformedXML()
+		}
+		if m.EventThreshold != nil && m.EventThreshold.Minutes != 15 {
+			return out, errorf(http.StatusBadRequest, "InvalidArgument", "EventThreshold-ReplicationTimeValue-Minutes value must be 15")
+		}
+		out.Metrics = m.Status
+		if m.EventThreshold != nil {
+			out.MetricsMinutes = m.EventThreshold.Minutes
+		}
 	}
 	if rt, m := d.ReplicationTime, d.Metrics; rt != nil {
 		switch {
@@ -428,9 +454,7 @@ func replicationDocument(conf *trustgate.BucketReplication) *replicationConfigur
 			out.Status = "Enabled"
 		}
 		if r.LegacyPrefix {
-			if r.Filter.Names("Prefix") {
-				out.Prefix = &r.Filter.Prefix
-			}
+			out.Prefix = &r.Filter.Prefix
 		} else {
 			out.Filter = filterDocument(r.Filter)
 			out.DeleteMarkerReplication = &replicationStatus{Status: r.DeleteMarkers}

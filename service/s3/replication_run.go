@@ -59,15 +59,16 @@ func (s *Service) replicationWritten(o *trustgate.Object) {
 func (s *Service) ReplicationQueued() <-chan struct{} { return s.replicationQueued }
 
 // replicationTargets are the rules that copy o: of the enabled rules
-// whose filter takes it in, for each destination bucket, the one of the
-// highest priority. A delete marker goes only where that rule replicates
-// delete markers.
+// whose filter takes it in (and that take in SSE-KMS objects, for one),
+// for each destination bucket, the one of the highest priority. A delete
+// marker goes only where that rule replicates delete markers.
 func replicationTargets(conf *trustgate.BucketReplication, o *trustgate.Object) []*trustgate.ReplicationRule {
 	var chosen []*trustgate.ReplicationRule
+	kms := strings.HasPrefix(o.Headers[sseHeader], "aws:kms")
 	for i := range conf.Rules {
 		r := &conf.Rules[i]
-		if !r.Enabled || !r.Filter.Matches(o) {
-			continue
+		if !r.Enabled || !r.Filter.Matches(o) || kms && r.SSEKMSEncryptedObjects != "Enabled" {
+			continue // an SSE-KMS object only where the rule opts in
 		}
 		same := slices.IndexFunc(chosen, func(c *trustgate.ReplicationRule) bool { return c.Destination.Bucket == r.Destination.Bucket })
 		switch {
@@ -92,25 +93,47 @@ func priorityOf(r *trustgate.ReplicationRule) int {
 	return *r.Priority
 }
 
+// maxReplicationAttempts is how many runs may fail on one version before
+// its replication is settled as failed, so that no version holds up the
+// ones after it for good.
+const maxReplicationAttempts = 5
+
 // Replicate settles every version pending replication and tells how many
-// it settled. An error leaves the version it met pending, for the next
-// run.
+// it settled. A version whose replication meets an error stays pending,
+// for the next run, and the run goes on with the others; it returns the
+// last such error.
 func (s *Service) Replicate(ctx context.Context) (int, error) {
+	s.replicating.Lock() // one run at a time
+	defer s.replicating.Unlock()
 	settled := 0
+	var failed error
+	skip := map[store.VersionRef]bool{} // failed in this run
 	for {
-		pending, err := s.store.PendingReplications(ctx, replicationBatch)
-		if err != nil || len(pending) == 0 {
+		pending, err := s.store.PendingReplications(ctx, replicationBatch+len(skip))
+		if err != nil {
 			return settled, err
 		}
+		progress := false
 		for _, v := range pending {
+			if skip[v] {
+				continue
+			}
 			status, err := s.replicate(ctx, v)
 			if err != nil {
-				return settled, err
+				failed, skip[v] = err, true
+				if s.replicationAttempts[v]++; s.replicationAttempts[v] < maxReplicationAttempts {
+					continue
+				}
+				status = trustgate.ReplicationFailed
 			}
 			if err := s.store.SetReplicationStatus(ctx, v, status); err != nil {
 				return settled, err
 			}
-			settled++
+			delete(s.replicationAttempts, v)
+			settled, progress = settled+1, true
+		}
+		if !progress {
+			return settled, failed
 		}
 	}
 }
@@ -168,6 +191,9 @@ func (s *Service) replicationRole(ctx context.Context, src *trustgate.Bucket) (*
 	if !ok {
 		return nil, nil
 	}
+	if a.Account != src.Account {
+		return nil, nil // S3 assumes no other account's role for a bucket
+	}
 	role, err := s.store.Role(ctx, a.Account, a.Resource[strings.LastIndexByte(a.Resource, '/')+1:])
 	if errors.Is(err, trustgate.ErrNotFound) || err == nil && role.ARN() != src.Replication.Role {
 		return nil, nil
@@ -223,7 +249,8 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 	if err != nil {
 		return false, err
 	}
-	if dest.Versioning != trustgate.VersioningEnabled || src.ObjectLock.Enabled && !dest.ObjectLock.Enabled || dest.RequesterPays {
+	if dest.Versioning != trustgate.VersioningEnabled || src.ObjectLock.Enabled && !dest.ObjectLock.Enabled || dest.RequesterPays ||
+		to.Account != "" && to.Account != dest.Account {
 		return false, nil // S3 replicates to none of these
 	}
 	destARN := dest.ARN() + "/" + o.Key
@@ -257,6 +284,14 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 		}
 	}
 
+	// A copy made before, by a run that stopped before it settled the
+	// version, is the copy.
+	switch _, err := s.store.ObjectVersion(ctx, dest.Name, o.Key, o.VersionID); {
+	case err == nil:
+		return true, nil
+	case !errors.Is(err, trustgate.ErrNotFound):
+		return false, err
+	}
 	replica := &trustgate.Object{Bucket: dest.Name, Key: o.Key, VersionID: o.VersionID, LastModified: o.LastModified,
 		DeleteMarker: o.DeleteMarker, Replication: trustgate.ReplicationReplica}
 	if !o.DeleteMarker {
@@ -266,6 +301,9 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 		replica.Retention, replica.LegalHold = o.Retention, o.LegalHold
 		if replica.Retention.Mode == "" && dest.ObjectLock.DefaultMode != "" {
 			replica.Retention = dest.ObjectLock.DefaultRetention(s.now())
+		}
+		if to.ReplicaKMSKeyID != "" && strings.HasPrefix(replica.Headers[sseHeader], "aws:kms") {
+			replica.Headers[kmsKeyHeader] = to.ReplicaKMSKeyID
 		}
 		switch to.StorageClass {
 		case "":

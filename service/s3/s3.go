@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -38,13 +39,18 @@ type Service struct {
 	access *access.Checker
 	now    func() time.Time
 	logs   accessLogs
-	// replicationQueued hears that versions to replicate were written.
-	replicationQueued chan struct{}
+	// replicationQueued hears that versions to replicate were written;
+	// replicating holds one Replicate at a time, and guards
+	// replicationAttempts, the runs that failed on a version pending.
+	replicationQueued   chan struct{}
+	replicating         sync.Mutex
+	replicationAttempts map[store.VersionRef]int
 }
 
 // New returns the S3 service.
 func New(st store.Store, bl *blobs.Store, checker *access.Checker, now func() time.Time) *Service {
-	return &Service{store: st, blobs: bl, access: checker, now: now, replicationQueued: make(chan struct{}, 1)}
+	return &Service{store: st, blobs: bl, access: checker, now: now, replicationQueued: make(chan struct{}, 1),
+		replicationAttempts: map[store.VersionRef]int{}}
 }
 
 // Call is one S3 request: its caller (anonymous for an unsigned request),

@@ -245,8 +245,9 @@ type removal struct {
 // The object's current version must meet cond, and a version named must
 // not be one its Object Lock protects (cond.BypassGovernance tells that
 // the caller bypasses governance retention). Deleting what does not
-// exist succeeds, as in S3, unless cond asks for an ETag.
-func (s *Service) removeVersion(ctx context.Context, b *trustgate.Bucket, key, version string, named bool, cond trustgate.WriteCondition) (removal, *Error) {
+// exist succeeds, as in S3, unless cond asks for an ETag. A delete
+// marker is replicated only when replicable: a lifecycle rule's is not.
+func (s *Service) removeVersion(ctx context.Context, b *trustgate.Bucket, key, version string, named, replicable bool, cond trustgate.WriteCondition) (removal, *Error) {
 	switch {
 	case named:
 		cond.LockedAt = s.now()
@@ -268,7 +269,9 @@ func (s *Service) removeVersion(ctx context.Context, b *trustgate.Bucket, key, v
 		return removal{}, s.removeObject(ctx, b.Name, key, cond)
 	}
 	marker := &trustgate.Object{Bucket: b.Name, Key: key, VersionID: versionFor(b), DeleteMarker: true, LastModified: s.now()}
-	markReplication(b, marker)
+	if replicable {
+		markReplication(b, marker)
+	}
 	replaced, err := s.store.PutObject(ctx, marker, cond)
 	if failed := conditionFailed(err, cond, key); failed != nil {
 		return removal{}, failed
