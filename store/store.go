@@ -372,13 +372,19 @@ type Store interface {
 	ObjectVersions(ctx context.Context, bucket, prefix string, after VersionMark, limit int) ([]*trustgate.Object, error)
 
 	// PendingReplications lists up to limit versions written with
-	// replication pending (ReplicationPending), in the order they were
-	// written, delete markers included.
-	PendingReplications(ctx context.Context, limit int) ([]VersionRef, error)
-	// SetReplicationStatus records where one version stands in
-	// replication, and takes it off the pending list. A version no longer
+	// replication pending (ReplicationPending), or queued again since, in
+	// the order they were, delete markers included.
+	PendingReplications(ctx context.Context, limit int) ([]PendingReplication, error)
+	// QueueReplication puts a version back on the list, pending, for a
+	// change to replicate: at the end, as a new entry, so that a run
+	// settling the version as it was read before the change leaves it
+	// pending. A version that is not there is not queued.
+	QueueReplication(ctx context.Context, v VersionRef) error
+	// SettleReplication records where a version listed stands in
+	// replication, and takes its entry off the list, unless the version
+	// was queued again since (then it stays pending). A version no longer
 	// there is only taken off.
-	SetReplicationStatus(ctx context.Context, v VersionRef, status trustgate.ReplicationStatus) error
+	SettleReplication(ctx context.Context, p PendingReplication, status trustgate.ReplicationStatus) error
 
 	// BlobsInUse lists the blobs that objects and parts name.
 	BlobsInUse(ctx context.Context) (map[string]bool, error)
@@ -443,6 +449,13 @@ type Store interface {
 // VersionRef names one version of an object, or a delete marker.
 type VersionRef struct {
 	Bucket, Key, VersionID string
+}
+
+// PendingReplication is an entry of the list of versions to replicate:
+// the version, and the entry's place on the list.
+type PendingReplication struct {
+	VersionRef
+	Seq int64
 }
 
 // VersionMark is where a listing of versions resumes: after the version

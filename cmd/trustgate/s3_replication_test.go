@@ -625,3 +625,50 @@ func TestS3ReplicationLeavesOut(t *testing.T) {
 		t.Errorf("the SSE-KMS replica = %s %s; want aws:kms under the rule's replica key", head.ServerSideEncryption, aws.ToString(head.SSEKMSKeyId))
 	}
 }
+
+// TestS3ReplicationOfChanges: a change of a replicated version's tags or
+// legal hold reaches its replica, as S3 replicates them (note 81).
+func TestS3ReplicationOfChanges(t *testing.T) {
+	ts := startServer(t)
+	c := ts.s3Client(ts.Root.AccessKeyId, ts.Root.SecretAccessKey, "", checksumming) // a legal hold needs a digest
+	ctx := t.Context()
+	source, copies := lockedBucket(t, c, "contracts"), lockedBucket(t, c, "contracts-copy")
+	role := ts.replicationRole(t, ts.rootIAM(), "replication", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":["s3:GetObjectVersionForReplication","s3:GetObjectVersionTagging","s3:GetObjectRetention","s3:GetObjectLegalHold"],"Resource":"arn:aws:s3:::contracts/*"},
+		{"Effect":"Allow","Action":["s3:ReplicateObject","s3:ReplicateTags"],"Resource":"arn:aws:s3:::contracts-copy/*"}]}`)
+	replicateAll(t, c, "contracts", role, s3types.Destination{Bucket: aws.String("arn:aws:s3:::contracts-copy")})
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: source, Key: aws.String("lease.pdf"), Body: strings.NewReader("%PDF"), Tagging: aws.String("state=draft")}); err != nil {
+		t.Fatal(err)
+	}
+	if status := settled(t, c, "contracts", "lease.pdf"); status != s3types.ReplicationStatusCompleted {
+		t.Fatalf("replication status = %q; want COMPLETED", status)
+	}
+	if _, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: source, Key: aws.String("lease.pdf"),
+		Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("state"), Value: aws.String("signed")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObjectLegalHold(ctx, &s3.PutObjectLegalHoldInput{Bucket: source, Key: aws.String("lease.pdf"),
+		LegalHold: &s3types.ObjectLockLegalHold{Status: s3types.ObjectLockLegalHoldStatusOn}}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the replica's new tags and legal hold", func() bool {
+		tags, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: copies, Key: aws.String("lease.pdf")})
+		if err != nil || len(tags.TagSet) != 1 || aws.ToString(tags.TagSet[0].Value) != "signed" {
+			return false
+		}
+		hold, err := c.GetObjectLegalHold(ctx, &s3.GetObjectLegalHoldInput{Bucket: copies, Key: aws.String("lease.pdf")})
+		return err == nil && hold.LegalHold.Status == s3types.ObjectLockLegalHoldStatusOn
+	})
+	if status := settled(t, c, "contracts", "lease.pdf"); status != s3types.ReplicationStatusCompleted {
+		t.Errorf("replication status after the changes = %q; want COMPLETED", status)
+	}
+	// The hold is the replica's now: lifting it at the source lifts it there.
+	if _, err := c.PutObjectLegalHold(ctx, &s3.PutObjectLegalHoldInput{Bucket: source, Key: aws.String("lease.pdf"),
+		LegalHold: &s3types.ObjectLockLegalHold{Status: s3types.ObjectLockLegalHoldStatusOff}}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the replica's lifted legal hold", func() bool {
+		hold, err := c.GetObjectLegalHold(ctx, &s3.GetObjectLegalHoldInput{Bucket: copies, Key: aws.String("lease.pdf")})
+		return err == nil && hold.LegalHold.Status == s3types.ObjectLockLegalHoldStatusOff
+	})
+}

@@ -472,7 +472,7 @@ func (s *Service) putObjectRetention(ctx context.Context, w http.ResponseWriter,
 	if err != nil {
 		return err
 	}
-	return s.changeObjectLock(ctx, w, c, o, func(cur *trustgate.Object) error {
+	return s.changeObjectLock(ctx, w, c, b, o, func(cur *trustgate.Object) error {
 		if !retentionMayBecome(cur.Retention, asked, now, bypass) {
 			return lockedVersion()
 		}
@@ -508,19 +508,19 @@ func (s *Service) putObjectLegalHold(ctx context.Context, w http.ResponseWriter,
 	}
 	keys := policy.NewContext()
 	keys.Set("s3:object-lock-legal-hold", doc.Status)
-	_, o, err := s.lockedObject(ctx, c, "s3:PutObjectLegalHold", keys)
+	b, o, err := s.lockedObject(ctx, c, "s3:PutObjectLegalHold", keys)
 	if err != nil {
 		return err
 	}
-	return s.changeObjectLock(ctx, w, c, o, func(cur *trustgate.Object) error {
+	return s.changeObjectLock(ctx, w, c, b, o, func(cur *trustgate.Object) error {
 		cur.LegalHold = doc.Status
 		return nil
 	})
 }
 
-// changeObjectLock changes the Object Lock of the version o read as, and
-// answers.
-func (s *Service) changeObjectLock(ctx context.Context, w http.ResponseWriter, c *Call, o *trustgate.Object, change func(*trustgate.Object) error) *Error {
+// changeObjectLock changes the Object Lock of the version of b that o
+// read as, has its replicas changed too, and answers.
+func (s *Service) changeObjectLock(ctx context.Context, w http.ResponseWriter, c *Call, b *trustgate.Bucket, o *trustgate.Object, change func(*trustgate.Object) error) *Error {
 	err := s.store.ChangeObjectLock(ctx, o.Bucket, o.Key, o.VersionID, change)
 	var refused *Error
 	switch {
@@ -533,6 +533,9 @@ func (s *Service) changeObjectLock(ctx context.Context, w http.ResponseWriter, c
 		return noSuchKey(o.Key)
 	case err != nil:
 		return internal(err)
+	}
+	if err := s.replicateChange(ctx, b, o); err != nil {
+		return err
 	}
 	return writeEmpty(w, c, http.StatusOK)
 }

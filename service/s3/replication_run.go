@@ -45,9 +45,13 @@ func markReplication(b *trustgate.Bucket, o *trustgate.Object) {
 // replicationWritten tells the replicator that o was written, if it is
 // to be replicated.
 func (s *Service) replicationWritten(o *trustgate.Object) {
-	if o.Replication != trustgate.ReplicationPending {
-		return
+	if o.Replication == trustgate.ReplicationPending {
+		s.replicationDue()
 	}
+}
+
+// replicationDue tells the replicator that versions wait.
+func (s *Service) replicationDue() {
 	select {
 	case s.replicationQueued <- struct{}{}:
 	default: // a run is already due
@@ -107,7 +111,7 @@ func (s *Service) Replicate(ctx context.Context) (int, error) {
 	defer s.replicating.Unlock()
 	settled := 0
 	var failed error
-	skip := map[store.VersionRef]bool{} // failed in this run
+	skip := map[store.PendingReplication]bool{} // failed in this run
 	for {
 		pending, err := s.store.PendingReplications(ctx, replicationBatch+len(skip))
 		if err != nil {
@@ -118,7 +122,7 @@ func (s *Service) Replicate(ctx context.Context) (int, error) {
 			if skip[v] {
 				continue
 			}
-			status, err := s.replicate(ctx, v)
+			status, err := s.replicate(ctx, v.VersionRef)
 			if err != nil {
 				failed, skip[v] = err, true
 				if s.replicationAttempts[v]++; s.replicationAttempts[v] < maxReplicationAttempts {
@@ -126,7 +130,7 @@ func (s *Service) Replicate(ctx context.Context) (int, error) {
 				}
 				status = trustgate.ReplicationFailed
 			}
-			if err := s.store.SetReplicationStatus(ctx, v, status); err != nil {
+			if err := s.store.SettleReplication(ctx, v, status); err != nil {
 				return settled, err
 			}
 			delete(s.replicationAttempts, v)
@@ -284,11 +288,29 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 		}
 	}
 
+	// Tags go along when the role may read them and is not denied
+	// replicating them.
+	var tags []trustgate.Tag
+	if len(o.Tags) > 0 {
+		readable, err := allowed("s3:GetObjectVersionTagging", o.ARN(), src)
+		if err != nil {
+			return false, err
+		}
+		denied, err := s.replicationCheck(ctx, role, "s3:ReplicateTags", destARN, dest)
+		if err != nil {
+			return false, err
+		}
+		if readable && denied != authz.ExplicitDeny {
+			tags = slices.Clone(o.Tags)
+		}
+	}
+
 	// A copy made before, by a run that stopped before it settled the
-	// version, is the copy.
-	switch _, err := s.store.ObjectVersion(ctx, dest.Name, o.Key, o.VersionID); {
+	// version or for a change of its tags or Object Lock since, is the
+	// copy, given the version's tags and lock as they are now.
+	switch existing, err := s.store.ObjectVersion(ctx, dest.Name, o.Key, o.VersionID); {
 	case err == nil:
-		return true, nil
+		return true, s.syncReplica(ctx, existing, o, tags)
 	case !errors.Is(err, trustgate.ErrNotFound):
 		return false, err
 	}
@@ -312,19 +334,7 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 		default:
 			replica.Headers["X-Amz-Storage-Class"] = to.StorageClass
 		}
-		if len(o.Tags) > 0 {
-			readable, err := allowed("s3:GetObjectVersionTagging", o.ARN(), src)
-			if err != nil {
-				return false, err
-			}
-			denied, err := s.replicationCheck(ctx, role, "s3:ReplicateTags", destARN, dest)
-			if err != nil {
-				return false, err
-			}
-			if readable && denied != authz.ExplicitDeny {
-				replica.Tags = slices.Clone(o.Tags)
-			}
-		}
+		replica.Tags = tags
 		if replica.Inline, replica.Blob, err = s.copyBody(o); err != nil {
 			if errors.Is(err, errBodyReplaced) {
 				return false, nil // the version was deleted as it was read
@@ -344,6 +354,50 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 		s.blobs.Remove(replaced.Blob)
 	}
 	return true, nil
+}
+
+// syncReplica gives a replica made before its source version's tags and
+// Object Lock as they are now. A lock is only ever lengthened or added
+// on a replica, never shortened or removed: its own retention holds.
+func (s *Service) syncReplica(ctx context.Context, replica, o *trustgate.Object, tags []trustgate.Tag) error {
+	if replica.DeleteMarker || replica.Replication != trustgate.ReplicationReplica {
+		return nil
+	}
+	if !slices.Equal(replica.Tags, tags) {
+		if err := s.store.SetObjectTags(ctx, replica.Bucket, replica.Key, replica.VersionID, tags); err != nil && !errors.Is(err, trustgate.ErrNotFound) {
+			return err
+		}
+	}
+	if o.LegalHold == replica.LegalHold && !o.Retention.Until.After(replica.Retention.Until) {
+		return nil
+	}
+	err := s.store.ChangeObjectLock(ctx, replica.Bucket, replica.Key, replica.VersionID, func(cur *trustgate.Object) error {
+		if o.LegalHold != "" {
+			cur.LegalHold = o.LegalHold
+		}
+		if o.Retention.Until.After(cur.Retention.Until) {
+			cur.Retention = o.Retention
+		}
+		return nil
+	})
+	if errors.Is(err, trustgate.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// replicateChange puts a version back on the list of versions to
+// replicate once its tags or Object Lock changed, when it was replicated
+// before or is on its way, so that its replicas change too.
+func (s *Service) replicateChange(ctx context.Context, b *trustgate.Bucket, o *trustgate.Object) *Error {
+	if b.Replication == nil || o.Replication != trustgate.ReplicationCompleted && o.Replication != trustgate.ReplicationPending {
+		return nil
+	}
+	if err := s.store.QueueReplication(ctx, store.VersionRef{Bucket: o.Bucket, Key: o.Key, VersionID: o.VersionID}); err != nil {
+		return internal(err)
+	}
+	s.replicationDue()
+	return nil
 }
 
 // copyBody copies a version's body for its replica: an inline body as it

@@ -222,6 +222,9 @@ func (s *Service) putObjectTagging(ctx context.Context, w http.ResponseWriter, c
 	if err := s.store.SetObjectTags(ctx, b.Name, o.Key, o.VersionID, tags); err != nil {
 		return storeError(err, c)
 	}
+	if err := s.replicateChange(ctx, b, o); err != nil {
+		return err
+	}
 	setVersion(w.Header(), b, o)
 	return writeEmpty(w, c, http.StatusOK)
 }
@@ -244,6 +247,9 @@ func (s *Service) deleteObjectTagging(ctx context.Context, w http.ResponseWriter
 	}
 	if err := s.store.SetObjectTags(ctx, b.Name, o.Key, o.VersionID, nil); err != nil {
 		return storeError(err, c)
+	}
+	if err := s.replicateChange(ctx, b, o); err != nil {
+		return err
 	}
 	setVersion(w.Header(), b, o)
 	return writeEmpty(w, c, http.StatusNoContent)

@@ -92,8 +92,14 @@ func (s *Store) CompleteUpload(ctx context.Context, uploadID string, o *trustgat
 	return s.Store.CompleteUpload(ctx, uploadID, o, cond)
 }
 
-// SetReplicationStatus implements store.Store.
-func (s *Store) SetReplicationStatus(ctx context.Context, v store.VersionRef, status trustgate.ReplicationStatus) error {
+// QueueReplication implements store.Store.
+func (s *Store) QueueReplication(ctx context.Context, v store.VersionRef) error {
 	defer s.forgetObject(v.Bucket, v.Key)
-	return s.Store.SetReplicationStatus(ctx, v, status)
+	return s.Store.QueueReplication(ctx, v)
+}
+
+// SettleReplication implements store.Store.
+func (s *Store) SettleReplication(ctx context.Context, p store.PendingReplication, status trustgate.ReplicationStatus) error {
+	defer s.forgetObject(p.Bucket, p.Key)
+	return s.Store.SettleReplication(ctx, p, status)
 }

@@ -351,8 +351,10 @@ func testObjectLock(t *testing.T, s store.Store) {
 }
 
 // testReplication: a version written pending replication is listed
-// until its status is set, in the order versions were written, delete
-// markers too; the status set is the version's, current or not.
+// until it is settled, in the order versions were written, delete markers
+// too; the status settled is the version's, current or not. A version
+// queued again while a run had it listed stays pending when that run
+// settles it.
 func testReplication(t *testing.T, s store.Store) {
 	seed(t, s)
 	if err := s.CreateBucket(ctx, &trustgate.Bucket{Name: "source", Account: mgmt, Region: "us-east-1", CreatedAt: t0,
@@ -366,15 +368,41 @@ func testReplication(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 	}
+	list := func() map[string]store.PendingReplication {
+		t.Helper()
+		entries, err := s.PendingReplications(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]store.PendingReplication{}
+		for _, p := range entries {
+			m[p.Key+"@"+p.VersionID] = p
+		}
+		return m
+	}
 	pending := func(want ...string) {
 		t.Helper()
-		list, err := s.PendingReplications(ctx, 10)
+		entries, err := s.PendingReplications(ctx, 10)
 		var got []string
-		for _, v := range list {
-			got = append(got, v.Key+"@"+v.VersionID)
+		for _, p := range entries {
+			got = append(got, p.Key+"@"+p.VersionID)
 		}
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("PendingReplications = %v, %v; want %v", got, err, want)
+		}
+	}
+	status := func(key, version string) trustgate.ReplicationStatus {
+		t.Helper()
+		o, err := s.ObjectVersion(ctx, "source", key, version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.Replication
+	}
+	settle := func(p store.PendingReplication, st trustgate.ReplicationStatus) {
+		t.Helper()
+		if err := s.SettleReplication(ctx, p, st); err != nil {
+			t.Fatal(err)
 		}
 	}
 	put("b", "1", false, trustgate.ReplicationPending)
@@ -382,40 +410,65 @@ func testReplication(t *testing.T, s store.Store) {
 	put("c", "3", false, "")
 	put("b", "4", true, trustgate.ReplicationPending)
 	pending("b@1", "a@2", "b@4")
-	if list, err := s.PendingReplications(ctx, 1); err != nil || len(list) != 1 || list[0] != (store.VersionRef{Bucket: "source", Key: "b", VersionID: "1"}) {
-		t.Errorf("PendingReplications(1) = %v, %v; want the oldest alone", list, err)
+	if entries, err := s.PendingReplications(ctx, 1); err != nil || len(entries) != 1 || entries[0].VersionRef != (store.VersionRef{Bucket: "source", Key: "b", VersionID: "1"}) {
+		t.Errorf("PendingReplications(1) = %v, %v; want the oldest alone", entries, err)
 	}
 
 	// b@1 is noncurrent now, under b's delete marker.
-	if err := s.SetReplicationStatus(ctx, store.VersionRef{Bucket: "source", Key: "b", VersionID: "1"}, trustgate.ReplicationCompleted); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetReplicationStatus(ctx, store.VersionRef{Bucket: "source", Key: "a", VersionID: "2"}, trustgate.ReplicationFailed); err != nil {
-		t.Fatal(err)
-	}
+	first := list()
+	settle(first["b@1"], trustgate.ReplicationCompleted)
+	settle(first["a@2"], trustgate.ReplicationFailed)
 	pending("b@4")
-	if o, err := s.ObjectVersion(ctx, "source", "b", "1"); err != nil || o.Replication != trustgate.ReplicationCompleted {
-		t.Errorf("ObjectVersion of a noncurrent version replicated = %+v, %v; want COMPLETED", o, err)
+	if st := status("b", "1"); st != trustgate.ReplicationCompleted {
+		t.Errorf("status of a noncurrent version replicated = %q; want COMPLETED", st)
 	}
-	if o, err := s.Object(ctx, "source", "a"); err != nil || o.Replication != trustgate.ReplicationFailed {
-		t.Errorf("Object whose replication failed = %+v, %v; want FAILED", o, err)
+	if st := status("a", "2"); st != trustgate.ReplicationFailed {
+		t.Errorf("status of a version whose replication failed = %q; want FAILED", st)
 	}
-	if o, err := s.Object(ctx, "source", "c"); err != nil || o.Replication != "" {
-		t.Errorf("Object written without replication = %+v, %v; want no status", o, err)
+	if st := status("c", "3"); st != "" {
+		t.Errorf("status of a version written without replication = %q; want none", st)
 	}
 
-	// A version deleted before it was replicated is only taken off.
+	// Queued again for a change: at the end of the list, pending.
+	b1 := store.VersionRef{Bucket: "source", Key: "b", VersionID: "1"}
+	if err := s.QueueReplication(ctx, b1); err != nil {
+		t.Fatal(err)
+	}
+	pending("b@4", "b@1")
+	if st := status("b", "1"); st != trustgate.ReplicationPending {
+		t.Errorf("status of a version queued again = %q; want PENDING", st)
+	}
+	// A run that listed it, then saw it queued again before it settled it,
+	// leaves it pending for the next.
+	listed := list()["b@1"]
+	if err := s.QueueReplication(ctx, b1); err != nil {
+		t.Fatal(err)
+	}
+	settle(listed, trustgate.ReplicationCompleted)
+	pending("b@4", "b@1")
+	if st := status("b", "1"); st != trustgate.ReplicationPending {
+		t.Errorf("status of a version queued again while it was replicated = %q; want PENDING", st)
+	}
+	settle(list()["b@1"], trustgate.ReplicationCompleted)
+	if st := status("b", "1"); st != trustgate.ReplicationCompleted {
+		t.Errorf("status once settled = %q; want COMPLETED", st)
+	}
+
+	// A version deleted before it was replicated is only taken off; one
+	// that is not there is never queued.
+	marker := list()["b@4"]
 	if _, err := s.DeleteObjectVersion(ctx, "source", "b", "4", trustgate.WriteCondition{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetReplicationStatus(ctx, store.VersionRef{Bucket: "source", Key: "b", VersionID: "4"}, trustgate.ReplicationCompleted); err != nil {
-		t.Errorf("SetReplicationStatus of a deleted version: %v", err)
+	settle(marker, trustgate.ReplicationCompleted)
+	if err := s.QueueReplication(ctx, store.VersionRef{Bucket: "source", Key: "b", VersionID: "4"}); err != nil {
+		t.Fatal(err)
 	}
 	pending()
 	// A replica is written with its status and is never pending.
 	put("d", "5", false, trustgate.ReplicationReplica)
 	pending()
-	if o, err := s.Object(ctx, "source", "d"); err != nil || o.Replication != trustgate.ReplicationReplica {
-		t.Errorf("Object of a replica = %+v, %v; want REPLICA", o, err)
+	if st := status("d", "5"); st != trustgate.ReplicationReplica {
+		t.Errorf("status of a replica = %q; want REPLICA", st)
 	}
 }
