@@ -586,6 +586,19 @@ type publicAccessBlockConfiguration struct {
 	RestrictPublicBuckets bool
 }
 
+// block is the Block Public Access a document sets.
+func (d publicAccessBlockConfiguration) block() trustgate.PublicAccessBlock {
+	return trustgate.PublicAccessBlock{BlockPublicAcls: d.BlockPublicAcls, IgnorePublicAcls: d.IgnorePublicAcls,
+		BlockPublicPolicy: d.BlockPublicPolicy, RestrictPublicBuckets: d.RestrictPublicBuckets, Set: true}
+}
+
+// publicAccessBlockDocument writes a Block Public Access in the namespace
+// of the API that reads it (S3's or S3 Control's).
+func publicAccessBlockDocument(namespace string, pab trustgate.PublicAccessBlock) publicAccessBlockConfiguration {
+	return publicAccessBlockConfiguration{Xmlns: namespace, BlockPublicAcls: pab.BlockPublicAcls, IgnorePublicAcls: pab.IgnorePublicAcls,
+		BlockPublicPolicy: pab.BlockPublicPolicy, RestrictPublicBuckets: pab.RestrictPublicBuckets}
+}
+
 func (s *Service) putPublicAccessBlock(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
 	b, err := s.bucketAllowed(ctx, c, "s3:PutBucketPublicAccessBlock")
 	if err != nil {
@@ -596,8 +609,7 @@ func (s *Service) putPublicAccessBlock(ctx context.Context, w http.ResponseWrite
 		return err
 	}
 	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
-		cur.PublicAccessBlock = trustgate.PublicAccessBlock{BlockPublicAcls: conf.BlockPublicAcls, IgnorePublicAcls: conf.IgnorePublicAcls,
-			BlockPublicPolicy: conf.BlockPublicPolicy, RestrictPublicBuckets: conf.RestrictPublicBuckets, Set: true}
+		cur.PublicAccessBlock = conf.block()
 		return nil
 	}); err != nil {
 		return err
@@ -613,9 +625,7 @@ func (s *Service) getPublicAccessBlock(ctx context.Context, w http.ResponseWrite
 	if !b.PublicAccessBlock.Configured() {
 		return errorf(http.StatusNotFound, "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found").with("BucketName", b.Name)
 	}
-	pab := b.PublicAccessBlock
-	return writeXML(w, c, http.StatusOK, publicAccessBlockConfiguration{Xmlns: Namespace, BlockPublicAcls: pab.BlockPublicAcls,
-		IgnorePublicAcls: pab.IgnorePublicAcls, BlockPublicPolicy: pab.BlockPublicPolicy, RestrictPublicBuckets: pab.RestrictPublicBuckets})
+	return writeXML(w, c, http.StatusOK, publicAccessBlockDocument(Namespace, b.PublicAccessBlock))
 }
 
 func (s *Service) deletePublicAccessBlock(ctx context.Context, w http.ResponseWriter, c *Call) *Error {

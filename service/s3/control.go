@@ -2,7 +2,6 @@ package s3api
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"net/http"
 	"strings"
@@ -28,15 +27,6 @@ const controlPrefix = "/v20180820/"
 // may be named v20180820, but no S3 request names an account by header.
 func isControlRequest(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, controlPrefix) && r.Header.Get("x-amz-account-id") != ""
-}
-
-type controlPublicAccessBlock struct {
-	XMLName               xml.Name `xml:"PublicAccessBlockConfiguration"`
-	Xmlns                 string   `xml:"xmlns,attr,omitempty"`
-	BlockPublicAcls       bool
-	IgnorePublicAcls      bool
-	BlockPublicPolicy     bool
-	RestrictPublicBuckets bool
 }
 
 // serveControl answers an S3 Control request: the account's
@@ -69,13 +59,12 @@ func (s *Service) putAccountPublicAccessBlock(ctx context.Context, w http.Respon
 	if err := s.authorize(ctx, c, "s3:PutAccountPublicAccessBlock", "*", nil, nil); err != nil {
 		return err
 	}
-	var conf controlPublicAccessBlock
+	var conf publicAccessBlockConfiguration
 	if err := readDocument(c, &conf); err != nil {
 		return err
 	}
-	pab := &trustgate.PublicAccessBlock{BlockPublicAcls: conf.BlockPublicAcls, IgnorePublicAcls: conf.IgnorePublicAcls,
-		BlockPublicPolicy: conf.BlockPublicPolicy, RestrictPublicBuckets: conf.RestrictPublicBuckets, Set: true}
-	if err := s.store.SetAccountPublicAccessBlock(ctx, account, pab); err != nil {
+	pab := conf.block()
+	if err := s.store.SetAccountPublicAccessBlock(ctx, account, &pab); err != nil {
 		return internal(err)
 	}
 	return writeEmpty(w, c, http.StatusOK)
@@ -92,8 +81,7 @@ func (s *Service) getAccountPublicAccessBlock(ctx context.Context, w http.Respon
 	if pab == nil {
 		return errorf(http.StatusNotFound, "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found").with("AccountId", account)
 	}
-	return writeXML(w, c, http.StatusOK, controlPublicAccessBlock{Xmlns: controlNamespace, BlockPublicAcls: pab.BlockPublicAcls,
-		IgnorePublicAcls: pab.IgnorePublicAcls, BlockPublicPolicy: pab.BlockPublicPolicy, RestrictPublicBuckets: pab.RestrictPublicBuckets})
+	return writeXML(w, c, http.StatusOK, publicAccessBlockDocument(controlNamespace, *pab))
 }
 
 func (s *Service) deleteAccountPublicAccessBlock(ctx context.Context, w http.ResponseWriter, c *Call, account string) *Error {
