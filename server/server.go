@@ -486,6 +486,9 @@ func (r *statusRecorder) Write(p []byte) (int, error) {
 // ReadFrom passes io.Copy through to the connection's own ReadFrom, which
 // copies with a pooled buffer instead of a new 32 KiB one.
 func (r *statusRecorder) ReadFrom(src io.Reader) (n int64, err error) {
+	if r.wroteAt.IsZero() {
+		r.wroteAt = time.Now()
+	}
 	if rf, ok := r.ResponseWriter.(io.ReaderFrom); ok {
 		n, err = rf.ReadFrom(src)
 	} else {

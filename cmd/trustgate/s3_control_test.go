@@ -122,6 +122,11 @@ func TestS3AccountPublicAccessBlock(t *testing.T) {
 		t.Errorf("DeletePublicAccessBlock of an account without one: %v", err)
 	}
 
+	// A failed authentication is answered in S3 Control's wrapping too.
+	forged := ts.s3ControlClient(ts.Root.AccessKeyId, "not-the-secret", "")
+	_, err = forged.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: account})
+	wantAPIError(t, "GetPublicAccessBlock with a wrong secret", err, "SignatureDoesNotMatch", "")
+
 	// Another account's settings are not the caller's to read or set; a
 	// user of the account needs the actions.
 	_, prod := crossAccount(t, ts)

@@ -1744,6 +1744,22 @@ func TestS3ExpectedBucketOwner(t *testing.T) {
 	}
 	_, err = c.CopyObject(ctx, copyInput(other))
 	wantAPIError(t, "CopyObject expecting another owner of its source", err, "AccessDenied", "")
+	// A presigned URL carries the condition in its query.
+	presigned, err := s3.NewPresignClient(c).PresignGetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("2026.csv"), ExpectedBucketOwner: other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(presigned.URL, "x-amz-expected-bucket-owner=") {
+		t.Fatalf("presigned URL %s does not name the expected owner", presigned.URL)
+	}
+	resp, err := ts.httpClient(5 * time.Second).Get(presigned.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("presigned GetObject expecting another owner = %d; want 403", resp.StatusCode)
+	}
 	if _, err := c.CopyObject(ctx, copyInput(own)); err != nil {
 		t.Errorf("CopyObject expecting the owners of both: %v", err)
 	}
@@ -1814,6 +1830,45 @@ func TestS3RequesterPays(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("anonymous GET of a Requester Pays bucket = %d; want 403", resp.StatusCode)
+	}
+	// HeadBucket names the region whatever it answers: the SDKs find a
+	// bucket's region with an anonymous one.
+	resp, err = http.Head(ts.Endpoint + "/datasets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || resp.Header.Get("x-amz-bucket-region") != "us-east-1" {
+		t.Errorf("anonymous HeadBucket of a Requester Pays bucket = %d, region %q; want 403 naming us-east-1", resp.StatusCode, resp.Header.Get("x-amz-bucket-region"))
+	}
+	// A copy from it is charged too.
+	if _, err := other.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("prod-datasets")}); err != nil {
+		t.Fatal(err)
+	}
+	copied, err := other.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("prod-datasets"), Key: aws.String("census.csv"),
+		CopySource: aws.String("datasets/census.csv"), RequestPayer: s3types.RequestPayerRequester})
+	if err != nil || copied.RequestCharged != s3types.RequestChargedRequester {
+		t.Errorf("CopyObject from a Requester Pays bucket = %+v, %v; want it charged", copied, err)
+	}
+	// A browser's preflight, which can say nothing of paying, is
+	// answered from the CORS rules.
+	if _, err := c.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: bucket, CORSConfiguration: &s3types.CORSConfiguration{CORSRules: []s3types.CORSRule{{
+		AllowedOrigins: []string{"https://maps.example.com"}, AllowedMethods: []string{"GET"}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	preflight, err := http.NewRequest(http.MethodOptions, ts.Endpoint+"/datasets/census.csv", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	preflight.Header.Set("Origin", "https://maps.example.com")
+	preflight.Header.Set("Access-Control-Request-Method", "GET")
+	resp, err = http.DefaultClient.Do(preflight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Access-Control-Allow-Origin") != "https://maps.example.com" {
+		t.Errorf("CORS preflight of a Requester Pays bucket = %d %v; want the rule's answer", resp.StatusCode, resp.Header)
 	}
 
 	setPayer(s3types.PayerBucketOwner)

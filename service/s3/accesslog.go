@@ -290,8 +290,8 @@ func (s *Service) DeliverAccessLogs(ctx context.Context, now time.Time) (int, er
 			continue
 		}
 		target, err := s.store.Bucket(ctx, source.Logging.TargetBucket)
-		if err != nil || target.Account != source.Account || target.Region != source.Region {
-			continue
+		if err != nil || target.Account != source.Account || target.Region != source.Region || target.RequesterPays {
+			continue // S3 delivers to no Requester Pays target either
 		}
 		for _, group := range logObjects(source, lines, now) {
 			if err := s.writeLogObject(ctx, target, group.key, group.lines, now); err != nil {

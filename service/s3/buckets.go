@@ -335,7 +335,7 @@ func readBody(c *Call, limit int, bodySums bool) ([]byte, *Error) {
 }
 
 func (s *Service) headBucket(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	b, err := s.lookupBucket(ctx, c)
+	b, err := s.findBucket(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -343,6 +343,9 @@ func (s *Service) headBucket(ctx context.Context, w http.ResponseWriter, c *Call
 	// denial or a request signed for another region included, as S3
 	// sends it: the SDKs find a bucket's region so.
 	w.Header().Set("x-amz-bucket-region", b.Region)
+	if err := checkBucketConditions(c, b); err != nil {
+		return err
+	}
 	if err := checkRegion(c, b); err != nil {
 		return err
 	}

@@ -179,7 +179,7 @@ func (s *Service) preflight(ctx context.Context, w http.ResponseWriter, c *Call)
 	if named == "" {
 		named = http.MethodOptions
 	}
-	b, err := s.lookupBucket(ctx, c)
+	b, err := s.findBucket(ctx, c)
 	if err != nil {
 		if err.Code == "NoSuchBucket" {
 			return errorf(http.StatusForbidden, "AccessForbidden", "CORSResponse: Bucket not found").

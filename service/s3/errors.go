@@ -170,7 +170,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // WriteAuthError answers a request that failed authentication with the
 // reply S3 gives for it (see sigv4.Reply).
 func WriteAuthError(w http.ResponseWriter, r *http.Request, requestID string, reply sigv4.Reply) {
-	fromReply(reply).write(w, &Call{Request: r, RequestID: requestID})
+	fromReply(reply).write(w, &Call{Request: r, RequestID: requestID, control: isControlRequest(r)})
 }
 
 // fromReply is the S3 error of a verification's reply, its elements

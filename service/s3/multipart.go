@@ -168,6 +168,7 @@ func (s *Service) uploadPart(ctx context.Context, w http.ResponseWriter, c *Call
 		return werr
 	}
 	p := &trustgate.Part{UploadID: u.ID, Number: number, Size: o.Size, ETag: o.ETag, Blob: o.Blob, LastModified: s.now(), Checksum: kept.value()}
+	c.objectSize = p.Size
 	if err := s.recordPart(ctx, p); err != nil {
 		return err
 	}
@@ -217,6 +218,7 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 	if err != nil {
 		return err
 	}
+	c.charged = c.charged || srcCall.charged // the source's Requester Pays
 	b, u, err := s.uploadFor(ctx, c, "s3:PutObject", creationKeys(c.Request.Header, false))
 	if err != nil {
 		return err

@@ -944,6 +944,7 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	if err != nil {
 		return err
 	}
+	c.charged = c.charged || srcCall.charged // the source's Requester Pays
 	if src.Size > MaxPutBytes {
 		// Larger objects are copied in parts, with UploadPartCopy.
 		return copySourceTooLarge()

@@ -3,6 +3,7 @@ package s3api
 import (
 	"context"
 	"encoding/xml"
+	"io"
 	"net/http"
 	"strings"
 
@@ -63,7 +64,7 @@ func (s *Service) getBucketRequestPayment(ctx context.Context, w http.ResponseWr
 // outside its owner's account that does not agree to pay, and every
 // anonymous one, as S3 does; a request that agrees is charged.
 func checkRequesterPays(c *Call, b *trustgate.Bucket) *Error {
-	if !b.RequesterPays || c.Principal.Kind != policy.Anonymous && c.Principal.Account == b.Account {
+	if !b.RequesterPays || c.Principal.Kind != policy.Anonymous && c.Principal.Account == b.Account || !paidOperation(c) {
 		return nil
 	}
 	if c.Principal.Kind == policy.Anonymous || !agreesToPay(c.Request) {
@@ -71,6 +72,26 @@ func checkRequesterPays(c *Call, b *trustgate.Bucket) *Error {
 	}
 	c.charged = true
 	return nil
+}
+
+// paidOperation tells whether the call is one a requester pays for: on
+// objects, uploads, and listings, the operations that take
+// x-amz-request-payer in S3's service model. The calls on a bucket's
+// settings take none; its owner's policies decide them alone.
+func paidOperation(c *Call) bool {
+	if c.key != "" || c.copySource {
+		return true
+	}
+	r := c.Request
+	switch {
+	case r.Method == http.MethodPost:
+		return true // DeleteObjects, and POST Object
+	case r.Method != http.MethodGet:
+		return false
+	}
+	_, versions := c.query["versions"]
+	_, uploads := c.query["uploads"]
+	return versions || uploads || !namesSubresource(c.query, bucketSubresources)
 }
 
 // agreesToPay tells whether a request says its requester pays.
@@ -102,6 +123,18 @@ func (w *chargedWriter) Write(p []byte) (int, error) {
 		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(p)
+}
+
+// ReadFrom passes io.Copy through to the writer underneath, as the
+// server's own writer does.
+func (w *chargedWriter) ReadFrom(src io.Reader) (int64, error) {
+	if !w.written {
+		w.WriteHeader(http.StatusOK)
+	}
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
+		return rf.ReadFrom(src)
+	}
+	return io.Copy(struct{ io.Writer }{w.ResponseWriter}, src)
 }
 
 // Unwrap gives http.ResponseController the writer underneath.

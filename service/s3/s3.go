@@ -522,9 +522,23 @@ func (s *Service) bucketAllowed(ctx context.Context, c *Call, action string) (*t
 }
 
 // lookupBucket is bucketFor without the signing region's check: for
-// GetBucketLocation, which S3 answers whatever region it was signed for,
-// and HeadBucket, which names the bucket's region before it checks.
+// GetBucketLocation, which S3 answers whatever region it was signed for.
 func (s *Service) lookupBucket(ctx context.Context, c *Call) (*trustgate.Bucket, *Error) {
+	b, err := s.findBucket(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBucketConditions(c, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// findBucket looks up the call's bucket, and keeps it for its access
+// log, before any check: for HeadBucket, which names the bucket's region
+// whatever else it answers, and a CORS preflight, which no condition of
+// a request's holds up.
+func (s *Service) findBucket(ctx context.Context, c *Call) (*trustgate.Bucket, *Error) {
 	b, err := s.store.Bucket(ctx, c.bucket)
 	if errors.Is(err, trustgate.ErrNotFound) {
 		return nil, noSuchBucket(c.bucket)
@@ -533,13 +547,16 @@ func (s *Service) lookupBucket(ctx context.Context, c *Call) (*trustgate.Bucket,
 		return nil, internal(err)
 	}
 	c.logged = b
-	if err := checkExpectedOwner(c, b); err != nil {
-		return nil, err
-	}
-	if err := checkRequesterPays(c, b); err != nil {
-		return nil, err
-	}
 	return b, nil
+}
+
+// checkBucketConditions refuses a call that its bucket's owner condition
+// or Requester Pays refuses.
+func checkBucketConditions(c *Call, b *trustgate.Bucket) *Error {
+	if err := checkExpectedOwner(c, b); err != nil {
+		return err
+	}
+	return checkRequesterPays(c, b)
 }
 
 // checkExpectedOwner refuses a call on a bucket of another account than
@@ -553,7 +570,11 @@ func checkExpectedOwner(c *Call, b *trustgate.Bucket) *Error {
 	}
 	values, named := c.Request.Header[name]
 	if !named {
-		return nil
+		// A presigned URL names it in its query, as the SDKs' presigners
+		// write it.
+		if values, named = c.Request.URL.Query()[strings.ToLower(name)]; !named {
+			return nil
+		}
 	}
 	expected := values[0]
 	switch {

@@ -147,6 +147,7 @@ func (s *Service) serveWebsiteObject(ctx context.Context, w http.ResponseWriter,
 	if err != nil {
 		return &websiteError{Error: err, key: key}
 	}
+	c.objectSize = o.Size // for the access log, which has c
 	if to := o.Headers[websiteRedirectHeader]; to != "" {
 		redirect(w, c, http.StatusMovedPermanently, to)
 		return nil
