@@ -94,7 +94,7 @@ func (s *Service) Serve(ctx context.Context, w http.ResponseWriter, c *Call) *Er
 		}
 		return err
 	}
-	if c.Request.Header.Get("x-amz-request-payer") != "" || strings.Contains(c.Request.URL.RawQuery, "x-amz-request-payer") {
+	if _, payer := c.Request.Header["X-Amz-Request-Payer"]; payer || strings.Contains(c.Request.URL.RawQuery, "x-amz-request-payer") {
 		w = &chargedWriter{ResponseWriter: w, c: c}
 	}
 	c.bucket, c.key = address(c.Request)
@@ -564,17 +564,21 @@ func checkBucketConditions(c *Call, b *trustgate.Bucket) *Error {
 // x-amz-source-expected-bucket-owner), as S3's bucket owner condition
 // does (note 83): AccessDenied, with nothing said of the owner.
 func checkExpectedOwner(c *Call, b *trustgate.Bucket) *Error {
-	name := "X-Amz-Expected-Bucket-Owner"
+	header, param, query := "X-Amz-Expected-Bucket-Owner", "x-amz-expected-bucket-owner", c.query
 	if c.copySource {
-		name = "X-Amz-Source-Expected-Bucket-Owner"
+		header, param, query = "X-Amz-Source-Expected-Bucket-Owner", "x-amz-source-expected-bucket-owner", nil
 	}
-	values, named := c.Request.Header[name]
-	if !named {
+	values, named := c.Request.Header[header]
+	if !named && strings.Contains(c.Request.URL.RawQuery, param) {
 		// A presigned URL names it in its query, as the SDKs' presigners
 		// write it.
-		if values, named = c.Request.URL.Query()[strings.ToLower(name)]; !named {
-			return nil
+		if query == nil {
+			query = c.Request.URL.Query()
 		}
+		values, named = query[param]
+	}
+	if !named {
+		return nil
 	}
 	expected := values[0]
 	switch {
