@@ -375,11 +375,13 @@ type Store interface {
 	// replication pending (ReplicationPending), or queued again since, in
 	// the order they were, delete markers included.
 	PendingReplications(ctx context.Context, limit int) ([]PendingReplication, error)
-	// QueueReplication puts a version back on the list, pending, for a
-	// change to replicate: at the end, as a new entry, so that a run
-	// settling the version as it was read before the change leaves it
-	// pending. A version that is not there is not queued.
-	QueueReplication(ctx context.Context, v VersionRef) error
+	// QueueReplication puts a version back on the list, for a change to
+	// replicate, its status shown (ReplicationPending, or
+	// ReplicationReplica for a replica's change synced back): at the end,
+	// as a new entry, so that a run settling the version as it was read
+	// before the change leaves it listed. A version that is not there is
+	// not queued.
+	QueueReplication(ctx context.Context, v VersionRef, shown trustgate.ReplicationStatus) error
 	// SettleReplication records where a version listed stands in
 	// replication, and takes its entry off the list, unless the version
 	// was queued again since (then it stays pending). A version no longer

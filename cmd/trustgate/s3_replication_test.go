@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -671,4 +672,75 @@ func TestS3ReplicationOfChanges(t *testing.T) {
 		hold, err := c.GetObjectLegalHold(ctx, &s3.GetObjectLegalHoldInput{Bucket: copies, Key: aws.String("lease.pdf")})
 		return err == nil && hold.LegalHold.Status == s3types.ObjectLockLegalHoldStatusOff
 	})
+}
+
+// TestS3ReplicaModificationSync: with replication both ways, a change of
+// a replica's tags goes back to the version it was made from where the
+// replica's bucket syncs replica modifications, and the replica stays a
+// replica; where it does not, the change stays with the replica (note 81).
+func TestS3ReplicaModificationSync(t *testing.T) {
+	ts := startServer(t)
+	c := ts.rootS3()
+	ctx := t.Context()
+	east, west := versionedBucket(t, c, "east"), versionedBucket(t, c, "west")
+	policy := func(from, to string) string {
+		return `{"Version":"2012-10-17","Statement":[
+			{"Effect":"Allow","Action":["s3:GetObjectVersionForReplication","s3:GetObjectVersionTagging"],"Resource":"arn:aws:s3:::` + from + `/*"},
+			{"Effect":"Allow","Action":["s3:ReplicateObject","s3:ReplicateTags"],"Resource":"arn:aws:s3:::` + to + `/*"}]}`
+	}
+	iamc := ts.rootIAM()
+	replicateAll(t, c, "east", ts.replicationRole(t, iamc, "east-to-west", policy("east", "west")), s3types.Destination{Bucket: aws.String("arn:aws:s3:::west")})
+	back := func(sync s3types.ReplicaModificationsStatus, role string) {
+		t.Helper()
+		if _, err := c.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: west, ReplicationConfiguration: &s3types.ReplicationConfiguration{
+			Role: aws.String(role), Rules: []s3types.ReplicationRule{{Priority: aws.Int32(1), Status: s3types.ReplicationRuleStatusEnabled,
+				Filter:                  &s3types.ReplicationRuleFilter{Prefix: aws.String("")},
+				DeleteMarkerReplication: &s3types.DeleteMarkerReplication{Status: s3types.DeleteMarkerReplicationStatusDisabled},
+				SourceSelectionCriteria: &s3types.SourceSelectionCriteria{ReplicaModifications: &s3types.ReplicaModifications{Status: sync}},
+				Destination:             &s3types.Destination{Bucket: aws.String("arn:aws:s3:::east")}}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	westToEast := ts.replicationRole(t, iamc, "west-to-east", policy("west", "east"))
+	back(s3types.ReplicaModificationsStatusDisabled, westToEast)
+	tagsOf := func(bucket *string) string {
+		t.Helper()
+		out, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: bucket, Key: aws.String("map.png")})
+		if err != nil || len(out.TagSet) != 1 {
+			return fmt.Sprint(out, err)
+		}
+		return aws.ToString(out.TagSet[0].Value)
+	}
+	retag := func(bucket *string, value string) {
+		t.Helper()
+		if _, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: bucket, Key: aws.String("map.png"),
+			Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("rev"), Value: aws.String(value)}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: east, Key: aws.String("map.png"), Body: strings.NewReader("png"), Tagging: aws.String("rev=1")}); err != nil {
+		t.Fatal(err)
+	}
+	if status := settled(t, c, "east", "map.png"); status != s3types.ReplicationStatusCompleted {
+		t.Fatalf("replication status = %q; want COMPLETED", status)
+	}
+	// Without sync, the replica's change is its own.
+	retag(west, "2")
+	put(t, c, "west", "marker.txt", "written in west") // replicated back after the change would be
+	settled(t, c, "west", "marker.txt")
+	if got := tagsOf(east); got != "1" {
+		t.Errorf("the source's tags after a change of its replica without sync = %s; want 1", got)
+	}
+	back(s3types.ReplicaModificationsStatusEnabled, westToEast)
+	retag(west, "3")
+	waitFor(t, "the replica's change back at its source", func() bool { return tagsOf(east) == "3" })
+	if head := mustHead(t, c, "west", "map.png"); head.ReplicationStatus != s3types.ReplicationStatusReplica {
+		t.Errorf("the replica's status after its change went back = %q; want REPLICA", head.ReplicationStatus)
+	}
+	if head := mustHead(t, c, "east", "map.png"); head.ReplicationStatus != s3types.ReplicationStatusCompleted {
+		t.Errorf("the source's status after its replica's change came back = %q; want COMPLETED", head.ReplicationStatus)
+	}
+	// And a change at the source still goes to the replica.
+	retag(east, "4")
+	waitFor(t, "the source's change at its replica", func() bool { return tagsOf(west) == "4" })
 }

@@ -63,16 +63,19 @@ func (s *Service) replicationDue() {
 func (s *Service) ReplicationQueued() <-chan struct{} { return s.replicationQueued }
 
 // replicationTargets are the rules that copy o: of the enabled rules
-// whose filter takes it in (and that take in SSE-KMS objects, for one),
-// for each destination bucket, the one of the highest priority. A delete
-// marker goes only where that rule replicates delete markers.
+// whose filter takes it in (and that take in SSE-KMS objects, for one;
+// that sync replica modifications, for a replica), for each destination
+// bucket, the one of the highest priority. A delete marker goes only
+// where that rule replicates delete markers.
 func replicationTargets(conf *trustgate.BucketReplication, o *trustgate.Object) []*trustgate.ReplicationRule {
 	var chosen []*trustgate.ReplicationRule
 	kms := strings.HasPrefix(o.Headers[sseHeader], "aws:kms")
+	replica := o.Replication == trustgate.ReplicationReplica
 	for i := range conf.Rules {
 		r := &conf.Rules[i]
-		if !r.Enabled || !r.Filter.Matches(o) || kms && r.SSEKMSEncryptedObjects != "Enabled" {
-			continue // an SSE-KMS object only where the rule opts in
+		if !r.Enabled || !r.Filter.Matches(o) || kms && r.SSEKMSEncryptedObjects != "Enabled" ||
+			replica && r.ReplicaModifications != "Enabled" {
+			continue // an SSE-KMS object only where the rule opts in; a replica's changes likewise
 		}
 		same := slices.IndexFunc(chosen, func(c *trustgate.ReplicationRule) bool { return c.Destination.Bucket == r.Destination.Bucket })
 		switch {
@@ -172,7 +175,12 @@ func (s *Service) replicate(ctx context.Context, v store.VersionRef) (trustgate.
 	if err != nil || role == nil {
 		return trustgate.ReplicationFailed, err
 	}
+	// A replica's changes go back where it came from, and it stays a
+	// replica; a source version is completed once every copy is made.
 	status := trustgate.ReplicationCompleted
+	if o.Replication == trustgate.ReplicationReplica {
+		status = trustgate.ReplicationReplica
+	}
 	for _, r := range targets {
 		copied, err := s.replicateTo(ctx, role, src, o, r.Destination)
 		if err != nil {
@@ -313,6 +321,8 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 		return true, s.syncReplica(ctx, existing, o, tags)
 	case !errors.Is(err, trustgate.ErrNotFound):
 		return false, err
+	case o.Replication == trustgate.ReplicationReplica:
+		return false, nil // the version a replica's changes go back to is gone
 	}
 	replica := &trustgate.Object{Bucket: dest.Name, Key: o.Key, VersionID: o.VersionID, LastModified: o.LastModified,
 		DeleteMarker: o.DeleteMarker, Replication: trustgate.ReplicationReplica}
@@ -357,10 +367,13 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 }
 
 // syncReplica gives a replica made before its source version's tags and
-// Object Lock as they are now. A lock is only ever lengthened or added
-// on a replica, never shortened or removed: its own retention holds.
+// Object Lock as they are now, or, for a replica's changes synced back
+// (o a replica), the version it was made from the replica's. A lock is
+// only ever lengthened or added, never shortened or removed: a version's
+// own retention holds.
 func (s *Service) syncReplica(ctx context.Context, replica, o *trustgate.Object, tags []trustgate.Tag) error {
-	if replica.DeleteMarker || replica.Replication != trustgate.ReplicationReplica {
+	back := o.Replication == trustgate.ReplicationReplica
+	if replica.DeleteMarker || replica.Replication != trustgate.ReplicationReplica && !back {
 		return nil
 	}
 	if !slices.Equal(replica.Tags, tags) {
@@ -388,12 +401,25 @@ func (s *Service) syncReplica(ctx context.Context, replica, o *trustgate.Object,
 
 // replicateChange puts a version back on the list of versions to
 // replicate once its tags or Object Lock changed, when it was replicated
-// before or is on its way, so that its replicas change too.
+// before or is on its way, so that its replicas change too; and a
+// replica, when a rule of its bucket syncs replica modifications, so that
+// the version it was made from changes too (it shows REPLICA meanwhile).
 func (s *Service) replicateChange(ctx context.Context, b *trustgate.Bucket, o *trustgate.Object) *Error {
-	if b.Replication == nil || o.Replication != trustgate.ReplicationCompleted && o.Replication != trustgate.ReplicationPending {
+	if b.Replication == nil {
 		return nil
 	}
-	if err := s.store.QueueReplication(ctx, store.VersionRef{Bucket: o.Bucket, Key: o.Key, VersionID: o.VersionID}); err != nil {
+	shown := trustgate.ReplicationPending
+	switch o.Replication {
+	case trustgate.ReplicationCompleted, trustgate.ReplicationPending:
+	case trustgate.ReplicationReplica:
+		if len(replicationTargets(b.Replication, o)) == 0 {
+			return nil
+		}
+		shown = trustgate.ReplicationReplica
+	default:
+		return nil
+	}
+	if err := s.store.QueueReplication(ctx, store.VersionRef{Bucket: o.Bucket, Key: o.Key, VersionID: o.VersionID}, shown); err != nil {
 		return internal(err)
 	}
 	s.replicationDue()

@@ -93,9 +93,9 @@ func (s *Store) CompleteUpload(ctx context.Context, uploadID string, o *trustgat
 }
 
 // QueueReplication implements store.Store.
-func (s *Store) QueueReplication(ctx context.Context, v store.VersionRef) error {
+func (s *Store) QueueReplication(ctx context.Context, v store.VersionRef, shown trustgate.ReplicationStatus) error {
 	defer s.forgetObject(v.Bucket, v.Key)
-	return s.Store.QueueReplication(ctx, v)
+	return s.Store.QueueReplication(ctx, v, shown)
 }
 
 // SettleReplication implements store.Store.

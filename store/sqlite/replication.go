@@ -17,9 +17,9 @@ func (s *DB) PendingReplications(ctx context.Context, limit int) ([]store.Pendin
 }
 
 // QueueReplication implements store.Store.
-func (s *DB) QueueReplication(ctx context.Context, v store.VersionRef) error {
+func (s *DB) QueueReplication(ctx context.Context, v store.VersionRef, shown trustgate.ReplicationStatus) error {
 	return s.tx(ctx, func(tx conn) error {
-		found, err := setReplicationStatus(ctx, tx, v, trustgate.ReplicationPending)
+		found, err := setReplicationStatus(ctx, tx, v, shown)
 		if err != nil || !found {
 			return err
 		}

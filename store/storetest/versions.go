@@ -431,7 +431,7 @@ func testReplication(t *testing.T, s store.Store) {
 
 	// Queued again for a change: at the end of the list, pending.
 	b1 := store.VersionRef{Bucket: "source", Key: "b", VersionID: "1"}
-	if err := s.QueueReplication(ctx, b1); err != nil {
+	if err := s.QueueReplication(ctx, b1, trustgate.ReplicationPending); err != nil {
 		t.Fatal(err)
 	}
 	pending("b@4", "b@1")
@@ -441,7 +441,7 @@ func testReplication(t *testing.T, s store.Store) {
 	// A run that listed it, then saw it queued again before it settled it,
 	// leaves it pending for the next.
 	listed := list()["b@1"]
-	if err := s.QueueReplication(ctx, b1); err != nil {
+	if err := s.QueueReplication(ctx, b1, trustgate.ReplicationPending); err != nil {
 		t.Fatal(err)
 	}
 	settle(listed, trustgate.ReplicationCompleted)
@@ -461,7 +461,7 @@ func testReplication(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	settle(marker, trustgate.ReplicationCompleted)
-	if err := s.QueueReplication(ctx, store.VersionRef{Bucket: "source", Key: "b", VersionID: "4"}); err != nil {
+	if err := s.QueueReplication(ctx, store.VersionRef{Bucket: "source", Key: "b", VersionID: "4"}, trustgate.ReplicationPending); err != nil {
 		t.Fatal(err)
 	}
 	pending()
@@ -470,5 +470,14 @@ func testReplication(t *testing.T, s store.Store) {
 	pending()
 	if st := status("d", "5"); st != trustgate.ReplicationReplica {
 		t.Errorf("status of a replica = %q; want REPLICA", st)
+	}
+	// A replica queued for its changes to go back shows what it is.
+	d5 := store.VersionRef{Bucket: "source", Key: "d", VersionID: "5"}
+	if err := s.QueueReplication(ctx, d5, trustgate.ReplicationReplica); err != nil {
+		t.Fatal(err)
+	}
+	pending("d@5")
+	if st := status("d", "5"); st != trustgate.ReplicationReplica {
+		t.Errorf("status of a replica queued = %q; want REPLICA", st)
 	}
 }
