@@ -369,6 +369,48 @@ func TestCLIReplication(t *testing.T) {
 	}
 }
 
+// TestCLIBucketConditions: with each aws CLI, --expected-bucket-owner
+// refuses a bucket of another account (note 83), and a Requester Pays
+// bucket is set, read back, and read with --request-payer (note 84).
+func TestCLIBucketConditions(t *testing.T) {
+	s := start(t, t.TempDir())
+	file := filepath.Join(t.TempDir(), "data.csv")
+	if err := os.WriteFile(file, []byte("a,b"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range awsCLIs(t) {
+		t.Run(c.name, func(t *testing.T) {
+			bucket := "cli-conditions-" + string(rune('a'+i))
+			aws := func(out any, args ...string) (string, error) {
+				t.Helper()
+				return cli(t, c, s, s.Root.AccessKeyId, s.Root.SecretAccessKey, out, args...)
+			}
+			must := func(out any, args ...string) {
+				t.Helper()
+				if msg, err := aws(out, args...); err != nil {
+					t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, msg)
+				}
+			}
+			must(nil, "s3", "mb", "s3://"+bucket)
+			must(nil, "s3api", "put-object", "--bucket", bucket, "--key", "data.csv", "--body", file, "--expected-bucket-owner", s.Root.AccountId)
+			if msg, err := aws(nil, "s3api", "head-object", "--bucket", bucket, "--key", "data.csv", "--expected-bucket-owner", "999999999999"); err == nil || !strings.Contains(msg, "403") {
+				t.Errorf("head-object expecting another owner: %v %s; want 403", err, msg)
+			}
+			if msg, err := aws(nil, "s3api", "list-objects-v2", "--bucket", bucket, "--expected-bucket-owner", "999999999999"); err == nil || !strings.Contains(msg, "AccessDenied") {
+				t.Errorf("list-objects-v2 expecting another owner: %v %s; want AccessDenied", err, msg)
+			}
+			must(nil, "s3api", "put-bucket-request-payment", "--bucket", bucket, "--request-payment-configuration", "Payer=Requester")
+			var payment struct{ Payer string }
+			must(&payment, "s3api", "get-bucket-request-payment", "--bucket", bucket)
+			if payment.Payer != "Requester" {
+				t.Errorf("get-bucket-request-payment = %+v; want Requester", payment)
+			}
+			must(nil, "s3", "cp", "s3://"+bucket+"/data.csv", filepath.Join(t.TempDir(), "copy.csv"), "--request-payer", "requester")
+			must(nil, "s3api", "put-bucket-request-payment", "--bucket", bucket, "--request-payment-configuration", "Payer=BucketOwner")
+		})
+	}
+}
+
 const boto3MultipartChecksums = `
 import base64, boto3, hashlib, io, json, sys
 from boto3.s3.transfer import TransferConfig
