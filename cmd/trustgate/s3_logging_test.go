@@ -105,6 +105,18 @@ func TestS3BucketLogging(t *testing.T) {
 	}
 }
 
+// allowLogDelivery puts on target the bucket policy S3's user guide gives
+// a target whose ACLs are disabled: s3:PutObject for the log delivery
+// service, from the source account's buckets.
+func allowLogDelivery(t *testing.T, c *s3.Client, target, sourceAccount string) {
+	t.Helper()
+	if _, err := c.PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String(target), Policy: aws.String(`{"Version":"2012-10-17","Statement":[
+		{"Sid":"S3ServerAccessLogsPolicy","Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject",
+		 "Resource":"arn:aws:s3:::` + target + `/*","Condition":{"StringEquals":{"aws:SourceAccount":"` + sourceAccount + `"}}}]}`)}); err != nil {
+		t.Fatalf("PutBucketPolicy for the log delivery on %s: %v", target, err)
+	}
+}
+
 // TestS3AccessLogs delivers a bucket's server access logs into its target
 // and reads them back: a record per request in S3's format, the
 // operation, requester, status and error code of each, denied and
@@ -121,6 +133,7 @@ func TestS3AccessLogs(t *testing.T) {
 		}
 	}
 	bucket := aws.String("shop")
+	allowLogDelivery(t, c, "shop-logs", ts.Root.AccountId)
 	if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: bucket, BucketLoggingStatus: &s3types.BucketLoggingStatus{
 		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("shop-logs"), TargetPrefix: aws.String("shop/")}}}); err != nil {
 		t.Fatal(err)
@@ -252,19 +265,20 @@ func TestS3AccessLogRecordsStayWhole(t *testing.T) {
 	ts := startServerWith(t, serveOptions{accessLogTicks: ticks, accessLogsDelivered: delivered})
 	c := ts.rootS3()
 	ctx := t.Context()
-	logTo := func(c *s3.Client, bucket, target string) {
+	logTo := func(c *s3.Client, account, bucket, target string) {
 		t.Helper()
 		for _, name := range []string{bucket, target} {
 			if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
 				t.Fatal(err)
 			}
 		}
+		allowLogDelivery(t, c, target, account)
 		if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String(bucket), BucketLoggingStatus: &s3types.BucketLoggingStatus{
 			LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String(target), TargetPrefix: aws.String("")}}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	logTo(c, "notes", "notes-logs")
+	logTo(c, ts.Root.AccountId, "notes", "notes-logs")
 	put(t, c, "notes", "a b\nforged-owner notes [01/Jan/2020:00:00:00 +0000].txt", "x")
 	if n := (func() int { ticks <- time.Now(); return <-delivered })(); n != 1 {
 		t.Fatalf("a delivery wrote %d log objects; want 1", n)
@@ -303,11 +317,45 @@ func TestS3AccessLogRecordsStayWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, prod := crossAccount(t, ts)
-	logTo(ts.s3Client(prod.AccessKeyId, prod.SecretAccessKey, ""), "notes", "prod-notes-logs")
+	logTo(ts.s3Client(prod.AccessKeyId, prod.SecretAccessKey, ""), prod.AccountId, "notes", "prod-notes-logs")
 	ticks <- time.Now()
 	<-delivered
 	prodS3 := ts.s3Client(prod.AccessKeyId, prod.SecretAccessKey, "")
 	if theirs, err := prodS3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("prod-notes-logs")}); err != nil || len(theirs.Contents) != 0 {
 		t.Errorf("another account's target of a bucket of the same name = %+v, %v; want none of the old bucket's records", theirs, err)
+	}
+}
+
+// TestS3AccessLogsNeedTheTargetsPolicy: S3 delivers logs only into a
+// target whose bucket policy lets its log delivery service write them,
+// for the source bucket's account (note 79).
+func TestS3AccessLogsNeedTheTargetsPolicy(t *testing.T) {
+	ticks, delivered := make(chan time.Time), make(chan int)
+	ts := startServerWith(t, serveOptions{accessLogTicks: ticks, accessLogsDelivered: delivered})
+	c := ts.rootS3()
+	ctx := t.Context()
+	for _, name := range []string{"orders", "orders-logs"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("orders"), BucketLoggingStatus: &s3types.BucketLoggingStatus{
+		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("orders-logs"), TargetPrefix: aws.String("")}}}); err != nil {
+		t.Fatal(err)
+	}
+	deliver := func() int { ticks <- time.Now(); return <-delivered }
+	put(t, c, "orders", "1.json", "{}")
+	if n := deliver(); n != 0 {
+		t.Errorf("a delivery into a target without a policy for it wrote %d log objects; want none", n)
+	}
+	allowLogDelivery(t, c, "orders-logs", "999999999999") // another account's buckets only
+	put(t, c, "orders", "2.json", "{}")
+	if n := deliver(); n != 0 {
+		t.Errorf("a delivery into a target whose policy names another source account wrote %d log objects; want none", n)
+	}
+	allowLogDelivery(t, c, "orders-logs", ts.Root.AccountId)
+	put(t, c, "orders", "3.json", "{}")
+	if n := deliver(); n != 1 {
+		t.Errorf("a delivery into a target whose policy allows it wrote %d log objects; want 1", n)
 	}
 }

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/trustgate/trustgate"
+	"github.com/trustgate/trustgate/access"
+	"github.com/trustgate/trustgate/authz"
 	"github.com/trustgate/trustgate/policy"
 )
 
@@ -294,6 +296,13 @@ func (s *Service) DeliverAccessLogs(ctx context.Context, now time.Time) (int, er
 			continue // S3 delivers to no Requester Pays target either
 		}
 		for _, group := range logObjects(source, lines, now) {
+			if allowed, err := s.logDeliveryAllowed(ctx, source, target, group.key); err != nil || !allowed {
+				if err != nil {
+					s.keepRecords(logged, group.lines...)
+					failed = err
+				}
+				continue // the target's policy does not let S3 deliver
+			}
 			if err := s.writeLogObject(ctx, target, group.key, group.lines, now); err != nil {
 				s.keepRecords(logged, group.lines...) // not the target's doing: try again
 				failed = err
@@ -303,6 +312,25 @@ func (s *Service) DeliverAccessLogs(ctx context.Context, now time.Time) (int, er
 		}
 	}
 	return written, failed
+}
+
+// logDelivery is the service that delivers server access logs.
+var logDelivery = &trustgate.Principal{Caller: policy.Caller{Kind: policy.Service, ServiceName: "logging.s3.amazonaws.com"}}
+
+// logDeliveryAllowed tells whether the target's bucket policy lets S3's
+// log delivery write the log object key of source: s3:PutObject granted
+// to logging.s3.amazonaws.com, which sees the source bucket as
+// aws:SourceArn and its owner as aws:SourceAccount. A bucket whose ACLs
+// are disabled, as every bucket here, takes logs by its policy alone.
+func (s *Service) logDeliveryAllowed(ctx context.Context, source, target *trustgate.Bucket, key string) (bool, error) {
+	keys := policy.NewContext()
+	keys.Set("aws:SourceArn", source.ARN())
+	keys.Set("aws:SourceAccount", source.Account)
+	keys.Set("s3:ResourceAccount", target.Account)
+	r, err := s.access.Check(ctx, &access.Request{Principal: logDelivery, Action: "s3:PutObject", Resource: target.ARN() + "/" + key,
+		ResourceAccount: target.Account, ResourcePolicy: target.Policy, ResourceKind: policy.Resource, Context: keys,
+		Origin: access.Origin{SecureTransport: true}})
+	return err == nil && r.Decision == authz.Allow, err
 }
 
 // writeLogObject writes records as the log object key of target, which
