@@ -359,3 +359,59 @@ func TestS3AccessLogsNeedTheTargetsPolicy(t *testing.T) {
 		t.Errorf("a delivery into a target whose policy allows it wrote %d log objects; want 1", n)
 	}
 }
+
+// TestS3AccessLogsOfCopiesAndBatches: a copy leaves a record of its read
+// in the source bucket's log, REST.COPY.OBJECT_GET, whatever bucket it
+// writes; a multi-object delete leaves one record per key beside its own,
+// BATCH.DELETE.OBJECT (note 79).
+func TestS3AccessLogsOfCopiesAndBatches(t *testing.T) {
+	ticks, delivered := make(chan time.Time), make(chan int)
+	ts := startServerWith(t, serveOptions{accessLogTicks: ticks, accessLogsDelivered: delivered})
+	c := ts.rootS3()
+	ctx := t.Context()
+	for _, name := range []string{"originals", "copies", "originals-logs"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(t, c, "originals", "a.txt", "aaa")
+	put(t, c, "originals", "b.txt", "bb")
+	allowLogDelivery(t, c, "originals-logs", ts.Root.AccountId)
+	if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("originals"), BucketLoggingStatus: &s3types.BucketLoggingStatus{
+		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("originals-logs"), TargetPrefix: aws.String("")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("copies"), Key: aws.String("a-copy.txt"), CopySource: aws.String("originals/a.txt")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String("originals"), Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{
+		{Key: aws.String("a.txt")}, {Key: aws.String("b.txt")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	ticks <- time.Now()
+	if n := <-delivered; n != 1 {
+		t.Fatalf("a delivery wrote %d log objects; want 1", n)
+	}
+	listed, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("originals-logs")})
+	if err != nil || len(listed.Contents) != 1 {
+		t.Fatalf("the target's objects = %+v, %v", listed, err)
+	}
+	body, err := get(t, c, "originals-logs", aws.ToString(listed.Contents[0].Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
+		f := logFields(line)
+		got = append(got, strings.Join([]string{f[1], f[7], f[6], f[9], f[12]}, " "))
+	}
+	want := []string{
+		"originals a.txt REST.COPY.OBJECT_GET 200 3",
+		"originals - REST.POST.MULTI_OBJECT_DELETE 200 -",
+		"originals a.txt BATCH.DELETE.OBJECT 204 -",
+		"originals b.txt BATCH.DELETE.OBJECT 204 -",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("log records (bucket, key, operation, status, object size) =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -72,19 +72,50 @@ func turnAround(served Served) string {
 	return strconv.FormatInt(served.FirstByte.Milliseconds(), 10)
 }
 
-// Logged tells whether the call was on a bucket with logging, whose
-// access log RecordAccess keeps.
-func (c *Call) Logged() bool { return c.logged != nil && c.logged.Logging != nil }
-
 // RecordAccess keeps the access log record of a call on a bucket with
 // logging.
 func (s *Service) RecordAccess(c *Call, served Served) {
-	b := c.logged
-	if !c.Logged() {
-		return
+	if b := c.logged; b != nil && b.Logging != nil {
+		entry := logEntry{operation: operationName(c), key: c.key, version: c.query.Get("versionId"), status: served.Status,
+			errCode: served.ErrCode, bytes: served.Bytes, objectSize: c.objectSize}
+		s.keepRecords(loggedBucket{b.Name, b.Account, b.CreatedAt.UnixNano()}, accessRecord(c, b, served, entry))
 	}
-	line := accessRecord(c, b, served)
-	s.keepRecords(loggedBucket{b.Name, b.Account, b.CreatedAt.UnixNano()}, line)
+	for _, more := range c.moreRecords {
+		if b := more.bucket; b.Logging != nil {
+			s.keepRecords(loggedBucket{b.Name, b.Account, b.CreatedAt.UnixNano()}, accessRecord(c, b, served, more.logEntry))
+		}
+	}
+}
+
+// logEntry is what a record says the request did: its operation, on
+// which key and version, with what outcome.
+type logEntry struct {
+	operation, key, version string
+	status                  int
+	errCode                 string
+	bytes, objectSize       int64
+}
+
+// loggedElsewhere is a record a call leaves beside its own: one per key
+// of a multi-object delete (BATCH.DELETE.OBJECT), and the read of a
+// copy's source (REST.COPY.OBJECT_GET), in the log of the bucket it was
+// on.
+type loggedElsewhere struct {
+	bucket *trustgate.Bucket
+	logEntry
+}
+
+// logAlso adds a record of the call's beside its own, when b has logging.
+func (c *Call) logAlso(b *trustgate.Bucket, e logEntry) {
+	if b != nil && b.Logging != nil {
+		c.moreRecords = append(c.moreRecords, loggedElsewhere{b, e})
+	}
+}
+
+// Logged tells whether the call left an access log record to keep: on a
+// bucket with logging, or beside it.
+func (c *Call) Logged() bool {
+	return c.logged != nil && c.logged.Logging != nil || len(c.moreRecords) > 0
 }
 
 // keepRecords keeps records of a bucket for the next delivery, within
@@ -128,7 +159,7 @@ func loggedHeader(v string) string {
 
 // accessRecord is a call's record in S3's server access log format: its
 // fields apart by spaces, "-" for each that does not apply.
-func accessRecord(c *Call, b *trustgate.Bucket, served Served) string {
+func accessRecord(c *Call, b *trustgate.Bucket, served Served, e logEntry) string {
 	r := c.Request
 	field := func(v string) string {
 		if v == "" {
@@ -168,18 +199,18 @@ func accessRecord(c *Call, b *trustgate.Bucket, served Served) string {
 		field(host),
 		requester,
 		c.RequestID,
-		operationName(c),
-		loggedName(c.key),
+		e.operation,
+		loggedName(e.key),
 		`"` + r.Method + " " + requestURI(r) + " " + r.Proto + `"`,
-		strconv.Itoa(served.Status),
-		field(served.ErrCode),
-		number(served.Bytes),
-		number(c.objectSize),
+		strconv.Itoa(e.status),
+		field(e.errCode),
+		number(e.bytes),
+		number(e.objectSize),
 		strconv.FormatInt(served.Answered.Milliseconds(), 10),
 		turnAround(served),
 		loggedHeader(r.Referer()),
 		loggedHeader(r.UserAgent()),
-		loggedName(c.query.Get("versionId")),
+		loggedName(e.version),
 		hostID(c.RequestID),
 		signature,
 		"-", // the cipher suite

@@ -254,6 +254,9 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 	if err := s.recordPart(ctx, p); err != nil {
 		return err
 	}
+	c.objectSize = p.Size
+	c.logAlso(srcBucket, logEntry{operation: "REST.COPY.PART_GET", key: src.Key, version: srcCall.query.Get("versionId"),
+		status: http.StatusOK, objectSize: src.Size})
 	setEncryptionOf(w.Header(), u.Headers)
 	setSourceVersion(w.Header(), srcBucket, src)
 	return writeXML(w, c, http.StatusOK, struct {

@@ -904,6 +904,11 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 				e = noSuchVersion(o.Key, version)
 			}
 		}
+		entry := logEntry{operation: "BATCH.DELETE.OBJECT", key: o.Key, version: o.VersionId, status: http.StatusNoContent}
+		if e != nil {
+			entry.status, entry.errCode = e.Status, e.Code
+		}
+		c.logAlso(b, entry)
 		switch {
 		case e != nil:
 			out.Error = append(out.Error, failed{Key: o.Key, VersionId: o.VersionId, Code: e.Code, Message: e.Message})
@@ -1042,6 +1047,8 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	}
 	s.replicationWritten(o)
 	c.objectSize = o.Size
+	c.logAlso(srcBucket, logEntry{operation: "REST.COPY.OBJECT_GET", key: src.Key, version: srcCall.query.Get("versionId"),
+		status: http.StatusOK, objectSize: src.Size})
 	if replaced != nil {
 		s.blobs.Remove(replaced.Blob)
 	}

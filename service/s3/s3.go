@@ -73,8 +73,9 @@ type Call struct {
 	copySource bool
 	// logged is the call's bucket once looked up, for its access log, and
 	// objectSize the size of the object read or written (0 for none).
-	logged     *trustgate.Bucket
-	objectSize int64
+	logged      *trustgate.Bucket
+	objectSize  int64
+	moreRecords []loggedElsewhere
 	// control marks a call of S3 Control's API, and charged one whose
 	// requester pays for it.
 	control, charged bool
