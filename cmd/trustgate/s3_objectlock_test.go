@@ -289,6 +289,24 @@ func TestS3ObjectLockPermissions(t *testing.T) {
 		Retention: &s3types.ObjectLockRetention{Mode: s3types.ObjectLockRetentionModeGovernance, RetainUntilDate: &month}})
 	wantAPIError(t, "PutObjectRetention lengthening to 30 days, denied over 10", err, "AccessDenied", "s3:PutObjectRetention")
 
+	// A deletion's bypass is decided with the version's own lock.
+	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("clerk"), PolicyName: aws.String("bypass"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:BypassGovernanceRetention","Resource":"arn:aws:s3:::guarded/*",
+			"Condition":{"NumericLessThanEquals":{"s3:object-lock-remaining-retention-days":"3"},"StringEquals":{"s3:object-lock-mode":"GOVERNANCE"}}}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	soon := time.Now().Add(48 * time.Hour)
+	shortly, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("d.txt"), Body: strings.NewReader("x"),
+		ObjectLockMode: s3types.ObjectLockModeGovernance, ObjectLockRetainUntilDate: &soon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = clerk.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("c.txt"), VersionId: weekly.VersionId, BypassGovernanceRetention: aws.Bool(true)})
+	wantAPIError(t, "DeleteObject bypassing a week's retention, allowed up to 3 days", err, "AccessDenied", "protected by object lock")
+	if _, err := clerk.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("d.txt"), VersionId: shortly.VersionId, BypassGovernanceRetention: aws.Bool(true)}); err != nil {
+		t.Errorf("DeleteObject bypassing two days' retention, allowed up to 3 days: %v", err)
+	}
+
 	// Object Lock on a new bucket needs the permissions of its settings.
 	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("clerk"), PolicyName: aws.String("buckets"),
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:CreateBucket","s3:PutBucketVersioning"],"Resource":"*"}]}`)}); err != nil {

@@ -342,6 +342,31 @@ func (s *Service) bypassesGovernance(ctx context.Context, c *Call, b *trustgate.
 	}
 }
 
+// bypassesGovernanceOf is bypassesGovernance for the deletion of a
+// version, decided with the version's own Object Lock as condition keys
+// (s3:object-lock-mode, s3:object-lock-retain-until-date,
+// s3:object-lock-remaining-retention-days, s3:object-lock-legal-hold),
+// read only when the deletion asks to bypass.
+func (s *Service) bypassesGovernanceOf(ctx context.Context, c *Call, b *trustgate.Bucket, key, version string) (bool, *Error) {
+	if !b.ObjectLock.Enabled || !strings.EqualFold(c.Request.Header.Get(bypassHeader), "true") {
+		return false, nil
+	}
+	keys := policy.NewContext()
+	o, err := s.store.ObjectVersion(ctx, b.Name, key, version)
+	switch {
+	case err == nil && !o.DeleteMarker:
+		if o.Retention.Mode != "" {
+			setRetentionKeys(keys, o.Retention, o.Retention.Until.UTC().Format(time.RFC3339Nano), s.now())
+		}
+		if o.LegalHold != "" {
+			keys.Set("s3:object-lock-legal-hold", o.LegalHold)
+		}
+	case err != nil && !errors.Is(err, trustgate.ErrNotFound):
+		return false, internal(err)
+	}
+	return s.bypassesGovernance(ctx, c, b, key, keys)
+}
+
 // objectLockHandler routes a read or write of an object's retention or
 // legal hold.
 func (s *Service) objectLockHandler(q map[string][]string, method string) (handler, bool) {

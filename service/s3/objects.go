@@ -796,7 +796,7 @@ func (s *Service) deleteObject(ctx context.Context, w http.ResponseWriter, c *Ca
 	}
 	cond := trustgate.WriteCondition{IfMatch: c.Request.Header.Get("If-Match")}
 	if named {
-		if cond.BypassGovernance, err = s.bypassesGovernance(ctx, c, b, c.key, nil); err != nil {
+		if cond.BypassGovernance, err = s.bypassesGovernanceOf(ctx, c, b, c.key, version); err != nil {
 			return err
 		}
 	}
@@ -895,7 +895,7 @@ func (s *Service) deleteObjects(ctx context.Context, w http.ResponseWriter, c *C
 			action, keys := forVersion("s3:DeleteObject", nil, named, version)
 			cond := trustgate.WriteCondition{IfMatch: o.ETag}
 			if e = s.authorize(ctx, c, action, b.ARN()+"/"+o.Key, b, keys); e == nil && named {
-				cond.BypassGovernance, e = s.bypassesGovernance(ctx, c, b, o.Key, nil)
+				cond.BypassGovernance, e = s.bypassesGovernanceOf(ctx, c, b, o.Key, version)
 			}
 			if e == nil {
 				done, e = s.removeVersion(ctx, b, o.Key, version, named, true, cond)
