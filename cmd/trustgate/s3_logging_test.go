@@ -415,3 +415,66 @@ func TestS3AccessLogsOfCopiesAndBatches(t *testing.T) {
 		t.Errorf("log records (bucket, key, operation, status, object size) =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestS3AccessLogsOfLifecycle: what lifecycle rules do to a logged bucket
+// is in its log, by the requester AmazonS3: S3.CREATE.DELETEMARKER,
+// S3.EXPIRE.OBJECT and S3.DELETE.UPLOAD (note 79).
+func TestS3AccessLogsOfLifecycle(t *testing.T) {
+	logTicks, delivered := make(chan time.Time), make(chan int)
+	lifecycleTicks, ran := make(chan time.Time), make(chan int)
+	ts := startServerWith(t, serveOptions{accessLogTicks: logTicks, accessLogsDelivered: delivered, lifecycleTicks: lifecycleTicks, lifecycleRan: ran})
+	c := ts.rootS3()
+	ctx := t.Context()
+	versionedBucket(t, c, "archive")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("archive-logs")}); err != nil {
+		t.Fatal(err)
+	}
+	allowLogDelivery(t, c, "archive-logs", ts.Root.AccountId)
+	if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("archive"), BucketLoggingStatus: &s3types.BucketLoggingStatus{
+		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("archive-logs"), TargetPrefix: aws.String("")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("archive"),
+		LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: []s3types.LifecycleRule{{ID: aws.String("tidy"), Status: s3types.ExpirationStatusEnabled,
+			Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")}, Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)},
+			NoncurrentVersionExpiration:    &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1)},
+			AbortIncompleteMultipartUpload: &s3types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(1)}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, c, "archive", "old.txt", "old")
+	if _, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("archive"), Key: aws.String("stale.bin")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, days := range []int{3, 6} {
+		lifecycleTicks <- time.Now().Add(time.Duration(days) * 24 * time.Hour)
+		<-ran
+	}
+	logTicks <- time.Now()
+	if n := <-delivered; n == 0 {
+		t.Fatal("no log object was delivered")
+	}
+	listed, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("archive-logs")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range listed.Contents {
+		body, err := get(t, c, "archive-logs", aws.ToString(o.Key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
+			if f := logFields(line); len(f) == 26 && f[4] == "AmazonS3" {
+				got = append(got, f[6]+" "+f[7])
+			} else if len(f) != 26 {
+				t.Errorf("log record %q has %d fields; want 26", line, len(f))
+			}
+		}
+	}
+	// The version, expired under its delete marker, then the marker, all
+	// that was left of its key.
+	want := []string{"S3.CREATE.DELETEMARKER old.txt", "S3.DELETE.UPLOAD stale.bin", "S3.EXPIRE.OBJECT old.txt", "S3.EXPIRE.OBJECT old.txt"}
+	if strings.Join(sortedCopy(got), "\n") != strings.Join(want, "\n") {
+		t.Errorf("the lifecycle's log records =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -222,6 +222,29 @@ func accessRecord(c *Call, b *trustgate.Bucket, served Served, e logEntry) strin
 	}, " ")
 }
 
+// lifecycleRecord keeps the record of what a lifecycle rule did to b at
+// at, when b has logging: S3.EXPIRE.OBJECT (a version or delete marker
+// removed for good), S3.CREATE.DELETEMARKER (a current version expired
+// under a delete marker) or S3.DELETE.UPLOAD (an upload aborted), by the
+// requester AmazonS3, with no request to tell of.
+func (s *Service) lifecycleRecord(b *trustgate.Bucket, at time.Time, operation, key, version string, size int64) {
+	if b.Logging == nil {
+		return
+	}
+	id := make([]byte, 8)
+	rand.Read(id)
+	objectSize := "-"
+	if size > 0 {
+		objectSize = strconv.FormatInt(size, 10)
+	}
+	line := strings.Join([]string{
+		policy.CanonicalUserID(b.Account), b.Name, "[" + at.UTC().Format(accessLogTime) + "]", "-", "AmazonS3",
+		strings.ToUpper(hex.EncodeToString(id)), operation, loggedName(key), `"-"`, "-", "-", "-", objectSize, "-", "-",
+		`"-"`, `"-"`, loggedName(version), "-", "-", "-", "-", "-", "-", "-", "-",
+	}, " ")
+	s.keepRecords(loggedBucket{b.Name, b.Account, b.CreatedAt.UnixNano()}, line)
+}
+
 // accessLogTime is how a record writes when its request came.
 const accessLogTime = "02/Jan/2006:15:04:05 -0700"
 

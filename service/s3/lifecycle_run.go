@@ -206,9 +206,14 @@ func (s *Service) expireCurrent(ctx context.Context, bucket string, r trustgate.
 			}
 			continue
 		}
-		_, rerr := s.removeVersion(ctx, b, o.Key, "", false, false, trustgate.WriteCondition{IfMatch: o.ETag, Modified: o.LastModified})
+		done, rerr := s.removeVersion(ctx, b, o.Key, "", false, false, trustgate.WriteCondition{IfMatch: o.ETag, Modified: o.LastModified})
 		switch {
 		case rerr == nil:
+			if done.marker {
+				s.lifecycleRecord(b, now, "S3.CREATE.DELETEMARKER", o.Key, done.version, 0)
+			} else {
+				s.lifecycleRecord(b, now, "S3.EXPIRE.OBJECT", o.Key, "", o.Size)
+			}
 			removed++
 		case rerr.Code != "PreconditionFailed" && rerr.Code != "NoSuchKey" && rerr.Code != "AccessDenied":
 			// Changed since it was listed, gone, or locked: left as it is.
@@ -269,7 +274,8 @@ func (s *Service) expireVersions(ctx context.Context, bucket string, r trustgate
 	if len(doomed) == 0 {
 		return 0, nil
 	}
-	if b, err := s.stillRuling(ctx, bucket, r); b == nil || err != nil {
+	b, err := s.stillRuling(ctx, bucket, r)
+	if b == nil || err != nil {
 		return 0, err
 	}
 	removed := 0
@@ -294,6 +300,7 @@ func (s *Service) expireVersions(ctx context.Context, bucket string, r trustgate
 		}
 		if gone {
 			s.blobs.Remove(v.Blob)
+			s.lifecycleRecord(b, now, "S3.EXPIRE.OBJECT", v.Key, v.VersionID, v.Size)
 			removed++
 		}
 	}
@@ -307,7 +314,8 @@ func (s *Service) abortStaleUploads(ctx context.Context, bucket string, r trustg
 	if err != nil || len(uploads) == 0 {
 		return 0, err
 	}
-	if b, err := s.stillRuling(ctx, bucket, r); b == nil || err != nil {
+	b, err := s.stillRuling(ctx, bucket, r)
+	if b == nil || err != nil {
 		return 0, err
 	}
 	removed := 0
@@ -325,6 +333,7 @@ func (s *Service) abortStaleUploads(ctx context.Context, bucket string, r trustg
 		for _, p := range parts {
 			s.blobs.Remove(p.Blob)
 		}
+		s.lifecycleRecord(b, now, "S3.DELETE.UPLOAD", u.Key, "", 0)
 		removed++
 	}
 	return removed, nil
