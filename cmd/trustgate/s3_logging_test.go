@@ -384,6 +384,8 @@ func TestS3AccessLogsOfCopiesAndBatches(t *testing.T) {
 	if _, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("copies"), Key: aws.String("a-copy.txt"), CopySource: aws.String("originals/a.txt")}); err != nil {
 		t.Fatal(err)
 	}
+	_, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("copies"), Key: aws.String("z-copy.txt"), CopySource: aws.String("originals/z.txt")})
+	wantAPIError(t, "CopyObject of a missing source", err, "NoSuchKey", "")
 	if _, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String("originals"), Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{
 		{Key: aws.String("a.txt")}, {Key: aws.String("b.txt")}}}}); err != nil {
 		t.Fatal(err)
@@ -400,16 +402,18 @@ func TestS3AccessLogsOfCopiesAndBatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Records beside a request's own name no request line.
 	var got []string
 	for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
 		f := logFields(line)
-		got = append(got, strings.Join([]string{f[1], f[7], f[6], f[9], f[12]}, " "))
+		got = append(got, strings.Join([]string{f[1], f[7], f[6], f[8], f[9], f[10], f[12]}, " "))
 	}
 	want := []string{
-		"originals a.txt REST.COPY.OBJECT_GET 200 3",
-		"originals - REST.POST.MULTI_OBJECT_DELETE 200 -",
-		"originals a.txt BATCH.DELETE.OBJECT 204 -",
-		"originals b.txt BATCH.DELETE.OBJECT 204 -",
+		`originals a.txt REST.COPY.OBJECT_GET "-" 200 - 3`,
+		`originals z.txt REST.COPY.OBJECT_GET "-" 404 NoSuchKey -`,
+		`originals - REST.POST.MULTI_OBJECT_DELETE "POST /originals?delete= HTTP/1.1" 200 - -`,
+		`originals a.txt BATCH.DELETE.OBJECT "-" 204 - -`,
+		`originals b.txt BATCH.DELETE.OBJECT "-" 204 - -`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("log records (bucket, key, operation, status, object size) =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -672,6 +672,46 @@ func TestS3ReplicationOfChanges(t *testing.T) {
 		hold, err := c.GetObjectLegalHold(ctx, &s3.GetObjectLegalHoldInput{Bucket: copies, Key: aws.String("lease.pdf")})
 		return err == nil && hold.LegalHold.Status == s3types.ObjectLockLegalHoldStatusOff
 	})
+
+	// A replica under the destination's compliance retention keeps it: a
+	// governance retention at the source lengthens it, never weakens it.
+	if _, err := c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: copies, ObjectLockConfiguration: &s3types.ObjectLockConfiguration{
+		ObjectLockEnabled: s3types.ObjectLockEnabledEnabled, Rule: &s3types.ObjectLockRule{DefaultRetention: &s3types.DefaultRetention{
+			Mode: s3types.ObjectLockRetentionModeCompliance, Days: aws.Int32(1)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, c, "contracts", "deed.pdf", "%PDF")
+	if status := settled(t, c, "contracts", "deed.pdf"); status != s3types.ReplicationStatusCompleted {
+		t.Fatalf("replication status = %q; want COMPLETED", status)
+	}
+	later := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second)
+	if _, err := c.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: source, Key: aws.String("deed.pdf"),
+		Retention: &s3types.ObjectLockRetention{Mode: s3types.ObjectLockRetentionModeGovernance, RetainUntilDate: &later}}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the replica's lengthened retention", func() bool {
+		r, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: copies, Key: aws.String("deed.pdf")})
+		return err == nil && aws.ToTime(r.Retention.RetainUntilDate).Equal(later)
+	})
+	if r, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: copies, Key: aws.String("deed.pdf")}); err != nil ||
+		r.Retention.Mode != s3types.ObjectLockRetentionModeCompliance {
+		t.Errorf("the replica's retention after a governance one at the source = %+v, %v; want compliance still", r, err)
+	}
+
+	// Once no rule takes a version in, a change of it leaves its status.
+	if _, err := c.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: source, ReplicationConfiguration: &s3types.ReplicationConfiguration{
+		Role: aws.String(role), Rules: []s3types.ReplicationRule{{ID: aws.String("all"), Priority: aws.Int32(1), Status: s3types.ReplicationRuleStatusDisabled,
+			Filter: &s3types.ReplicationRuleFilter{Prefix: aws.String("")}, DeleteMarkerReplication: &s3types.DeleteMarkerReplication{Status: s3types.DeleteMarkerReplicationStatusDisabled},
+			Destination: &s3types.Destination{Bucket: aws.String("arn:aws:s3:::contracts-copy")}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: source, Key: aws.String("lease.pdf"),
+		Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("state"), Value: aws.String("archived")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if head := mustHead(t, c, "contracts", "lease.pdf"); head.ReplicationStatus != s3types.ReplicationStatusCompleted {
+		t.Errorf("status after a change no rule replicates = %q; want COMPLETED still", head.ReplicationStatus)
+	}
 }
 
 // TestS3ReplicaModificationSync: with replication both ways, a change of
@@ -743,4 +783,17 @@ func TestS3ReplicaModificationSync(t *testing.T) {
 	// And a change at the source still goes to the replica.
 	retag(east, "4")
 	waitFor(t, "the source's change at its replica", func() bool { return tagsOf(west) == "4" })
+
+	// A replica whose change cannot go back stays a replica, and its
+	// source's changes still reach it.
+	back(s3types.ReplicaModificationsStatusEnabled, ts.replicationRole(t, iamc, "west-readonly", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":["s3:GetObjectVersionForReplication","s3:GetObjectVersionTagging"],"Resource":"arn:aws:s3:::west/*"}]}`))
+	retag(west, "5")
+	put(t, c, "west", "marker2.txt", "written in west")
+	settled(t, c, "west", "marker2.txt")
+	if head := mustHead(t, c, "west", "map.png"); head.ReplicationStatus != s3types.ReplicationStatusReplica {
+		t.Errorf("a replica whose change could not go back = %q; want REPLICA", head.ReplicationStatus)
+	}
+	retag(east, "6")
+	waitFor(t, "the source's change at a replica whose own could not go back", func() bool { return tagsOf(west) == "6" })
 }

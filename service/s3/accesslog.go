@@ -94,6 +94,9 @@ type logEntry struct {
 	status                  int
 	errCode                 string
 	bytes, objectSize       int64
+	// beside tells a record left beside the request's own, which names
+	// no request line, turn-around time, referer or user agent.
+	beside bool
 }
 
 // loggedElsewhere is a record a call leaves beside its own: one per key
@@ -108,6 +111,7 @@ type loggedElsewhere struct {
 // logAlso adds a record of the call's beside its own, when b has logging.
 func (c *Call) logAlso(b *trustgate.Bucket, e logEntry) {
 	if b != nil && b.Logging != nil {
+		e.beside = true
 		c.moreRecords = append(c.moreRecords, loggedElsewhere{b, e})
 	}
 }
@@ -192,6 +196,11 @@ func accessRecord(c *Call, b *trustgate.Bucket, served Served, e logEntry) strin
 	if err != nil {
 		host = r.RemoteAddr
 	}
+	requestLine, turnAroundTime := `"`+r.Method+" "+requestURI(r)+" "+r.Proto+`"`, turnAround(served)
+	referer, userAgent := loggedHeader(r.Referer()), loggedHeader(r.UserAgent())
+	if e.beside {
+		requestLine, turnAroundTime, referer, userAgent = `"-"`, "-", `"-"`, `"-"`
+	}
 	return strings.Join([]string{
 		policy.CanonicalUserID(b.Account),
 		b.Name,
@@ -201,15 +210,15 @@ func accessRecord(c *Call, b *trustgate.Bucket, served Served, e logEntry) strin
 		c.RequestID,
 		e.operation,
 		loggedName(e.key),
-		`"` + r.Method + " " + requestURI(r) + " " + r.Proto + `"`,
+		requestLine,
 		strconv.Itoa(e.status),
 		field(e.errCode),
 		number(e.bytes),
 		number(e.objectSize),
 		strconv.FormatInt(served.Answered.Milliseconds(), 10),
-		turnAround(served),
-		loggedHeader(r.Referer()),
-		loggedHeader(r.UserAgent()),
+		turnAroundTime,
+		referer,
+		userAgent,
 		loggedName(e.version),
 		hostID(c.RequestID),
 		signature,
@@ -346,6 +355,11 @@ func (s *Service) DeliverAccessLogs(ctx context.Context, now time.Time) (int, er
 			continue
 		}
 		target, err := s.store.Bucket(ctx, source.Logging.TargetBucket)
+		if err != nil && !errors.Is(err, trustgate.ErrNotFound) {
+			s.keepRecords(logged, lines...) // for the next delivery
+			failed = err
+			continue
+		}
 		if err != nil || target.Account != source.Account || target.Region != source.Region || target.RequesterPays {
 			continue // S3 delivers to no Requester Pays target either
 		}

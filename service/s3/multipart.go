@@ -216,6 +216,8 @@ func (s *Service) uploadPartCopy(ctx context.Context, w http.ResponseWriter, c *
 	}
 	srcBucket, src, err := s.copySourceObject(ctx, srcCall)
 	if err != nil {
+		c.logAlso(srcCall.logged, logEntry{operation: "REST.COPY.PART_GET", key: srcCall.key, version: srcCall.query.Get("versionId"),
+			status: err.Status, errCode: err.Code})
 		return err
 	}
 	c.charged = c.charged || srcCall.charged // the source's Requester Pays

@@ -947,6 +947,8 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	}
 	srcBucket, src, err := s.copySourceObject(ctx, srcCall)
 	if err != nil {
+		c.logAlso(srcCall.logged, logEntry{operation: "REST.COPY.OBJECT_GET", key: srcCall.key, version: srcCall.query.Get("versionId"),
+			status: err.Status, errCode: err.Code})
 		return err
 	}
 	c.charged = c.charged || srcCall.charged // the source's Requester Pays

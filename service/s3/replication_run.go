@@ -128,7 +128,7 @@ func (s *Service) Replicate(ctx context.Context) (int, error) {
 			status, err := s.replicate(ctx, v.VersionRef)
 			if err != nil {
 				failed, skip[v] = err, true
-				if s.replicationAttempts[v]++; s.replicationAttempts[v] < maxReplicationAttempts {
+				if s.replicationAttempts[v.VersionRef]++; s.replicationAttempts[v.VersionRef] < maxReplicationAttempts {
 					continue
 				}
 				status = trustgate.ReplicationFailed
@@ -136,7 +136,7 @@ func (s *Service) Replicate(ctx context.Context) (int, error) {
 			if err := s.store.SettleReplication(ctx, v, status); err != nil {
 				return settled, err
 			}
-			delete(s.replicationAttempts, v)
+			delete(s.replicationAttempts, v.VersionRef)
 			settled, progress = settled+1, true
 		}
 		if !progress {
@@ -164,15 +164,24 @@ func (s *Service) replicate(ctx context.Context, v store.VersionRef) (trustgate.
 	if err != nil {
 		return "", err
 	}
+	if src.Replication == nil && o.Replication == trustgate.ReplicationReplica {
+		return trustgate.ReplicationReplica, nil
+	}
 	if src.Replication == nil {
 		return trustgate.ReplicationFailed, nil // the configuration was removed
 	}
 	targets := replicationTargets(src.Replication, o)
 	if len(targets) == 0 {
+		if o.Replication == trustgate.ReplicationReplica {
+			return trustgate.ReplicationReplica, nil
+		}
 		return "", nil
 	}
 	role, err := s.replicationRole(ctx, src)
 	if err != nil || role == nil {
+		if o.Replication == trustgate.ReplicationReplica {
+			return trustgate.ReplicationReplica, err
+		}
 		return trustgate.ReplicationFailed, err
 	}
 	// A replica's changes go back where it came from, and it stays a
@@ -186,7 +195,9 @@ func (s *Service) replicate(ctx context.Context, v store.VersionRef) (trustgate.
 		if err != nil {
 			return "", err
 		}
-		if !copied {
+		if !copied && status != trustgate.ReplicationReplica {
+			// A replica whose changes could not go back stays a replica
+			// (S3 shows FAILED), so that its source's changes still come.
 			status = trustgate.ReplicationFailed
 		}
 	}
@@ -297,9 +308,10 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 	}
 
 	// Tags go along when the role may read them and is not denied
-	// replicating them.
+	// replicating them (tagsGo).
 	var tags []trustgate.Tag
-	if len(o.Tags) > 0 {
+	tagsGo := len(o.Tags) == 0
+	if !tagsGo {
 		readable, err := allowed("s3:GetObjectVersionTagging", o.ARN(), src)
 		if err != nil {
 			return false, err
@@ -308,7 +320,7 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 		if err != nil {
 			return false, err
 		}
-		if readable && denied != authz.ExplicitDeny {
+		if tagsGo = readable && denied != authz.ExplicitDeny; tagsGo {
 			tags = slices.Clone(o.Tags)
 		}
 	}
@@ -318,7 +330,7 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 	// copy, given the version's tags and lock as they are now.
 	switch existing, err := s.store.ObjectVersion(ctx, dest.Name, o.Key, o.VersionID); {
 	case err == nil:
-		return true, s.syncReplica(ctx, existing, o, tags)
+		return true, s.syncReplica(ctx, existing, o, tags, tagsGo)
 	case !errors.Is(err, trustgate.ErrNotFound):
 		return false, err
 	case o.Replication == trustgate.ReplicationReplica:
@@ -366,17 +378,17 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 	return true, nil
 }
 
-// syncReplica gives a replica made before its source version's tags and
-// Object Lock as they are now, or, for a replica's changes synced back
-// (o a replica), the version it was made from the replica's. A lock is
-// only ever lengthened or added, never shortened or removed: a version's
-// own retention holds.
-func (s *Service) syncReplica(ctx context.Context, replica, o *trustgate.Object, tags []trustgate.Tag) error {
-	back := o.Replication == trustgate.ReplicationReplica
-	if replica.DeleteMarker || replica.Replication != trustgate.ReplicationReplica && !back {
+// syncReplica gives a copy made before (the replica, with o's version
+// id) its source version's tags, when they go along (tagsGo), and Object
+// Lock as they are now; or, for a replica's changes synced back (o a
+// replica), the version it was made from the replica's. A lock is only
+// ever lengthened or added, never shortened, removed or weakened: a
+// compliance retention in force keeps its mode.
+func (s *Service) syncReplica(ctx context.Context, replica, o *trustgate.Object, tags []trustgate.Tag, tagsGo bool) error {
+	if replica.DeleteMarker {
 		return nil
 	}
-	if !slices.Equal(replica.Tags, tags) {
+	if tagsGo && !slices.Equal(replica.Tags, tags) {
 		if err := s.store.SetObjectTags(ctx, replica.Bucket, replica.Key, replica.VersionID, tags); err != nil && !errors.Is(err, trustgate.ErrNotFound) {
 			return err
 		}
@@ -388,7 +400,11 @@ func (s *Service) syncReplica(ctx context.Context, replica, o *trustgate.Object,
 		if o.LegalHold != "" {
 			cur.LegalHold = o.LegalHold
 		}
-		if o.Retention.Until.After(cur.Retention.Until) {
+		switch {
+		case !o.Retention.Until.After(cur.Retention.Until):
+		case cur.Retention.Mode == trustgate.Compliance && s.now().Before(cur.Retention.Until):
+			cur.Retention.Until = o.Retention.Until // lengthened, still compliance
+		default:
 			cur.Retention = o.Retention
 		}
 		return nil
@@ -412,12 +428,12 @@ func (s *Service) replicateChange(ctx context.Context, b *trustgate.Bucket, o *t
 	switch o.Replication {
 	case trustgate.ReplicationCompleted, trustgate.ReplicationPending:
 	case trustgate.ReplicationReplica:
-		if len(replicationTargets(b.Replication, o)) == 0 {
-			return nil
-		}
 		shown = trustgate.ReplicationReplica
 	default:
 		return nil
+	}
+	if len(replicationTargets(b.Replication, o)) == 0 {
+		return nil // no rule takes it in any longer: its status stands
 	}
 	if err := s.store.QueueReplication(ctx, store.VersionRef{Bucket: o.Bucket, Key: o.Key, VersionID: o.VersionID}, shown); err != nil {
 		return internal(err)

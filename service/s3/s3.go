@@ -44,13 +44,13 @@ type Service struct {
 	// replicationAttempts, the runs that failed on a version pending.
 	replicationQueued   chan struct{}
 	replicating         sync.Mutex
-	replicationAttempts map[store.PendingReplication]int
+	replicationAttempts map[store.VersionRef]int
 }
 
 // New returns the S3 service.
 func New(st store.Store, bl *blobs.Store, checker *access.Checker, now func() time.Time) *Service {
 	return &Service{store: st, blobs: bl, access: checker, now: now, replicationQueued: make(chan struct{}, 1),
-		replicationAttempts: map[store.PendingReplication]int{}}
+		replicationAttempts: map[store.VersionRef]int{}}
 }
 
 // Call is one S3 request: its caller (anonymous for an unsigned request),
