@@ -482,3 +482,41 @@ func TestS3AccessLogsOfLifecycle(t *testing.T) {
 		t.Errorf("the lifecycle's log records =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestS3AccessLogsOfRefusedAuthentication: a request on a logged bucket
+// that fails authentication is in its log too, by no requester (note 79).
+func TestS3AccessLogsOfRefusedAuthentication(t *testing.T) {
+	ticks, delivered := make(chan time.Time), make(chan int)
+	ts := startServerWith(t, serveOptions{accessLogTicks: ticks, accessLogsDelivered: delivered})
+	c := ts.rootS3()
+	ctx := t.Context()
+	for _, name := range []string{"vault", "vault-logs"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	allowLogDelivery(t, c, "vault-logs", ts.Root.AccountId)
+	if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("vault"), BucketLoggingStatus: &s3types.BucketLoggingStatus{
+		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("vault-logs"), TargetPrefix: aws.String("")}}}); err != nil {
+		t.Fatal(err)
+	}
+	forged := ts.s3Client(ts.Root.AccessKeyId, "not-the-secret", "")
+	_, err := get(t, forged, "vault", "gold.txt")
+	wantAPIError(t, "GetObject with a wrong secret", err, "SignatureDoesNotMatch", "")
+	ticks <- time.Now()
+	if n := <-delivered; n != 1 {
+		t.Fatalf("a delivery wrote %d log objects; want 1", n)
+	}
+	listed, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("vault-logs")})
+	if err != nil || len(listed.Contents) != 1 {
+		t.Fatalf("the target's objects = %+v, %v", listed, err)
+	}
+	body, err := get(t, c, "vault-logs", aws.ToString(listed.Contents[0].Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := logFields(strings.TrimSpace(body))
+	if len(f) != 26 || f[4] != "-" || f[6] != "REST.GET.OBJECT" || f[7] != "gold.txt" || f[9] != "403" || f[10] != "SignatureDoesNotMatch" {
+		t.Errorf("the record of a request refused its authentication = %q", body)
+	}
+}

@@ -1,12 +1,14 @@
 package s3api
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/trustgate/trustgate"
 	"github.com/trustgate/trustgate/authmsg"
@@ -167,10 +169,28 @@ func writeEmpty(w http.ResponseWriter, c *Call, status int) *Error {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// WriteAuthError answers a request that failed authentication with the
-// reply S3 gives for it (see sigv4.Reply).
-func WriteAuthError(w http.ResponseWriter, r *http.Request, requestID string, reply sigv4.Reply) {
-	fromReply(reply).write(w, &Call{Request: r, RequestID: requestID, control: isControlRequest(r)})
+// RefuseAuthentication answers a request that failed authentication
+// with the reply S3 gives for it (see sigv4.Reply), and keeps its access
+// log record when it was on a bucket with logging, as S3 logs refused
+// requests too: by no requester, as none was authenticated. started is
+// when the request came.
+func (s *Service) RefuseAuthentication(ctx context.Context, w http.ResponseWriter, r *http.Request, requestID string, reply sigv4.Reply, started time.Time) {
+	c := &Call{Request: r, RequestID: requestID, control: isControlRequest(r)}
+	e := fromReply(reply)
+	e.write(w, c)
+	if _, website := websiteBucket(r.Host); c.control || website {
+		return
+	}
+	c.bucket, c.key = address(r)
+	if c.bucket == "" {
+		return
+	}
+	b, err := s.store.Bucket(ctx, c.bucket)
+	if err != nil || b.Logging == nil {
+		return
+	}
+	c.logged, c.query = b, r.URL.Query()
+	s.RecordAccess(c, Served{Status: e.Status, Started: started, Answered: time.Since(started), ErrCode: e.Code})
 }
 
 // fromReply is the S3 error of a verification's reply, its elements
