@@ -52,6 +52,9 @@ type Bucket struct {
 	// RequesterPays tells that requesters of other accounts, not the
 	// owner, pay for their requests: they must say they agree to.
 	RequesterPays bool
+	// Accelerate is the bucket's Transfer Acceleration state: "Enabled"
+	// or "Suspended" once set, empty before.
+	Accelerate string
 }
 
 // BucketReplication is a bucket's replication configuration: the role

@@ -1882,3 +1882,41 @@ func TestS3RequesterPays(t *testing.T) {
 		t.Errorf("PutBucketRequestPayment of a payer S3 does not know = %d %s; want MalformedXML", status, answer)
 	}
 }
+
+// TestS3TransferAcceleration: a bucket's Transfer Acceleration is set and
+// read back as S3 keeps it, and refused for a name with periods (note 85).
+func TestS3TransferAcceleration(t *testing.T) {
+	ts, c, bucket := withBucket(t, "fast")
+	ctx := t.Context()
+	status := func() s3types.BucketAccelerateStatus {
+		t.Helper()
+		out, err := c.GetBucketAccelerateConfiguration(ctx, &s3.GetBucketAccelerateConfigurationInput{Bucket: bucket})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Status
+	}
+	if s := status(); s != "" {
+		t.Errorf("Transfer Acceleration of a new bucket = %q; want never set", s)
+	}
+	for _, want := range []s3types.BucketAccelerateStatus{s3types.BucketAccelerateStatusEnabled, s3types.BucketAccelerateStatusSuspended} {
+		if _, err := c.PutBucketAccelerateConfiguration(ctx, &s3.PutBucketAccelerateConfigurationInput{Bucket: bucket,
+			AccelerateConfiguration: &s3types.AccelerateConfiguration{Status: want}}); err != nil {
+			t.Fatal(err)
+		}
+		if s := status(); s != want {
+			t.Errorf("Transfer Acceleration = %q; want %q", s, want)
+		}
+	}
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("fast.example.com")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.PutBucketAccelerateConfiguration(ctx, &s3.PutBucketAccelerateConfigurationInput{Bucket: aws.String("fast.example.com"),
+		AccelerateConfiguration: &s3types.AccelerateConfiguration{Status: s3types.BucketAccelerateStatusEnabled}})
+	wantAPIError(t, "PutBucketAccelerateConfiguration of a name with periods", err, "InvalidRequest", "periods (.)")
+	root := aws.Credentials{AccessKeyID: ts.Root.AccessKeyId, SecretAccessKey: ts.Root.SecretAccessKey}
+	if code, answer := ts.send(t, root, "s3", http.MethodPut, "/fast?accelerate", "", `<AccelerateConfiguration><Status>Fast</Status></AccelerateConfiguration>`); code != 400 ||
+		!strings.Contains(answer, "MalformedXML") {
+		t.Errorf("PutBucketAccelerateConfiguration of a status S3 does not know = %d %s", code, answer)
+	}
+}

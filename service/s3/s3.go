@@ -177,6 +177,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putBucketReplication, nil
 			case has("requestPayment"):
 				return s.putBucketRequestPayment, nil
+			case has("accelerate"):
+				return s.putBucketAccelerate, nil
 			case has("acl"):
 				return s.putBucketACL, nil
 			case !namesSubresource(q, bucketSubresources):
@@ -216,6 +218,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getBucketReplication, nil
 			case has("requestPayment"):
 				return s.getBucketRequestPayment, nil
+			case has("accelerate"):
+				return s.getBucketAccelerate, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
 			case has("versions"):

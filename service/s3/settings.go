@@ -6,8 +6,8 @@ import (
 	"net/http"
 )
 
-// Bucket settings trustgate does not let a bucket change: Transfer
-// Acceleration and event notifications. Each reads as S3 answers for a bucket that never had it
+// Bucket settings trustgate does not let a bucket change: event
+// notifications. Each reads as S3 answers for a bucket that never had it
 // set (note 50), so that tools which read every setting of a bucket, as
 // Terraform's aws_s3_bucket does on each plan, work; setting one is
 // NotImplemented.
@@ -22,7 +22,6 @@ type bucketSetting struct {
 
 // bucketSettings are the settings by the subresource that names them.
 var bucketSettings = map[string]bucketSetting{
-	"accelerate":   {action: "s3:GetAccelerateConfiguration", document: unset("AccelerateConfiguration")},
 	"notification": {action: "s3:GetBucketNotification", document: unset("NotificationConfiguration")},
 }
 
