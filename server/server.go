@@ -272,7 +272,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		switch service {
 		case "s3":
 			line.status, line.code = reply.Status, reply.Code
-			s.s3.RefuseAuthentication(r.Context(), w, r, id, reply, line.start)
+			s.s3.RefuseAuthentication(r.Context(), w, r, id, reply, nil, line.start)
 		case "organizations":
 			line.status, line.code = reply.Status, reply.Code
 			jsonrpc.WriteError(w, id, &jsonrpc.Error{Status: reply.Status, Type: reply.Code, Message: reply.Message})
@@ -396,7 +396,7 @@ func (s *Server) servePostObject(w http.ResponseWriter, r *http.Request, id stri
 			s.log.Error("authenticating a form", "id", id, "err", err)
 		}
 		line.status, line.code = reply.Status, reply.Code
-		s.s3.RefuseAuthentication(r.Context(), w, r, id, reply, line.start)
+		s.s3.RefuseAuthentication(r.Context(), w, r, id, reply, form, line.start)
 		return
 	}
 	principal, err := s.principal(r.Context(), signed)

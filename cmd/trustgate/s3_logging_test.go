@@ -503,6 +503,11 @@ func TestS3AccessLogsOfRefusedAuthentication(t *testing.T) {
 	forged := ts.s3Client(ts.Root.AccessKeyId, "not-the-secret", "")
 	_, err := get(t, forged, "vault", "gold.txt")
 	wantAPIError(t, "GetObject with a wrong secret", err, "SignatureDoesNotMatch", "")
+	form := signedForm(ts.Root.AccessKeyId, "not-the-secret", time.Now().Add(time.Hour), []any{map[string]string{"bucket": "vault"},
+		[]any{"starts-with", "$key", ""}}, postField{"key", "upload.txt"})
+	if resp, body := postForm(t, ts, "vault", form, "upload.txt", []byte("x")); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a POST form with a wrong secret = %d %s; want 403", resp.StatusCode, body)
+	}
 	ticks <- time.Now()
 	if n := <-delivered; n != 1 {
 		t.Fatalf("a delivery wrote %d log objects; want 1", n)
@@ -515,8 +520,14 @@ func TestS3AccessLogsOfRefusedAuthentication(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := logFields(strings.TrimSpace(body))
-	if len(f) != 26 || f[4] != "-" || f[6] != "REST.GET.OBJECT" || f[7] != "gold.txt" || f[9] != "403" || f[10] != "SignatureDoesNotMatch" {
-		t.Errorf("the record of a request refused its authentication = %q", body)
+	lines := strings.Split(strings.TrimSpace(body), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("log records = %q; want two", body)
+	}
+	for i, want := range [][2]string{{"REST.GET.OBJECT", "gold.txt"}, {"REST.POST.OBJECT", "upload.txt"}} {
+		f := logFields(lines[i])
+		if len(f) != 26 || f[4] != "-" || f[6] != want[0] || f[7] != want[1] || f[9] != "403" || f[10] != "SignatureDoesNotMatch" {
+			t.Errorf("the record of a request refused its authentication = %q; want %s of %s, 403 SignatureDoesNotMatch", lines[i], want[0], want[1])
+		}
 	}
 }

@@ -28,9 +28,10 @@ import (
 // accessLogs are the records not yet delivered, by source bucket, and
 // their size, which maxAccessLogBytes bounds.
 type accessLogs struct {
-	mu      sync.Mutex
-	records map[loggedBucket][]string
-	bytes   int
+	mu        sync.Mutex
+	records   map[loggedBucket][]string
+	bytes     int
+	perSource map[loggedBucket]int // the bytes of each source's records
 }
 
 // loggedBucket names a source bucket as it was when its records were
@@ -41,9 +42,13 @@ type loggedBucket struct {
 	created       int64
 }
 
-// maxAccessLogBytes bounds the records kept between deliveries; past it,
-// records are dropped, as S3's delivery is best effort.
-const maxAccessLogBytes = 64 << 20
+// maxAccessLogBytes bounds the records kept between deliveries, and
+// maxSourceLogBytes those of one source bucket; past them, records are
+// dropped, as S3's delivery is best effort.
+const (
+	maxAccessLogBytes = 64 << 20
+	maxSourceLogBytes = 16 << 20
+)
 
 // maxLoggedHeader bounds the user agent and referer a record keeps.
 const maxLoggedHeader = 1024
@@ -131,14 +136,17 @@ func (s *Service) keepRecords(source loggedBucket, lines ...string) {
 	}
 	s.logs.mu.Lock()
 	defer s.logs.mu.Unlock()
-	if s.logs.bytes+size > maxAccessLogBytes {
+	// One bucket's requests, anonymous or refused ones included, cannot
+	// crowd out the others'.
+	if s.logs.bytes+size > maxAccessLogBytes || s.logs.perSource[source]+size > maxSourceLogBytes {
 		return
 	}
 	if s.logs.records == nil {
-		s.logs.records = map[loggedBucket][]string{}
+		s.logs.records, s.logs.perSource = map[loggedBucket][]string{}, map[loggedBucket]int{}
 	}
 	s.logs.records[source] = append(s.logs.records[source], lines...)
 	s.logs.bytes += size
+	s.logs.perSource[source] += size
 }
 
 // loggedName is a key or version id as a record names it: URL-encoded
@@ -341,7 +349,7 @@ var bucketOperations = []struct{ subresource, name string }{
 func (s *Service) DeliverAccessLogs(ctx context.Context, now time.Time) (int, error) {
 	s.logs.mu.Lock()
 	records := s.logs.records
-	s.logs.records, s.logs.bytes = nil, 0
+	s.logs.records, s.logs.bytes, s.logs.perSource = nil, 0, nil
 	s.logs.mu.Unlock()
 	written := 0
 	var failed error

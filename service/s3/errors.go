@@ -174,14 +174,17 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // log record when it was on a bucket with logging, as S3 logs refused
 // requests too: by no requester, as none was authenticated. started is
 // when the request came.
-func (s *Service) RefuseAuthentication(ctx context.Context, w http.ResponseWriter, r *http.Request, requestID string, reply sigv4.Reply, started time.Time) {
-	c := &Call{Request: r, RequestID: requestID, control: isControlRequest(r)}
+func (s *Service) RefuseAuthentication(ctx context.Context, w http.ResponseWriter, r *http.Request, requestID string, reply sigv4.Reply, form *PostForm, started time.Time) {
+	c := &Call{Request: r, RequestID: requestID, control: isControlRequest(r), Form: form}
 	e := fromReply(reply)
 	e.write(w, c)
 	if _, website := websiteBucket(r.Host); c.control || website {
 		return
 	}
 	c.bucket, c.key = address(r)
+	if form != nil {
+		c.key = form.fields["key"] // the object the form would have written
+	}
 	if c.bucket == "" {
 		return
 	}

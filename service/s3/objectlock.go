@@ -246,7 +246,7 @@ func retainUntil(v string, now time.Time, argument string) (time.Time, *Error) {
 func setRetentionKeys(keys *policy.Context, r trustgate.Retention, written string, now time.Time) {
 	keys.Set("s3:object-lock-mode", string(r.Mode))
 	keys.Set("s3:object-lock-retain-until-date", written)
-	days := math.Ceil(r.Until.Sub(now).Hours() / 24)
+	days := math.Max(0, math.Ceil(r.Until.Sub(now).Hours()/24)) // none left, not -0, for one run out
 	keys.Set("s3:object-lock-remaining-retention-days", strconv.FormatFloat(days, 'f', 0, 64))
 }
 

@@ -131,7 +131,7 @@ func (s *Service) Replicate(ctx context.Context) (int, error) {
 				if s.replicationAttempts[v.VersionRef]++; s.replicationAttempts[v.VersionRef] < maxReplicationAttempts {
 					continue
 				}
-				status = trustgate.ReplicationFailed
+				// Given up: settled with the status replicate gave for it.
 			}
 			if err := s.store.SettleReplication(ctx, v, status); err != nil {
 				return settled, err
@@ -148,57 +148,52 @@ func (s *Service) Replicate(ctx context.Context) (int, error) {
 // replicate copies one version to the destinations of its rules and
 // tells its status: completed, failed, or none when no rule takes it in
 // any longer. A version or bucket gone in the meantime has nothing left
-// to replicate.
+// to replicate. A replica, whose changes go back where it came from,
+// stays a replica whatever happens to them (S3 shows FAILED when they
+// cannot go back; trustgate keeps it a replica, so that its source's
+// later changes still reach it). With an error, the status is the one to
+// settle the version with should its runs give up.
 func (s *Service) replicate(ctx context.Context, v store.VersionRef) (trustgate.ReplicationStatus, error) {
 	src, err := s.store.Bucket(ctx, v.Bucket)
 	if errors.Is(err, trustgate.ErrNotFound) {
 		return "", nil
 	}
 	if err != nil {
-		return "", err
+		return trustgate.ReplicationFailed, err
 	}
 	o, err := s.store.ObjectVersion(ctx, v.Bucket, v.Key, v.VersionID)
 	if errors.Is(err, trustgate.ErrNotFound) {
 		return "", nil
 	}
 	if err != nil {
-		return "", err
+		return trustgate.ReplicationFailed, err
 	}
-	if src.Replication == nil && o.Replication == trustgate.ReplicationReplica {
-		return trustgate.ReplicationReplica, nil
+	done, failed := trustgate.ReplicationCompleted, trustgate.ReplicationFailed
+	if o.Replication == trustgate.ReplicationReplica {
+		done, failed = trustgate.ReplicationReplica, trustgate.ReplicationReplica
 	}
 	if src.Replication == nil {
-		return trustgate.ReplicationFailed, nil // the configuration was removed
+		return failed, nil // the configuration was removed
 	}
 	targets := replicationTargets(src.Replication, o)
 	if len(targets) == 0 {
 		if o.Replication == trustgate.ReplicationReplica {
-			return trustgate.ReplicationReplica, nil
+			return done, nil
 		}
 		return "", nil
 	}
 	role, err := s.replicationRole(ctx, src)
 	if err != nil || role == nil {
-		if o.Replication == trustgate.ReplicationReplica {
-			return trustgate.ReplicationReplica, err
-		}
-		return trustgate.ReplicationFailed, err
+		return failed, err
 	}
-	// A replica's changes go back where it came from, and it stays a
-	// replica; a source version is completed once every copy is made.
-	status := trustgate.ReplicationCompleted
-	if o.Replication == trustgate.ReplicationReplica {
-		status = trustgate.ReplicationReplica
-	}
+	status := done // once every copy is made
 	for _, r := range targets {
 		copied, err := s.replicateTo(ctx, role, src, o, r.Destination)
 		if err != nil {
-			return "", err
+			return failed, err
 		}
-		if !copied && status != trustgate.ReplicationReplica {
-			// A replica whose changes could not go back stays a replica
-			// (S3 shows FAILED), so that its source's changes still come.
-			status = trustgate.ReplicationFailed
+		if !copied {
+			status = failed
 		}
 	}
 	return status, nil
@@ -381,9 +376,9 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 // syncReplica gives a copy made before (the replica, with o's version
 // id) its source version's tags, when they go along (tagsGo), and Object
 // Lock as they are now; or, for a replica's changes synced back (o a
-// replica), the version it was made from the replica's. A lock is only
-// ever lengthened or added, never shortened, removed or weakened: a
-// compliance retention in force keeps its mode.
+// replica), the version it was made from the replica's. A retention is
+// only ever lengthened, added or strengthened (mergedRetention); a legal
+// hold follows, on or off.
 func (s *Service) syncReplica(ctx context.Context, replica, o *trustgate.Object, tags []trustgate.Tag, tagsGo bool) error {
 	if replica.DeleteMarker {
 		return nil
@@ -393,26 +388,39 @@ func (s *Service) syncReplica(ctx context.Context, replica, o *trustgate.Object,
 			return err
 		}
 	}
-	if o.LegalHold == replica.LegalHold && !o.Retention.Until.After(replica.Retention.Until) {
+	now := s.now()
+	if o.LegalHold == replica.LegalHold && replica.Retention == mergedRetention(replica.Retention, o.Retention, now) {
 		return nil
 	}
 	err := s.store.ChangeObjectLock(ctx, replica.Bucket, replica.Key, replica.VersionID, func(cur *trustgate.Object) error {
 		if o.LegalHold != "" {
 			cur.LegalHold = o.LegalHold
 		}
-		switch {
-		case !o.Retention.Until.After(cur.Retention.Until):
-		case cur.Retention.Mode == trustgate.Compliance && s.now().Before(cur.Retention.Until):
-			cur.Retention.Until = o.Retention.Until // lengthened, still compliance
-		default:
-			cur.Retention = o.Retention
-		}
+		cur.Retention = mergedRetention(cur.Retention, o.Retention, now)
 		return nil
 	})
 	if errors.Is(err, trustgate.ErrNotFound) {
 		return nil
 	}
 	return err
+}
+
+// mergedRetention is the retention a copy with cur takes from its source's
+// src at now: the later date, and compliance where either is a compliance
+// retention in force, so that a sync lengthens or strengthens a lock,
+// never shortens or weakens it.
+func mergedRetention(cur, src trustgate.Retention, now time.Time) trustgate.Retention {
+	out := cur
+	if src.Until.After(out.Until) {
+		out.Until = src.Until
+		if out.Mode != trustgate.Compliance || !now.Before(cur.Until) {
+			out.Mode = src.Mode // a compliance retention run out binds nothing
+		}
+	}
+	if src.Mode == trustgate.Compliance && now.Before(src.Until) {
+		out.Mode = trustgate.Compliance
+	}
+	return out
 }
 
 // replicateChange puts a version back on the list of versions to
