@@ -42,6 +42,11 @@ type loggedBucket struct {
 	created       int64
 }
 
+// loggedBucketOf names b as its records name it.
+func loggedBucketOf(b *trustgate.Bucket) loggedBucket {
+	return loggedBucket{b.Name, b.Account, b.CreatedAt.UnixNano()}
+}
+
 // maxAccessLogBytes bounds the records kept between deliveries, and
 // maxSourceLogBytes those of one source bucket; past them, records are
 // dropped, as S3's delivery is best effort.
@@ -83,11 +88,11 @@ func (s *Service) RecordAccess(c *Call, served Served) {
 	if b := c.logged; b != nil && b.Logging != nil {
 		entry := logEntry{operation: operationName(c), key: c.key, version: c.query.Get("versionId"), status: served.Status,
 			errCode: served.ErrCode, bytes: served.Bytes, objectSize: c.objectSize}
-		s.keepRecords(loggedBucket{b.Name, b.Account, b.CreatedAt.UnixNano()}, accessRecord(c, b, served, entry))
+		s.keepRecords(loggedBucketOf(b), accessRecord(c, b, served, entry))
 	}
 	for _, more := range c.moreRecords {
 		if b := more.bucket; b.Logging != nil {
-			s.keepRecords(loggedBucket{b.Name, b.Account, b.CreatedAt.UnixNano()}, accessRecord(c, b, served, more.logEntry))
+			s.keepRecords(loggedBucketOf(b), accessRecord(c, b, served, more.logEntry))
 		}
 	}
 }
@@ -259,7 +264,7 @@ func (s *Service) lifecycleRecord(b *trustgate.Bucket, at time.Time, operation, 
 		strings.ToUpper(hex.EncodeToString(id)), operation, loggedName(key), `"-"`, "-", "-", "-", objectSize, "-", "-",
 		`"-"`, `"-"`, loggedName(version), "-", "-", "-", "-", "-", "-", "-", "-",
 	}, " ")
-	s.keepRecords(loggedBucket{b.Name, b.Account, b.CreatedAt.UnixNano()}, line)
+	s.keepRecords(loggedBucketOf(b), line)
 }
 
 // accessLogTime is how a record writes when its request came.
@@ -421,15 +426,13 @@ func (s *Service) writeLogObject(ctx context.Context, target *trustgate.Bucket, 
 		ContentType: "text/plain", Blob: blob.ID, Inline: blob.Inline, LastModified: now, VersionID: versionFor(target),
 		Metadata: map[string]string{}, Headers: map[string]string{sseHeader: "AES256"}}
 	lockAsked{}.apply(o, target, now)
-	markReplication(target, o)
-	if _, err := s.store.PutObject(ctx, o, trustgate.WriteCondition{IfNoneMatch: true}); err != nil {
+	if _, err := s.putVersion(ctx, target, o, trustgate.WriteCondition{IfNoneMatch: true}); err != nil {
 		s.blobs.Remove(blob.ID)
 		if errors.Is(err, trustgate.ErrNotFound) || errors.Is(err, trustgate.ErrPrecondition) {
 			return nil
 		}
 		return err
 	}
-	s.replicationWritten(o)
 	return nil
 }
 

@@ -111,11 +111,12 @@ func (e *Error) write(w http.ResponseWriter, c *Call) {
 		Message string
 		Fields  []field
 	}
+	inner := errorElement{Code: e.Code, Message: e.Message, Fields: e.Fields}
 	var doc any = struct {
 		errorElement
 		RequestId string
 		HostId    string
-	}{errorElement{Code: e.Code, Message: e.Message, Fields: e.Fields}, c.RequestID, hostID(c.RequestID)}
+	}{inner, c.RequestID, hostID(c.RequestID)}
 	if c.control {
 		// S3 Control wraps the error in an ErrorResponse.
 		doc = struct {
@@ -123,7 +124,7 @@ func (e *Error) write(w http.ResponseWriter, c *Call) {
 			Error     errorElement
 			RequestId string
 			HostId    string
-		}{Error: errorElement{Code: e.Code, Message: e.Message, Fields: e.Fields}, RequestId: c.RequestID, HostId: hostID(c.RequestID)}
+		}{Error: inner, RequestId: c.RequestID, HostId: hostID(c.RequestID)}
 	}
 	body, err := xml.Marshal(doc)
 	if err != nil {

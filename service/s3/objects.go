@@ -331,8 +331,7 @@ func (s *Service) openBody(o *trustgate.Object) (io.ReaderAt, io.Closer, error) 
 func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Call, b *trustgate.Bucket, o *trustgate.Object, lock lockAsked, cond trustgate.WriteCondition, checked map[string]string) *Error {
 	o.LastModified = s.now()
 	lock.apply(o, b, o.LastModified)
-	markReplication(b, o)
-	replaced, err := s.store.PutObject(ctx, o, cond)
+	replaced, err := s.putVersion(ctx, b, o, cond)
 	if err != nil {
 		s.blobs.Remove(o.Blob)
 		if failed := conditionFailed(err, cond, o.Key); failed != nil {
@@ -340,7 +339,6 @@ func (s *Service) commitObject(ctx context.Context, w http.ResponseWriter, c *Ca
 		}
 		return storeError(err, &Call{bucket: o.Bucket})
 	}
-	s.replicationWritten(o)
 	c.objectSize = o.Size
 	if replaced != nil {
 		s.blobs.Remove(replaced.Blob)
@@ -1041,13 +1039,11 @@ func (s *Service) copyObject(ctx context.Context, w http.ResponseWriter, c *Call
 	}
 	o.LastModified = s.now()
 	lock.apply(o, dst, o.LastModified) // the source's lock is not copied
-	markReplication(dst, o)
-	replaced, serr := s.store.PutObject(ctx, o, trustgate.WriteCondition{})
+	replaced, serr := s.putVersion(ctx, dst, o, trustgate.WriteCondition{})
 	if serr != nil {
 		s.blobs.Remove(blob.ID)
 		return storeError(serr, c)
 	}
-	s.replicationWritten(o)
 	c.objectSize = o.Size
 	c.logAlso(srcBucket, logEntry{operation: "REST.COPY.OBJECT_GET", key: src.Key, version: srcCall.query.Get("versionId"),
 		status: http.StatusOK, objectSize: src.Size})

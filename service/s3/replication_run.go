@@ -42,6 +42,18 @@ func markReplication(b *trustgate.Bucket, o *trustgate.Object) {
 	}
 }
 
+// putVersion writes o as its key's current version in b, as the store's
+// PutObject does, pending replication when a rule of b takes it in, and
+// tells the replicator once it is written.
+func (s *Service) putVersion(ctx context.Context, b *trustgate.Bucket, o *trustgate.Object, cond trustgate.WriteCondition) (*trustgate.Object, error) {
+	markReplication(b, o)
+	replaced, err := s.store.PutObject(ctx, o, cond)
+	if err == nil {
+		s.replicationWritten(o)
+	}
+	return replaced, err
+}
+
 // replicationWritten tells the replicator that o was written, if it is
 // to be replicated.
 func (s *Service) replicationWritten(o *trustgate.Object) {
@@ -278,25 +290,25 @@ func (s *Service) replicateTo(ctx context.Context, role *trustgate.Principal, sr
 	}
 	// What the role must be allowed: reading the version (the bucket's
 	// listing, for a delete marker), and writing it.
-	needs := [][2]string{{"s3:GetObjectVersionForReplication", o.ARN()}, {"s3:ReplicateObject", destARN}}
+	type need struct {
+		action, resource string
+		on               *trustgate.Bucket // whose policy takes part
+	}
+	needs := []need{{"s3:GetObjectVersionForReplication", o.ARN(), src}, {"s3:ReplicateObject", destARN, dest}}
 	if o.DeleteMarker {
-		needs = [][2]string{{"s3:ListBucket", src.ARN()}, {"s3:ReplicateDelete", destARN}}
+		needs = []need{{"s3:ListBucket", src.ARN(), src}, {"s3:ReplicateDelete", destARN, dest}}
 	}
 	if o.Retention.Mode != "" {
-		needs = append(needs, [2]string{"s3:GetObjectRetention", o.ARN()})
+		needs = append(needs, need{"s3:GetObjectRetention", o.ARN(), src})
 	}
 	if o.LegalHold != "" {
-		needs = append(needs, [2]string{"s3:GetObjectLegalHold", o.ARN()})
+		needs = append(needs, need{"s3:GetObjectLegalHold", o.ARN(), src})
 	}
 	if to.OwnerOverride {
-		needs = append(needs, [2]string{"s3:ObjectOwnerOverrideToBucketOwner", destARN})
+		needs = append(needs, need{"s3:ObjectOwnerOverrideToBucketOwner", destARN, dest})
 	}
 	for _, n := range needs {
-		b := src
-		if strings.HasPrefix(n[1], dest.ARN()+"/") {
-			b = dest
-		}
-		ok, err := allowed(n[0], n[1], b)
+		ok, err := allowed(n.action, n.resource, n.on)
 		if err != nil || !ok {
 			return false, err
 		}

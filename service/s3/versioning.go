@@ -269,17 +269,19 @@ func (s *Service) removeVersion(ctx context.Context, b *trustgate.Bucket, key, v
 		return removal{}, s.removeObject(ctx, b.Name, key, cond)
 	}
 	marker := &trustgate.Object{Bucket: b.Name, Key: key, VersionID: versionFor(b), DeleteMarker: true, LastModified: s.now()}
+	var replaced *trustgate.Object
+	var err error
 	if replicable {
-		markReplication(b, marker)
+		replaced, err = s.putVersion(ctx, b, marker, cond)
+	} else {
+		replaced, err = s.store.PutObject(ctx, marker, cond)
 	}
-	replaced, err := s.store.PutObject(ctx, marker, cond)
 	if failed := conditionFailed(err, cond, key); failed != nil {
 		return removal{}, failed
 	}
 	if err != nil {
 		return removal{}, storeError(err, &Call{bucket: b.Name})
 	}
-	s.replicationWritten(marker)
 	if replaced != nil {
 		s.blobs.Remove(replaced.Blob)
 	}
