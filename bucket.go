@@ -396,6 +396,43 @@ func (p PublicAccessBlock) Configured() bool {
 // ARN is the bucket's ARN: S3 ARNs name no region or account.
 func (b *Bucket) ARN() string { return "arn:aws:s3:::" + b.Name }
 
+// AccessPoint is an S3 access point: a named way into one bucket, with
+// a policy of its own that holds beside the bucket's for the requests
+// made through it. Its account owns it, most often the bucket's owner.
+type AccessPoint struct {
+	Account string
+	Name    string
+	Region  string
+	// Bucket is the bucket it leads to, and BucketAccount that bucket's
+	// owner when the access point was made.
+	Bucket        string
+	BucketAccount string
+	// Alias names the access point wherever a bucket name goes: unique
+	// among all access points, and never a bucket's name.
+	Alias string
+	// VpcID, when set, takes requests from that VPC alone (NetworkOrigin
+	// VPC); an access point without one takes requests from anywhere.
+	VpcID string
+	// PublicAccessBlock is fixed when the access point is made.
+	PublicAccessBlock PublicAccessBlock
+	Policy            string
+	CreatedAt         time.Time
+}
+
+// ARN is the access point's ARN, which names its region and account.
+func (a *AccessPoint) ARN() string {
+	return "arn:aws:s3:" + a.Region + ":" + a.Account + ":accesspoint/" + a.Name
+}
+
+// NetworkOrigin is where the access point takes requests from: VPC or
+// Internet.
+func (a *AccessPoint) NetworkOrigin() string {
+	if a.VpcID != "" {
+		return "VPC"
+	}
+	return "Internet"
+}
+
 // Object is the metadata of an S3 object; its body is a blob kept apart.
 type Object struct {
 	Bucket       string

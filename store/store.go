@@ -302,6 +302,22 @@ type Store interface {
 	// or removes it (nil). Returns ErrNotFound for an unknown account.
 	SetAccountPublicAccessBlock(ctx context.Context, account string, pab *trustgate.PublicAccessBlock) error
 
+	// CreateAccessPoint adds an access point. Returns ErrConflict when
+	// its account has one of its name or its alias is taken, ErrNotFound
+	// for an unknown account.
+	CreateAccessPoint(ctx context.Context, ap *trustgate.AccessPoint) error
+	// AccessPoint returns an account's access point by name, and
+	// AccessPointByAlias any account's by alias. Both return ErrNotFound.
+	AccessPoint(ctx context.Context, account, name string) (*trustgate.AccessPoint, error)
+	AccessPointByAlias(ctx context.Context, alias string) (*trustgate.AccessPoint, error)
+	// AccessPoints lists an account's access points, ordered by name.
+	AccessPoints(ctx context.Context, account string) ([]*trustgate.AccessPoint, error)
+	// SetAccessPointPolicy sets an access point's policy, or removes it
+	// (""). Returns ErrNotFound.
+	SetAccessPointPolicy(ctx context.Context, account, name, policy string) error
+	// DeleteAccessPoint removes an access point. Returns ErrNotFound.
+	DeleteAccessPoint(ctx context.Context, account, name string) error
+
 	// CreateBucket adds a bucket. Returns ErrConflict when the name is
 	// taken in any account, ErrNotFound for an unknown account.
 	CreateBucket(ctx context.Context, b *trustgate.Bucket) error

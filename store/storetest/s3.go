@@ -332,3 +332,69 @@ func testAccountPublicAccessBlock(t *testing.T, s store.Store) {
 	wantErr(t, "AccountPublicAccessBlock of an unknown account", err, trustgate.ErrNotFound)
 	wantErr(t, "SetAccountPublicAccessBlock of an unknown account", s.SetAccountPublicAccessBlock(ctx, "999999999999", &want), trustgate.ErrNotFound)
 }
+
+// testAccessPoints: an access point is found by its account and name or
+// by its alias alone; names are an account's own, aliases everyone's.
+func testAccessPoints(t *testing.T, s store.Store) {
+	seed(t, s)
+	const other = "222222222222"
+	if err := s.CreateAccount(ctx, &trustgate.Account{ID: other, Name: "other", Email: "other@example.com", Status: "ACTIVE", JoinedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	ap := &trustgate.AccessPoint{Account: mgmt, Name: "reports", Region: "us-east-1", Bucket: "data", BucketAccount: mgmt,
+		Alias: "reports-abcdefghijklmnopqrstuvwxyz0123456-s3alias", PublicAccessBlock: trustgate.BlockAll, CreatedAt: t0}
+	if err := s.CreateAccessPoint(ctx, ap); err != nil {
+		t.Fatal(err)
+	}
+	vpc := &trustgate.AccessPoint{Account: mgmt, Name: "internal", Region: "us-east-1", Bucket: "data", BucketAccount: mgmt,
+		Alias: "internal-abcdefghijklmnopqrstuvwxyz01234-s3alias", VpcID: "vpc-1a2b3c4d", CreatedAt: t0}
+	if err := s.CreateAccessPoint(ctx, vpc); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.AccessPoint(ctx, mgmt, "reports")
+	if err != nil || *got != *ap {
+		t.Errorf("AccessPoint = %+v, %v; want %+v", got, err, ap)
+	}
+	if got, err := s.AccessPointByAlias(ctx, vpc.Alias); err != nil || *got != *vpc {
+		t.Errorf("AccessPointByAlias = %+v, %v; want %+v", got, err, vpc)
+	}
+	same := *ap
+	same.Alias = "reports-zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz-s3alias"
+	wantErr(t, "CreateAccessPoint of a name the account has", s.CreateAccessPoint(ctx, &same), trustgate.ErrConflict)
+	elsewhere := same
+	elsewhere.Account = other
+	if err := s.CreateAccessPoint(ctx, &elsewhere); err != nil {
+		t.Errorf("CreateAccessPoint of another account's name: %v", err)
+	}
+	taken := elsewhere
+	taken.Name = "copied"
+	wantErr(t, "CreateAccessPoint of a taken alias", s.CreateAccessPoint(ctx, &taken), trustgate.ErrConflict)
+	unknown := *ap
+	unknown.Account, unknown.Alias = "999999999999", "unknown-s3alias"
+	wantErr(t, "CreateAccessPoint in an unknown account", s.CreateAccessPoint(ctx, &unknown), trustgate.ErrNotFound)
+
+	const doc = `{"Version":"2012-10-17","Statement":[]}`
+	if err := s.SetAccessPointPolicy(ctx, mgmt, "reports", doc); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.AccessPoint(ctx, mgmt, "reports"); err != nil || got.Policy != doc {
+		t.Errorf("policy once set = %q, %v", got.Policy, err)
+	}
+	wantErr(t, "SetAccessPointPolicy of an unknown access point", s.SetAccessPointPolicy(ctx, other, "reports-x", doc), trustgate.ErrNotFound)
+
+	list, err := s.AccessPoints(ctx, mgmt)
+	if err != nil || len(list) != 2 || list[0].Name != "internal" || list[1].Name != "reports" {
+		t.Errorf("AccessPoints = %v, %v; want internal and reports", list, err)
+	}
+	if err := s.DeleteAccessPoint(ctx, mgmt, "reports"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.AccessPoint(ctx, mgmt, "reports")
+	wantErr(t, "AccessPoint once deleted", err, trustgate.ErrNotFound)
+	_, err = s.AccessPointByAlias(ctx, ap.Alias)
+	wantErr(t, "AccessPointByAlias once deleted", err, trustgate.ErrNotFound)
+	wantErr(t, "DeleteAccessPoint twice", s.DeleteAccessPoint(ctx, mgmt, "reports"), trustgate.ErrNotFound)
+	if got, err := s.AccessPoint(ctx, other, "reports"); err != nil || got.Account != other {
+		t.Errorf("the other account's access point of the same name = %+v, %v", got, err)
+	}
+}
