@@ -35,6 +35,9 @@ var (
 	// ErrLimit is a quota the store enforces where only it can count
 	// without a race, such as the five versions of a managed policy.
 	ErrLimit = errors.New("limit exceeded")
+	// ErrAccessPointsAttached is a bucket's deletion refused while access
+	// points lead to it.
+	ErrAccessPointsAttached = errors.New("access points attached")
 )
 
 // Organization is the AWS Organization that holds every account.

@@ -130,6 +130,14 @@ func MatchAction(pattern, action string) bool {
 	return p.match(action, true, nil)
 }
 
+// MatchResource reports whether resource matches pattern as a policy's
+// Resource element matches it, case counting, for the callers that check
+// resources outside an evaluation. A variable in pattern matches nothing.
+func MatchResource(pattern, resource string) bool {
+	p := compilePattern(pattern, true, false)
+	return p.match(resource, false, nil)
+}
+
 // match reports whether s matches the pattern. fold makes the comparison
 // case-insensitive. Variables are looked up in ctx; a variable that is
 // absent, or has several values, and has no default makes the match fail.

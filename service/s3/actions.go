@@ -158,6 +158,17 @@ func actionKinds(action string) (actionKind, bool) {
 func resourceKinds(resources []string) actionKind {
 	var kinds actionKind
 	for _, r := range resources {
+		if _, rest, ok := strings.Cut(r, ":accesspoint/"); ok {
+			// An access point's ARN is its bucket's, and more: it names
+			// its own settings too; object/KEY after it names an object.
+			if _, _, object := strings.Cut(rest, "/object/"); object || strings.HasSuffix(rest, "/*") {
+				kinds |= onObject
+			}
+			if !strings.Contains(rest, "/") || strings.HasSuffix(rest, "*") {
+				kinds |= onBucket | onNeither
+			}
+			continue
+		}
 		name, _ := strings.CutPrefix(r, "arn:aws:s3:::")
 		switch {
 		case strings.Contains(name, "/"):

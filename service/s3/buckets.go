@@ -362,6 +362,9 @@ func (s *Service) deleteBucket(ctx context.Context, w http.ResponseWriter, c *Ca
 	}
 	// Uploads in progress do not keep a bucket: they end with it (note 39).
 	aborted, derr := s.store.DeleteBucket(ctx, b.Name)
+	if errors.Is(derr, trustgate.ErrAccessPointsAttached) {
+		return errorf(http.StatusBadRequest, "BucketHasAccessPointsAttached", "Bucket has access points attached and cannot be deleted.").with("BucketName", b.Name)
+	}
 	if derr != nil {
 		if errors.Is(derr, trustgate.ErrConflict) {
 			message := "The bucket you tried to delete is not empty"
@@ -442,30 +445,9 @@ func (s *Service) putBucketPolicy(ctx context.Context, w http.ResponseWriter, c 
 		return rerr
 	}
 	doc := string(body)
-	if qerr := policy.BucketPolicyQuota.Check(doc); qerr != nil {
-		return errorf(http.StatusBadRequest, "PolicyTooLarge", "Policy exceeds the maximum allowed document size.")
-	}
-	if !strings.HasPrefix(doc, "{") {
-		// S3's own check comes first; a document that starts well but is
-		// no JSON gets the policy parser's "This policy contains invalid Json".
-		return errorf(http.StatusBadRequest, "MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'")
-	}
-	p, perr := policy.Parse(doc, policy.Resource)
+	p, perr := s.checkResourcePolicy(ctx, doc, func(p *policy.Policy) *Error { return checkPolicyResources(p, b.Name) })
 	if perr != nil {
-		return errorf(http.StatusBadRequest, "MalformedPolicy", "%s", perr.Error())
-	}
-	if err := checkPolicyResources(p, b.Name); err != nil {
-		return err
-	}
-	for _, st := range p.Statements {
-		if err := checkPolicyActions(st); err != nil {
-			return err
-		}
-	}
-	if unknown, uerr := s.access.UnknownPrincipal(ctx, p); uerr != nil {
-		return internal(uerr)
-	} else if unknown != "" {
-		return errorf(http.StatusBadRequest, "MalformedPolicy", "Invalid principal in policy") // note 53
+		return perr
 	}
 	accountBlock, aerr := s.store.AccountPublicAccessBlock(ctx, b.Account)
 	if aerr != nil && !errors.Is(aerr, trustgate.ErrNotFound) {
@@ -485,6 +467,39 @@ func (s *Service) putBucketPolicy(ctx context.Context, w http.ResponseWriter, c 
 		return err
 	}
 	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+// checkResourcePolicy parses a bucket's or an access point's policy and
+// refuses it as S3 does, in S3's order of checks: its size, JSON, the
+// grammar, the resources (as checkResources wants them), the actions,
+// and the principals, which must exist (note 53).
+func (s *Service) checkResourcePolicy(ctx context.Context, doc string, checkResources func(*policy.Policy) *Error) (*policy.Policy, *Error) {
+	if qerr := policy.BucketPolicyQuota.Check(doc); qerr != nil {
+		return nil, errorf(http.StatusBadRequest, "PolicyTooLarge", "Policy exceeds the maximum allowed document size.")
+	}
+	if !strings.HasPrefix(doc, "{") {
+		// S3's own check comes first; a document that starts well but is
+		// no JSON gets the policy parser's "This policy contains invalid Json".
+		return nil, errorf(http.StatusBadRequest, "MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'")
+	}
+	p, perr := policy.Parse(doc, policy.Resource)
+	if perr != nil {
+		return nil, errorf(http.StatusBadRequest, "MalformedPolicy", "%s", perr.Error())
+	}
+	if err := checkResources(p); err != nil {
+		return nil, err
+	}
+	for _, st := range p.Statements {
+		if err := checkPolicyActions(st); err != nil {
+			return nil, err
+		}
+	}
+	if unknown, uerr := s.access.UnknownPrincipal(ctx, p); uerr != nil {
+		return nil, internal(uerr)
+	} else if unknown != "" {
+		return nil, errorf(http.StatusBadRequest, "MalformedPolicy", "Invalid principal in policy")
+	}
+	return p, nil
 }
 
 // changeBucket applies change to bucket b as it is stored by now, in one

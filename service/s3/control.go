@@ -13,7 +13,7 @@ import (
 
 // S3 Control's account-level Block Public Access (note 82): the
 // PublicAccessBlock of an account, which holds for each of its buckets
-// beside the bucket's own. S3 Control has an endpoint of its own in AWS,
+// beside the bucket's own; and access points (accesspoints.go). S3 Control has an endpoint of its own in AWS,
 // ACCOUNT.s3-control.REGION.amazonaws.com; here it shares S3's, its
 // requests told apart by their path and x-amz-account-id header.
 
@@ -30,11 +30,14 @@ func isControlRequest(r *http.Request) bool {
 }
 
 // serveControl answers an S3 Control request: the account's
-// PublicAccessBlock, which only that account's principals may read and
-// set, as their policies allow.
+// PublicAccessBlock and access points, which only that account's
+// principals may read and change, as their policies allow.
 func (s *Service) serveControl(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	if c.Request.URL.Path != controlPrefix+"configuration/publicAccessBlock" {
-		return errorf(http.StatusNotImplemented, "NotImplemented", "trustgate implements S3 Control's PublicAccessBlock alone, not %s %s", c.Request.Method, c.Request.URL.Path)
+	path := strings.TrimPrefix(c.Request.URL.Path, controlPrefix)
+	accessPoints, isAccessPoints := strings.CutPrefix(path, "accesspoint")
+	isAccessPoints = isAccessPoints && (accessPoints == "" || accessPoints[0] == '/')
+	if path != "configuration/publicAccessBlock" && !isAccessPoints {
+		return errorf(http.StatusNotImplemented, "NotImplemented", "trustgate implements S3 Control's PublicAccessBlock and access points alone, not %s %s", c.Request.Method, c.Request.URL.Path)
 	}
 	account := c.Request.Header.Get("x-amz-account-id")
 	if !arn.IsAccountID(account) {
@@ -43,6 +46,9 @@ func (s *Service) serveControl(ctx context.Context, w http.ResponseWriter, c *Ca
 	if c.Principal.Kind == policy.Anonymous || c.Principal.Account != account {
 		// An account's settings are its own; S3 Control serves no other.
 		return errorf(http.StatusForbidden, "AccessDenied", "Access Denied")
+	}
+	if isAccessPoints {
+		return s.serveAccessPoints(ctx, w, c, account, accessPoints)
 	}
 	switch c.Request.Method {
 	case http.MethodPut:

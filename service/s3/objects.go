@@ -1108,7 +1108,16 @@ func sourceCall(c *Call) (*Call, *Error) {
 		return nil, err
 	}
 	src := *c
-	src.bucket, src.key, src.query, src.copySource = bucket, key, url.Values{}, true
+	src.bucket, src.key, src.query, src.copySource, src.accessPoint = bucket, key, url.Values{}, true, nil
+	if account, ok := accessPointARNSource(bucket); ok {
+		// An access point's ARN: arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME/object/KEY.
+		name, object, found := strings.Cut(key, "/object/")
+		if !found || object == "" {
+			return nil, errorf(http.StatusBadRequest, "InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey").
+				with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", c.Request.Header.Get("x-amz-copy-source"))
+		}
+		src.bucket, src.key, src.sourceAccessPoint = name+"-"+account, object, true
+	}
 	if version != nil {
 		src.query["versionId"] = version
 	}

@@ -20,6 +20,7 @@ var (
 		"aws:principalorgid": true, "aws:principalaccount": true, "aws:principalarn": true,
 		"aws:userid": true, "aws:sourceip": true,
 		"s3:x-amz-server-side-encryption-aws-kms-key-id": true,
+		"s3:dataaccesspointarn":                          true, "s3:dataaccesspointaccount": true,
 	}
 	fixingOperators = map[string]bool{
 		"stringequals": true, "stringequalsignorecase": true, "arnequals": true, "arnlike": true, "ipaddress": true,
@@ -54,6 +55,11 @@ func fixed(conds []policy.Condition) bool {
 		op, ifExists := strings.CutSuffix(strings.ToLower(c.Operator), "ifexists")
 		if ifExists && key != "aws:sourceip" {
 			continue
+		}
+		if key == "s3:dataaccesspointarn" && op == "stringlike" {
+			// An access point's ARN may leave its name open, the account
+			// fixed (note 86), as an ArnLike may.
+			op = "arnlike"
 		}
 		if strings.Contains(op, ":") || !fixingKeys[key] || !fixingOperators[op] || len(c.Values) == 0 {
 			continue

@@ -79,6 +79,12 @@ type Call struct {
 	// control marks a call of S3 Control's API, and charged one whose
 	// requester pays for it.
 	control, charged bool
+	// accessPoint is the access point the call came through, nil for a
+	// call on its bucket by name.
+	accessPoint *trustgate.AccessPoint
+	// sourceAccessPoint marks a copy's source named by an access point's
+	// ARN, its bucket NAME-ACCOUNT.
+	sourceAccessPoint bool
 }
 
 // Serve answers the call on w. It returns the error it answered with,
@@ -101,7 +107,11 @@ func (s *Service) Serve(ctx context.Context, w http.ResponseWriter, c *Call) *Er
 	c.bucket, c.key = address(c.Request)
 	c.query = c.Request.URL.Query()
 	c.query.Del("x-id") // the SDKs name the operation; the route finds it
-	h, err := s.route(c)
+	var h handler
+	err := s.findAccessPoint(ctx, c)
+	if err == nil {
+		h, err = s.route(c)
+	}
 	if err == nil && !utf8.ValidString(c.key) {
 		// Keys are UTF-8; S3 cannot parse a path that decodes to
 		// anything else (note 72).
@@ -410,16 +420,56 @@ func virtualHostBucket(host string) (string, bool) {
 
 // authorize decides action on resource for the caller, with the bucket's
 // policy and its owner as the resource account (the caller's account when
-// bucket is nil), and keys as the request's own condition keys.
+// bucket is nil), and keys as the request's own condition keys. A request
+// through an access point is decided for the access point too, with its
+// policy and owner, on its ARN for the resource (note 86): both must
+// allow it.
 func (s *Service) authorize(ctx context.Context, c *Call, action, resource string, bucket *trustgate.Bucket, keys *policy.Context) *Error {
 	if keys == nil {
 		keys = policy.NewContext()
 	}
+	if ap := c.accessPoint; ap != nil && bucket != nil && bucket.Name == ap.Bucket && strings.HasPrefix(resource, bucket.ARN()) {
+		keys.Set("s3:DataAccessPointArn", ap.ARN())
+		keys.Set("s3:DataAccessPointAccount", ap.Account)
+		keys.Set("s3:AccessPointNetworkOrigin", ap.NetworkOrigin())
+		if c.Principal.Kind == policy.Anonymous || ap.VpcID != "" {
+			// Access points take signed requests alone, and a VPC's
+			// access point only its VPC's, which trustgate has none of.
+			return errorf(http.StatusForbidden, "AccessDenied", "Access Denied")
+		}
+		apResource := ap.ARN()
+		if object := strings.TrimPrefix(resource, bucket.ARN()); object != "" {
+			apResource += "/object" + object
+		}
+		owner := resourceOwner{account: ap.Account, policy: ap.Policy,
+			restricted: func() (bool, error) { return s.restrictedAccessPoint(ctx, ap) }}
+		if err := s.decide(ctx, c, action, apResource, &owner, keys.Clone()); err != nil {
+			return err
+		}
+	}
+	var owner *resourceOwner
+	if bucket != nil {
+		owner = &resourceOwner{account: bucket.Account, policy: bucket.Policy,
+			restricted: func() (bool, error) { return s.restrictedPublic(ctx, bucket) }}
+	}
+	return s.decide(ctx, c, action, resource, owner, keys)
+}
+
+// resourceOwner is what a decision takes of the resource: its account,
+// its policy, and whether Block Public Access keeps it to its account.
+type resourceOwner struct {
+	account, policy string
+	restricted      func() (bool, error)
+}
+
+// decide is authorize's decision on one resource, whose owner is nil for
+// none (the caller's account deciding alone).
+func (s *Service) decide(ctx context.Context, c *Call, action, resource string, owner *resourceOwner, keys *policy.Context) *Error {
 	req := &access.Request{Principal: c.Principal, Action: action, Resource: resource, ResourceAccount: c.Principal.Account,
 		Context: keys, Origin: c.Origin}
-	if bucket != nil {
-		req.ResourceAccount = bucket.Account
-		req.ResourcePolicy, req.ResourceKind = bucket.Policy, policy.Resource
+	if owner != nil {
+		req.ResourceAccount = owner.account
+		req.ResourcePolicy, req.ResourceKind = owner.policy, policy.Resource
 	}
 	// Every S3 request has these keys, the resource account the caller's
 	// own for a request on no bucket (ListBuckets, CreateBucket), as the
@@ -448,10 +498,10 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 	if err != nil {
 		return internal(err)
 	}
-	if r.Decision == authz.Allow && bucket != nil && c.Principal.Account != bucket.Account {
+	if r.Decision == authz.Allow && owner != nil && c.Principal.Account != owner.account {
 		// RestrictPublicBuckets: a bucket with a public policy serves only
 		// its own account (note 38).
-		restricted, err := s.restrictedPublic(ctx, bucket)
+		restricted, err := owner.restricted()
 		if err != nil {
 			return internal(err)
 		}
@@ -465,10 +515,10 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 	// S3 explains a denial within an account or an organization (note 38).
 	msg := "Access Denied"
 	if c.Principal.Kind != policy.Anonymous {
-		explain := bucket == nil || bucket.Account == c.Principal.Account
+		explain := owner == nil || owner.account == c.Principal.Account
 		if !explain {
 			var oerr error
-			if explain, oerr = s.access.SameOrganization(ctx, bucket.Account, c.Principal.Account); oerr != nil {
+			if explain, oerr = s.access.SameOrganization(ctx, owner.account, c.Principal.Account); oerr != nil {
 				return internal(oerr)
 			}
 		}

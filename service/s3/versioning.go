@@ -201,6 +201,9 @@ func deleteMarkerRead(c *Call, marker *trustgate.Object) *Error {
 // it, with its bucket. A source that names a delete marker's version is
 // the copy's mistake, not a read refused.
 func (s *Service) copySourceObject(ctx context.Context, src *Call) (*trustgate.Bucket, *trustgate.Object, *Error) {
+	if err := s.findSourceAccessPoint(ctx, src); err != nil {
+		return nil, nil, err
+	}
 	b, o, err := s.objectFor(ctx, src, "s3:GetObject")
 	if err != nil && err.Code == "MethodNotAllowed" {
 		return nil, nil, errorf(http.StatusBadRequest, "InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.")

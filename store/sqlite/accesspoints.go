@@ -32,6 +32,12 @@ func (s *DB) CreateAccessPoint(ctx context.Context, ap *trustgate.AccessPoint) e
 		if err := requireAccount(ctx, tx, ap.Account); err != nil {
 			return err
 		}
+		var buckets int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM buckets WHERE name = ?`, ap.Bucket).Scan(&buckets); err != nil {
+			return err
+		} else if buckets == 0 {
+			return fmt.Errorf("bucket %s: %w", ap.Bucket, trustgate.ErrNotFound)
+		}
 		pab, _ := json.Marshal(ap.PublicAccessBlock)
 		_, err := tx.ExecContext(ctx, `INSERT INTO access_points (`+accessPointColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			ap.Account, ap.Name, ap.Region, ap.Bucket, ap.BucketAccount, ap.Alias, ap.VpcID, string(pab), ap.Policy, unix(ap.CreatedAt))

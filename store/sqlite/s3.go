@@ -167,6 +167,12 @@ func (s *DB) DeleteBucket(ctx context.Context, name string) (aborted []*trustgat
 		if err := noDependents(ctx, tx, "bucket "+name, "object versions", `SELECT count(*) FROM (SELECT 1 FROM object_versions WHERE bucket = ? LIMIT 1)`, name); err != nil {
 			return err
 		}
+		var attached int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM access_points WHERE bucket = ? LIMIT 1)`, name).Scan(&attached); err != nil {
+			return err
+		} else if attached > 0 {
+			return fmt.Errorf("bucket %s: %w", name, trustgate.ErrAccessPointsAttached)
+		}
 		ids, err := queryAll(ctx, tx, scanString, `SELECT id FROM uploads WHERE bucket = ?`, name)
 		if err != nil {
 			return err

@@ -341,6 +341,9 @@ func testAccessPoints(t *testing.T, s store.Store) {
 	if err := s.CreateAccount(ctx, &trustgate.Account{ID: other, Name: "other", Email: "other@example.com", Status: "ACTIVE", JoinedAt: t0}); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.CreateBucket(ctx, &trustgate.Bucket{Name: "data", Account: mgmt, Region: "us-east-1", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
 	ap := &trustgate.AccessPoint{Account: mgmt, Name: "reports", Region: "us-east-1", Bucket: "data", BucketAccount: mgmt,
 		Alias: "reports-abcdefghijklmnopqrstuvwxyz0123456-s3alias", PublicAccessBlock: trustgate.BlockAll, CreatedAt: t0}
 	if err := s.CreateAccessPoint(ctx, ap); err != nil {
@@ -372,6 +375,9 @@ func testAccessPoints(t *testing.T, s store.Store) {
 	unknown := *ap
 	unknown.Account, unknown.Alias = "999999999999", "unknown-s3alias"
 	wantErr(t, "CreateAccessPoint in an unknown account", s.CreateAccessPoint(ctx, &unknown), trustgate.ErrNotFound)
+	nowhere := *ap
+	nowhere.Name, nowhere.Bucket, nowhere.Alias = "nowhere", "missing", "nowhere-s3alias"
+	wantErr(t, "CreateAccessPoint for an unknown bucket", s.CreateAccessPoint(ctx, &nowhere), trustgate.ErrNotFound)
 
 	const doc = `{"Version":"2012-10-17","Statement":[]}`
 	if err := s.SetAccessPointPolicy(ctx, mgmt, "reports", doc); err != nil {
@@ -386,6 +392,8 @@ func testAccessPoints(t *testing.T, s store.Store) {
 	if err != nil || len(list) != 2 || list[0].Name != "internal" || list[1].Name != "reports" {
 		t.Errorf("AccessPoints = %v, %v; want internal and reports", list, err)
 	}
+	_, err = s.DeleteBucket(ctx, "data")
+	wantErr(t, "DeleteBucket with access points", err, trustgate.ErrAccessPointsAttached)
 	if err := s.DeleteAccessPoint(ctx, mgmt, "reports"); err != nil {
 		t.Fatal(err)
 	}
@@ -396,5 +404,13 @@ func testAccessPoints(t *testing.T, s store.Store) {
 	wantErr(t, "DeleteAccessPoint twice", s.DeleteAccessPoint(ctx, mgmt, "reports"), trustgate.ErrNotFound)
 	if got, err := s.AccessPoint(ctx, other, "reports"); err != nil || got.Account != other {
 		t.Errorf("the other account's access point of the same name = %+v, %v", got, err)
+	}
+	for _, left := range []struct{ account, name string }{{mgmt, "internal"}, {other, "reports"}} {
+		if err := s.DeleteAccessPoint(ctx, left.account, left.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.DeleteBucket(ctx, "data"); err != nil {
+		t.Errorf("DeleteBucket once its access points are gone: %v", err)
 	}
 }

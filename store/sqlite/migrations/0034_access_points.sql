@@ -1,6 +1,6 @@
 -- S3 access points: named ways into a bucket, each with a policy of its
--- own. A name is its account's; an alias is unique everywhere. The bucket
--- is named, not referenced: an access point outlives its bucket, as in S3.
+-- own. A name is its account's; an alias is unique everywhere. A bucket
+-- cannot be deleted while an access point leads to it, as in S3.
 CREATE TABLE access_points (
 	account_id          TEXT NOT NULL REFERENCES accounts(id),
 	name                TEXT NOT NULL,
@@ -14,3 +14,4 @@ CREATE TABLE access_points (
 	created_at          INTEGER NOT NULL,
 	PRIMARY KEY (account_id, name)
 );
+CREATE INDEX access_points_by_bucket ON access_points(bucket);
