@@ -20,7 +20,8 @@ var (
 		"aws:principalorgid": true, "aws:principalaccount": true, "aws:principalarn": true,
 		"aws:userid": true, "aws:sourceip": true,
 		"s3:x-amz-server-side-encryption-aws-kms-key-id": true,
-		"s3:dataaccesspointarn":                          true, "s3:dataaccesspointaccount": true,
+		// The access point a request came through (note 86).
+		"s3:dataaccesspointarn": true, "s3:dataaccesspointaccount": true,
 	}
 	fixingOperators = map[string]bool{
 		"stringequals": true, "stringequalsignorecase": true, "arnequals": true, "arnlike": true, "ipaddress": true,
