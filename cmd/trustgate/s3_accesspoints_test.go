@@ -347,3 +347,47 @@ func (ts *testServer) accessKey(t *testing.T, user string) userKey {
 	}
 	return userKey{aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey)}
 }
+
+// TestS3AccessLogsThroughAccessPoints: a request through an access point
+// is logged in its bucket's access log, naming the access point's ARN.
+func TestS3AccessLogsThroughAccessPoints(t *testing.T) {
+	ticks, delivered := make(chan time.Time), make(chan int)
+	ts := startServerWith(t, serveOptions{accessLogTicks: ticks, accessLogsDelivered: delivered})
+	c := ts.rootS3()
+	ctx := t.Context()
+	for _, name := range []string{"shop", "shop-logs"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	allowLogDelivery(t, c, "shop-logs", ts.Root.AccountId)
+	if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("shop"), BucketLoggingStatus: &s3types.BucketLoggingStatus{
+		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("shop-logs"), TargetPrefix: aws.String("shop/")}}}); err != nil {
+		t.Fatal(err)
+	}
+	control := ts.s3ControlClient(ts.Root.AccessKeyId, ts.Root.SecretAccessKey, "")
+	apARN, alias := createAccessPoint(t, control, ts.Root.AccountId, "front", "shop")
+	put(t, c, alias, "cart.json", "{}")
+	put(t, c, "shop", "order.json", "{}")
+	ticks <- time.Date(2026, 12, 3, 10, 20, 30, 0, time.UTC)
+	if n := <-delivered; n != 1 {
+		t.Fatalf("a delivery wrote %d log objects; want 1", n)
+	}
+	listed, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("shop-logs")})
+	if err != nil || len(listed.Contents) != 1 {
+		t.Fatalf("the target's objects = %+v, %v", listed, err)
+	}
+	body, err := get(t, c, "shop-logs", aws.ToString(listed.Contents[0].Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
+		if f := logFields(line); len(f) == 26 {
+			got = append(got, f[1]+" "+f[7]+" "+f[24])
+		}
+	}
+	if want := []string{"shop cart.json " + apARN, "shop order.json -"}; strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("log records (bucket, key, access point) = %q; want %q", got, want)
+	}
+}

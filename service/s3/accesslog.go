@@ -211,6 +211,10 @@ func accessRecord(c *Call, b *trustgate.Bucket, served Served, e logEntry) strin
 	}
 	requestLine, turnAroundTime := `"`+r.Method+" "+requestURI(r)+" "+r.Proto+`"`, turnAround(served)
 	referer, userAgent := loggedHeader(r.Referer()), loggedHeader(r.UserAgent())
+	accessPoint := "-"
+	if ap := c.accessPoint; ap != nil && ap.Bucket == b.Name && !e.beside {
+		accessPoint = ap.ARN()
+	}
 	if e.beside {
 		requestLine, turnAroundTime, referer, userAgent = `"-"`, "-", `"-"`, `"-"`
 	}
@@ -239,7 +243,7 @@ func accessRecord(c *Call, b *trustgate.Bucket, served Served, e logEntry) strin
 		auth,
 		field(r.Host),
 		tlsVersion,
-		"-", // the access point
+		accessPoint,
 		"-", // no ACL decides a request here
 	}, " ")
 }
