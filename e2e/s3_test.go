@@ -842,3 +842,66 @@ func TestBoto3AccessPoints(t *testing.T) {
 	eachBoto3(t, boto3AccessPoints, "access-points-", `{"alias": true, "arn": true, "attached": "BucketHasAccessPointsAttached", "denied": "AccessDenied", `+
 		`"direct": "ok", "gone": "NoSuchAccessPoint", "listed": ["team/notes.txt", "team/plan.txt"], "names": true, "origin": "Internet", "read": ["plan", "notes"]}`)
 }
+
+const boto3MakeAccessPoint = `
+import boto3, json, socket, sys
+endpoint, key, secret, bucket = sys.argv[1:5]
+resolve = socket.getaddrinfo
+socket.getaddrinfo = lambda host, *a, **k: resolve("127.0.0.1" if host.endswith(".localhost") else host, *a, **k)
+kw = dict(region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret)
+account = boto3.client("sts", endpoint_url=endpoint, **kw).get_caller_identity()["Account"]
+control = boto3.client("s3control", endpoint_url=endpoint.replace("127.0.0.1", "localhost"), **kw)
+print(control.create_access_point(AccountId=account, Name=bucket + "-ap", Bucket=bucket)["Alias"])
+`
+
+// Note 86 with each aws CLI: an access point's alias goes wherever a
+// bucket name goes, in aws s3 and aws s3api alike. (The access point is
+// made with boto3: the CLI reaches S3 Control at ACCOUNT.localhost, which
+// this machine's resolver does not know.)
+func TestCLIAccessPointAlias(t *testing.T) {
+	s := start(t, t.TempDir())
+	pys := pythons(t)
+	file := filepath.Join(t.TempDir(), "plan.txt")
+	if err := os.WriteFile(file, []byte("plan"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range awsCLIs(t) {
+		t.Run(c.name, func(t *testing.T) {
+			bucket := "cli-access-point-" + string(rune('a'+i))
+			aws := func(out any, args ...string) (string, error) {
+				t.Helper()
+				return cli(t, c, s, s.Root.AccessKeyId, s.Root.SecretAccessKey, out, args...)
+			}
+			must := func(out any, args ...string) {
+				t.Helper()
+				if msg, err := aws(out, args...); err != nil {
+					t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, msg)
+				}
+			}
+			must(nil, "s3", "mb", "s3://"+bucket)
+			delegate := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":["arn:aws:s3:::` + bucket +
+				`","arn:aws:s3:::` + bucket + `/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"` + s.Root.AccountId + `"}}}]}`
+			must(nil, "s3api", "put-bucket-policy", "--bucket", bucket, "--policy", delegate)
+			out, stderr, err := run(t, cleanEnv(t), pys[0].path, "-c", boto3MakeAccessPoint, s.Endpoint, s.Root.AccessKeyId, s.Root.SecretAccessKey, bucket)
+			if err != nil {
+				t.Fatalf("boto3 create_access_point: %v\n%s", err, stderr)
+			}
+			alias := strings.TrimSpace(out)
+			must(nil, "s3", "cp", file, "s3://"+alias+"/team/plan.txt")
+			listing, err := aws(nil, "s3", "ls", "s3://"+alias+"/team/")
+			if err != nil || !strings.Contains(listing, "plan.txt") {
+				t.Errorf("aws s3 ls through the alias = %q, %v", listing, err)
+			}
+			var head struct{ ContentLength int64 }
+			must(&head, "s3api", "head-object", "--bucket", alias, "--key", "team/plan.txt")
+			if head.ContentLength != 4 {
+				t.Errorf("head-object through the alias = %+v", head)
+			}
+			got := filepath.Join(t.TempDir(), "got.txt")
+			must(nil, "s3api", "get-object", "--bucket", bucket, "--key", "team/plan.txt", got)
+			if b, _ := os.ReadFile(got); string(b) != "plan" {
+				t.Errorf("the object put through the alias, read from the bucket = %q", b)
+			}
+		})
+	}
+}
