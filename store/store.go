@@ -304,7 +304,7 @@ type Store interface {
 
 	// CreateAccessPoint adds an access point. Returns ErrConflict when
 	// its account has one of its name or its alias is taken, ErrNotFound
-	// for an unknown account or bucket.
+	// for an unknown account, or when its bucket is not BucketAccount's.
 	CreateAccessPoint(ctx context.Context, ap *trustgate.AccessPoint) error
 	// AccessPoint returns an account's access point by name, and
 	// AccessPointByAlias any account's by alias. Both return ErrNotFound.
@@ -331,7 +331,8 @@ type Store interface {
 	// DeleteBucket removes a bucket, and the multipart uploads in progress
 	// in it, whose parts it returns for their blobs. Returns ErrNotFound,
 	// ErrConflict while it holds objects, or ErrAccessPointsAttached
-	// while access points lead to it.
+	// while access points of its owner lead to it (another account's
+	// are left to lead nowhere).
 	DeleteBucket(ctx context.Context, name string) (aborted []*trustgate.Part, err error)
 	// PutObject makes o, an object or a delete marker, its key's current
 	// version, if the current one meets cond. The version it takes the

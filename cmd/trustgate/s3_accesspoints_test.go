@@ -156,6 +156,12 @@ func TestS3AccessPointsManaged(t *testing.T) {
 	public := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"` + apARN + `/object/*"}]}`
 	_, err = control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: account, Name: aws.String("analytics"), Policy: aws.String(public)})
 	wantAPIError(t, "PutAccessPointPolicy of a public policy", err, "AccessDenied", "BlockPublicPolicy")
+	// The access point's own keys fix nothing in its own policy, where
+	// they hold for every request through it.
+	selfFixed := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"` + apARN + `/object/*",` +
+		`"Condition":{"StringEquals":{"s3:DataAccessPointArn":"` + apARN + `"}}}]}`
+	_, err = control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: account, Name: aws.String("analytics"), Policy: aws.String(selfFixed)})
+	wantAPIError(t, "PutAccessPointPolicy of a policy fixed by its own ARN alone", err, "AccessDenied", "BlockPublicPolicy")
 	own := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:root"},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["` + apARN + `","` + apARN + `/object/*"]}]}`
 	if _, err := control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: account, Name: aws.String("analytics"), Policy: aws.String(own)}); err != nil {
 		t.Fatal(err)
@@ -294,6 +300,28 @@ func TestS3AccessPointRequests(t *testing.T) {
 	_, err = get(t, root, aws.ToString(vpc.Alias), "team/plan.txt")
 	wantAPIError(t, "GetObject through a VPC's access point", err, "AccessDenied", "")
 
+	// A bucket may be named as the host an access point's ARN makes: the
+	// host names both then, and takes neither for the other.
+	if _, err := root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("team-" + acct)}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, root, "team-"+acct, "own.txt", "own")
+	rootByHost := ts.s3HostClient(ts.Root.AccessKeyId, ts.Root.SecretAccessKey, "")
+	_, err = get(t, rootByHost, "team-"+acct, "own.txt")
+	wantAPIError(t, "GetObject of a bucket named NAME-ACCOUNT, in the host", err, "InvalidRequest", "names both the bucket")
+	if body, err := get(t, root, "team-"+acct, "own.txt"); err != nil || body != "own" {
+		t.Errorf("GetObject of that bucket path-style = %q, %v", body, err)
+	}
+	_, err = get(t, rootByHost, apARN, "team/plan.txt")
+	wantAPIError(t, "GetObject through the access point by ARN, beside that bucket", err, "InvalidRequest", "by its alias")
+	if body, err := get(t, root, alias, "team/plan.txt"); err != nil || body != "plan" {
+		t.Errorf("GetObject through the access point by alias, beside that bucket = %q, %v", body, err)
+	}
+	head, err := root.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(alias)})
+	if err != nil || !aws.ToBool(head.AccessPointAlias) || aws.ToString(head.BucketRegion) != "us-east-1" {
+		t.Errorf("HeadBucket of the alias = %+v, %v; want the region and x-amz-access-point-alias", head, err)
+	}
+
 	// An alias no access point has is no bucket.
 	_, err = get(t, root, "gone-abcdefghijklmnopqrstuvwxyz01234567-s3alias", "team/plan.txt")
 	wantAPIError(t, "GetObject through an unknown alias", err, "NoSuchBucket", "")
@@ -333,6 +361,28 @@ func TestS3AccessPointAcrossAccounts(t *testing.T) {
 	// The access point's policy allows reads alone.
 	_, err = partner.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(alias), Key: aws.String("intrusion.csv"), Body: strings.NewReader("x")})
 	wantAPIError(t, "PutObject from another account, the access point allowing reads", err, "AccessDenied", "")
+
+	// Another account may make an access point to the bucket, naming its
+	// owner; it keeps the owner from nothing, the bucket deleted beside it,
+	// and leads to no bucket of the name made again by another account.
+	if _, err := root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("spare")}); err != nil {
+		t.Fatal(err)
+	}
+	partnerControl := ts.s3ControlClient(prod.AccessKeyId, prod.SecretAccessKey, "")
+	squat, err := partnerControl.CreateAccessPoint(ctx, &s3control.CreateAccessPointInput{AccountId: aws.String(prod.AccountId), Name: aws.String("squat"),
+		Bucket: aws.String("spare"), BucketAccountId: aws.String(acct)})
+	if err != nil {
+		t.Fatalf("CreateAccessPoint to another account's bucket: %v", err)
+	}
+	if _, err := root.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("spare")}); err != nil {
+		t.Errorf("DeleteBucket with another account's access point to it: %v", err)
+	}
+	if _, err := partner.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("spare")}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, partner, "spare", "mine.txt", "mine")
+	_, err = get(t, partner, aws.ToString(squat.Alias), "mine.txt")
+	wantAPIError(t, "GetObject through an access point whose bucket another account made again", err, "NoSuchBucket", "")
 }
 
 // userKey is an access key's id and secret.

@@ -363,7 +363,7 @@ func (s *Service) putAccessPointPolicy(ctx context.Context, w http.ResponseWrite
 	if perr != nil {
 		return perr
 	}
-	if isPublic(p) {
+	if isPublicAccessPoint(p) {
 		pab, aerr := s.store.AccountPublicAccessBlock(ctx, account)
 		if aerr != nil && !errors.Is(aerr, trustgate.ErrNotFound) {
 			return internal(aerr)
@@ -447,7 +447,7 @@ func (s *Service) getAccessPointPolicyStatus(ctx context.Context, w http.Respons
 		XMLName  xml.Name `xml:"GetAccessPointPolicyStatusResult"`
 		Xmlns    string   `xml:"xmlns,attr"`
 		IsPublic bool     `xml:"PolicyStatus>IsPublic"`
-	}{Xmlns: controlNamespace, IsPublic: isPublic(p)}
+	}{Xmlns: controlNamespace, IsPublic: isPublicAccessPoint(p)}
 	return writeXML(w, c, http.StatusOK, out)
 }
 
@@ -468,17 +468,28 @@ func (s *Service) findAccessPoint(ctx context.Context, c *Call) *Error {
 			return noSuchBucket(name)
 		}
 	default:
-		host := hostName(c.Request.Host)
+		host := strings.ToLower(hostName(c.Request.Host))
 		i := strings.LastIndexByte(name, '-')
-		if i < 0 || !arn.IsAccountID(name[i+1:]) || !strings.HasPrefix(strings.ToLower(host), name+".") {
+		if i < 0 || !arn.IsAccountID(name[i+1:]) || !strings.HasPrefix(host, name+".") {
 			return nil
 		}
 		ap, err = s.store.AccessPoint(ctx, name[i+1:], name[:i])
-		if errors.Is(err, trustgate.ErrNotFound) {
-			if strings.Contains(host, ".s3-accesspoint") {
-				return noSuchAccessPoint(name[:i])
-			}
+		onAccessPointHost := strings.HasPrefix(host[len(name):], ".s3-accesspoint")
+		switch {
+		case errors.Is(err, trustgate.ErrNotFound) && onAccessPointHost:
+			return noSuchAccessPoint(name[:i])
+		case errors.Is(err, trustgate.ErrNotFound):
 			return nil
+		case err == nil && !onAccessPointHost:
+			// Before a custom endpoint's host, the name may be a
+			// bucket's too: neither is taken for the other (note 86).
+			switch _, berr := s.store.Bucket(ctx, name); {
+			case berr == nil:
+				return errorf(http.StatusBadRequest, "InvalidRequest",
+					"The host %s names both the bucket %s and the access point %s of account %s: address the bucket path-style, or the access point by its alias", host, name, name[:i], name[i+1:])
+			case !errors.Is(berr, trustgate.ErrNotFound):
+				return internal(berr)
+			}
 		}
 	}
 	if err != nil {
@@ -513,7 +524,7 @@ func servedThroughAccessPoint(c *Call) bool {
 			}
 		}
 		return true
-	case http.MethodHead:
+	case http.MethodHead, http.MethodOptions:
 		return true
 	case http.MethodPost:
 		_, deletes := q["delete"]
@@ -538,7 +549,7 @@ func (s *Service) restrictedAccessPoint(ctx context.Context, ap *trustgate.Acces
 		}
 	}
 	p, err := policy.Parse(ap.Policy, policy.Resource)
-	return err == nil && isPublic(p), nil
+	return err == nil && isPublicAccessPoint(p), nil
 }
 
 // accessPointARNSource reads the account of an access point's ARN cut at
@@ -575,6 +586,9 @@ func (s *Service) findSourceAccessPoint(ctx context.Context, src *Call) *Error {
 	}
 	if err != nil {
 		return internal(err)
+	}
+	if region := signingRegion(src); ap.Region != region {
+		return errorf(http.StatusBadRequest, "InvalidRequest", "A copy through an access point stays within its region: the access point %s is in %s, and this request was signed for %s", ap.Name, ap.Region, region)
 	}
 	src.accessPoint, src.bucket = ap, ap.Bucket
 	return nil

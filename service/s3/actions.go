@@ -158,16 +158,19 @@ func actionKinds(action string) (actionKind, bool) {
 func resourceKinds(resources []string) actionKind {
 	var kinds actionKind
 	for _, r := range resources {
-		if _, rest, ok := strings.Cut(r, ":accesspoint/"); ok {
-			// An access point's ARN is its bucket's, and more: it names
-			// its own settings too; object/KEY after it names an object.
-			if _, _, object := strings.Cut(rest, "/object/"); object || strings.HasSuffix(rest, "/*") {
-				kinds |= onObject
+		if parts := strings.SplitN(r, ":", 6); len(parts) == 6 && parts[0] == "arn" && parts[2] == "s3" && parts[3] != "" {
+			// An access point's ARN, arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME,
+			// stands for its bucket and its own settings; /object/KEY
+			// after it names an object, as a wildcard may.
+			if rest, ok := strings.CutPrefix(parts[5], "accesspoint/"); ok {
+				if strings.Contains(rest, "/object/") || strings.ContainsAny(rest, "*?") {
+					kinds |= onObject
+				}
+				if !strings.Contains(rest, "/") {
+					kinds |= onBucket | onNeither
+				}
+				continue
 			}
-			if !strings.Contains(rest, "/") || strings.HasSuffix(rest, "*") {
-				kinds |= onBucket | onNeither
-			}
-			continue
 		}
 		name, _ := strings.CutPrefix(r, "arn:aws:s3:::")
 		switch {

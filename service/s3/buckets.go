@@ -343,6 +343,11 @@ func (s *Service) headBucket(ctx context.Context, w http.ResponseWriter, c *Call
 	// denial or a request signed for another region included, as S3
 	// sends it: the SDKs find a bucket's region so.
 	w.Header().Set("x-amz-bucket-region", b.Region)
+	if ap := c.accessPoint; ap != nil {
+		if name, _ := address(c.Request); name == ap.Alias {
+			w.Header().Set("x-amz-access-point-alias", "true")
+		}
+	}
 	if err := checkBucketConditions(c, b); err != nil {
 		return err
 	}

@@ -29,7 +29,14 @@ var (
 )
 
 // isPublic reports whether a bucket policy grants public access.
-func isPublic(p *policy.Policy) bool {
+func isPublic(p *policy.Policy) bool { return grantsPublic(p, false) }
+
+// isPublicAccessPoint reports whether an access point's policy grants
+// public access. The keys of the access point a request came through
+// fix nothing in its own policy, where they hold for every request.
+func isPublicAccessPoint(p *policy.Policy) bool { return grantsPublic(p, true) }
+
+func grantsPublic(p *policy.Policy, onAccessPoint bool) bool {
 	for _, st := range p.Statements {
 		if st.Effect != policy.Allow || st.Principal == nil {
 			continue
@@ -37,7 +44,7 @@ func isPublic(p *policy.Policy) bool {
 		if !st.NotPrincipal && !st.Principal.Any {
 			continue
 		}
-		if !fixed(st.Conditions) {
+		if !fixed(st.Conditions, onAccessPoint) {
 			return true
 		}
 	}
@@ -46,7 +53,7 @@ func isPublic(p *policy.Policy) bool {
 
 // fixed reports whether one of the conditions pins the caller or the
 // origin to known values.
-func fixed(conds []policy.Condition) bool {
+func fixed(conds []policy.Condition, onAccessPoint bool) bool {
 	for _, c := range conds {
 		// An ...IfExists operator holds for a caller without the key, an
 		// anonymous one among them: it fixes nothing but aws:SourceIp,
@@ -55,6 +62,9 @@ func fixed(conds []policy.Condition) bool {
 		key := strings.ToLower(c.Key)
 		op, ifExists := strings.CutSuffix(strings.ToLower(c.Operator), "ifexists")
 		if ifExists && key != "aws:sourceip" {
+			continue
+		}
+		if onAccessPoint && (key == "s3:dataaccesspointarn" || key == "s3:dataaccesspointaccount") {
 			continue
 		}
 		if key == "s3:dataaccesspointarn" && op == "stringlike" {

@@ -428,7 +428,13 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 	if keys == nil {
 		keys = policy.NewContext()
 	}
-	if ap := c.accessPoint; ap != nil && bucket != nil && bucket.Name == ap.Bucket && strings.HasPrefix(resource, bucket.ARN()) {
+	if ap := c.accessPoint; ap != nil {
+		if bucket == nil || bucket.Name != ap.Bucket || !strings.HasPrefix(resource, bucket.ARN()) {
+			// Every call served through an access point is decided on
+			// its bucket; one that is not is refused, never decided
+			// without the access point.
+			return errorf(http.StatusForbidden, "AccessDenied", "Access Denied")
+		}
 		keys.Set("s3:DataAccessPointArn", ap.ARN())
 		keys.Set("s3:DataAccessPointAccount", ap.Account)
 		keys.Set("s3:AccessPointNetworkOrigin", ap.NetworkOrigin())
@@ -600,6 +606,11 @@ func (s *Service) findBucket(ctx context.Context, c *Call) (*trustgate.Bucket, *
 	}
 	if err != nil {
 		return nil, internal(err)
+	}
+	if ap := c.accessPoint; ap != nil && b.Account != ap.BucketAccount {
+		// A bucket of the name made again by another account is not the
+		// bucket the access point was made for.
+		return nil, noSuchBucket(c.bucket)
 	}
 	c.logged = b
 	return b, nil

@@ -33,7 +33,7 @@ func (s *DB) CreateAccessPoint(ctx context.Context, ap *trustgate.AccessPoint) e
 			return err
 		}
 		var buckets int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM buckets WHERE name = ?`, ap.Bucket).Scan(&buckets); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM buckets WHERE name = ? AND account_id = ?`, ap.Bucket, ap.BucketAccount).Scan(&buckets); err != nil {
 			return err
 		} else if buckets == 0 {
 			return fmt.Errorf("bucket %s: %w", ap.Bucket, trustgate.ErrNotFound)

@@ -168,7 +168,7 @@ func (s *DB) DeleteBucket(ctx context.Context, name string) (aborted []*trustgat
 			return err
 		}
 		var attached int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM access_points WHERE bucket = ? LIMIT 1)`, name).Scan(&attached); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM access_points WHERE bucket = ? AND account_id = (SELECT account_id FROM buckets WHERE name = ?) LIMIT 1)`, name, name).Scan(&attached); err != nil {
 			return err
 		} else if attached > 0 {
 			return fmt.Errorf("bucket %s: %w", name, trustgate.ErrAccessPointsAttached)
