@@ -55,6 +55,33 @@ type Bucket struct {
 	// Accelerate is the bucket's Transfer Acceleration state: "Enabled"
 	// or "Suspended" once set, empty before.
 	Accelerate string
+	// Notification is the bucket's event notification configuration;
+	// nil when it has none.
+	Notification *BucketNotification
+}
+
+// BucketNotification is a bucket's event notification configuration:
+// which events go to which SNS topic, SQS queue or Lambda function, and
+// whether all go to EventBridge.
+type BucketNotification struct {
+	Destinations []NotificationDestination
+	EventBridge  bool `json:",omitempty"`
+}
+
+// NotificationDestination is one destination of a bucket's events, and
+// which of its objects' events go there.
+type NotificationDestination struct {
+	// Kind is Topic, Queue or CloudFunction, as S3's XML names them.
+	Kind   string
+	ID     string
+	ARN    string
+	Events []string
+	// Prefix and Suffix filter the events by their object's key.
+	Prefix string `json:",omitempty"`
+	Suffix string `json:",omitempty"`
+	// HasPrefix and HasSuffix tell an empty rule from none.
+	HasPrefix bool `json:",omitempty"`
+	HasSuffix bool `json:",omitempty"`
 }
 
 // BucketReplication is a bucket's replication configuration: the role

@@ -1920,3 +1920,98 @@ func TestS3TransferAcceleration(t *testing.T) {
 		t.Errorf("PutBucketAccelerateConfiguration of a status S3 does not know = %d %s", code, answer)
 	}
 }
+
+// TestS3EventNotifications keeps a bucket's event notification
+// configuration as S3 does, with its checks: no destination can be
+// validated here, as no SNS, SQS or Lambda is served, unless the request
+// skips validation; EventBridge needs none (note 87).
+func TestS3EventNotifications(t *testing.T) {
+	ts, c, bucket := withBucket(t, "uploads")
+	ctx := t.Context()
+	queue := "arn:aws:sqs:us-east-1:" + ts.Root.AccountId + ":uploads"
+	created := []s3types.Event{"s3:ObjectCreated:*"}
+	filter := func(prefix string) *s3types.NotificationConfigurationFilter {
+		return &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{{Name: "prefix", Value: aws.String(prefix)}}}}
+	}
+	putConf := func(conf *s3types.NotificationConfiguration, skip bool) error {
+		in := &s3.PutBucketNotificationConfigurationInput{Bucket: bucket, NotificationConfiguration: conf}
+		if skip {
+			in.SkipDestinationValidation = aws.Bool(true)
+		}
+		_, err := c.PutBucketNotificationConfiguration(ctx, in)
+		return err
+	}
+
+	err := putConf(&s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{QueueArn: aws.String(queue), Events: created}}}, false)
+	wantAPIError(t, "PutBucketNotificationConfiguration of a queue, validated", err, "InvalidArgument", "Unable to validate the following destination configurations")
+	// Each destination is named in turn, with what failed.
+	var raw rawAnswer
+	recorded := ts.s3Client(ts.Root.AccessKeyId, ts.Root.SecretAccessKey, "", raw.record)
+	function := "arn:aws:lambda:us-east-1:" + ts.Root.AccountId + ":function:thumbnails"
+	_, err = recorded.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: bucket, NotificationConfiguration: &s3types.NotificationConfiguration{
+		QueueConfigurations:          []s3types.QueueConfiguration{{QueueArn: aws.String(queue), Events: created}},
+		LambdaFunctionConfigurations: []s3types.LambdaFunctionConfiguration{{LambdaFunctionArn: aws.String(function), Events: []s3types.Event{"s3:ObjectRemoved:*"}}}}})
+	for _, want := range []string{"<ArgumentName1>" + queue + "</ArgumentName1><ArgumentValue1>The destination queue does not exist</ArgumentValue1>",
+		"<ArgumentName2>" + function + ", null</ArgumentName2><ArgumentValue2>Not authorized to invoke function [" + function + "]</ArgumentValue2>"} {
+		if err == nil || !strings.Contains(string(raw.body), want) {
+			t.Errorf("PutBucketNotificationConfiguration of two destinations = %v, %s; want %s", err, raw.body, want)
+		}
+	}
+
+	for _, bad := range []struct {
+		what string
+		conf s3types.NotificationConfiguration
+		msg  string
+	}{
+		{"of an unknown event", s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{QueueArn: aws.String(queue), Events: []s3types.Event{"s3:ObjectCreated:Sometimes"}}}}, "event is not supported"},
+		{"of a topic's ARN for a queue", s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{QueueArn: aws.String("arn:aws:sns:us-east-1:" + ts.Root.AccountId + ":topic"), Events: created}}}, "could not be parsed"},
+		{"of no ARN", s3types.NotificationConfiguration{TopicConfigurations: []s3types.TopicConfiguration{{TopicArn: aws.String("my-topic"), Events: created}}}, "could not be parsed"},
+		{"of an unknown filter rule", s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{QueueArn: aws.String(queue), Events: created,
+			Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{{Name: "infix", Value: aws.String("a")}}}}}}}, "prefix or suffix"},
+		{"of two configurations of one event", s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{
+			{QueueArn: aws.String(queue), Events: created}, {QueueArn: aws.String(queue), Events: []s3types.Event{"s3:ObjectCreated:Copy"}}}}, "Configurations overlap"},
+		{"of two prefixes", s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{QueueArn: aws.String(queue), Events: created,
+			Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{{Name: "prefix", Value: aws.String("a/")}, {Name: "prefix", Value: aws.String("b/")}}}}}}}, "more than one prefix"},
+		{"of overlapping configurations", s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{
+			{QueueArn: aws.String(queue), Events: created, Filter: filter("images/")},
+			{QueueArn: aws.String(queue), Events: []s3types.Event{"s3:ObjectCreated:Put"}, Filter: filter("images/raw/")}}}, "ambiguously defined"},
+	} {
+		wantAPIError(t, "PutBucketNotificationConfiguration "+bad.what, putConf(&bad.conf, true), "InvalidArgument", bad.msg)
+	}
+
+	// Skipping validation, the configuration is kept as given, with IDs
+	// for the configurations without one; filters on other prefixes do
+	// not overlap.
+	conf := &s3types.NotificationConfiguration{
+		QueueConfigurations: []s3types.QueueConfiguration{
+			{Id: aws.String("images"), QueueArn: aws.String(queue), Events: created, Filter: filter("images/")},
+			{QueueArn: aws.String(queue), Events: created, Filter: filter("videos/")}},
+		EventBridgeConfiguration: &s3types.EventBridgeConfiguration{},
+	}
+	if err := putConf(conf, true); err != nil {
+		t.Fatalf("PutBucketNotificationConfiguration skipping validation: %v", err)
+	}
+	got, err := c.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: bucket})
+	if err != nil || len(got.QueueConfigurations) != 2 || got.EventBridgeConfiguration == nil {
+		t.Fatalf("GetBucketNotificationConfiguration = %+v, %v", got, err)
+	}
+	first, second := got.QueueConfigurations[0], got.QueueConfigurations[1]
+	if aws.ToString(first.Id) != "images" || aws.ToString(first.QueueArn) != queue || len(first.Events) != 1 || first.Events[0] != "s3:ObjectCreated:*" ||
+		first.Filter == nil || len(first.Filter.Key.FilterRules) != 1 || aws.ToString(first.Filter.Key.FilterRules[0].Value) != "images/" || first.Filter.Key.FilterRules[0].Name != "Prefix" ||
+		aws.ToString(second.Id) == "" {
+		t.Errorf("the configurations read back = %+v, %+v", first, second)
+	}
+
+	// EventBridge alone needs no validation; an empty configuration
+	// removes it all.
+	if err := putConf(&s3types.NotificationConfiguration{EventBridgeConfiguration: &s3types.EventBridgeConfiguration{}}, false); err != nil {
+		t.Errorf("PutBucketNotificationConfiguration of EventBridge alone: %v", err)
+	}
+	if err := putConf(&s3types.NotificationConfiguration{}, false); err != nil {
+		t.Fatal(err)
+	}
+	got, err = c.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: bucket})
+	if err != nil || len(got.QueueConfigurations) != 0 || got.EventBridgeConfiguration != nil {
+		t.Errorf("GetBucketNotificationConfiguration once emptied = %+v, %v", got, err)
+	}
+}

@@ -189,6 +189,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putBucketRequestPayment, nil
 			case has("accelerate"):
 				return s.putBucketAccelerate, nil
+			case has("notification"):
+				return s.putBucketNotification, nil
 			case has("acl"):
 				return s.putBucketACL, nil
 			case !namesSubresource(q, bucketSubresources):
@@ -230,14 +232,14 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getBucketRequestPayment, nil
 			case has("accelerate"):
 				return s.getBucketAccelerate, nil
+			case has("notification"):
+				return s.getBucketNotification, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
 			case has("versions"):
 				return s.listObjectVersions, nil
 			case namesSubresource(q, bucketSubresources):
-				if setting, ok := settingOf(q); ok {
-					return s.getBucketSetting(setting), nil
-				}
+				// A setting trustgate does not serve: NotImplemented.
 			case q.Get("list-type") == "2":
 				return s.listObjectsV2, nil
 			default:
@@ -360,16 +362,6 @@ func namesSubresource(q url.Values, subresources map[string]bool) bool {
 		}
 	}
 	return false
-}
-
-// settingOf finds the setting a bucket's GET asks for.
-func settingOf(q url.Values) (bucketSetting, bool) {
-	for k := range q {
-		if setting, ok := bucketSettings[k]; ok {
-			return setting, true
-		}
-	}
-	return bucketSetting{}, false
 }
 
 func queryNames(q url.Values) string {
