@@ -905,3 +905,45 @@ func TestCLIAccessPointAlias(t *testing.T) {
 		})
 	}
 }
+
+// Note 87 with each aws CLI: a bucket's event notifications are kept
+// when their destinations' validation is skipped, refused otherwise, as
+// no destination can be validated here.
+func TestCLIEventNotifications(t *testing.T) {
+	s := start(t, t.TempDir())
+	for i, c := range awsCLIs(t) {
+		t.Run(c.name, func(t *testing.T) {
+			bucket := "cli-notifications-" + string(rune('a'+i))
+			aws := func(out any, args ...string) (string, error) {
+				t.Helper()
+				return cli(t, c, s, s.Root.AccessKeyId, s.Root.SecretAccessKey, out, args...)
+			}
+			if msg, err := aws(nil, "s3", "mb", "s3://"+bucket); err != nil {
+				t.Fatalf("aws s3 mb: %v\n%s", err, msg)
+			}
+			queue := "arn:aws:sqs:us-east-1:" + s.Root.AccountId + ":uploads"
+			conf := `{"QueueConfigurations":[{"Id":"uploads","QueueArn":"` + queue + `","Events":["s3:ObjectCreated:*"],` +
+				`"Filter":{"Key":{"FilterRules":[{"Name":"prefix","Value":"in/"}]}}}]}`
+			if msg, err := aws(nil, "s3api", "put-bucket-notification-configuration", "--bucket", bucket, "--notification-configuration", conf); err == nil ||
+				!strings.Contains(msg, "Unable to validate the following destination configurations") {
+				t.Errorf("put-bucket-notification-configuration, validated: %v %s", err, msg)
+			}
+			if msg, err := aws(nil, "s3api", "put-bucket-notification-configuration", "--bucket", bucket, "--notification-configuration", conf,
+				"--skip-destination-validation"); err != nil {
+				t.Fatalf("put-bucket-notification-configuration --skip-destination-validation: %v\n%s", err, msg)
+			}
+			var got struct {
+				QueueConfigurations []struct {
+					Id, QueueArn string
+					Events       []string
+				}
+			}
+			if msg, err := aws(&got, "s3api", "get-bucket-notification-configuration", "--bucket", bucket); err != nil {
+				t.Fatalf("get-bucket-notification-configuration: %v\n%s", err, msg)
+			}
+			if len(got.QueueConfigurations) != 1 || got.QueueConfigurations[0].Id != "uploads" || got.QueueConfigurations[0].QueueArn != queue {
+				t.Errorf("get-bucket-notification-configuration = %+v", got)
+			}
+		})
+	}
+}
