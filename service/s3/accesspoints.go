@@ -468,9 +468,12 @@ func (s *Service) findAccessPoint(ctx context.Context, c *Call) *Error {
 			return noSuchBucket(name)
 		}
 	default:
-		host := strings.ToLower(hostName(c.Request.Host))
 		i := strings.LastIndexByte(name, '-')
-		if i < 0 || !arn.IsAccountID(name[i+1:]) || !strings.HasPrefix(host, name+".") {
+		if i < 0 || !arn.IsAccountID(name[i+1:]) {
+			return nil
+		}
+		host := strings.ToLower(hostName(c.Request.Host))
+		if !strings.HasPrefix(host, name+".") {
 			return nil
 		}
 		ap, err = s.store.AccessPoint(ctx, name[i+1:], name[:i])

@@ -439,35 +439,48 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 		if object := strings.TrimPrefix(resource, bucket.ARN()); object != "" {
 			apResource += "/object" + object
 		}
-		owner := resourceOwner{account: ap.Account, policy: ap.Policy,
-			restricted: func() (bool, error) { return s.restrictedAccessPoint(ctx, ap) }}
-		if err := s.decide(ctx, c, action, apResource, &owner, keys.Clone()); err != nil {
+		if err := s.decide(ctx, c, action, apResource, resourceOwner{accessPoint: ap}, keys.Clone()); err != nil {
 			return err
 		}
 	}
-	var owner *resourceOwner
-	if bucket != nil {
-		owner = &resourceOwner{account: bucket.Account, policy: bucket.Policy,
-			restricted: func() (bool, error) { return s.restrictedPublic(ctx, bucket) }}
-	}
-	return s.decide(ctx, c, action, resource, owner, keys)
+	return s.decide(ctx, c, action, resource, resourceOwner{bucket: bucket}, keys)
 }
 
-// resourceOwner is what a decision takes of the resource: its account,
-// its policy, and whether Block Public Access keeps it to its account.
+// resourceOwner is what a decision is on: a bucket, an access point, or
+// neither (the caller's account deciding alone).
 type resourceOwner struct {
-	account, policy string
-	restricted      func() (bool, error)
+	bucket      *trustgate.Bucket
+	accessPoint *trustgate.AccessPoint
 }
 
-// decide is authorize's decision on one resource, whose owner is nil for
-// none (the caller's account deciding alone).
-func (s *Service) decide(ctx context.Context, c *Call, action, resource string, owner *resourceOwner, keys *policy.Context) *Error {
+// of is the resource's account and policy, and false for neither.
+func (o resourceOwner) of() (account, resourcePolicy string, ok bool) {
+	switch {
+	case o.bucket != nil:
+		return o.bucket.Account, o.bucket.Policy, true
+	case o.accessPoint != nil:
+		return o.accessPoint.Account, o.accessPoint.Policy, true
+	}
+	return "", "", false
+}
+
+// restricted reports whether Block Public Access keeps the resource to
+// its own account.
+func (s *Service) restricted(ctx context.Context, o resourceOwner) (bool, error) {
+	if o.bucket != nil {
+		return s.restrictedPublic(ctx, o.bucket)
+	}
+	return s.restrictedAccessPoint(ctx, o.accessPoint)
+}
+
+// decide is authorize's decision on one resource.
+func (s *Service) decide(ctx context.Context, c *Call, action, resource string, owner resourceOwner, keys *policy.Context) *Error {
 	req := &access.Request{Principal: c.Principal, Action: action, Resource: resource, ResourceAccount: c.Principal.Account,
 		Context: keys, Origin: c.Origin}
-	if owner != nil {
-		req.ResourceAccount = owner.account
-		req.ResourcePolicy, req.ResourceKind = owner.policy, policy.Resource
+	ownerAccount, resourcePolicy, owned := owner.of()
+	if owned {
+		req.ResourceAccount = ownerAccount
+		req.ResourcePolicy, req.ResourceKind = resourcePolicy, policy.Resource
 	}
 	// Every S3 request has these keys, the resource account the caller's
 	// own for a request on no bucket (ListBuckets, CreateBucket), as the
@@ -496,10 +509,10 @@ func (s *Service) decide(ctx context.Context, c *Call, action, resource string, 
 	if err != nil {
 		return internal(err)
 	}
-	if r.Decision == authz.Allow && owner != nil && c.Principal.Account != owner.account {
+	if r.Decision == authz.Allow && owned && c.Principal.Account != ownerAccount {
 		// RestrictPublicBuckets: a bucket with a public policy serves only
 		// its own account (note 38).
-		restricted, err := owner.restricted()
+		restricted, err := s.restricted(ctx, owner)
 		if err != nil {
 			return internal(err)
 		}
@@ -513,10 +526,10 @@ func (s *Service) decide(ctx context.Context, c *Call, action, resource string, 
 	// S3 explains a denial within an account or an organization (note 38).
 	msg := "Access Denied"
 	if c.Principal.Kind != policy.Anonymous {
-		explain := owner == nil || owner.account == c.Principal.Account
+		explain := !owned || ownerAccount == c.Principal.Account
 		if !explain {
 			var oerr error
-			if explain, oerr = s.access.SameOrganization(ctx, owner.account, c.Principal.Account); oerr != nil {
+			if explain, oerr = s.access.SameOrganization(ctx, ownerAccount, c.Principal.Account); oerr != nil {
 				return internal(oerr)
 			}
 		}
