@@ -443,6 +443,7 @@ type AccessPoint struct {
 	// PublicAccessBlock is fixed when the access point is made.
 	PublicAccessBlock PublicAccessBlock
 	Policy            string
+	Tags              []Tag
 	CreatedAt         time.Time
 }
 

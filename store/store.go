@@ -312,9 +312,9 @@ type Store interface {
 	AccessPointByAlias(ctx context.Context, alias string) (*trustgate.AccessPoint, error)
 	// AccessPoints lists an account's access points, ordered by name.
 	AccessPoints(ctx context.Context, account string) ([]*trustgate.AccessPoint, error)
-	// SetAccessPointPolicy sets an access point's policy, or removes it
-	// (""). Returns ErrNotFound.
-	SetAccessPointPolicy(ctx context.Context, account, name, policy string) error
+	// UpdateAccessPoint changes an access point's policy and tags to what
+	// change makes of them. Returns ErrNotFound.
+	UpdateAccessPoint(ctx context.Context, account, name string, change func(*trustgate.AccessPoint) error) error
 	// DeleteAccessPoint removes an access point. Returns ErrNotFound.
 	DeleteAccessPoint(ctx context.Context, account, name string) error
 

@@ -180,6 +180,47 @@ func TestS3AccessPointsManaged(t *testing.T) {
 	_, err = control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: account, Name: aws.String("analytics")})
 	wantAPIError(t, "GetAccessPointPolicy once deleted", err, "NoSuchAccessPointPolicy", "")
 
+	// Tags: given at creation, added to, replaced and removed by key.
+	tagged, err := control.CreateAccessPoint(ctx, &s3control.CreateAccessPointInput{AccountId: account, Name: aws.String("tagged"), Bucket: bucket,
+		Tags: []s3controltypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	taggedARN := tagged.AccessPointArn
+	tagsOf := func() string {
+		t.Helper()
+		out, err := control.ListTagsForResource(ctx, &s3control.ListTagsForResourceInput{AccountId: account, ResourceArn: taggedARN})
+		if err != nil {
+			t.Fatalf("ListTagsForResource: %v", err)
+		}
+		var tags []string
+		for _, tag := range out.Tags {
+			tags = append(tags, aws.ToString(tag.Key)+"="+aws.ToString(tag.Value))
+		}
+		return strings.Join(tags, ",")
+	}
+	if got := tagsOf(); got != "team=data" {
+		t.Errorf("tags given at creation = %s", got)
+	}
+	if _, err := control.TagResource(ctx, &s3control.TagResourceInput{AccountId: account, ResourceArn: taggedARN,
+		Tags: []s3controltypes.Tag{{Key: aws.String("team"), Value: aws.String("finance")}, {Key: aws.String("cost"), Value: aws.String("42")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tagsOf(); got != "team=finance,cost=42" {
+		t.Errorf("tags once added to = %s; want team replaced, cost added", got)
+	}
+	if _, err := control.UntagResource(ctx, &s3control.UntagResourceInput{AccountId: account, ResourceArn: taggedARN, TagKeys: []string{"team"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tagsOf(); got != "cost=42" {
+		t.Errorf("tags once team is removed = %s", got)
+	}
+	_, err = control.TagResource(ctx, &s3control.TagResourceInput{AccountId: account, ResourceArn: taggedARN,
+		Tags: []s3controltypes.Tag{{Key: aws.String("aws:owner"), Value: aws.String("me")}}})
+	wantAPIError(t, "TagResource with a system tag", err, "InvalidTag", "System tags")
+	_, err = control.ListTagsForResource(ctx, &s3control.ListTagsForResourceInput{AccountId: account, ResourceArn: aws.String("arn:aws:s3:us-east-1:" + acct + ":accesspoint/missing")})
+	wantAPIError(t, "ListTagsForResource of a missing access point", err, "NoSuchAccessPoint", "")
+
 	// Another account's principals cannot see the account's access points.
 	prod := ts.createAccount(t, "Production")
 	other := ts.s3ControlClient(prod.AccessKeyId, prod.SecretAccessKey, "")

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -100,9 +101,7 @@ type createAccessPointRequest struct {
 	Scope                          *struct {
 		Inner []byte `xml:",innerxml"`
 	}
-	Tags *struct {
-		Inner []byte `xml:",innerxml"`
-	}
+	Tags *tagList
 }
 
 func (s *Service) createAccessPoint(ctx context.Context, w http.ResponseWriter, c *Call, account, name string) *Error {
@@ -118,6 +117,14 @@ func (s *Service) createAccessPoint(ctx context.Context, w http.ResponseWriter, 
 	if req.VpcConfiguration != nil {
 		keys.Set("s3:AccessPointNetworkOrigin", "VPC")
 	}
+	tags, terr := req.Tags.tags()
+	if terr != nil {
+		return terr
+	}
+	if err := checkTags(tags, maxAccessPointTags, "Access point"); err != nil {
+		return err
+	}
+	setResourceRequestTags(keys, tags)
 	if err := s.authorize(ctx, c, "s3:CreateAccessPoint", apARN, nil, keys); err != nil {
 		return err
 	}
@@ -126,8 +133,6 @@ func (s *Service) createAccessPoint(ctx context.Context, w http.ResponseWriter, 
 		return malformedXML()
 	case req.Scope != nil:
 		return errorf(http.StatusBadRequest, "InvalidRequest", "Scope is only taken for access points of directory buckets, which trustgate does not serve")
-	case req.Tags != nil && len(strings.TrimSpace(string(req.Tags.Inner))) > 0:
-		return errorf(http.StatusNotImplemented, "NotImplemented", "trustgate does not keep the tags of access points yet; create the access point without Tags")
 	case req.VpcConfiguration != nil && !strings.HasPrefix(req.VpcConfiguration.VpcID, "vpc-"):
 		return errorf(http.StatusBadRequest, "InvalidRequest", "The VpcId %q is not a VPC's ID (vpc-...)", req.VpcConfiguration.VpcID)
 	case req.BucketAccountID != "" && !arn.IsAccountID(req.BucketAccountID):
@@ -153,7 +158,7 @@ func (s *Service) createAccessPoint(ctx context.Context, w http.ResponseWriter, 
 		return errorf(http.StatusBadRequest, "InvalidRequest", "The bucket %s is in %s: an access point is made in its bucket's region, and this request was signed for %s", b.Name, b.Region, signingRegion(c))
 	}
 	ap := &trustgate.AccessPoint{Account: account, Name: name, Region: b.Region, Bucket: b.Name, BucketAccount: b.Account,
-		Alias: newAccessPointAlias(name), PublicAccessBlock: trustgate.BlockAll, CreatedAt: s.now()}
+		Alias: newAccessPointAlias(name), PublicAccessBlock: trustgate.BlockAll, Tags: tags, CreatedAt: s.now()}
 	if req.VpcConfiguration != nil {
 		ap.VpcID = req.VpcConfiguration.VpcID
 	}
@@ -373,7 +378,7 @@ func (s *Service) putAccessPointPolicy(ctx context.Context, w http.ResponseWrite
 				"User: %s is not authorized to perform: s3:PutAccessPointPolicy on resource: \"%s\" because public policies are blocked by the BlockPublicPolicy block public access setting.", c.Principal.ARN, ap.ARN())
 		}
 	}
-	switch err := s.store.SetAccessPointPolicy(ctx, account, name, doc); {
+	switch err := s.store.UpdateAccessPoint(ctx, account, name, func(cur *trustgate.AccessPoint) error { cur.Policy = doc; return nil }); {
 	case errors.Is(err, trustgate.ErrNotFound):
 		return noSuchAccessPoint(name)
 	case err != nil:
@@ -422,7 +427,7 @@ func (s *Service) deleteAccessPointPolicy(ctx context.Context, w http.ResponseWr
 	if _, err := s.ownAccessPoint(ctx, c, account, name, "s3:DeleteAccessPointPolicy"); err != nil {
 		return err
 	}
-	switch err := s.store.SetAccessPointPolicy(ctx, account, name, ""); {
+	switch err := s.store.UpdateAccessPoint(ctx, account, name, func(cur *trustgate.AccessPoint) error { cur.Policy = ""; return nil }); {
 	case errors.Is(err, trustgate.ErrNotFound):
 		return noSuchAccessPoint(name)
 	case err != nil:
@@ -595,4 +600,144 @@ func (s *Service) findSourceAccessPoint(ctx context.Context, src *Call) *Error {
 	}
 	src.accessPoint, src.bucket = ap, ap.Bucket
 	return nil
+}
+
+// accessPointTagsRequest is the document of TagResource.
+type accessPointTagsRequest struct {
+	XMLName xml.Name `xml:"TagResourceRequest"`
+	Tags    *tagList
+}
+
+// tagList is S3 Control's list of tags, each with its Key and Value,
+// which its schema requires both of.
+type tagList struct {
+	Tag []struct{ Key, Value *string }
+}
+
+// tags reads the list, MalformedXML for a tag without its Key or Value.
+func (l *tagList) tags() ([]trustgate.Tag, *Error) {
+	if l == nil {
+		return nil, nil
+	}
+	tags := make([]trustgate.Tag, 0, len(l.Tag))
+	for _, t := range l.Tag {
+		if t.Key == nil || t.Value == nil {
+			return nil, malformedXML()
+		}
+		tags = append(tags, trustgate.Tag{Key: *t.Key, Value: *t.Value})
+	}
+	return tags, nil
+}
+
+// maxAccessPointTags is how many tags an access point may have.
+const maxAccessPointTags = 50
+
+// serveResourceTags answers S3 Control's tagging of a resource named by
+// its ARN, which here is one of the account's access points (note 86):
+// ListTagsForResource, TagResource, which adds to the tags or replaces
+// those of the keys it names, and UntagResource.
+func (s *Service) serveResourceTags(ctx context.Context, w http.ResponseWriter, c *Call, account, resource string) *Error {
+	parsed, ok := arn.Split(resource)
+	name, isAccessPoint := strings.CutPrefix(parsed.Resource, "accesspoint/")
+	if !ok || parsed.Service != "s3" || !isAccessPoint || strings.Contains(name, "/") {
+		return errorf(http.StatusNotImplemented, "NotImplemented", "trustgate tags access points alone through S3 Control, not %s", resource)
+	}
+	if parsed.Account != account {
+		// An account's access points are managed by its own principals.
+		return errorf(http.StatusForbidden, "AccessDenied", "Access Denied")
+	}
+	keys := policy.NewContext()
+	var change func(*trustgate.AccessPoint) *Error
+	action := "s3:ListTagsForResource"
+	switch c.Request.Method {
+	case http.MethodGet:
+	case http.MethodPost:
+		action = "s3:TagResource"
+		var req accessPointTagsRequest
+		if err := readDocument(c, &req); err != nil {
+			return err
+		}
+		tags, err := req.Tags.tags()
+		if err != nil {
+			return err
+		}
+		if err := checkTags(tags, maxAccessPointTags, "Access point"); err != nil {
+			return err
+		}
+		setResourceRequestTags(keys, tags)
+		change = func(cur *trustgate.AccessPoint) *Error {
+			for _, t := range tags {
+				cur.Tags = slices.DeleteFunc(cur.Tags, func(old trustgate.Tag) bool { return old.Key == t.Key })
+			}
+			cur.Tags = append(cur.Tags, tags...)
+			return checkTags(cur.Tags, maxAccessPointTags, "Access point")
+		}
+	case http.MethodDelete:
+		action = "s3:UntagResource"
+		removed := c.Request.URL.Query()["tagKeys"]
+		if len(removed) > 0 {
+			keys.Set("aws:TagKeys", removed...)
+		}
+		change = func(cur *trustgate.AccessPoint) *Error {
+			cur.Tags = slices.DeleteFunc(cur.Tags, func(t trustgate.Tag) bool { return slices.Contains(removed, t.Key) })
+			return nil
+		}
+	default:
+		return methodNotAllowed(c, "TAGGING")
+	}
+	ap, err := s.store.AccessPoint(ctx, account, name)
+	apARN := accessPointARN(c, account, name)
+	if err == nil {
+		apARN = ap.ARN()
+		for _, t := range ap.Tags {
+			keys.Set("aws:ResourceTag/"+t.Key, t.Value)
+		}
+	}
+	if aerr := s.authorize(ctx, c, action, apARN, nil, keys); aerr != nil {
+		return aerr
+	}
+	switch {
+	case errors.Is(err, trustgate.ErrNotFound):
+		return noSuchAccessPoint(name)
+	case err != nil:
+		return internal(err)
+	}
+	if change == nil {
+		out := struct {
+			XMLName xml.Name        `xml:"ListTagsForResourceResult"`
+			Xmlns   string          `xml:"xmlns,attr"`
+			Tags    []trustgate.Tag `xml:"Tags>Tag"`
+		}{Xmlns: controlNamespace, Tags: ap.Tags}
+		return writeXML(w, c, http.StatusOK, out)
+	}
+	uerr := s.store.UpdateAccessPoint(ctx, account, name, func(cur *trustgate.AccessPoint) error {
+		if err := change(cur); err != nil {
+			return err
+		}
+		return nil
+	})
+	var refused *Error
+	switch {
+	case errors.As(uerr, &refused):
+		return refused
+	case errors.Is(uerr, trustgate.ErrNotFound):
+		return noSuchAccessPoint(name)
+	case uerr != nil:
+		return internal(uerr)
+	}
+	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+// setResourceRequestTags puts the tags a request gives a resource into
+// its condition keys: aws:RequestTag/KEY and aws:TagKeys.
+func setResourceRequestTags(keys *policy.Context, tags []trustgate.Tag) {
+	if len(tags) == 0 {
+		return
+	}
+	names := make([]string, 0, len(tags))
+	for _, t := range tags {
+		keys.Set("aws:RequestTag/"+t.Key, t.Value)
+		names = append(names, t.Key)
+	}
+	keys.Set("aws:TagKeys", names...)
 }

@@ -36,7 +36,8 @@ func (s *Service) serveControl(ctx context.Context, w http.ResponseWriter, c *Ca
 	path := strings.TrimPrefix(c.Request.URL.Path, controlPrefix)
 	accessPoints, isAccessPoints := strings.CutPrefix(path, "accesspoint")
 	isAccessPoints = isAccessPoints && (accessPoints == "" || accessPoints[0] == '/')
-	if path != "configuration/publicAccessBlock" && !isAccessPoints {
+	tagged, isTags := strings.CutPrefix(path, "tags/")
+	if path != "configuration/publicAccessBlock" && !isAccessPoints && !isTags {
 		return errorf(http.StatusNotImplemented, "NotImplemented", "trustgate implements S3 Control's PublicAccessBlock and access points alone, not %s %s", c.Request.Method, c.Request.URL.Path)
 	}
 	account := c.Request.Header.Get("x-amz-account-id")
@@ -47,8 +48,11 @@ func (s *Service) serveControl(ctx context.Context, w http.ResponseWriter, c *Ca
 		// An account's settings are its own; S3 Control serves no other.
 		return errorf(http.StatusForbidden, "AccessDenied", "Access Denied")
 	}
-	if isAccessPoints {
+	switch {
+	case isAccessPoints:
 		return s.serveAccessPoints(ctx, w, c, account, accessPoints)
+	case isTags:
+		return s.serveResourceTags(ctx, w, c, account, tagged)
 	}
 	switch c.Request.Method {
 	case http.MethodPut:

@@ -45,7 +45,7 @@ var (
 		Upload Uploads Parts PendingReplications AccountPublicAccessBlock AccessPoint AccessPointByAlias AccessPoints BlobsInUse MFADevice MFADevices Close`)
 	policyNeutral = words(`CreateOrganization RenameOU SetOrgTags UpdateOrgTags CreateAccessKey UpdateAccessKeyStatus DeleteAccessKey RecordAccessKeyUse
 		PutLoginProfile DeleteLoginProfile SetAccountAlias DeleteAccountAlias UpdateManagedPolicyTags
-		SetAccountPublicAccessBlock CreateAccessPoint SetAccessPointPolicy DeleteAccessPoint CreateBucket UpdateBucket DeleteBucket PutObject SetObjectTags ChangeObjectLock QueueReplication SettleReplication DeleteObject DeleteObjectVersion ExpireVersion CreateUpload PutPart CompleteUpload AbortUpload
+		SetAccountPublicAccessBlock CreateAccessPoint UpdateAccessPoint DeleteAccessPoint CreateBucket UpdateBucket DeleteBucket PutObject SetObjectTags ChangeObjectLock QueueReplication SettleReplication DeleteObject DeleteObjectVersion ExpireVersion CreateUpload PutPart CompleteUpload AbortUpload
 		CreateMFADevice EnableMFADevice DeactivateMFADevice DeleteMFADevice UseMFACode`)
 )
 

@@ -10,17 +10,23 @@ import (
 	"github.com/trustgate/trustgate"
 )
 
-const accessPointColumns = `account_id, name, region, bucket, bucket_account_id, alias, vpc_id, public_access_block, policy, created_at`
+const accessPointColumns = `account_id, name, region, bucket, bucket_account_id, alias, vpc_id, public_access_block, policy, tags, created_at`
 
 func scanAccessPoint(row interface{ Scan(...any) error }) (*trustgate.AccessPoint, error) {
 	var ap trustgate.AccessPoint
-	var pab string
+	var pab, tags string
 	var created int64
-	if err := row.Scan(&ap.Account, &ap.Name, &ap.Region, &ap.Bucket, &ap.BucketAccount, &ap.Alias, &ap.VpcID, &pab, &ap.Policy, &created); err != nil {
+	if err := row.Scan(&ap.Account, &ap.Name, &ap.Region, &ap.Bucket, &ap.BucketAccount, &ap.Alias, &ap.VpcID, &pab, &ap.Policy, &tags, &created); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(pab), &ap.PublicAccessBlock); err != nil {
 		return nil, fmt.Errorf("access point %s: public access block: %w", ap.Name, err)
+	}
+	if err := json.Unmarshal([]byte(tags), &ap.Tags); err != nil {
+		return nil, fmt.Errorf("access point %s: tags: %w", ap.Name, err)
+	}
+	if len(ap.Tags) == 0 {
+		ap.Tags = nil
 	}
 	ap.CreatedAt = fromUnix(created)
 	return &ap, nil
@@ -39,8 +45,8 @@ func (s *DB) CreateAccessPoint(ctx context.Context, ap *trustgate.AccessPoint) e
 			return fmt.Errorf("bucket %s: %w", ap.Bucket, trustgate.ErrNotFound)
 		}
 		pab, _ := json.Marshal(ap.PublicAccessBlock)
-		_, err := tx.ExecContext(ctx, `INSERT INTO access_points (`+accessPointColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			ap.Account, ap.Name, ap.Region, ap.Bucket, ap.BucketAccount, ap.Alias, ap.VpcID, string(pab), ap.Policy, unix(ap.CreatedAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO access_points (`+accessPointColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			ap.Account, ap.Name, ap.Region, ap.Bucket, ap.BucketAccount, ap.Alias, ap.VpcID, string(pab), ap.Policy, tagsJSON(ap.Tags), unix(ap.CreatedAt))
 		if isConstraint(err) {
 			return fmt.Errorf("access point %s: %w", ap.Name, trustgate.ErrConflict)
 		}
@@ -71,11 +77,16 @@ func (s *DB) AccessPoints(ctx context.Context, account string) ([]*trustgate.Acc
 	return queryAll(ctx, s.q, scanAccessPoint, `SELECT `+accessPointColumns+` FROM access_points WHERE account_id = ? ORDER BY name`, account)
 }
 
-// SetAccessPointPolicy implements store.Store.
-func (s *DB) SetAccessPointPolicy(ctx context.Context, account, name, policy string) error {
+// UpdateAccessPoint implements store.Store.
+func (s *DB) UpdateAccessPoint(ctx context.Context, account, name string, change func(*trustgate.AccessPoint) error) error {
 	return s.tx(ctx, func(tx conn) error {
-		res, err := tx.ExecContext(ctx, `UPDATE access_points SET policy = ? WHERE account_id = ? AND name = ?`, policy, account, name)
-		return affected(res, err, "access point "+name)
+		ap, err := changeRow(tx.QueryRowContext(ctx, `SELECT `+accessPointColumns+` FROM access_points WHERE account_id = ? AND name = ?`, account, name),
+			scanAccessPoint, "access point "+name, change)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE access_points SET policy = ?, tags = ? WHERE account_id = ? AND name = ?`, ap.Policy, tagsJSON(ap.Tags), account, name)
+		return err
 	})
 }
 

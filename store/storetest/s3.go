@@ -358,10 +358,10 @@ func testAccessPoints(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	got, err := s.AccessPoint(ctx, mgmt, "reports")
-	if err != nil || *got != *ap {
+	if err != nil || !reflect.DeepEqual(got, ap) {
 		t.Errorf("AccessPoint = %+v, %v; want %+v", got, err, ap)
 	}
-	if got, err := s.AccessPointByAlias(ctx, vpc.Alias); err != nil || *got != *vpc {
+	if got, err := s.AccessPointByAlias(ctx, vpc.Alias); err != nil || !reflect.DeepEqual(got, vpc) {
 		t.Errorf("AccessPointByAlias = %+v, %v; want %+v", got, err, vpc)
 	}
 	same := *ap
@@ -386,13 +386,17 @@ func testAccessPoints(t *testing.T, s store.Store) {
 	wantErr(t, "CreateAccessPoint naming another owner of its bucket", s.CreateAccessPoint(ctx, &mislabelled), trustgate.ErrNotFound)
 
 	const doc = `{"Version":"2012-10-17","Statement":[]}`
-	if err := s.SetAccessPointPolicy(ctx, mgmt, "reports", doc); err != nil {
+	tags := []trustgate.Tag{{Key: "team", Value: "data"}}
+	if err := s.UpdateAccessPoint(ctx, mgmt, "reports", func(cur *trustgate.AccessPoint) error {
+		cur.Policy, cur.Tags = doc, tags
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.AccessPoint(ctx, mgmt, "reports"); err != nil || got.Policy != doc {
-		t.Errorf("policy once set = %q, %v", got.Policy, err)
+	if got, err := s.AccessPoint(ctx, mgmt, "reports"); err != nil || got.Policy != doc || !reflect.DeepEqual(got.Tags, tags) {
+		t.Errorf("policy and tags once set = %+v, %v", got, err)
 	}
-	wantErr(t, "SetAccessPointPolicy of an unknown access point", s.SetAccessPointPolicy(ctx, other, "reports-x", doc), trustgate.ErrNotFound)
+	wantErr(t, "UpdateAccessPoint of an unknown access point", s.UpdateAccessPoint(ctx, other, "reports-x", func(*trustgate.AccessPoint) error { return nil }), trustgate.ErrNotFound)
 
 	list, err := s.AccessPoints(ctx, mgmt)
 	if err != nil || len(list) != 2 || list[0].Name != "internal" || list[1].Name != "reports" {
