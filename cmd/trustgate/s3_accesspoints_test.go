@@ -460,6 +460,10 @@ func TestS3AccessLogsThroughAccessPoints(t *testing.T) {
 	apARN, alias := createAccessPoint(t, control, ts.Root.AccountId, "front", "shop")
 	put(t, c, alias, "cart.json", "{}")
 	put(t, c, "shop", "order.json", "{}")
+	// A request refused its authentication is logged too.
+	forged := ts.s3Client(ts.Root.AccessKeyId, "not-the-secret", "")
+	_, err := get(t, forged, alias, "cart.json")
+	wantAPIError(t, "GetObject through the alias with a wrong secret", err, "SignatureDoesNotMatch", "")
 	ticks <- time.Date(2026, 12, 3, 10, 20, 30, 0, time.UTC)
 	if n := <-delivered; n != 1 {
 		t.Fatalf("a delivery wrote %d log objects; want 1", n)
@@ -478,7 +482,7 @@ func TestS3AccessLogsThroughAccessPoints(t *testing.T) {
 			got = append(got, f[1]+" "+f[7]+" "+f[24])
 		}
 	}
-	if want := []string{"shop cart.json " + apARN, "shop order.json -"}; strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if want := []string{"shop cart.json " + apARN, "shop order.json -", "shop cart.json " + apARN}; strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("log records (bucket, key, access point) = %q; want %q", got, want)
 	}
 }

@@ -189,11 +189,15 @@ func (s *Service) RefuseAuthentication(ctx context.Context, w http.ResponseWrite
 	if c.bucket == "" {
 		return
 	}
+	c.query = r.URL.Query()
+	if s.findAccessPoint(ctx, c) != nil {
+		return
+	}
 	b, err := s.store.Bucket(ctx, c.bucket)
 	if err != nil || b.Logging == nil {
 		return
 	}
-	c.logged, c.query = b, r.URL.Query()
+	c.logged = b
 	s.RecordAccess(c, Served{Status: e.Status, Started: started, Answered: time.Since(started), ErrCode: e.Code})
 }
 
