@@ -232,6 +232,21 @@ func TestS3AccessPointsManaged(t *testing.T) {
 	intern := ts.s3ControlClient(key.id, key.secret, "")
 	_, err = intern.ListAccessPoints(ctx, &s3control.ListAccessPointsInput{AccountId: account})
 	wantAPIError(t, "ListAccessPoints without permission", err, "AccessDenied", "s3:ListAccessPoints")
+	// Tags given at creation need s3:TagResource too, and an access
+	// point's tags are its aws:ResourceTag keys.
+	ts.userAllowed(t, "curator", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},`+
+		`{"Effect":"Deny","Action":"s3:TagResource","Resource":"*"},`+
+		`{"Effect":"Deny","Action":"s3:GetAccessPoint","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/cost":"42"}}}]}`)
+	curatorKey := ts.accessKey(t, "curator")
+	curator := ts.s3ControlClient(curatorKey.id, curatorKey.secret, "")
+	_, err = curator.CreateAccessPoint(ctx, &s3control.CreateAccessPointInput{AccountId: account, Name: aws.String("labelled"), Bucket: bucket,
+		Tags: []s3controltypes.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}})
+	wantAPIError(t, "CreateAccessPoint with tags, s3:TagResource denied", err, "AccessDenied", "s3:TagResource")
+	_, err = curator.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: account, Name: aws.String("tagged")})
+	wantAPIError(t, "GetAccessPoint denied by the access point's tag", err, "AccessDenied", "s3:GetAccessPoint")
+	if _, err := curator.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: account, Name: aws.String("analytics")}); err != nil {
+		t.Errorf("GetAccessPoint of an access point without the tag: %v", err)
+	}
 
 	// A bucket with access points is not deleted; the access points go
 	// first.

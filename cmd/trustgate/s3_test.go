@@ -1966,6 +1966,9 @@ func TestS3EventNotifications(t *testing.T) {
 		{"of an unknown event", s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{QueueArn: aws.String(queue), Events: []s3types.Event{"s3:ObjectCreated:Sometimes"}}}}, "event is not supported"},
 		{"of a topic's ARN for a queue", s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{QueueArn: aws.String("arn:aws:sns:us-east-1:" + ts.Root.AccountId + ":topic"), Events: created}}}, "could not be parsed"},
 		{"of no ARN", s3types.NotificationConfiguration{TopicConfigurations: []s3types.TopicConfiguration{{TopicArn: aws.String("my-topic"), Events: created}}}, "could not be parsed"},
+		{"of a queue in another region", s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{QueueArn: aws.String("arn:aws:sqs:eu-west-1:" + ts.Root.AccountId + ":uploads"), Events: created}}}, "region is not valid"},
+		{"of one ID twice", s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{
+			{Id: aws.String("same"), QueueArn: aws.String(queue), Events: created, Filter: filter("a/")}, {Id: aws.String("same"), QueueArn: aws.String(queue), Events: created, Filter: filter("b/")}}}, "IDs must be unique"},
 		{"of an unknown filter rule", s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{QueueArn: aws.String(queue), Events: created,
 			Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{{Name: "infix", Value: aws.String("a")}}}}}}}, "prefix or suffix"},
 		{"of two configurations of one event", s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{

@@ -125,8 +125,14 @@ func (s *Service) createAccessPoint(ctx context.Context, w http.ResponseWriter, 
 		return err
 	}
 	setResourceRequestTags(keys, tags)
-	if err := s.authorize(ctx, c, "s3:CreateAccessPoint", apARN, nil, keys); err != nil {
+	if err := s.authorize(ctx, c, "s3:CreateAccessPoint", apARN, nil, keys.Clone()); err != nil {
 		return err
+	}
+	if len(tags) > 0 {
+		// Tags given at creation are a tagging too.
+		if err := s.authorize(ctx, c, "s3:TagResource", apARN, nil, keys); err != nil {
+			return err
+		}
 	}
 	switch {
 	case req.Bucket == "":
@@ -214,7 +220,11 @@ func (s *Service) ownAccessPoint(ctx context.Context, c *Call, account, name, ac
 	if err == nil {
 		resource = ap.ARN()
 	}
-	if aerr := s.authorize(ctx, c, action, resource, nil, nil); aerr != nil {
+	keys := policy.NewContext()
+	if err == nil {
+		setResourceTags(keys, ap.Tags)
+	}
+	if aerr := s.authorize(ctx, c, action, resource, nil, keys); aerr != nil {
 		return nil, aerr
 	}
 	switch {
@@ -686,12 +696,14 @@ func (s *Service) serveResourceTags(ctx context.Context, w http.ResponseWriter, 
 		return methodNotAllowed(c, "TAGGING")
 	}
 	ap, err := s.store.AccessPoint(ctx, account, name)
+	if err == nil && ap.Region != parsed.Region {
+		// The ARN names another region's access point of the name.
+		err = trustgate.ErrNotFound
+	}
 	apARN := accessPointARN(c, account, name)
 	if err == nil {
 		apARN = ap.ARN()
-		for _, t := range ap.Tags {
-			keys.Set("aws:ResourceTag/"+t.Key, t.Value)
-		}
+		setResourceTags(keys, ap.Tags)
 	}
 	if aerr := s.authorize(ctx, c, action, apARN, nil, keys); aerr != nil {
 		return aerr
@@ -726,6 +738,14 @@ func (s *Service) serveResourceTags(ctx context.Context, w http.ResponseWriter, 
 		return internal(uerr)
 	}
 	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+// setResourceTags puts a resource's tags into a request's condition
+// keys, aws:ResourceTag/KEY.
+func setResourceTags(keys *policy.Context, tags []trustgate.Tag) {
+	for _, t := range tags {
+		keys.Set("aws:ResourceTag/"+t.Key, t.Value)
+	}
 }
 
 // setResourceRequestTags puts the tags a request gives a resource into

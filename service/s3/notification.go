@@ -98,12 +98,19 @@ func notificationOf(doc notificationDocument, region string) (*trustgate.BucketN
 			docs = doc.Functions
 		}
 		for _, d := range docs {
-			dest, err := destinationOf(d, kind.kind, kind.service)
+			dest, err := destinationOf(d, kind.kind, kind.service, region)
 			if err != nil {
 				return nil, err
 			}
 			conf.Destinations = append(conf.Destinations, dest)
 		}
+	}
+	ids := map[string]bool{}
+	for _, d := range conf.Destinations {
+		if ids[d.ID] {
+			return nil, errorf(http.StatusBadRequest, "InvalidArgument", "Same ID used for multiple configurations. IDs must be unique.")
+		}
+		ids[d.ID] = true
 	}
 	if err := checkOverlaps(conf.Destinations); err != nil {
 		return nil, err
@@ -114,14 +121,23 @@ func notificationOf(doc notificationDocument, region string) (*trustgate.BucketN
 	return conf, nil
 }
 
-func destinationOf(d destinationDocument, kind, service string) (trustgate.NotificationDestination, *Error) {
-	dest := trustgate.NotificationDestination{Kind: kind, ID: d.ID, ARN: d.Topic + d.Queue + d.Function, Events: d.Events}
+func destinationOf(d destinationDocument, kind, service, region string) (trustgate.NotificationDestination, *Error) {
+	// Each configuration names its destination in its own element.
+	own := map[string]string{"Topic": d.Topic, "Queue": d.Queue, "CloudFunction": d.Function}[kind]
+	if own == "" || len(d.Topic)+len(d.Queue)+len(d.Function) != len(own) {
+		return trustgate.NotificationDestination{}, malformedXML()
+	}
+	dest := trustgate.NotificationDestination{Kind: kind, ID: d.ID, ARN: own, Events: d.Events}
 	if dest.ID == "" {
 		dest.ID = newNotificationID()
 	}
-	if parsed, ok := arn.Split(dest.ARN); !ok || parsed.Service != service || parsed.Resource == "" {
+	parsed, ok := arn.Split(dest.ARN)
+	if !ok || parsed.Service != service || parsed.Resource == "" || !arn.IsAccountID(parsed.Account) {
 		// Another service's ARN is no ARN of the kind either.
 		return dest, invalidNotificationArgument(kind, dest.ARN, "The ARN could not be parsed")
+	}
+	if parsed.Region != region {
+		return dest, invalidNotificationArgument(kind, dest.ARN, "The notification destination service region is not valid for the bucket location constraint")
 	}
 	if len(d.Events) == 0 {
 		return dest, malformedXML()

@@ -430,6 +430,8 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 		keys.Set("s3:DataAccessPointArn", ap.ARN())
 		keys.Set("s3:DataAccessPointAccount", ap.Account)
 		keys.Set("s3:AccessPointNetworkOrigin", ap.NetworkOrigin())
+		apKeys := keys.Clone()
+		setResourceTags(apKeys, ap.Tags) // the access point's tags, on its own decision
 		if c.Principal.Kind == policy.Anonymous || ap.VpcID != "" {
 			// Access points take signed requests alone, and a VPC's
 			// access point only its VPC's, which trustgate has none of.
@@ -439,7 +441,7 @@ func (s *Service) authorize(ctx context.Context, c *Call, action, resource strin
 		if object := strings.TrimPrefix(resource, bucket.ARN()); object != "" {
 			apResource += "/object" + object
 		}
-		if err := s.decide(ctx, c, action, apResource, resourceOwner{accessPoint: ap}, keys.Clone()); err != nil {
+		if err := s.decide(ctx, c, action, apResource, resourceOwner{accessPoint: ap}, apKeys); err != nil {
 			return err
 		}
 	}

@@ -1,5 +1,5 @@
--- S3 access points: named ways into a bucket, each with a policy and
--- tags of its own. A name is its account's; an alias is unique everywhere. A bucket
+-- S3 access points: named ways into a bucket, each with a policy of its
+-- own. A name is its account's; an alias is unique everywhere. A bucket
 -- cannot be deleted while an access point leads to it, as in S3.
 CREATE TABLE access_points (
 	account_id          TEXT NOT NULL REFERENCES accounts(id),
@@ -11,7 +11,6 @@ CREATE TABLE access_points (
 	vpc_id              TEXT NOT NULL DEFAULT '',
 	public_access_block TEXT NOT NULL,
 	policy              TEXT NOT NULL DEFAULT '',
-	tags                TEXT NOT NULL DEFAULT '[]',
 	created_at          INTEGER NOT NULL,
 	PRIMARY KEY (account_id, name)
 );
