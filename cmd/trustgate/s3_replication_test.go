@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -796,4 +798,57 @@ func TestS3ReplicaModificationSync(t *testing.T) {
 	}
 	retag(east, "6")
 	waitFor(t, "the source's change at a replica whose own could not go back", func() bool { return tagsOf(west) == "6" })
+}
+
+// TestS3ReplicationGivesUp: a version whose copy keeps failing (here its
+// body cannot be read: a directory stands where its file was) stays PENDING for the runs after, holds up no
+// other version, and is settled FAILED once maxReplicationAttempts runs
+// have failed on it (note 81).
+func TestS3ReplicationGivesUp(t *testing.T) {
+	ticks, ran := make(chan time.Time), make(chan int)
+	ts := startServerWith(t, serveOptions{replicationTicks: ticks, replicationRan: ran})
+	c := ts.rootS3()
+	versionedBucket(t, c, "ledger")
+	versionedBucket(t, c, "ledger-copy")
+	role := ts.replicationRole(t, ts.rootIAM(), "replication", replicationPolicy("ledger", "ledger-copy"))
+	replicateAll(t, c, "ledger", role, s3types.Destination{Bucket: aws.String("arn:aws:s3:::ledger-copy")})
+	put(t, c, "ledger", "big.bin", strings.Repeat("x", 100<<10)) // a body kept as a file
+	bodies, err := filepath.Glob(filepath.Join(ts.Data, "objects", "*", "*"))
+	if err != nil || len(bodies) == 0 {
+		t.Fatalf("the body files = %v, %v; want the big object's", bodies, err)
+	}
+	for _, f := range bodies {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Mkdir(f, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(t, c, "ledger", "small.txt", "kept in its row")
+
+	run := func() int {
+		t.Helper()
+		ticks <- time.Now()
+		return <-ran
+	}
+	status := func(key string) s3types.ReplicationStatus {
+		t.Helper()
+		head, err := c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("ledger"), Key: aws.String(key)})
+		if err != nil {
+			t.Fatalf("HeadObject %s: %v", key, err)
+		}
+		return head.ReplicationStatus
+	}
+	if n := run(); n != 1 || status("small.txt") != s3types.ReplicationStatusCompleted {
+		t.Fatalf("the first run settled %d, small.txt %s; want small.txt COMPLETED beside the failing version", n, status("small.txt"))
+	}
+	for i := 2; i < 5; i++ {
+		if n := run(); n != 0 || status("big.bin") != s3types.ReplicationStatusPending {
+			t.Fatalf("run %d settled %d, big.bin %s; want it PENDING still", i, n, status("big.bin"))
+		}
+	}
+	if n := run(); n != 1 || status("big.bin") != s3types.ReplicationStatusFailed {
+		t.Errorf("the fifth failing run settled %d, big.bin %s; want it FAILED", n, status("big.bin"))
+	}
 }

@@ -48,6 +48,11 @@ type serveOptions struct {
 	// server access logs, and accessLogsDelivered hears each one's count.
 	accessLogTicks      <-chan time.Time
 	accessLogsDelivered chan<- int
+	// replicationTicks, when set, replaces what starts the replication
+	// runs (a write to replicate, and a retry clock), and replicationRan
+	// hears each run's count of versions settled.
+	replicationTicks <-chan time.Time
+	replicationRan   chan<- int
 }
 
 func serveCommand() *cobra.Command {
@@ -118,7 +123,7 @@ func serve(ctx context.Context, o serveOptions, out, logs io.Writer) error {
 	}
 	background.Go(func() { runLifecycle(backgroundCtx, o, handler, log) })
 	background.Go(func() { deliverAccessLogs(backgroundCtx, o, handler, log) })
-	background.Go(func() { runReplication(backgroundCtx, handler, log) })
+	background.Go(func() { runReplication(backgroundCtx, o, handler, log) })
 	srv := &http1.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: log}
 	endpoint := scheme + "://" + ln.Addr().String()
 	printBanner(out, o, dir, endpoint, caBundle)
@@ -212,7 +217,17 @@ const replicationRetryEvery = 30 * time.Second
 // runReplication replicates the S3 versions pending replication: those a
 // stop left at the start, then each write's as soon as it is made, until
 // ctx ends. A run that fails leaves its versions pending for the next.
-func runReplication(ctx context.Context, handler *server.Server, log *slog.Logger) {
+func runReplication(ctx context.Context, o serveOptions, handler *server.Server, log *slog.Logger) {
+	if o.replicationTicks != nil {
+		periodically(ctx, 0, o.replicationTicks, false, o.replicationRan, func(time.Time) int {
+			n, err := handler.Replicate(ctx)
+			if err != nil && ctx.Err() == nil {
+				log.Error("replicating objects", "err", err)
+			}
+			return n
+		})
+		return
+	}
 	retry := time.NewTicker(replicationRetryEvery)
 	defer retry.Stop()
 	for {
