@@ -475,9 +475,12 @@ func TestS3AccessLogsThroughAccessPoints(t *testing.T) {
 	apARN, alias := createAccessPoint(t, control, ts.Root.AccountId, "front", "shop")
 	put(t, c, alias, "cart.json", "{}")
 	put(t, c, "shop", "order.json", "{}")
+	// A call S3 does not take through an access point is logged as refused.
+	_, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(alias), Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}})
+	wantAPIError(t, "PutBucketTagging through the alias", err, "InvalidRequest", "")
 	// A request refused its authentication is logged too.
 	forged := ts.s3Client(ts.Root.AccessKeyId, "not-the-secret", "")
-	_, err := get(t, forged, alias, "cart.json")
+	_, err = get(t, forged, alias, "cart.json")
 	wantAPIError(t, "GetObject through the alias with a wrong secret", err, "SignatureDoesNotMatch", "")
 	ticks <- time.Date(2026, 12, 3, 10, 20, 30, 0, time.UTC)
 	if n := <-delivered; n != 1 {
@@ -497,7 +500,7 @@ func TestS3AccessLogsThroughAccessPoints(t *testing.T) {
 			got = append(got, f[1]+" "+f[7]+" "+f[24])
 		}
 	}
-	if want := []string{"shop cart.json " + apARN, "shop order.json -", "shop cart.json " + apARN}; strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if want := []string{"shop cart.json " + apARN, "shop order.json -", "shop - " + apARN, "shop cart.json " + apARN}; strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("log records (bucket, key, access point) = %q; want %q", got, want)
 	}
 }

@@ -513,11 +513,14 @@ func (s *Service) findAccessPoint(ctx context.Context, c *Call) *Error {
 	if err != nil {
 		return internal(err)
 	}
+	c.accessPoint, c.bucket = ap, ap.Bucket
 	if !servedThroughAccessPoint(c) {
+		if b, err := s.store.Bucket(ctx, ap.Bucket); err == nil && b.Account == ap.BucketAccount {
+			c.logged = b // the refusal is the bucket's to log
+		}
 		return errorf(http.StatusBadRequest, "InvalidRequest", "The specified method is not allowed against this resource.").
 			with("Method", c.Request.Method).with("ResourceType", "ACCESSPOINT")
 	}
-	c.accessPoint, c.bucket = ap, ap.Bucket
 	return nil
 }
 
