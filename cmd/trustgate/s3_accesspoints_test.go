@@ -1,10 +1,7 @@
 package main
 
 import (
-	"context"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -23,18 +20,12 @@ import (
 // It dials the server for any such name, as a resolver of *.localhost
 // names would.
 func (ts *testServer) s3HostClient(id, secret, token string) *s3.Client {
-	u, err := url.Parse(ts.Endpoint)
-	if err != nil {
-		panic(err)
-	}
-	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, network, u.Host)
-	}
+	endpoint, client := ts.localhost()
 	return s3.New(s3.Options{
 		Region:       "us-east-1",
-		BaseEndpoint: aws.String(u.Scheme + "://localhost:" + u.Port()),
+		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, token),
-		HTTPClient:   &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DialContext: dial}},
+		HTTPClient:   client,
 	})
 }
 
@@ -461,16 +452,7 @@ func TestS3AccessLogsThroughAccessPoints(t *testing.T) {
 	ts := startServerWith(t, serveOptions{accessLogTicks: ticks, accessLogsDelivered: delivered})
 	c := ts.rootS3()
 	ctx := t.Context()
-	for _, name := range []string{"shop", "shop-logs"} {
-		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	allowLogDelivery(t, c, "shop-logs", ts.Root.AccountId)
-	if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("shop"), BucketLoggingStatus: &s3types.BucketLoggingStatus{
-		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("shop-logs"), TargetPrefix: aws.String("shop/")}}}); err != nil {
-		t.Fatal(err)
-	}
+	logTo(t, c, ts.Root.AccountId, "shop", "shop-logs", "shop/")
 	control := ts.s3ControlClient(ts.Root.AccessKeyId, ts.Root.SecretAccessKey, "")
 	apARN, alias := createAccessPoint(t, control, ts.Root.AccountId, "front", "shop")
 	put(t, c, alias, "cart.json", "{}")

@@ -22,6 +22,19 @@ import (
 // client dials the server for that name, as a resolver of *.localhost
 // names would.
 func (ts *testServer) s3ControlClient(id, secret, token string) *s3control.Client {
+	endpoint, client := ts.localhost()
+	return s3control.New(s3control.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, token),
+		HTTPClient:   client,
+	})
+}
+
+// localhost is the server's endpoint named localhost, and an HTTP
+// client that dials the server for every name under it (NAME.localhost),
+// as a resolver of *.localhost names would.
+func (ts *testServer) localhost() (endpoint string, client *http.Client) {
 	u, err := url.Parse(ts.Endpoint)
 	if err != nil {
 		panic(err)
@@ -29,12 +42,7 @@ func (ts *testServer) s3ControlClient(id, secret, token string) *s3control.Clien
 	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, network, u.Host)
 	}
-	return s3control.New(s3control.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(u.Scheme + "://localhost:" + u.Port()),
-		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, token),
-		HTTPClient:   &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DialContext: dial}},
-	})
+	return u.Scheme + "://localhost:" + u.Port(), &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DialContext: dial}}
 }
 
 // TestS3AccountPublicAccessBlock sets an account's Block Public Access

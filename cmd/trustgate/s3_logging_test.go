@@ -105,6 +105,22 @@ func TestS3BucketLogging(t *testing.T) {
 	}
 }
 
+// logTo makes the buckets bucket and target of account, c's, and logs
+// bucket's requests to target under prefix.
+func logTo(t *testing.T, c *s3.Client, account, bucket, target, prefix string) {
+	t.Helper()
+	for _, name := range []string{bucket, target} {
+		if _, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	allowLogDelivery(t, c, target, account)
+	if _, err := c.PutBucketLogging(t.Context(), &s3.PutBucketLoggingInput{Bucket: aws.String(bucket), BucketLoggingStatus: &s3types.BucketLoggingStatus{
+		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String(target), TargetPrefix: aws.String(prefix)}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // allowLogDelivery puts on target the bucket policy S3's user guide gives
 // a target whose ACLs are disabled: s3:PutObject for the log delivery
 // service, from the source account's buckets.
@@ -127,17 +143,8 @@ func TestS3AccessLogs(t *testing.T) {
 	ts := startServerWith(t, serveOptions{accessLogTicks: ticks, accessLogsDelivered: delivered})
 	c := ts.rootS3()
 	ctx := t.Context()
-	for _, name := range []string{"shop", "shop-logs"} {
-		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
-			t.Fatal(err)
-		}
-	}
 	bucket := aws.String("shop")
-	allowLogDelivery(t, c, "shop-logs", ts.Root.AccountId)
-	if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: bucket, BucketLoggingStatus: &s3types.BucketLoggingStatus{
-		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("shop-logs"), TargetPrefix: aws.String("shop/")}}}); err != nil {
-		t.Fatal(err)
-	}
+	logTo(t, c, ts.Root.AccountId, "shop", "shop-logs", "shop/")
 	put(t, c, "shop", "cart.json", "{}")
 	if got, err := get(t, c, "shop", "cart.json"); err != nil || got != "{}" {
 		t.Fatalf("GetObject = %q, %v", got, err)
@@ -265,20 +272,7 @@ func TestS3AccessLogRecordsStayWhole(t *testing.T) {
 	ts := startServerWith(t, serveOptions{accessLogTicks: ticks, accessLogsDelivered: delivered})
 	c := ts.rootS3()
 	ctx := t.Context()
-	logTo := func(c *s3.Client, account, bucket, target string) {
-		t.Helper()
-		for _, name := range []string{bucket, target} {
-			if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		allowLogDelivery(t, c, target, account)
-		if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String(bucket), BucketLoggingStatus: &s3types.BucketLoggingStatus{
-			LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String(target), TargetPrefix: aws.String("")}}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	logTo(c, ts.Root.AccountId, "notes", "notes-logs")
+	logTo(t, c, ts.Root.AccountId, "notes", "notes-logs", "")
 	put(t, c, "notes", "a b\nforged-owner notes [01/Jan/2020:00:00:00 +0000].txt", "x")
 	if n := (func() int { ticks <- time.Now(); return <-delivered })(); n != 1 {
 		t.Fatalf("a delivery wrote %d log objects; want 1", n)
@@ -317,7 +311,7 @@ func TestS3AccessLogRecordsStayWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, prod := crossAccount(t, ts)
-	logTo(ts.s3Client(prod.AccessKeyId, prod.SecretAccessKey, ""), prod.AccountId, "notes", "prod-notes-logs")
+	logTo(t, ts.s3Client(prod.AccessKeyId, prod.SecretAccessKey, ""), prod.AccountId, "notes", "prod-notes-logs", "")
 	ticks <- time.Now()
 	<-delivered
 	prodS3 := ts.s3Client(prod.AccessKeyId, prod.SecretAccessKey, "")
@@ -490,16 +484,7 @@ func TestS3AccessLogsOfRefusedAuthentication(t *testing.T) {
 	ts := startServerWith(t, serveOptions{accessLogTicks: ticks, accessLogsDelivered: delivered})
 	c := ts.rootS3()
 	ctx := t.Context()
-	for _, name := range []string{"vault", "vault-logs"} {
-		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	allowLogDelivery(t, c, "vault-logs", ts.Root.AccountId)
-	if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("vault"), BucketLoggingStatus: &s3types.BucketLoggingStatus{
-		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("vault-logs"), TargetPrefix: aws.String("")}}}); err != nil {
-		t.Fatal(err)
-	}
+	logTo(t, c, ts.Root.AccountId, "vault", "vault-logs", "")
 	forged := ts.s3Client(ts.Root.AccessKeyId, "not-the-secret", "")
 	_, err := get(t, forged, "vault", "gold.txt")
 	wantAPIError(t, "GetObject with a wrong secret", err, "SignatureDoesNotMatch", "")
