@@ -673,6 +673,28 @@ func TestS3UnsetBucketSettings(t *testing.T) {
 		len(n.TopicConfigurations)+len(n.QueueConfigurations)+len(n.LambdaFunctionConfigurations) != 0 {
 		t.Errorf("GetBucketNotificationConfiguration = %+v, %v; want none", n, err)
 	}
+	// Configurations kept by ID: none to list, none to read or remove
+	// (note 88).
+	if l, err := c.ListBucketAnalyticsConfigurations(ctx, &s3.ListBucketAnalyticsConfigurationsInput{Bucket: bucket}); err != nil || len(l.AnalyticsConfigurationList) != 0 || aws.ToBool(l.IsTruncated) {
+		t.Errorf("ListBucketAnalyticsConfigurations = %+v, %v; want none", l, err)
+	}
+	if l, err := c.ListBucketInventoryConfigurations(ctx, &s3.ListBucketInventoryConfigurationsInput{Bucket: bucket}); err != nil || len(l.InventoryConfigurationList) != 0 {
+		t.Errorf("ListBucketInventoryConfigurations = %+v, %v; want none", l, err)
+	}
+	if l, err := c.ListBucketMetricsConfigurations(ctx, &s3.ListBucketMetricsConfigurationsInput{Bucket: bucket}); err != nil || len(l.MetricsConfigurationList) != 0 {
+		t.Errorf("ListBucketMetricsConfigurations = %+v, %v; want none", l, err)
+	}
+	if l, err := c.ListBucketIntelligentTieringConfigurations(ctx, &s3.ListBucketIntelligentTieringConfigurationsInput{Bucket: bucket}); err != nil || len(l.IntelligentTieringConfigurationList) != 0 {
+		t.Errorf("ListBucketIntelligentTieringConfigurations = %+v, %v; want none", l, err)
+	}
+	_, err := c.GetBucketMetricsConfiguration(ctx, &s3.GetBucketMetricsConfigurationInput{Bucket: bucket, Id: aws.String("EntireBucket")})
+	wantAPIError(t, "GetBucketMetricsConfiguration of none", err, "NoSuchConfiguration", "The specified configuration does not exist.")
+	_, err = c.DeleteBucketInventoryConfiguration(ctx, &s3.DeleteBucketInventoryConfigurationInput{Bucket: bucket, Id: aws.String("weekly")})
+	wantAPIError(t, "DeleteBucketInventoryConfiguration of none", err, "NoSuchConfiguration", "")
+	_, err = c.PutBucketMetricsConfiguration(ctx, &s3.PutBucketMetricsConfigurationInput{Bucket: bucket, Id: aws.String("EntireBucket"),
+		MetricsConfiguration: &s3types.MetricsConfiguration{Id: aws.String("EntireBucket")}})
+	wantAPIError(t, "PutBucketMetricsConfiguration", err, "NotImplemented", "")
+
 	// ACLs are disabled (BucketOwnerEnforced): the owner has full control
 	// of the bucket and of every object in it, and no one else has any.
 	bucketACL, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: bucket})
@@ -704,8 +726,8 @@ func TestS3UnsetBucketSettings(t *testing.T) {
 		Role: aws.String("arn:aws:iam::123456789012:role/r"), Rules: []s3types.ReplicationRule{{Status: s3types.ReplicationRuleStatusEnabled,
 			Destination: &s3types.Destination{Bucket: aws.String("arn:aws:s3:::elsewhere")}}}}})
 	wantAPIError(t, "PutBucketReplication on a bucket without versioning", err, "InvalidRequest", "Versioning must be 'Enabled'")
-	_, err = c.GetBucketAnalyticsConfiguration(ctx, &s3.GetBucketAnalyticsConfigurationInput{Bucket: bucket, Id: aws.String("a")})
-	wantAPIError(t, "GetBucketAnalyticsConfiguration", err, "NotImplemented", "analytics")
+	_, err = c.GetBucketMetadataTableConfiguration(ctx, &s3.GetBucketMetadataTableConfigurationInput{Bucket: bucket})
+	wantAPIError(t, "GetBucketMetadataTableConfiguration", err, "NotImplemented", "metadataTable")
 
 	// Removing a setting the bucket does not have succeeds; the one
 	// ownership it has may be asked for again, ACLs but the private one are

@@ -234,6 +234,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getBucketAccelerate, nil
 			case has("notification"):
 				return s.getBucketNotification, nil
+			case namesIDConfiguration(q):
+				return s.idConfiguration, nil
 			case has("uploads"):
 				return s.listMultipartUploads, nil
 			case has("versions"):
@@ -265,6 +267,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.deleteBucketWebsite, nil
 			case has("replication"):
 				return s.deleteBucketReplication, nil
+			case namesIDConfiguration(q):
+				return s.idConfiguration, nil
 			case !namesSubresource(q, bucketSubresources):
 				return s.deleteBucket, nil
 			}
