@@ -87,8 +87,8 @@ func BenchmarkGetObject(b *testing.B) {
 }
 
 // BenchmarkPutObject serves a signed 4 KiB PutObject over one key, from
-// one goroutine: each write is committed on its own, with no other write
-// to share its commit, as the load runs' 32 concurrent writers do.
+// one goroutine: each write is committed on its own, where the load
+// runs' 32 concurrent writers share their commits.
 func BenchmarkPutObject(b *testing.B) {
 	h, root := newServer(b)
 	w := httptest.NewRecorder()

@@ -14,16 +14,20 @@ import (
 // NotImplemented. So tools that list every configuration of a bucket,
 // as audits do, read what S3 answers for a bucket that never had one.
 
-// idConfigurations are the families by the subresource that names them:
-// the document of a listing, the element of one configuration, and the
-// actions that read and change them.
-var idConfigurations = map[string]struct {
-	listing, element, read, change string
-}{
-	"analytics":           {"ListBucketAnalyticsConfigurationResult", "AnalyticsConfiguration", "s3:GetAnalyticsConfiguration", "s3:PutAnalyticsConfiguration"},
-	"inventory":           {"ListInventoryConfigurationsResult", "InventoryConfiguration", "s3:GetInventoryConfiguration", "s3:PutInventoryConfiguration"},
-	"metrics":             {"ListMetricsConfigurationsResult", "MetricsConfiguration", "s3:GetMetricsConfiguration", "s3:PutMetricsConfiguration"},
-	"intelligent-tiering": {"ListBucketIntelligentTieringConfigurationsOutput", "IntelligentTieringConfiguration", "s3:GetIntelligentTieringConfiguration", "s3:PutIntelligentTieringConfiguration"},
+// idFamily is a family of configurations: the subresource that names
+// it, the document of a listing, the element of one configuration, and
+// the actions that read and change them.
+type idFamily struct {
+	subresource, listing, element, read, change string
+}
+
+// idConfigurations are the families, in the order a query naming several
+// is taken in.
+var idConfigurations = []idFamily{
+	{"analytics", "ListBucketAnalyticsConfigurationResult", "AnalyticsConfiguration", "s3:GetAnalyticsConfiguration", "s3:PutAnalyticsConfiguration"},
+	{"inventory", "ListInventoryConfigurationsResult", "InventoryConfiguration", "s3:GetInventoryConfiguration", "s3:PutInventoryConfiguration"},
+	{"metrics", "ListMetricsConfigurationsResult", "MetricsConfiguration", "s3:GetMetricsConfiguration", "s3:PutMetricsConfiguration"},
+	{"intelligent-tiering", "ListBucketIntelligentTieringConfigurationsOutput", "IntelligentTieringConfiguration", "s3:GetIntelligentTieringConfiguration", "s3:PutIntelligentTieringConfiguration"},
 }
 
 // namesIDConfiguration reports whether a request's query names one of
@@ -33,21 +37,20 @@ func namesIDConfiguration(q url.Values) bool {
 	return ok
 }
 
-func idConfigurationOf(q url.Values) (string, bool) {
-	for family := range idConfigurations {
-		if _, ok := q[family]; ok {
-			return family, true
+func idConfigurationOf(q url.Values) (idFamily, bool) {
+	for _, f := range idConfigurations {
+		if _, ok := q[f.subresource]; ok {
+			return f, true
 		}
 	}
-	return "", false
+	return idFamily{}, false
 }
 
 // idConfiguration answers the calls on a family of configurations by
 // ID: a listing (GET without an id), a read or a removal by id, once the
 // caller may make them.
 func (s *Service) idConfiguration(ctx context.Context, w http.ResponseWriter, c *Call) *Error {
-	family, _ := idConfigurationOf(c.query)
-	f := idConfigurations[family]
+	f, _ := idConfigurationOf(c.query)
 	action := f.read
 	if c.Request.Method != http.MethodGet {
 		action = f.change // S3 authorizes a removal with the action that sets

@@ -194,8 +194,8 @@ func (s *Service) RefuseAuthentication(ctx context.Context, w http.ResponseWrite
 		return
 	}
 	b, err := s.store.Bucket(ctx, c.bucket)
-	if err != nil || b.Logging == nil {
-		return
+	if err != nil || b.Logging == nil || (c.accessPoint != nil && b.Account != c.accessPoint.BucketAccount) {
+		return // no log, or not the bucket the access point was made for
 	}
 	c.logged = b
 	s.RecordAccess(c, Served{Status: e.Status, Started: started, Answered: time.Since(started), ErrCode: e.Code})
