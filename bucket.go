@@ -452,6 +452,13 @@ func (a *AccessPoint) ARN() string {
 	return "arn:aws:s3:" + a.Region + ":" + a.Account + ":accesspoint/" + a.Name
 }
 
+// LeadsTo reports whether b is the bucket the access point was made
+// for: its name, and the owner it had then (a bucket of the name made
+// again by another account is not).
+func (a *AccessPoint) LeadsTo(b *Bucket) bool {
+	return b.Name == a.Bucket && b.Account == a.BucketAccount
+}
+
 // NetworkOrigin is where the access point takes requests from: VPC or
 // Internet.
 func (a *AccessPoint) NetworkOrigin() string {

@@ -23,6 +23,23 @@ func cli(t *testing.T, c client, s *server, id, secret string, out any, args ...
 	return stdout, nil
 }
 
+// rootCLI runs aws CLI commands of c against s as its root user: aws
+// returns the output, or the error output with the error; must fails
+// the test on an error.
+func rootCLI(t *testing.T, c client, s *server) (aws func(out any, args ...string) (string, error), must func(out any, args ...string)) {
+	aws = func(out any, args ...string) (string, error) {
+		t.Helper()
+		return cli(t, c, s, s.Root.AccessKeyId, s.Root.SecretAccessKey, out, args...)
+	}
+	must = func(out any, args ...string) {
+		t.Helper()
+		if msg, err := aws(out, args...); err != nil {
+			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, msg)
+		}
+	}
+	return aws, must
+}
+
 // The IAM side of the walkthroughs with each aws CLI: a Developers group
 // granted sts:AssumeRole, a user in it with an access key, a role whose
 // trust policy names the account; and seed 000's mistake, a trust policy

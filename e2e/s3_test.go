@@ -381,16 +381,7 @@ func TestCLIBucketConditions(t *testing.T) {
 	for i, c := range awsCLIs(t) {
 		t.Run(c.name, func(t *testing.T) {
 			bucket := "cli-conditions-" + string(rune('a'+i))
-			aws := func(out any, args ...string) (string, error) {
-				t.Helper()
-				return cli(t, c, s, s.Root.AccessKeyId, s.Root.SecretAccessKey, out, args...)
-			}
-			must := func(out any, args ...string) {
-				t.Helper()
-				if msg, err := aws(out, args...); err != nil {
-					t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, msg)
-				}
-			}
+			aws, must := rootCLI(t, c, s)
 			must(nil, "s3", "mb", "s3://"+bucket)
 			must(nil, "s3api", "put-object", "--bucket", bucket, "--key", "data.csv", "--body", file, "--expected-bucket-owner", s.Root.AccountId)
 			if msg, err := aws(nil, "s3api", "head-object", "--bucket", bucket, "--key", "data.csv", "--expected-bucket-owner", "999999999999"); err == nil || !strings.Contains(msg, "403") {
@@ -868,16 +859,7 @@ func TestCLIAccessPointAlias(t *testing.T) {
 	for i, c := range awsCLIs(t) {
 		t.Run(c.name, func(t *testing.T) {
 			bucket := "cli-access-point-" + string(rune('a'+i))
-			aws := func(out any, args ...string) (string, error) {
-				t.Helper()
-				return cli(t, c, s, s.Root.AccessKeyId, s.Root.SecretAccessKey, out, args...)
-			}
-			must := func(out any, args ...string) {
-				t.Helper()
-				if msg, err := aws(out, args...); err != nil {
-					t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, msg)
-				}
-			}
+			aws, must := rootCLI(t, c, s)
 			must(nil, "s3", "mb", "s3://"+bucket)
 			delegate := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":["arn:aws:s3:::` + bucket +
 				`","arn:aws:s3:::` + bucket + `/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"` + s.Root.AccountId + `"}}}]}`
@@ -914,13 +896,8 @@ func TestCLIEventNotifications(t *testing.T) {
 	for i, c := range awsCLIs(t) {
 		t.Run(c.name, func(t *testing.T) {
 			bucket := "cli-notifications-" + string(rune('a'+i))
-			aws := func(out any, args ...string) (string, error) {
-				t.Helper()
-				return cli(t, c, s, s.Root.AccessKeyId, s.Root.SecretAccessKey, out, args...)
-			}
-			if msg, err := aws(nil, "s3", "mb", "s3://"+bucket); err != nil {
-				t.Fatalf("aws s3 mb: %v\n%s", err, msg)
-			}
+			aws, must := rootCLI(t, c, s)
+			must(nil, "s3", "mb", "s3://"+bucket)
 			queue := "arn:aws:sqs:us-east-1:" + s.Root.AccountId + ":uploads"
 			conf := `{"QueueConfigurations":[{"Id":"uploads","QueueArn":"` + queue + `","Events":["s3:ObjectCreated:*"],` +
 				`"Filter":{"Key":{"FilterRules":[{"Name":"prefix","Value":"in/"}]}}}]}`
@@ -928,19 +905,15 @@ func TestCLIEventNotifications(t *testing.T) {
 				!strings.Contains(msg, "Unable to validate the following destination configurations") {
 				t.Errorf("put-bucket-notification-configuration, validated: %v %s", err, msg)
 			}
-			if msg, err := aws(nil, "s3api", "put-bucket-notification-configuration", "--bucket", bucket, "--notification-configuration", conf,
-				"--skip-destination-validation"); err != nil {
-				t.Fatalf("put-bucket-notification-configuration --skip-destination-validation: %v\n%s", err, msg)
-			}
+			must(nil, "s3api", "put-bucket-notification-configuration", "--bucket", bucket, "--notification-configuration", conf,
+				"--skip-destination-validation")
 			var got struct {
 				QueueConfigurations []struct {
 					Id, QueueArn string
 					Events       []string
 				}
 			}
-			if msg, err := aws(&got, "s3api", "get-bucket-notification-configuration", "--bucket", bucket); err != nil {
-				t.Fatalf("get-bucket-notification-configuration: %v\n%s", err, msg)
-			}
+			must(&got, "s3api", "get-bucket-notification-configuration", "--bucket", bucket)
 			if len(got.QueueConfigurations) != 1 || got.QueueConfigurations[0].Id != "uploads" || got.QueueConfigurations[0].QueueArn != queue {
 				t.Errorf("get-bucket-notification-configuration = %+v", got)
 			}

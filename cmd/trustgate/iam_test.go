@@ -43,6 +43,19 @@ func (ts *testServer) newUser(t *testing.T, name string) *iam.Client {
 	return ts.iamClient(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey))
 }
 
+// userKey is an access key's id and secret.
+type userKey struct{ id, secret string }
+
+// accessKey makes a new access key of the user.
+func (ts *testServer) accessKey(t *testing.T, user string) userKey {
+	t.Helper()
+	key, err := ts.rootIAM().CreateAccessKey(t.Context(), &iam.CreateAccessKeyInput{UserName: aws.String(user)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return userKey{aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey)}
+}
+
 // wantAPIError checks that err is the AWS error code, with a message
 // containing msg.
 func wantAPIError(t *testing.T, call string, err error, code, msg string) {

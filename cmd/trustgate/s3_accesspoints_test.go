@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -430,19 +429,6 @@ func TestS3AccessPointAcrossAccounts(t *testing.T) {
 	put(t, partner, "spare", "mine.txt", "mine")
 	_, err = get(t, partner, aws.ToString(squat.Alias), "mine.txt")
 	wantAPIError(t, "GetObject through an access point whose bucket another account made again", err, "NoSuchBucket", "")
-}
-
-// userKey is an access key's id and secret.
-type userKey struct{ id, secret string }
-
-// accessKey makes a new access key of the user.
-func (ts *testServer) accessKey(t *testing.T, user string) userKey {
-	t.Helper()
-	key, err := ts.rootIAM().CreateAccessKey(t.Context(), &iam.CreateAccessKeyInput{UserName: aws.String(user)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return userKey{aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey)}
 }
 
 // TestS3AccessLogsThroughAccessPoints: a request through an access point

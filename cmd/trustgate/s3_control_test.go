@@ -11,7 +11,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	s3controltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
@@ -140,19 +139,9 @@ func TestS3AccountPublicAccessBlock(t *testing.T) {
 	_, prod := crossAccount(t, ts)
 	_, err = control.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(prod.AccountId)})
 	wantAPIError(t, "GetPublicAccessBlock of another account", err, "AccessDenied", "")
-	root := ts.rootIAM()
-	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("auditor")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("auditor"), PolicyName: aws.String("read"),
-		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetAccountPublicAccessBlock","Resource":"*"}]}`)}); err != nil {
-		t.Fatal(err)
-	}
-	key, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("auditor")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	auditor := ts.s3ControlClient(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey), "")
+	ts.userAllowed(t, "auditor", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetAccountPublicAccessBlock","Resource":"*"}]}`)
+	key := ts.accessKey(t, "auditor")
+	auditor := ts.s3ControlClient(key.id, key.secret, "")
 	_, err = auditor.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: account})
 	wantAPIError(t, "GetPublicAccessBlock by a user allowed to", err, "NoSuchPublicAccessBlockConfiguration", "")
 	_, err = auditor.PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{AccountId: account,

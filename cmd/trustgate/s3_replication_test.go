@@ -256,11 +256,7 @@ func TestS3ReplicationConfigurationPermissions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	key, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("ops")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops := ts.s3Client(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey), "")
+	ops := ts.userS3(t, "ops")
 	put := func() error {
 		_, err := ops.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: source, ReplicationConfiguration: &s3types.ReplicationConfiguration{
 			Role: aws.String(role), Rules: []s3types.ReplicationRule{{Status: s3types.ReplicationRuleStatusEnabled, Filter: &s3types.ReplicationRuleFilter{},
@@ -275,7 +271,7 @@ func TestS3ReplicationConfigurationPermissions(t *testing.T) {
 	if err := put(); err != nil {
 		t.Fatalf("PutBucketReplication allowed both actions: %v", err)
 	}
-	_, err = ops.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: source})
+	_, err := ops.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: source})
 	wantAPIError(t, "GetBucketReplication without s3:GetReplicationConfiguration", err, "AccessDenied", "s3:GetReplicationConfiguration")
 	allow("get", `"s3:GetReplicationConfiguration"`, "arn:aws:s3:::source")
 	if _, err := ops.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: source}); err != nil {

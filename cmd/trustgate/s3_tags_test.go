@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
@@ -126,9 +125,6 @@ func TestS3ObjectTags(t *testing.T) {
 // userS3 returns an S3 client with a new access key of the user.
 func (ts *testServer) userS3(t *testing.T, user string) *s3.Client {
 	t.Helper()
-	key, err := ts.rootIAM().CreateAccessKey(t.Context(), &iam.CreateAccessKeyInput{UserName: aws.String(user)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ts.s3Client(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey), "")
+	key := ts.accessKey(t, user)
+	return ts.s3Client(key.id, key.secret, "")
 }

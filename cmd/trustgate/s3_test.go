@@ -772,19 +772,8 @@ func TestS3UnsetBucketSettings(t *testing.T) {
 
 	// Each read is its own action: a user allowed to list the bucket may
 	// not read its CORS rules.
-	root := ts.rootIAM()
-	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("lister")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("lister"), PolicyName: aws.String("list"),
-		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::settings"}]}`)}); err != nil {
-		t.Fatal(err)
-	}
-	key, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("lister")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lister := ts.s3Client(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey), "")
+	ts.userAllowed(t, "lister", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::settings"}]}`)
+	lister := ts.userS3(t, "lister")
 	_, err = lister.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: bucket})
 	wantAPIError(t, "GetBucketCors by a user allowed only s3:ListBucket", err, "AccessDenied", "s3:GetBucketCORS")
 	if list, err := lister.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: bucket}); err != nil || len(list.Contents) != 1 {

@@ -126,11 +126,8 @@ func TestAssumeRoleAcrossAccounts(t *testing.T) {
 // userSTS returns an STS client with a new access key of the user.
 func (ts *testServer) userSTS(t *testing.T, user string) *sts.Client {
 	t.Helper()
-	key, err := ts.rootIAM().CreateAccessKey(t.Context(), &iam.CreateAccessKeyInput{UserName: aws.String(user)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ts.stsClient(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey))
+	key := ts.accessKey(t, user)
+	return ts.stsClient(key.id, key.secret)
 }
 
 // The ways an AssumeRole fails, as AWS fails them.

@@ -515,7 +515,7 @@ func (s *Service) findAccessPoint(ctx context.Context, c *Call) *Error {
 	}
 	c.accessPoint, c.bucket = ap, ap.Bucket
 	if !servedThroughAccessPoint(c) {
-		if b, err := s.store.Bucket(ctx, ap.Bucket); err == nil && b.Account == ap.BucketAccount {
+		if b, err := s.store.Bucket(ctx, ap.Bucket); err == nil && ap.LeadsTo(b) {
 			c.logged = b // the refusal is the bucket's to log
 		}
 		return errorf(http.StatusBadRequest, "InvalidRequest", "The specified method is not allowed against this resource.").

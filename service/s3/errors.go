@@ -194,7 +194,7 @@ func (s *Service) RefuseAuthentication(ctx context.Context, w http.ResponseWrite
 		return
 	}
 	b, err := s.store.Bucket(ctx, c.bucket)
-	if err != nil || b.Logging == nil || (c.accessPoint != nil && b.Account != c.accessPoint.BucketAccount) {
+	if err != nil || b.Logging == nil || (c.accessPoint != nil && !c.accessPoint.LeadsTo(b)) {
 		return // no log, or not the bucket the access point was made for
 	}
 	c.logged = b

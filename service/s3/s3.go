@@ -618,7 +618,7 @@ func (s *Service) findBucket(ctx context.Context, c *Call) (*trustgate.Bucket, *
 	if err != nil {
 		return nil, internal(err)
 	}
-	if ap := c.accessPoint; ap != nil && b.Account != ap.BucketAccount {
+	if ap := c.accessPoint; ap != nil && !ap.LeadsTo(b) {
 		// A bucket of the name made again by another account is not the
 		// bucket the access point was made for.
 		return nil, noSuchBucket(c.bucket)
