@@ -113,10 +113,11 @@ func (s *Service) createAccessPoint(ctx context.Context, w http.ResponseWriter, 
 	keys := policy.NewContext()
 	keys.Set("s3:DataAccessPointArn", apARN)
 	keys.Set("s3:DataAccessPointAccount", account)
-	keys.Set("s3:AccessPointNetworkOrigin", "Internet")
+	origin := "Internet"
 	if req.VpcConfiguration != nil {
-		keys.Set("s3:AccessPointNetworkOrigin", "VPC")
+		origin = "VPC"
 	}
+	keys.Set("s3:AccessPointNetworkOrigin", origin)
 	tags, terr := req.Tags.tags()
 	if terr != nil {
 		return terr
@@ -388,11 +389,8 @@ func (s *Service) putAccessPointPolicy(ctx context.Context, w http.ResponseWrite
 				"User: %s is not authorized to perform: s3:PutAccessPointPolicy on resource: \"%s\" because public policies are blocked by the BlockPublicPolicy block public access setting.", c.Principal.ARN, ap.ARN())
 		}
 	}
-	switch err := s.store.UpdateAccessPoint(ctx, account, name, func(cur *trustgate.AccessPoint) error { cur.Policy = doc; return nil }); {
-	case errors.Is(err, trustgate.ErrNotFound):
-		return noSuchAccessPoint(name)
-	case err != nil:
-		return internal(err)
+	if err := s.changeAccessPoint(ctx, account, name, func(cur *trustgate.AccessPoint) *Error { cur.Policy = doc; return nil }); err != nil {
+		return err
 	}
 	return writeEmpty(w, c, http.StatusOK)
 }
@@ -437,11 +435,8 @@ func (s *Service) deleteAccessPointPolicy(ctx context.Context, w http.ResponseWr
 	if _, err := s.ownAccessPoint(ctx, c, account, name, "s3:DeleteAccessPointPolicy"); err != nil {
 		return err
 	}
-	switch err := s.store.UpdateAccessPoint(ctx, account, name, func(cur *trustgate.AccessPoint) error { cur.Policy = ""; return nil }); {
-	case errors.Is(err, trustgate.ErrNotFound):
-		return noSuchAccessPoint(name)
-	case err != nil:
-		return internal(err)
+	if err := s.changeAccessPoint(ctx, account, name, func(cur *trustgate.AccessPoint) *Error { cur.Policy = ""; return nil }); err != nil {
+		return err
 	}
 	return writeEmpty(w, c, http.StatusNoContent)
 }
@@ -725,7 +720,17 @@ func (s *Service) serveResourceTags(ctx context.Context, w http.ResponseWriter, 
 		}{Xmlns: controlNamespace, Tags: ap.Tags}
 		return writeXML(w, c, http.StatusOK, out)
 	}
-	uerr := s.store.UpdateAccessPoint(ctx, account, name, func(cur *trustgate.AccessPoint) error {
+	if err := s.changeAccessPoint(ctx, account, name, change); err != nil {
+		return err
+	}
+	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+// changeAccessPoint applies change to account's access point name as it
+// is stored by now, in one step: the refusal change answers, or
+// NoSuchAccessPoint for one gone since.
+func (s *Service) changeAccessPoint(ctx context.Context, account, name string, change func(*trustgate.AccessPoint) *Error) *Error {
+	err := s.store.UpdateAccessPoint(ctx, account, name, func(cur *trustgate.AccessPoint) error {
 		if err := change(cur); err != nil {
 			return err
 		}
@@ -733,14 +738,14 @@ func (s *Service) serveResourceTags(ctx context.Context, w http.ResponseWriter, 
 	})
 	var refused *Error
 	switch {
-	case errors.As(uerr, &refused):
+	case errors.As(err, &refused):
 		return refused
-	case errors.Is(uerr, trustgate.ErrNotFound):
+	case errors.Is(err, trustgate.ErrNotFound):
 		return noSuchAccessPoint(name)
-	case uerr != nil:
-		return internal(uerr)
+	case err != nil:
+		return internal(err)
 	}
-	return writeEmpty(w, c, http.StatusNoContent)
+	return nil
 }
 
 // setResourceTags puts a resource's tags into a request's condition
