@@ -564,8 +564,7 @@ func (s *Service) restrictedAccessPoint(ctx context.Context, ap *trustgate.Acces
 			return false, err
 		}
 	}
-	p, err := policy.Parse(ap.Policy, policy.Resource)
-	return err == nil && isPublicAccessPoint(p), nil
+	return s.publicPolicies.public(ap.Policy, true), nil
 }
 
 // accessPointARNSource reads the account of an access point's ARN cut at

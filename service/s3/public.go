@@ -3,6 +3,7 @@ package s3api
 import (
 	"net/netip"
 	"strings"
+	"sync"
 
 	"github.com/trustgate/trustgate/policy"
 )
@@ -27,6 +28,39 @@ var (
 		"stringequals": true, "stringequalsignorecase": true, "arnequals": true, "arnlike": true, "ipaddress": true,
 	}
 )
+
+// publicPolicies remembers whether policy documents are public, by
+// document and whether it is an access point's.
+type publicPolicies struct {
+	mu    sync.Mutex
+	known map[publicPolicy]bool // guarded by mu
+}
+
+type publicPolicy struct {
+	doc           string
+	onAccessPoint bool
+}
+
+// public reports whether doc, a bucket's policy or (onAccessPoint) an
+// access point's, is public; a document that does not parse is not.
+func (pp *publicPolicies) public(doc string, onAccessPoint bool) bool {
+	key := publicPolicy{doc, onAccessPoint}
+	pp.mu.Lock()
+	public, ok := pp.known[key]
+	pp.mu.Unlock()
+	if ok {
+		return public
+	}
+	p, err := policy.Parse(doc, policy.Resource)
+	public = err == nil && grantsPublic(p, onAccessPoint)
+	pp.mu.Lock()
+	if pp.known == nil || len(pp.known) >= 1000 {
+		pp.known = map[publicPolicy]bool{} // a full cache starts over
+	}
+	pp.known[key] = public
+	pp.mu.Unlock()
+	return public
+}
 
 // isPublic reports whether a bucket policy grants public access.
 func isPublic(p *policy.Policy) bool { return grantsPublic(p, false) }

@@ -45,6 +45,9 @@ type Service struct {
 	replicationQueued   chan struct{}
 	replicating         sync.Mutex
 	replicationAttempts map[store.VersionRef]int
+	// publicPolicies remembers whether the policies read were public, so
+	// that the requests from other accounts parse none again.
+	publicPolicies publicPolicies
 }
 
 // New returns the S3 service.
@@ -712,6 +715,5 @@ func (s *Service) restrictedPublic(ctx context.Context, b *trustgate.Bucket) (bo
 			return false, err
 		}
 	}
-	p, err := policy.Parse(b.Policy, policy.Resource)
-	return err == nil && isPublic(p), nil
+	return s.publicPolicies.public(b.Policy, false), nil
 }
