@@ -60,6 +60,19 @@ type Bucket struct {
 	Notification *BucketNotification
 }
 
+// BucketConfiguration is one of the configurations a bucket keeps by
+// ID, beside its settings: an analytics, inventory, metrics or
+// Intelligent-Tiering configuration. trustgate keeps them as they are
+// read back, and acts on none.
+type BucketConfiguration struct {
+	// Kind is the subresource that names the configuration's kind:
+	// "analytics", "inventory", "metrics" or "intelligent-tiering".
+	Kind string
+	ID   string
+	// Document is the configuration as S3 reads it back, in XML.
+	Document string
+}
+
 // BucketNotification is a bucket's event notification configuration:
 // which events go to which SNS topic, SQS queue or Lambda function, and
 // whether all go to EventBridge.

@@ -920,3 +920,90 @@ func TestCLIEventNotifications(t *testing.T) {
 		})
 	}
 }
+
+// Note 88 with each aws CLI: a bucket's metrics and inventory
+// configurations put, listed, read and removed, and the mistakes S3
+// refuses.
+func TestCLIBucketConfigurations(t *testing.T) {
+	s := start(t, t.TempDir())
+	for i, c := range awsCLIs(t) {
+		t.Run(c.name, func(t *testing.T) {
+			bucket := "cli-configurations-" + string(rune('a'+i))
+			aws, must := rootCLI(t, c, s)
+			must(nil, "s3", "mb", "s3://"+bucket)
+			must(nil, "s3api", "put-bucket-metrics-configuration", "--bucket", bucket, "--id", "Documents",
+				"--metrics-configuration", `{"Id":"Documents","Filter":{"Prefix":"documents/"}}`)
+			inventory := `{"Id":"weekly","IsEnabled":true,"IncludedObjectVersions":"Current","Schedule":{"Frequency":"Weekly"},` +
+				`"OptionalFields":["Size","ETag"],"Destination":{"S3BucketDestination":{"AccountId":"` + s.Root.AccountId + `",` +
+				`"Bucket":"arn:aws:s3:::` + bucket + `","Format":"CSV","Prefix":"inventory"}}}`
+			must(nil, "s3api", "put-bucket-inventory-configuration", "--bucket", bucket, "--id", "weekly", "--inventory-configuration", inventory)
+			var listed struct {
+				MetricsConfigurationList []struct {
+					Id     string
+					Filter struct{ Prefix string }
+				}
+				IsTruncated bool
+			}
+			must(&listed, "s3api", "list-bucket-metrics-configurations", "--bucket", bucket)
+			if len(listed.MetricsConfigurationList) != 1 || listed.MetricsConfigurationList[0].Id != "Documents" ||
+				listed.MetricsConfigurationList[0].Filter.Prefix != "documents/" || listed.IsTruncated {
+				t.Errorf("list-bucket-metrics-configurations = %+v", listed)
+			}
+			var got struct {
+				InventoryConfiguration struct {
+					Id             string
+					OptionalFields []string
+					Destination    struct {
+						S3BucketDestination struct{ Bucket, Format string }
+					}
+				}
+			}
+			must(&got, "s3api", "get-bucket-inventory-configuration", "--bucket", bucket, "--id", "weekly")
+			if inv := got.InventoryConfiguration; inv.Id != "weekly" || len(inv.OptionalFields) != 2 || inv.Destination.S3BucketDestination.Format != "CSV" {
+				t.Errorf("get-bucket-inventory-configuration = %+v", got)
+			}
+			if msg, err := aws(nil, "s3api", "put-bucket-metrics-configuration", "--bucket", bucket, "--id", "other",
+				"--metrics-configuration", `{"Id":"Documents"}`); err == nil || !strings.Contains(msg, "MalformedXML") {
+				t.Errorf("put-bucket-metrics-configuration of an Id the query does not name: %v %s", err, msg)
+			}
+			must(nil, "s3api", "delete-bucket-metrics-configuration", "--bucket", bucket, "--id", "Documents")
+			if msg, err := aws(nil, "s3api", "get-bucket-metrics-configuration", "--bucket", bucket, "--id", "Documents"); err == nil ||
+				!strings.Contains(msg, "NoSuchConfiguration") {
+				t.Errorf("get-bucket-metrics-configuration once removed: %v %s", err, msg)
+			}
+		})
+	}
+}
+
+const boto3BucketConfigurations = `
+import boto3, json, sys
+endpoint, key, secret, bucket = sys.argv[1:5]
+s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret)
+s3.create_bucket(Bucket=bucket)
+s3.put_bucket_analytics_configuration(Bucket=bucket, Id="cold", AnalyticsConfiguration={"Id": "cold",
+    "Filter": {"And": {"Prefix": "archive/", "Tags": [{"Key": "tier", "Value": "cold"}]}},
+    "StorageClassAnalysis": {"DataExport": {"OutputSchemaVersion": "V_1", "Destination": {"S3BucketDestination": {
+        "Format": "CSV", "Bucket": "arn:aws:s3:::" + bucket, "Prefix": "analysis/"}}}}})
+analytics = s3.get_bucket_analytics_configuration(Bucket=bucket, Id="cold")["AnalyticsConfiguration"]
+tiering = {"Id": "archive", "Status": "Enabled", "Tierings": [{"Days": 90, "AccessTier": "ARCHIVE_ACCESS"}]}
+s3.put_bucket_intelligent_tiering_configuration(Bucket=bucket, Id="archive", IntelligentTieringConfiguration=tiering)
+listed = s3.list_bucket_intelligent_tiering_configurations(Bucket=bucket)["IntelligentTieringConfigurationList"]
+try:
+    s3.put_bucket_intelligent_tiering_configuration(Bucket=bucket, Id="soon", IntelligentTieringConfiguration={
+        "Id": "soon", "Status": "Enabled", "Tierings": [{"Days": 30, "AccessTier": "ARCHIVE_ACCESS"}]})
+    soon = "kept"
+except s3.exceptions.ClientError as e:
+    soon = e.response["Error"]["Code"]
+print(json.dumps({
+    "analytics": [analytics["Filter"]["And"]["Prefix"], analytics["Filter"]["And"]["Tags"],
+        analytics["StorageClassAnalysis"]["DataExport"]["Destination"]["S3BucketDestination"]["Prefix"]],
+    "tiering": listed == [tiering], "soon": soon,
+}, sort_keys=True))
+`
+
+// Note 88 with each boto3: analytics and Intelligent-Tiering
+// configurations put and read back, and a tiering S3 refuses.
+func TestBoto3BucketConfigurations(t *testing.T) {
+	eachBoto3(t, boto3BucketConfigurations, "configurations-",
+		`{"analytics": ["archive/", [{"Key": "tier", "Value": "cold"}], "analysis/"], "soon": "InvalidArgument", "tiering": true}`)
+}

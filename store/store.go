@@ -328,12 +328,31 @@ type Store interface {
 	// UpdateBucket changes a bucket's policy, public access block, tags
 	// and encryption to what change makes of them. Returns ErrNotFound.
 	UpdateBucket(ctx context.Context, name string, change func(*trustgate.Bucket) error) error
-	// DeleteBucket removes a bucket, and the multipart uploads in progress
-	// in it, whose parts it returns for their blobs. Returns ErrNotFound,
+	// DeleteBucket removes a bucket with its configurations, and the
+	// multipart uploads in progress in it, whose parts it returns for
+	// their blobs. Returns ErrNotFound,
 	// ErrConflict while it holds objects, or ErrAccessPointsAttached
 	// while access points of its owner lead to it (another account's
 	// are left to lead nowhere).
 	DeleteBucket(ctx context.Context, name string) (aborted []*trustgate.Part, err error)
+
+	// The configurations a bucket keeps by ID, each of a kind.
+
+	// PutBucketConfiguration adds c to a bucket of account, or replaces
+	// the one of its kind and ID. Returns ErrNotFound unless account owns
+	// the bucket, ErrLimit when adding one to a bucket that has limit of
+	// its kind already.
+	PutBucketConfiguration(ctx context.Context, account, bucket string, c trustgate.BucketConfiguration, limit int) error
+	// BucketConfiguration returns a bucket's configuration of a kind by
+	// ID. Returns ErrNotFound.
+	BucketConfiguration(ctx context.Context, bucket, kind, id string) (*trustgate.BucketConfiguration, error)
+	// BucketConfigurations lists at most limit of a bucket's
+	// configurations of a kind whose IDs sort after after, ordered by ID.
+	BucketConfigurations(ctx context.Context, bucket, kind, after string, limit int) ([]trustgate.BucketConfiguration, error)
+	// DeleteBucketConfiguration removes a bucket's configuration of a
+	// kind by ID. Returns ErrNotFound.
+	DeleteBucketConfiguration(ctx context.Context, bucket, kind, id string) error
+
 	// PutObject makes o, an object or a delete marker, its key's current
 	// version, if the current one meets cond. The version it takes the
 	// place of stays as a noncurrent version, unless it has o's VersionID;

@@ -691,9 +691,6 @@ func TestS3UnsetBucketSettings(t *testing.T) {
 	wantAPIError(t, "GetBucketMetricsConfiguration of none", err, "NoSuchConfiguration", "The specified configuration does not exist.")
 	_, err = c.DeleteBucketInventoryConfiguration(ctx, &s3.DeleteBucketInventoryConfigurationInput{Bucket: bucket, Id: aws.String("weekly")})
 	wantAPIError(t, "DeleteBucketInventoryConfiguration of none", err, "NoSuchConfiguration", "")
-	_, err = c.PutBucketMetricsConfiguration(ctx, &s3.PutBucketMetricsConfigurationInput{Bucket: bucket, Id: aws.String("EntireBucket"),
-		MetricsConfiguration: &s3types.MetricsConfiguration{Id: aws.String("EntireBucket")}})
-	wantAPIError(t, "PutBucketMetricsConfiguration", err, "NotImplemented", "")
 
 	// ACLs are disabled (BucketOwnerEnforced): the owner has full control
 	// of the bucket and of every object in it, and no one else has any.

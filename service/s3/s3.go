@@ -196,6 +196,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putBucketNotification, nil
 			case has("acl"):
 				return s.putBucketACL, nil
+			case namesIDConfiguration(q):
+				return s.idConfiguration, nil
 			case !namesSubresource(q, bucketSubresources):
 				return s.createBucket, nil
 			}

@@ -42,10 +42,10 @@ var (
 		CreateAccountStatus CreateAccountStatuses AccessKey AccessKeys AccessKeyLastUsed User Users LoginProfile AccountAlias
 		Group Groups GroupsForUser GroupMembers Role Roles InlinePolicy InlinePolicies AttachedPolicies
 		ManagedPolicy ManagedPolicies PolicyVersion PolicyVersions PolicyUses Bucket Buckets Object Objects ObjectVersion ObjectVersions
-		Upload Uploads Parts PendingReplications AccountPublicAccessBlock AccessPoint AccessPointByAlias AccessPoints BlobsInUse MFADevice MFADevices Close`)
+		Upload Uploads Parts PendingReplications AccountPublicAccessBlock AccessPoint AccessPointByAlias AccessPoints BucketConfiguration BucketConfigurations BlobsInUse MFADevice MFADevices Close`)
 	policyNeutral = words(`CreateOrganization RenameOU SetOrgTags UpdateOrgTags CreateAccessKey UpdateAccessKeyStatus DeleteAccessKey RecordAccessKeyUse
 		PutLoginProfile DeleteLoginProfile SetAccountAlias DeleteAccountAlias UpdateManagedPolicyTags
-		SetAccountPublicAccessBlock CreateAccessPoint UpdateAccessPoint DeleteAccessPoint CreateBucket UpdateBucket DeleteBucket PutObject SetObjectTags ChangeObjectLock QueueReplication SettleReplication DeleteObject DeleteObjectVersion ExpireVersion CreateUpload PutPart CompleteUpload AbortUpload
+		SetAccountPublicAccessBlock CreateAccessPoint UpdateAccessPoint DeleteAccessPoint CreateBucket UpdateBucket DeleteBucket PutBucketConfiguration DeleteBucketConfiguration PutObject SetObjectTags ChangeObjectLock QueueReplication SettleReplication DeleteObject DeleteObjectVersion ExpireVersion CreateUpload PutPart CompleteUpload AbortUpload
 		CreateMFADevice EnableMFADevice DeactivateMFADevice DeleteMFADevice UseMFACode`)
 )
 

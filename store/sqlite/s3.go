@@ -189,6 +189,9 @@ func (s *DB) DeleteBucket(ctx context.Context, name string) (aborted []*trustgat
 			}
 			aborted = append(aborted, parts...)
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM bucket_configurations WHERE bucket = ?`, name); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM buckets WHERE name = ?`, name)
 		return affected(res, err, "bucket "+name)
 	})

@@ -425,3 +425,64 @@ func testAccessPoints(t *testing.T, s store.Store) {
 		t.Errorf("DeleteBucket once its access points are gone: %v", err)
 	}
 }
+
+func testBucketConfigurations(t *testing.T, s store.Store) {
+	seed(t, s)
+	const other = "222222222222"
+	if err := s.CreateAccount(ctx, &trustgate.Account{ID: other, Name: "other", Email: "other@example.com", Status: "ACTIVE", JoinedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateBucket(ctx, &trustgate.Bucket{Name: "data", Account: mgmt, Region: "us-east-1", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	metrics := func(id, doc string) trustgate.BucketConfiguration {
+		return trustgate.BucketConfiguration{Kind: "metrics", ID: id, Document: doc}
+	}
+	const limit = 3
+	for _, c := range []trustgate.BucketConfiguration{metrics("b", "<b/>"), metrics("a", "<a/>"), metrics("c", "<c/>"),
+		{Kind: "inventory", ID: "a", Document: "<inventory/>"}} {
+		if err := s.PutBucketConfiguration(ctx, mgmt, "data", c, limit); err != nil {
+			t.Fatalf("PutBucketConfiguration(%s %s): %v", c.Kind, c.ID, err)
+		}
+	}
+	wantErr(t, "PutBucketConfiguration past the limit of its kind", s.PutBucketConfiguration(ctx, mgmt, "data", metrics("d", "<d/>"), limit), trustgate.ErrLimit)
+	if err := s.PutBucketConfiguration(ctx, mgmt, "data", metrics("b", "<b2/>"), limit); err != nil {
+		t.Errorf("PutBucketConfiguration replacing one at the limit: %v", err)
+	}
+	wantErr(t, "PutBucketConfiguration by another account", s.PutBucketConfiguration(ctx, other, "data", metrics("x", "<x/>"), limit), trustgate.ErrNotFound)
+	wantErr(t, "PutBucketConfiguration to an unknown bucket", s.PutBucketConfiguration(ctx, mgmt, "nowhere", metrics("x", "<x/>"), limit), trustgate.ErrNotFound)
+
+	if got, err := s.BucketConfiguration(ctx, "data", "metrics", "b"); err != nil || *got != metrics("b", "<b2/>") {
+		t.Errorf("BucketConfiguration = %+v, %v; want the replaced one", got, err)
+	}
+	_, err := s.BucketConfiguration(ctx, "data", "analytics", "a")
+	wantErr(t, "BucketConfiguration of another kind", err, trustgate.ErrNotFound)
+	page, err := s.BucketConfigurations(ctx, "data", "metrics", "", 2)
+	if err != nil || len(page) != 2 || page[0].ID != "a" || page[1].ID != "b" {
+		t.Errorf("BucketConfigurations first page = %+v, %v; want a and b", page, err)
+	}
+	page, err = s.BucketConfigurations(ctx, "data", "metrics", "b", 2)
+	if err != nil || len(page) != 1 || page[0] != metrics("c", "<c/>") {
+		t.Errorf("BucketConfigurations after b = %+v, %v; want c", page, err)
+	}
+
+	if err := s.DeleteBucketConfiguration(ctx, "data", "metrics", "a"); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "DeleteBucketConfiguration again", s.DeleteBucketConfiguration(ctx, "data", "metrics", "a"), trustgate.ErrNotFound)
+	if err := s.PutBucketConfiguration(ctx, mgmt, "data", metrics("d", "<d/>"), limit); err != nil {
+		t.Errorf("PutBucketConfiguration below the limit again: %v", err)
+	}
+
+	// The configurations go with their bucket: a bucket of the name made
+	// again has none.
+	if _, err := s.DeleteBucket(ctx, "data"); err != nil {
+		t.Fatalf("DeleteBucket with configurations: %v", err)
+	}
+	if err := s.CreateBucket(ctx, &trustgate.Bucket{Name: "data", Account: other, Region: "us-east-1", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if page, err := s.BucketConfigurations(ctx, "data", "metrics", "", 10); err != nil || len(page) != 0 {
+		t.Errorf("BucketConfigurations of the bucket made again = %+v, %v; want none", page, err)
+	}
+}

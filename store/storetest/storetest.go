@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Buckets", func(t *testing.T) { testBuckets(t, open(t)) })
 	t.Run("AccountPublicAccessBlock", func(t *testing.T) { testAccountPublicAccessBlock(t, open(t)) })
 	t.Run("AccessPoints", func(t *testing.T) { testAccessPoints(t, open(t)) })
+	t.Run("BucketConfigurations", func(t *testing.T) { testBucketConfigurations(t, open(t)) })
 	t.Run("Objects", func(t *testing.T) { testObjects(t, open(t)) })
 	t.Run("Multipart", func(t *testing.T) { testMultipart(t, open(t)) })
 	t.Run("Versions", func(t *testing.T) { testVersions(t, open(t)) })
