@@ -725,6 +725,21 @@ func TestS3UnsetBucketSettings(t *testing.T) {
 	wantAPIError(t, "PutBucketReplication on a bucket without versioning", err, "InvalidRequest", "Versioning must be 'Enabled'")
 	_, err = c.GetBucketMetadataTableConfiguration(ctx, &s3.GetBucketMetadataTableConfigurationInput{Bucket: bucket})
 	wantAPIError(t, "GetBucketMetadataTableConfiguration", err, "NotImplemented", "metadataTable")
+	// Nor is a call on a subresource trustgate does not serve ever taken
+	// for another: UpdateObjectEncryption is no PutObject of its document,
+	// UpdateBucketMetadataInventoryTableConfiguration no CreateBucket.
+	_, err = c.UpdateObjectEncryption(ctx, &s3.UpdateObjectEncryptionInput{Bucket: bucket, Key: aws.String("object.txt"),
+		ObjectEncryption: &s3types.ObjectEncryptionMemberSSEKMS{Value: s3types.SSEKMSEncryption{KMSKeyArn: aws.String("arn:aws:kms:us-east-1:123456789012:key/k")}}})
+	wantAPIError(t, "UpdateObjectEncryption", err, "NotImplemented", "encryption")
+	if got, err := get(t, c, "settings", "object.txt"); err != nil || got != "x" {
+		t.Errorf("GetObject after UpdateObjectEncryption = %q, %v; want the object as it was", got, err)
+	}
+	_, err = c.UpdateBucketMetadataInventoryTableConfiguration(ctx, &s3.UpdateBucketMetadataInventoryTableConfigurationInput{Bucket: aws.String("not-made"),
+		InventoryTableConfiguration: &s3types.InventoryTableConfigurationUpdates{ConfigurationState: s3types.InventoryConfigurationStateDisabled}})
+	wantAPIError(t, "UpdateBucketMetadataInventoryTableConfiguration of a missing bucket", err, "NotImplemented", "metadataInventoryTable")
+	if _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("not-made")}); err == nil {
+		t.Error("UpdateBucketMetadataInventoryTableConfiguration made the bucket it named")
+	}
 
 	// Removing a setting the bucket does not have succeeds; the one
 	// ownership it has may be asked for again, ACLs but the private one are

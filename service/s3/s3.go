@@ -347,11 +347,11 @@ func (s *Service) route(c *Call) (handler, *Error) {
 // other parameter of a request S3 does not know is ignored, as S3 ignores
 // it. A subresource trustgate does not serve is NotImplemented.
 var (
-	bucketSubresources = setOf("accelerate", "acl", "analytics", "cors", "delete", "encryption", "intelligent-tiering",
-		"inventory", "lifecycle", "location", "logging", "metadataConfiguration", "metadataTable", "metrics", "notification",
-		"object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "replication", "requestPayment",
-		"session", "tagging", "uploads", "versioning", "versions", "website")
-	objectSubresources = setOf("acl", "attributes", "legal-hold", "renameObject", "restore", "retention", "select",
+	bucketSubresources = setOf("abac", "accelerate", "acl", "analytics", "cors", "delete", "encryption", "intelligent-tiering",
+		"inventory", "lifecycle", "location", "logging", "metadataConfiguration", "metadataInventoryTable", "metadataJournalTable",
+		"metadataTable", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
+		"publicAccessBlock", "replication", "requestPayment", "session", "tagging", "uploads", "versioning", "versions", "website")
+	objectSubresources = setOf("acl", "attributes", "encryption", "legal-hold", "renameObject", "restore", "retention", "select",
 		"tagging", "torrent", "uploadId", "uploads")
 )
 
