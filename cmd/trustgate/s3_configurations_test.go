@@ -83,7 +83,7 @@ func TestS3BucketIDConfigurations(t *testing.T) {
 	_, err = c.PutBucketIntelligentTieringConfiguration(ctx, &s3.PutBucketIntelligentTieringConfigurationInput{Bucket: bucket, Id: aws.String("soon"),
 		IntelligentTieringConfiguration: &s3types.IntelligentTieringConfiguration{Id: aws.String("soon"), Status: s3types.IntelligentTieringStatusEnabled,
 			Tierings: []s3types.Tiering{{AccessTier: s3types.IntelligentTieringAccessTierArchiveAccess, Days: aws.Int32(30)}}}})
-	wantAPIError(t, "PutBucketIntelligentTieringConfiguration of 30 days", err, "InvalidArgument", "Days specified in ARCHIVE_ACCESS tier should not be less than 90")
+	wantAPIError(t, "PutBucketIntelligentTieringConfiguration of 30 days", err, "InvalidArgument", "Days specified in ARCHIVE_ACCESS tier should not be less than 90.")
 
 	// Each kind is its own: a metrics ID names no inventory.
 	_, err = c.GetBucketInventoryConfiguration(ctx, &s3.GetBucketInventoryConfigurationInput{Bucket: bucket, Id: metrics.Id})
@@ -117,7 +117,14 @@ func TestS3BucketIDConfigurations(t *testing.T) {
 		{"an access point in an analytics filter", "analytics&id=ap", `<AnalyticsConfiguration` + xmlns + `><Id>ap</Id><Filter><AccessPointArn>arn:aws:s3:us-east-1:` + account + `:accesspoint/reports</AccessPointArn></Filter><StorageClassAnalysis/></AnalyticsConfiguration>`, "MalformedXML", ""},
 		{"no StorageClassAnalysis", "analytics&id=none", `<AnalyticsConfiguration` + xmlns + `><Id>none</Id></AnalyticsConfiguration>`, "MalformedXML", ""},
 		{"an inventory without its schedule", "inventory&id=daily", strings.Replace(inventoryOf("daily", "arn:aws:s3:::reports"), "<Schedule><Frequency>Daily</Frequency></Schedule>", "", 1), "MalformedXML", ""},
-		{"an inventory to a bucket's name", "inventory&id=daily", inventoryOf("daily", "reports"), "InvalidArgument", "arn:aws:s3:::BUCKET"},
+		{"an inventory to a bucket's name", "inventory&id=daily", inventoryOf("daily", "reports"), "InvalidS3DestinationBucket", "Invalid bucket ARN."},
+		{"an inventory Id the query does not name", "inventory&id=other", inventoryOf("daily", "reports"), "IdMismatch", "Document ID does not match the specified configuration ID."},
+		{"an analytics export to a bucket's name", "analytics&id=export", `<AnalyticsConfiguration` + xmlns + `><Id>export</Id><StorageClassAnalysis><DataExport><OutputSchemaVersion>V_1</OutputSchemaVersion>` +
+			`<Destination><S3BucketDestination><Format>CSV</Format><Bucket>reports</Bucket></S3BucketDestination></Destination></DataExport></StorageClassAnalysis></AnalyticsConfiguration>`, "InvalidArgument", "arn:aws:s3:::BUCKET"},
+		{"a prefix given twice", "metrics&id=twice", `<MetricsConfiguration` + xmlns + `><Id>twice</Id><Filter><Prefix>a/</Prefix><Prefix>b/</Prefix></Filter></MetricsConfiguration>`, "MalformedXML", ""},
+		{"a tag without its value", "metrics&id=novalue", `<MetricsConfiguration` + xmlns + `><Id>novalue</Id><Filter><Tag><Key>k</Key></Tag></Filter></MetricsConfiguration>`, "MalformedXML", ""},
+		{"deep archive no later than archive", "intelligent-tiering&id=early", `<IntelligentTieringConfiguration` + xmlns + `><Id>early</Id><Status>Enabled</Status>` +
+			`<Tiering><Days>400</Days><AccessTier>ARCHIVE_ACCESS</AccessTier></Tiering><Tiering><Days>200</Days><AccessTier>DEEP_ARCHIVE_ACCESS</AccessTier></Tiering></IntelligentTieringConfiguration>`, "InvalidArgument", "greater than days specified in ARCHIVE_ACCESS"},
 		{"a metrics document for an inventory", "inventory&id=Documents", `<MetricsConfiguration` + xmlns + `><Id>Documents</Id></MetricsConfiguration>`, "MalformedXML", ""},
 		{"two tierings of one tier", "intelligent-tiering&id=twice", `<IntelligentTieringConfiguration` + xmlns + `><Id>twice</Id><Status>Enabled</Status>` +
 			`<Tiering><Days>90</Days><AccessTier>ARCHIVE_ACCESS</AccessTier></Tiering><Tiering><Days>100</Days><AccessTier>ARCHIVE_ACCESS</AccessTier></Tiering></IntelligentTieringConfiguration>`, "InvalidArgument", "more than one Tiering"},
@@ -134,12 +141,28 @@ func TestS3BucketIDConfigurations(t *testing.T) {
 	if status, body := ts.send(t, root, "s3", http.MethodGet, "/audited?metrics&continuation-token=bogus", "", ""); status != http.StatusBadRequest || !strings.Contains(body, "The continuation token provided is incorrect") {
 		t.Errorf("ListBucketMetricsConfigurations of a token never given = %d %s; want InvalidArgument", status, body)
 	}
+	// A write answers 204, as S3 does; one without an ID, or a removal
+	// without one, is refused, never taken for CreateBucket or DeleteBucket.
+	if status, body := ts.send(t, root, "s3", http.MethodPut, "/audited?metrics&id=EntireBucket", "application/xml",
+		`<MetricsConfiguration`+xmlns+`><Id>EntireBucket</Id></MetricsConfiguration>`); status != http.StatusNoContent || body != "" {
+		t.Errorf("PutBucketMetricsConfiguration = %d %s; want 204", status, body)
+	}
+	for _, method := range []string{http.MethodPut, http.MethodDelete} {
+		if status, body := ts.send(t, root, "s3", method, "/audited?metrics", "application/xml",
+			`<MetricsConfiguration`+xmlns+`><Id>EntireBucket</Id></MetricsConfiguration>`); status != http.StatusBadRequest || !strings.Contains(body, "<Code>InvalidArgument</Code>") {
+			t.Errorf("%s ?metrics without an id = %d %s; want InvalidArgument", method, status, body)
+		}
+	}
+	if _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: bucket}); err != nil {
+		t.Errorf("HeadBucket after a removal without an id: %v", err)
+	}
 	// What was refused changed nothing.
 	if got, err := c.GetBucketMetricsConfiguration(ctx, &s3.GetBucketMetricsConfigurationInput{Bucket: bucket, Id: metrics.Id}); err != nil || !reflect.DeepEqual(got.MetricsConfiguration, metrics) {
 		t.Errorf("GetBucketMetricsConfiguration after refused writes = %+v, %v; want %+v", got, err, metrics)
 	}
 
-	// A listing gives 100 configurations a page, by ID.
+	// A listing gives 100 configurations a page, by ID; a bucket has at
+	// most 1,000 of a kind.
 	for i := range 101 {
 		id := aws.String(fmt.Sprintf("prefix-%03d", i))
 		if _, err := c.PutBucketMetricsConfiguration(ctx, &s3.PutBucketMetricsConfigurationInput{Bucket: bucket, Id: id,
@@ -149,14 +172,28 @@ func TestS3BucketIDConfigurations(t *testing.T) {
 	}
 	first, err := c.ListBucketMetricsConfigurations(ctx, &s3.ListBucketMetricsConfigurationsInput{Bucket: bucket})
 	if err != nil || len(first.MetricsConfigurationList) != 100 || !aws.ToBool(first.IsTruncated) || first.NextContinuationToken == nil ||
-		aws.ToString(first.MetricsConfigurationList[0].Id) != "Documents" || aws.ToString(first.MetricsConfigurationList[99].Id) != "prefix-098" {
-		t.Fatalf("ListBucketMetricsConfigurations first page = %d configurations, truncated %v, %v; want Documents to prefix-098, truncated",
+		aws.ToString(first.MetricsConfigurationList[0].Id) != "Documents" || aws.ToString(first.MetricsConfigurationList[99].Id) != "prefix-097" {
+		t.Fatalf("ListBucketMetricsConfigurations first page = %d configurations, truncated %v, %v; want Documents to prefix-097, truncated",
 			len(first.MetricsConfigurationList), aws.ToBool(first.IsTruncated), err)
 	}
 	second, err := c.ListBucketMetricsConfigurations(ctx, &s3.ListBucketMetricsConfigurationsInput{Bucket: bucket, ContinuationToken: first.NextContinuationToken})
-	if err != nil || len(second.MetricsConfigurationList) != 2 || aws.ToBool(second.IsTruncated) || aws.ToString(second.ContinuationToken) != aws.ToString(first.NextContinuationToken) ||
-		aws.ToString(second.MetricsConfigurationList[1].Id) != "prefix-100" {
-		t.Errorf("ListBucketMetricsConfigurations second page = %+v, %v; want prefix-099 and prefix-100", second, err)
+	if err != nil || len(second.MetricsConfigurationList) != 3 || aws.ToBool(second.IsTruncated) || aws.ToString(second.ContinuationToken) != aws.ToString(first.NextContinuationToken) ||
+		aws.ToString(second.MetricsConfigurationList[2].Id) != "prefix-100" {
+		t.Errorf("ListBucketMetricsConfigurations second page = %+v, %v; want prefix-098 to prefix-100", second, err)
+	}
+	for i := 101; i < 998; i++ { // Documents, EntireBucket and 998 more
+		id := aws.String(fmt.Sprintf("prefix-%03d", i))
+		if _, err := c.PutBucketMetricsConfiguration(ctx, &s3.PutBucketMetricsConfigurationInput{Bucket: bucket, Id: id,
+			MetricsConfiguration: &s3types.MetricsConfiguration{Id: id}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = c.PutBucketMetricsConfiguration(ctx, &s3.PutBucketMetricsConfigurationInput{Bucket: bucket, Id: aws.String("one-more"),
+		MetricsConfiguration: &s3types.MetricsConfiguration{Id: aws.String("one-more")}})
+	wantAPIError(t, "PutBucketMetricsConfiguration of a 1,001st", err, "TooManyConfigurations", "already reached the 1,000-configuration limit.")
+	if _, err := c.PutBucketMetricsConfiguration(ctx, &s3.PutBucketMetricsConfigurationInput{Bucket: bucket, Id: aws.String("prefix-500"),
+		MetricsConfiguration: &s3types.MetricsConfiguration{Id: aws.String("prefix-500")}}); err != nil {
+		t.Errorf("PutBucketMetricsConfiguration replacing one at the limit: %v", err)
 	}
 
 	// Each call is authorized with its action: a user who may read the

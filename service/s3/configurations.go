@@ -30,10 +30,12 @@ const (
 
 // idKind is a kind of configuration: the subresource that names it, the
 // element of one, the document of a listing, the actions that read and
-// change them, and how a request's document of one is read.
+// change them, how a request's document of one is read, and the refusal
+// of a document naming another ID than the query.
 type idKind struct {
 	subresource, element, listing, read, change string
-	parse                                       func(c *Call) (idDocument, *Error)
+	parse                                       func(c *Call, id string, mismatch *Error) (idDocument, *Error)
+	mismatch                                    *Error
 }
 
 // idDocument is a configuration's document as a request sent it.
@@ -47,10 +49,11 @@ type idDocument interface {
 // idKinds are the kinds, in the order a query naming several is taken
 // in.
 var idKinds = []idKind{
-	{"analytics", "AnalyticsConfiguration", "ListBucketAnalyticsConfigurationResult", "s3:GetAnalyticsConfiguration", "s3:PutAnalyticsConfiguration", parseIDDocument[analyticsDocument]},
-	{"inventory", "InventoryConfiguration", "ListInventoryConfigurationsResult", "s3:GetInventoryConfiguration", "s3:PutInventoryConfiguration", parseIDDocument[inventoryDocument]},
-	{"metrics", "MetricsConfiguration", "ListMetricsConfigurationsResult", "s3:GetMetricsConfiguration", "s3:PutMetricsConfiguration", parseIDDocument[metricsDocument]},
-	{"intelligent-tiering", "IntelligentTieringConfiguration", "ListBucketIntelligentTieringConfigurationsOutput", "s3:GetIntelligentTieringConfiguration", "s3:PutIntelligentTieringConfiguration", parseIDDocument[tieringDocument]},
+	{"analytics", "AnalyticsConfiguration", "ListBucketAnalyticsConfigurationResult", "s3:GetAnalyticsConfiguration", "s3:PutAnalyticsConfiguration", parseIDDocument[analyticsDocument], malformedXML()},
+	{"inventory", "InventoryConfiguration", "ListInventoryConfigurationsResult", "s3:GetInventoryConfiguration", "s3:PutInventoryConfiguration", parseIDDocument[inventoryDocument],
+		errorf(http.StatusBadRequest, "IdMismatch", "Document ID does not match the specified configuration ID.")},
+	{"metrics", "MetricsConfiguration", "ListMetricsConfigurationsResult", "s3:GetMetricsConfiguration", "s3:PutMetricsConfiguration", parseIDDocument[metricsDocument], malformedXML()},
+	{"intelligent-tiering", "IntelligentTieringConfiguration", "ListBucketIntelligentTieringConfigurationsOutput", "s3:GetIntelligentTieringConfiguration", "s3:PutIntelligentTieringConfiguration", parseIDDocument[tieringDocument], malformedXML()},
 }
 
 // namesIDConfiguration reports whether a request's query names one of
@@ -69,17 +72,22 @@ func idKindOf(q url.Values) (idKind, bool) {
 	return idKind{}, false
 }
 
-// parseIDDocument reads a request's document of one kind and checks it.
+// parseIDDocument reads a request's document of one kind, for the
+// configuration of the query's id, and checks it: first that it names
+// that ID (or mismatch), then the rest.
 func parseIDDocument[T any, P interface {
 	*T
 	idDocument
-}](c *Call) (idDocument, *Error) {
+}](c *Call, id string, mismatch *Error) (idDocument, *Error) {
 	doc := P(new(T))
 	if err := readDocument(c, doc); err != nil {
 		return nil, err
 	}
 	if !validConfigurationID(doc.configurationID()) {
 		return nil, malformedXML()
+	}
+	if doc.configurationID() != id {
+		return nil, mismatch
 	}
 	if err := doc.check(); err != nil {
 		return nil, err
@@ -150,12 +158,9 @@ type storedConfiguration struct {
 }
 
 func (s *Service) putIDConfiguration(ctx context.Context, w http.ResponseWriter, c *Call, k idKind, b *trustgate.Bucket, id string) *Error {
-	doc, err := k.parse(c)
+	doc, err := k.parse(c, id, k.mismatch)
 	if err != nil {
 		return err
-	}
-	if doc.configurationID() != id {
-		return malformedXML() // as S3 refuses an Id the query does not name
 	}
 	var out bytes.Buffer
 	if err := xml.NewEncoder(&out).EncodeElement(doc, xml.StartElement{Name: xml.Name{Local: k.element}}); err != nil {
@@ -165,11 +170,11 @@ func (s *Service) putIDConfiguration(ctx context.Context, w http.ResponseWriter,
 	if err := s.store.PutBucketConfiguration(ctx, b.Account, b.Name, conf, maxIDConfigurations); err != nil {
 		if errors.Is(err, trustgate.ErrLimit) {
 			return errorf(http.StatusBadRequest, "TooManyConfigurations",
-				"You are attempting to create a new configuration but have already reached the %d-configuration limit.", maxIDConfigurations)
+				"You are attempting to create a new configuration but have already reached the 1,000-configuration limit.")
 		}
 		return storeError(err, c)
 	}
-	return writeEmpty(w, c, http.StatusOK)
+	return writeEmpty(w, c, http.StatusNoContent)
 }
 
 func (s *Service) listIDConfigurations(ctx context.Context, w http.ResponseWriter, c *Call, k idKind, b *trustgate.Bucket) *Error {
@@ -217,47 +222,57 @@ func configurationError(err error, c *Call) *Error {
 // configurationFilter is the Filter of an analytics, metrics or
 // Intelligent-Tiering configuration: one of a prefix, a tag, an access
 // point (metrics alone) or an And of two or more of them.
+//
+// Its single elements are slices so that one given twice is seen, and
+// refused, rather than taken for its last.
 type configurationFilter struct {
-	Prefix         *string           `xml:",omitempty"`
-	Tag            *trustgate.Tag    `xml:",omitempty"`
-	AccessPointArn *string           `xml:",omitempty"`
-	And            *configurationAnd `xml:",omitempty"`
-	Unknown        []unknownElement  `xml:",any"`
+	Prefix         []string           `xml:",omitempty"`
+	Tag            []configurationTag `xml:",omitempty"`
+	AccessPointArn []string           `xml:",omitempty"`
+	And            []configurationAnd `xml:",omitempty"`
+	Unknown        []unknownElement   `xml:",any"`
 }
 
 type configurationAnd struct {
-	Prefix         *string          `xml:",omitempty"`
-	Tags           []trustgate.Tag  `xml:"Tag"`
-	AccessPointArn *string          `xml:",omitempty"`
-	Unknown        []unknownElement `xml:",any"`
+	Prefix         []string           `xml:",omitempty"`
+	Tags           []configurationTag `xml:"Tag"`
+	AccessPointArn []string           `xml:",omitempty"`
+	Unknown        []unknownElement   `xml:",any"`
+}
+
+// configurationTag is a filter's tag, whose key and value are both
+// required.
+type configurationTag struct {
+	Key     *string
+	Value   *string
+	Unknown []unknownElement `xml:",any"`
 }
 
 // check refuses a filter of no condition or of several beside each
-// other, an And of fewer than two, an empty tag key, and an access
-// point where the kind has none.
+// other (or one of them twice), an And of fewer than two, a tag without
+// its key or value, and an access point where the kind has none.
 func (f *configurationFilter) check(accessPoints bool) *Error {
 	if f == nil {
 		return nil
 	}
-	if !known(f.Unknown) || countSet(f.Prefix != nil, f.Tag != nil, f.AccessPointArn != nil, f.And != nil) != 1 {
+	conditions := len(f.Prefix) + len(f.Tag) + len(f.AccessPointArn) + len(f.And)
+	if !known(f.Unknown) || conditions != 1 {
 		return malformedXML()
 	}
-	tags, accessPoint := []trustgate.Tag{}, f.AccessPointArn
-	if f.Tag != nil {
-		tags = append(tags, *f.Tag)
-	}
-	if a := f.And; a != nil {
-		if !known(a.Unknown) || len(a.Tags)+countSet(a.Prefix != nil, a.AccessPointArn != nil) < 2 {
+	tags, accessPoint := f.Tag, f.AccessPointArn
+	if len(f.And) == 1 {
+		a := f.And[0]
+		if !known(a.Unknown) || len(a.Prefix) > 1 || len(a.AccessPointArn) > 1 || len(a.Tags)+len(a.Prefix)+len(a.AccessPointArn) < 2 {
 			return malformedXML()
 		}
 		tags, accessPoint = a.Tags, a.AccessPointArn
 	}
 	for _, t := range tags {
-		if t.Key == "" {
+		if !known(t.Unknown) || t.Key == nil || *t.Key == "" || t.Value == nil {
 			return malformedXML()
 		}
 	}
-	if accessPoint != nil && (!accessPoints || *accessPoint == "") {
+	if len(accessPoint) > 0 && (!accessPoints || accessPoint[0] == "") {
 		return malformedXML()
 	}
 	return nil
@@ -324,16 +339,23 @@ func (d *analyticsDocument) check() *Error {
 	if dest == nil || !known(dest.Unknown) || dest.Format != "CSV" || dest.Bucket == "" {
 		return malformedXML()
 	}
-	return checkExportDestination(dest.Bucket, "BucketAccountId", dest.BucketAccountId)
+	if !isBucketARN(dest.Bucket) {
+		return errorf(http.StatusBadRequest, "InvalidArgument", "The destination bucket must be named by its ARN, arn:aws:s3:::BUCKET, not %q", dest.Bucket).
+			with("ArgumentName", "Bucket").with("ArgumentValue", dest.Bucket)
+	}
+	return checkDestinationAccount("BucketAccountId", dest.BucketAccountId)
 }
 
-// checkExportDestination requires the bucket a report goes to to be
-// named by its ARN, and its account, when given, by twelve digits.
-func checkExportDestination(bucket, accountElement, account string) *Error {
-	if name, ok := strings.CutPrefix(bucket, "arn:aws:s3:::"); !ok || name == "" || strings.Contains(name, "/") {
-		return errorf(http.StatusBadRequest, "InvalidArgument", "The destination bucket must be named by its ARN, arn:aws:s3:::BUCKET, not %q", bucket).
-			with("ArgumentName", "Bucket").with("ArgumentValue", bucket)
-	}
+// isBucketARN tells whether s names a bucket by its ARN,
+// arn:aws:s3:::BUCKET, as a report's destination must be.
+func isBucketARN(s string) bool {
+	name, ok := strings.CutPrefix(s, "arn:aws:s3:::")
+	return ok && name != "" && !strings.Contains(name, "/")
+}
+
+// checkDestinationAccount requires the account a report's destination
+// names, when it names one, to be twelve digits.
+func checkDestinationAccount(accountElement, account string) *Error {
 	if account != "" && !twelveDigits(account) {
 		return errorf(http.StatusBadRequest, "InvalidArgument", "The destination's %s must be an account ID of 12 digits, not %q", accountElement, account).
 			with("ArgumentName", accountElement).with("ArgumentValue", account)
@@ -383,7 +405,7 @@ type inventoryDocument struct {
 	}
 	IsEnabled *bool
 	Filter    *struct {
-		Prefix  *string
+		Prefix  []string         // one, required; a slice to see a second
 		Unknown []unknownElement `xml:",any"`
 	} `xml:",omitempty"`
 	ID                     string `xml:"Id"`
@@ -406,7 +428,7 @@ func (d *inventoryDocument) check() *Error {
 		d.Schedule == nil || !known(d.Schedule.Unknown) || !inventorySchedule[d.Schedule.Frequency] {
 		return malformedXML()
 	}
-	if f := d.Filter; f != nil && (!known(f.Unknown) || f.Prefix == nil) {
+	if f := d.Filter; f != nil && (!known(f.Unknown) || len(f.Prefix) != 1) {
 		return malformedXML()
 	}
 	if f := d.OptionalFields; f != nil {
@@ -431,7 +453,10 @@ func (d *inventoryDocument) check() *Error {
 			return malformedXML()
 		}
 	}
-	return checkExportDestination(dest.Bucket, "AccountId", dest.AccountId)
+	if !isBucketARN(dest.Bucket) {
+		return errorf(http.StatusBadRequest, "InvalidS3DestinationBucket", "Invalid bucket ARN.")
+	}
+	return checkDestinationAccount("AccountId", dest.AccountId)
 }
 
 // tieringDays are the fewest and most days without access after which
@@ -460,7 +485,7 @@ func (d *tieringDocument) check() *Error {
 	if err := d.Filter.check(false); err != nil {
 		return err
 	}
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for _, t := range d.Tierings {
 		bounds, ok := tieringDays[t.AccessTier]
 		if !known(t.Unknown) || !ok || t.Days == nil {
@@ -471,14 +496,20 @@ func (d *tieringDocument) check() *Error {
 				with("ArgumentName", "Tiering").with("ArgumentValue", t.AccessTier)
 		}
 		switch days := *t.Days; {
-		case seen[t.AccessTier]:
+		case seen[t.AccessTier] > 0:
 			return invalid("The %s tier is named by more than one Tiering: name each tier once.", t.AccessTier)
 		case days < bounds[0]:
-			return invalid("Days specified in %s tier should not be less than %d", t.AccessTier, bounds[0])
+			return invalid("Days specified in %s tier should not be less than %d.", t.AccessTier, bounds[0])
 		case days > bounds[1]:
-			return invalid("Days specified in %s tier should not be more than %d", t.AccessTier, bounds[1])
+			return invalid("Days specified in %s tier should not be more than %d.", t.AccessTier, bounds[1])
 		}
-		seen[t.AccessTier] = true
+		seen[t.AccessTier] = *t.Days
+	}
+	if archive, ok := seen["ARCHIVE_ACCESS"]; ok {
+		if deep, ok := seen["DEEP_ARCHIVE_ACCESS"]; ok && deep <= archive {
+			return errorf(http.StatusBadRequest, "InvalidArgument", "Days specified in DEEP_ARCHIVE_ACCESS tier should be greater than days specified in ARCHIVE_ACCESS tier.").
+				with("ArgumentName", "Tiering").with("ArgumentValue", "DEEP_ARCHIVE_ACCESS")
+		}
 	}
 	return nil
 }
