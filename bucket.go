@@ -58,6 +58,10 @@ type Bucket struct {
 	// Notification is the bucket's event notification configuration;
 	// nil when it has none.
 	Notification *BucketNotification
+	// ABAC tells that the bucket's tags take part in decisions on it and
+	// its objects, as aws:ResourceTag/KEY and s3:BucketTag/KEY: its
+	// attribute-based access control, off until the owner turns it on.
+	ABAC bool
 }
 
 // BucketConfiguration is one of the configurations a bucket keeps by

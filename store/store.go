@@ -325,8 +325,9 @@ type Store interface {
 	Bucket(ctx context.Context, name string) (*trustgate.Bucket, error)
 	// Buckets lists an account's buckets, ordered by name.
 	Buckets(ctx context.Context, account string) ([]*trustgate.Bucket, error)
-	// UpdateBucket changes a bucket's policy, public access block, tags
-	// and encryption to what change makes of them. Returns ErrNotFound.
+	// UpdateBucket changes a bucket's settings (all but its name, owner,
+	// region and creation) to what change makes of them. Returns
+	// ErrNotFound.
 	UpdateBucket(ctx context.Context, name string, change func(*trustgate.Bucket) error) error
 	// DeleteBucket removes a bucket with its configurations, and the
 	// multipart uploads in progress in it, whose parts it returns for

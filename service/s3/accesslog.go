@@ -347,7 +347,7 @@ var bucketOperations = []struct{ subresource, name string }{
 	{"lifecycle", "LIFECYCLE"}, {"cors", "CORS"}, {"encryption", "ENCRYPTION"}, {"tagging", "TAGGING"}, {"website", "WEBSITE"},
 	{"acl", "ACL"}, {"replication", "REPLICATION"}, {"notification", "NOTIFICATION"}, {"accelerate", "ACCELERATE"},
 	{"requestPayment", "REQUEST_PAYMENT"}, {"intelligent-tiering", "INTELLIGENT_TIERING"}, {"analytics", "ANALYTICS"},
-	{"metrics", "METRICS"}, {"inventory", "INVENTORY"},
+	{"metrics", "METRICS"}, {"inventory", "INVENTORY"}, {"abac", "ABAC"},
 }
 
 // DeliverAccessLogs writes the records kept so far, each source bucket's

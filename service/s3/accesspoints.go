@@ -640,89 +640,125 @@ func (l *tagList) tags() ([]trustgate.Tag, *Error) {
 const maxAccessPointTags = 50
 
 // serveResourceTags answers S3 Control's tagging of a resource named by
-// its ARN, which here is one of the account's access points (note 86):
-// ListTagsForResource, TagResource, which adds to the tags or replaces
-// those of the keys it names, and UntagResource.
+// its ARN, one of the account's buckets (note 89) or access points (note
+// 86): ListTagsForResource, TagResource, which adds to the tags or
+// replaces those of the keys it names, and UntagResource.
 func (s *Service) serveResourceTags(ctx context.Context, w http.ResponseWriter, c *Call, account, resource string) *Error {
 	parsed, ok := arn.Split(resource)
 	name, isAccessPoint := strings.CutPrefix(parsed.Resource, "accesspoint/")
-	if !ok || parsed.Service != "s3" || !isAccessPoint || strings.Contains(name, "/") {
-		return errorf(http.StatusNotImplemented, "NotImplemented", "trustgate tags access points alone through S3 Control, not %s", resource)
+	isBucket := ok && parsed.Service == "s3" && parsed.Region == "" && parsed.Account == "" && parsed.Resource != "" && !strings.Contains(parsed.Resource, "/")
+	isAccessPoint = ok && parsed.Service == "s3" && isAccessPoint && !strings.Contains(name, "/")
+	if !isBucket && !isAccessPoint {
+		return errorf(http.StatusNotImplemented, "NotImplemented", "trustgate tags buckets and access points alone through S3 Control, not %s", resource)
 	}
-	if parsed.Account != account {
+	if isAccessPoint && parsed.Account != account {
 		// An account's access points are managed by its own principals.
 		return errorf(http.StatusForbidden, "AccessDenied", "Access Denied")
 	}
-	keys := policy.NewContext()
-	var change func(*trustgate.AccessPoint) *Error
-	action := "s3:ListTagsForResource"
-	switch c.Request.Method {
-	case http.MethodGet:
-	case http.MethodPost:
-		action = "s3:TagResource"
-		var req accessPointTagsRequest
-		if err := readDocument(c, &req); err != nil {
-			return err
-		}
-		tags, err := req.Tags.tags()
-		if err != nil {
-			return err
-		}
-		if err := checkTags(tags, maxAccessPointTags, "Access point"); err != nil {
-			return err
-		}
-		setResourceRequestTags(keys, tags)
-		change = func(cur *trustgate.AccessPoint) *Error {
-			for _, t := range tags {
-				cur.Tags = slices.DeleteFunc(cur.Tags, func(old trustgate.Tag) bool { return old.Key == t.Key })
-			}
-			cur.Tags = append(cur.Tags, tags...)
-			return checkTags(cur.Tags, maxAccessPointTags, "Access point")
-		}
-	case http.MethodDelete:
-		action = "s3:UntagResource"
-		removed := c.Request.URL.Query()["tagKeys"]
-		if len(removed) > 0 {
-			keys.Set("aws:TagKeys", removed...)
-		}
-		change = func(cur *trustgate.AccessPoint) *Error {
-			cur.Tags = slices.DeleteFunc(cur.Tags, func(t trustgate.Tag) bool { return slices.Contains(removed, t.Key) })
-			return nil
-		}
-	default:
-		return methodNotAllowed(c, "TAGGING")
+	max, what := maxAccessPointTags, "Access point"
+	if isBucket {
+		max, what = MaxBucketTags, "Bucket"
 	}
-	ap, err := s.store.AccessPoint(ctx, account, name)
-	if err == nil && ap.Region != parsed.Region {
+	tc, err := readTagChange(c, max, what)
+	if err != nil {
+		return err
+	}
+	if isBucket {
+		return s.serveBucketTags(ctx, w, c, account, parsed.Resource, tc)
+	}
+	ap, serr := s.store.AccessPoint(ctx, account, name)
+	if serr == nil && ap.Region != parsed.Region {
 		// The ARN names another region's access point of the name.
-		err = trustgate.ErrNotFound
+		serr = trustgate.ErrNotFound
 	}
 	apARN := accessPointARN(c, account, name)
-	if err == nil {
+	if serr == nil {
 		apARN = ap.ARN()
-		setResourceTags(keys, ap.Tags)
+		setResourceTags(tc.keys, ap.Tags)
 	}
-	if aerr := s.authorize(ctx, c, action, apARN, nil, keys); aerr != nil {
+	if aerr := s.authorize(ctx, c, tc.action, apARN, nil, tc.keys); aerr != nil {
 		return aerr
 	}
 	switch {
-	case errors.Is(err, trustgate.ErrNotFound):
+	case errors.Is(serr, trustgate.ErrNotFound):
 		return noSuchAccessPoint(name)
-	case err != nil:
-		return internal(err)
+	case serr != nil:
+		return internal(serr)
 	}
-	if change == nil {
-		out := struct {
-			XMLName xml.Name        `xml:"ListTagsForResourceResult"`
-			Xmlns   string          `xml:"xmlns,attr"`
-			Tags    []trustgate.Tag `xml:"Tags>Tag"`
-		}{Xmlns: controlNamespace, Tags: ap.Tags}
-		return writeXML(w, c, http.StatusOK, out)
+	if tc.apply == nil {
+		return writeResourceTags(w, c, ap.Tags)
 	}
-	if err := s.changeAccessPoint(ctx, account, name, change); err != nil {
+	if err := s.changeAccessPoint(ctx, account, name, func(cur *trustgate.AccessPoint) *Error {
+		tags, err := tc.apply(cur.Tags)
+		cur.Tags = tags
+		return err
+	}); err != nil {
 		return err
 	}
 	return writeEmpty(w, c, http.StatusNoContent)
+}
+
+// tagChange is what an S3 Control tagging call asks of a resource's
+// tags: the action that authorizes it, the call's condition keys, and
+// the tags it leaves of those a resource has (nil for
+// ListTagsForResource, which changes none).
+type tagChange struct {
+	action string
+	keys   *policy.Context
+	apply  func(cur []trustgate.Tag) ([]trustgate.Tag, *Error)
+}
+
+// readTagChange reads an S3 Control tagging call on a resource that may
+// have at most max tags.
+func readTagChange(c *Call, max int, what string) (tagChange, *Error) {
+	tc := tagChange{action: "s3:ListTagsForResource", keys: policy.NewContext()}
+	switch c.Request.Method {
+	case http.MethodGet:
+	case http.MethodPost:
+		tc.action = "s3:TagResource"
+		var req accessPointTagsRequest
+		if err := readDocument(c, &req); err != nil {
+			return tc, err
+		}
+		tags, err := req.Tags.tags()
+		if err != nil {
+			return tc, err
+		}
+		if err := checkTags(tags, max, what); err != nil {
+			return tc, err
+		}
+		setResourceRequestTags(tc.keys, tags)
+		tc.apply = func(cur []trustgate.Tag) ([]trustgate.Tag, *Error) {
+			cur = slices.Clone(cur)
+			for _, t := range tags {
+				cur = slices.DeleteFunc(cur, func(old trustgate.Tag) bool { return old.Key == t.Key })
+			}
+			cur = append(cur, tags...)
+			return cur, checkTags(cur, max, what)
+		}
+	case http.MethodDelete:
+		tc.action = "s3:UntagResource"
+		removed := c.Request.URL.Query()["tagKeys"]
+		if len(removed) > 0 {
+			tc.keys.Set("aws:TagKeys", removed...)
+		}
+		tc.apply = func(cur []trustgate.Tag) ([]trustgate.Tag, *Error) {
+			return slices.DeleteFunc(slices.Clone(cur), func(t trustgate.Tag) bool { return slices.Contains(removed, t.Key) }), nil
+		}
+	default:
+		return tc, methodNotAllowed(c, "TAGGING")
+	}
+	return tc, nil
+}
+
+// writeResourceTags answers ListTagsForResource.
+func writeResourceTags(w http.ResponseWriter, c *Call, tags []trustgate.Tag) *Error {
+	out := struct {
+		XMLName xml.Name        `xml:"ListTagsForResourceResult"`
+		Xmlns   string          `xml:"xmlns,attr"`
+		Tags    []trustgate.Tag `xml:"Tags>Tag"`
+	}{Xmlns: controlNamespace, Tags: tags}
+	return writeXML(w, c, http.StatusOK, out)
 }
 
 // changeAccessPoint applies change to account's access point name as it

@@ -190,8 +190,16 @@ func (s *Service) createBucket(ctx context.Context, w http.ResponseWriter, c *Ca
 	var conf struct {
 		XMLName            xml.Name `xml:"CreateBucketConfiguration"`
 		LocationConstraint string
+		Tags               *tagList
 	}
 	if err := readXML(c, &conf); err != nil {
+		return err
+	}
+	tags, terr := conf.Tags.tags()
+	if terr != nil {
+		return terr
+	}
+	if err := checkTags(tags, MaxBucketTags, "Bucket"); err != nil {
 		return err
 	}
 	region := conf.LocationConstraint
@@ -214,13 +222,23 @@ func (s *Service) createBucket(ctx context.Context, w http.ResponseWriter, c *Ca
 		return errorf(http.StatusBadRequest, "IllegalLocationConstraintException",
 			"The %s location constraint is incompatible for the region specific endpoint this request was sent to.", region)
 	}
-	if err := s.authorize(ctx, c, "s3:CreateBucket", "arn:aws:s3:::"+c.bucket, nil, createBucketKeys(c.Request.Header, conf.LocationConstraint)); err != nil {
+	keys := createBucketKeys(c.Request.Header, conf.LocationConstraint)
+	setResourceRequestTags(keys, tags)
+	if err := s.authorize(ctx, c, "s3:CreateBucket", "arn:aws:s3:::"+c.bucket, nil, keys); err != nil {
 		return err
+	}
+	if len(tags) > 0 {
+		// Tags given at creation are the caller's to give (note 89).
+		tagKeys := policy.NewContext()
+		setResourceRequestTags(tagKeys, tags)
+		if err := s.authorize(ctx, c, "s3:TagResource", "arn:aws:s3:::"+c.bucket, nil, tagKeys); err != nil {
+			return err
+		}
 	}
 	if err := checkNewBucketHeaders(c.Request.Header); err != nil {
 		return err
 	}
-	b := &trustgate.Bucket{Name: c.bucket, Account: c.Principal.Account, Region: region, CreatedAt: s.now(), PublicAccessBlock: trustgate.BlockAll}
+	b := &trustgate.Bucket{Name: c.bucket, Account: c.Principal.Account, Region: region, CreatedAt: s.now(), PublicAccessBlock: trustgate.BlockAll, Tags: tags}
 	if strings.EqualFold(c.Request.Header.Get(bucketLockHeader), "true") {
 		// Object Lock comes with versioning, and the caller needs the
 		// permissions of both (note 77).
@@ -675,6 +693,9 @@ func (s *Service) putBucketTagging(ctx context.Context, w http.ResponseWriter, c
 		return err
 	}
 	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
+		if err := abacTagging(cur); err != nil {
+			return err
+		}
 		cur.Tags = tags
 		return nil
 	}); err != nil {
@@ -702,6 +723,9 @@ func (s *Service) deleteBucketTagging(ctx context.Context, w http.ResponseWriter
 		return err
 	}
 	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
+		if err := abacTagging(cur); err != nil {
+			return err
+		}
 		cur.Tags = nil
 		return nil
 	}); err != nil {

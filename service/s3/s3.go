@@ -194,6 +194,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.putBucketAccelerate, nil
 			case has("notification"):
 				return s.putBucketNotification, nil
+			case has("abac"):
+				return s.putBucketAbac, nil
 			case has("acl"):
 				return s.putBucketACL, nil
 			case namesIDConfiguration(q):
@@ -239,6 +241,8 @@ func (s *Service) route(c *Call) (handler, *Error) {
 				return s.getBucketAccelerate, nil
 			case has("notification"):
 				return s.getBucketNotification, nil
+			case has("abac"):
+				return s.getBucketAbac, nil
 			case namesIDConfiguration(q):
 				return s.idConfiguration, nil
 			case has("uploads"):
@@ -499,6 +503,8 @@ func (s *Service) decide(ctx context.Context, c *Call, action, resource string, 
 	if req.ResourceAccount != "" {
 		keys.Set("s3:ResourceAccount", req.ResourceAccount)
 	}
+	keys = withBucketTags(keys, owner.bucket)
+	req.Context = keys
 	if c.Signed != nil {
 		if v := c.Request.Header["X-Amz-Content-Sha256"]; len(v) > 0 && v[0] != "" {
 			keys.Set("s3:x-amz-content-sha256", v[0])

@@ -10,13 +10,13 @@ import (
 	"github.com/trustgate/trustgate"
 )
 
-const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption, cors, versioning, mfa_delete, lifecycle, lifecycle_minimum_size, object_lock, website, logging, replication, requester_pays, accelerate, notification`
+const bucketColumns = `name, account_id, region, location_constraint, created_at, policy, public_access_block, tags, encryption, cors, versioning, mfa_delete, lifecycle, lifecycle_minimum_size, object_lock, website, logging, replication, requester_pays, accelerate, notification, abac`
 
 func scanBucket(row interface{ Scan(...any) error }) (*trustgate.Bucket, error) {
 	var b trustgate.Bucket
 	var created int64
 	var pab, tags, enc, cors, lifecycle, lock, website, logging, replication, notification string
-	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc, &cors, &b.Versioning, &b.MFADelete, &lifecycle, &b.LifecycleMinimumSize, &lock, &website, &logging, &replication, &b.RequesterPays, &b.Accelerate, &notification); err != nil {
+	if err := row.Scan(&b.Name, &b.Account, &b.Region, &b.LocationConstraint, &created, &b.Policy, &pab, &tags, &enc, &cors, &b.Versioning, &b.MFADelete, &lifecycle, &b.LifecycleMinimumSize, &lock, &website, &logging, &replication, &b.RequesterPays, &b.Accelerate, &notification, &b.ABAC); err != nil {
 		return nil, err
 	}
 	b.CreatedAt = fromUnix(created)
@@ -121,9 +121,9 @@ func (s *DB) CreateBucket(ctx context.Context, b *trustgate.Bucket) error {
 			s.versioned.Store(b.Name, true)
 		}
 		pab, tags, enc, cors := bucketJSON(b)
-		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := tx.ExecContext(ctx, `INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			b.Name, b.Account, b.Region, b.LocationConstraint, unix(b.CreatedAt), b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize,
-			objectLockJSON(b), optionalJSON(b.Website), optionalJSON(b.Logging), optionalJSON(b.Replication), b.RequesterPays, b.Accelerate, optionalJSON(b.Notification))
+			objectLockJSON(b), optionalJSON(b.Website), optionalJSON(b.Logging), optionalJSON(b.Replication), b.RequesterPays, b.Accelerate, optionalJSON(b.Notification), b.ABAC)
 		if isConstraint(err) {
 			return fmt.Errorf("bucket %s: %w", b.Name, trustgate.ErrConflict)
 		}
@@ -156,8 +156,8 @@ func (s *DB) UpdateBucket(ctx context.Context, name string, change func(*trustga
 			s.versioned.Store(name, true) // before any write can make a version
 		}
 		pab, tags, enc, cors := bucketJSON(b)
-		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ?, cors = ?, versioning = ?, mfa_delete = ?, lifecycle = ?, lifecycle_minimum_size = ?, object_lock = ?, website = ?, logging = ?, replication = ?, requester_pays = ?, accelerate = ?, notification = ? WHERE name = ?`,
-			b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize, objectLockJSON(b), optionalJSON(b.Website), optionalJSON(b.Logging), optionalJSON(b.Replication), b.RequesterPays, b.Accelerate, optionalJSON(b.Notification), name)
+		_, err = tx.ExecContext(ctx, `UPDATE buckets SET policy = ?, public_access_block = ?, tags = ?, encryption = ?, cors = ?, versioning = ?, mfa_delete = ?, lifecycle = ?, lifecycle_minimum_size = ?, object_lock = ?, website = ?, logging = ?, replication = ?, requester_pays = ?, accelerate = ?, notification = ?, abac = ? WHERE name = ?`,
+			b.Policy, pab, tags, enc, cors, b.Versioning, b.MFADelete, lifecycleJSON(b), b.LifecycleMinimumSize, objectLockJSON(b), optionalJSON(b.Website), optionalJSON(b.Logging), optionalJSON(b.Replication), b.RequesterPays, b.Accelerate, optionalJSON(b.Notification), b.ABAC, name)
 		return err
 	})
 }

@@ -49,7 +49,7 @@ func testBuckets(t *testing.T, s store.Store) {
 			Destination: trustgate.ReplicationDestination{Bucket: "sunsets-copy", Account: "222222222222", OwnerOverride: true, StorageClass: "STANDARD_IA",
 				ReplicationTime: "Enabled", ReplicationTimeMinutes: 15, Metrics: "Enabled", MetricsMinutes: 15}},
 		{ID: "legacy", LegacyPrefix: true, Destination: trustgate.ReplicationDestination{Bucket: "sunsets-copy"}, SourceSelection: true, ReplicaModifications: "Disabled"}}}
-	b.RequesterPays, b.Accelerate = true, "Suspended"
+	b.RequesterPays, b.Accelerate, b.ABAC = true, "Suspended", true
 	b.Notification = &trustgate.BucketNotification{EventBridge: true, Destinations: []trustgate.NotificationDestination{
 		{Kind: "Queue", ID: "uploads", ARN: "arn:aws:sqs:us-east-1:111111111111:uploads", Events: []string{"s3:ObjectCreated:*"}, Prefix: "in/", HasPrefix: true, HasSuffix: true}}}
 	if err := s.UpdateBucket(ctx, "sunsets", setBucket(b)); err != nil {
@@ -306,7 +306,7 @@ func setBucket(b *trustgate.Bucket) func(*trustgate.Bucket) error {
 		cur.Policy, cur.PublicAccessBlock, cur.Tags, cur.Encryption, cur.CORS = b.Policy, b.PublicAccessBlock, b.Tags, b.Encryption, b.CORS
 		cur.Versioning, cur.MFADelete, cur.Lifecycle, cur.LifecycleMinimumSize = b.Versioning, b.MFADelete, b.Lifecycle, b.LifecycleMinimumSize
 		cur.ObjectLock, cur.Website, cur.Logging, cur.Replication, cur.RequesterPays, cur.Accelerate = b.ObjectLock, b.Website, b.Logging, b.Replication, b.RequesterPays, b.Accelerate
-		cur.Notification = b.Notification
+		cur.Notification, cur.ABAC = b.Notification, b.ABAC
 		return nil
 	}
 }
