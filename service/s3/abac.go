@@ -104,15 +104,7 @@ func (s *Service) serveBucketTags(ctx context.Context, w http.ResponseWriter, c 
 	if b == nil {
 		return noSuchBucket(name)
 	}
-	if tc.apply == nil {
-		return writeResourceTags(w, c, b.Tags)
-	}
-	if err := s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error {
-		tags, err := tc.apply(cur.Tags)
-		cur.Tags = tags
-		return err
-	}); err != nil {
-		return err
-	}
-	return writeEmpty(w, c, http.StatusNoContent)
+	return tc.answer(w, c, b.Tags, func(retag func(*[]trustgate.Tag) *Error) *Error {
+		return s.changeBucket(ctx, c, b, func(cur *trustgate.Bucket) *Error { return retag(&cur.Tags) })
+	})
 }

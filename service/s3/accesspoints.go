@@ -685,17 +685,9 @@ func (s *Service) serveResourceTags(ctx context.Context, w http.ResponseWriter, 
 	case serr != nil:
 		return internal(serr)
 	}
-	if tc.apply == nil {
-		return writeResourceTags(w, c, ap.Tags)
-	}
-	if err := s.changeAccessPoint(ctx, account, name, func(cur *trustgate.AccessPoint) *Error {
-		tags, err := tc.apply(cur.Tags)
-		cur.Tags = tags
-		return err
-	}); err != nil {
-		return err
-	}
-	return writeEmpty(w, c, http.StatusNoContent)
+	return tc.answer(w, c, ap.Tags, func(retag func(*[]trustgate.Tag) *Error) *Error {
+		return s.changeAccessPoint(ctx, account, name, func(cur *trustgate.AccessPoint) *Error { return retag(&cur.Tags) })
+	})
 }
 
 // tagChange is what an S3 Control tagging call asks of a resource's
@@ -749,6 +741,23 @@ func readTagChange(c *Call, max int, what string) (tagChange, *Error) {
 		return tc, methodNotAllowed(c, "TAGGING")
 	}
 	return tc, nil
+}
+
+// answer answers the call on a resource that has tags: with them, for
+// ListTagsForResource, or with the change made through update, which
+// applies retag to the resource's tags as they are stored by then.
+func (tc tagChange) answer(w http.ResponseWriter, c *Call, tags []trustgate.Tag, update func(retag func(*[]trustgate.Tag) *Error) *Error) *Error {
+	if tc.apply == nil {
+		return writeResourceTags(w, c, tags)
+	}
+	if err := update(func(cur *[]trustgate.Tag) *Error {
+		changed, err := tc.apply(*cur)
+		*cur = changed
+		return err
+	}); err != nil {
+		return err
+	}
+	return writeEmpty(w, c, http.StatusNoContent)
 }
 
 // writeResourceTags answers ListTagsForResource.
