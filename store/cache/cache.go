@@ -20,8 +20,8 @@ import (
 // maxEntries bounds each map; a full map is cleared.
 const maxEntries = 50000
 
-// Store is a store.Store that caches AccessKey, User, Role, Bucket and
-// Object.
+// Store is a store.Store that caches AccessKey, User, Role, Bucket,
+// AccessPoint and Object.
 type Store struct {
 	store.Store
 
@@ -33,6 +33,11 @@ type Store struct {
 	// own Block Public Access by account id, guarded by mu.
 	buckets       map[string]trustgate.Bucket
 	accountBlocks map[string]accountBlock
+	// accessPoints are S3 access points by alias, and accessPointNames
+	// by account and name, guarded by mu: every request through one
+	// reads it.
+	accessPoints     map[string]trustgate.AccessPoint
+	accessPointNames map[userKey]trustgate.AccessPoint
 	// objects are S3 objects with their inline bodies, which add up to
 	// objectBytes; both guarded by mu.
 	objects     map[objectKey]trustgate.Object
@@ -56,7 +61,8 @@ type userKey struct{ account, name string } // name lower-cased: IAM names are c
 // New caches in front of st.
 func New(st store.Store) *Store {
 	return &Store{Store: st, keys: map[string]trustgate.AccessKey{}, users: map[userKey]trustgate.User{}, roles: map[userKey]trustgate.Role{}, uses: map[string]*keyUse{}, buckets: map[string]trustgate.Bucket{},
-		accountBlocks: map[string]accountBlock{}, objects: map[objectKey]trustgate.Object{}}
+		accountBlocks: map[string]accountBlock{}, accessPoints: map[string]trustgate.AccessPoint{}, accessPointNames: map[userKey]trustgate.AccessPoint{},
+		objects: map[objectKey]trustgate.Object{}}
 }
 
 // lookup returns a copy of m's entry for key, or reads it with load and
@@ -243,10 +249,55 @@ func (s *Store) Atomically(ctx context.Context, fn func(store.Store) error) erro
 		clear(s.roles)
 		clear(s.buckets)
 		clear(s.accountBlocks)
+		clear(s.accessPoints)
+		clear(s.accessPointNames)
 		clear(s.objects)
 		s.objectBytes = 0
 	})
 	return s.Store.Atomically(ctx, fn)
+}
+
+func accessPointCopy(ap trustgate.AccessPoint) trustgate.AccessPoint {
+	ap.Tags = slices.Clone(ap.Tags)
+	return ap
+}
+
+// AccessPoint implements store.Store.
+func (s *Store) AccessPoint(ctx context.Context, account, name string) (*trustgate.AccessPoint, error) {
+	return lookup(s, s.accessPointNames, userKey{account, name}, accessPointCopy, func() (*trustgate.AccessPoint, error) { return s.Store.AccessPoint(ctx, account, name) })
+}
+
+// AccessPointByAlias implements store.Store: a request by alias reads
+// its access point.
+func (s *Store) AccessPointByAlias(ctx context.Context, alias string) (*trustgate.AccessPoint, error) {
+	return lookup(s, s.accessPoints, alias, accessPointCopy, func() (*trustgate.AccessPoint, error) { return s.Store.AccessPointByAlias(ctx, alias) })
+}
+
+// forgetAccessPoints drops every access point kept: a write knows one's
+// name, not its alias, and they change seldom.
+func (s *Store) forgetAccessPoints() {
+	s.forget(func() {
+		clear(s.accessPoints)
+		clear(s.accessPointNames)
+	})
+}
+
+// CreateAccessPoint implements store.Store.
+func (s *Store) CreateAccessPoint(ctx context.Context, ap *trustgate.AccessPoint) error {
+	defer s.forgetAccessPoints()
+	return s.Store.CreateAccessPoint(ctx, ap)
+}
+
+// UpdateAccessPoint implements store.Store.
+func (s *Store) UpdateAccessPoint(ctx context.Context, account, name string, change func(*trustgate.AccessPoint) error) error {
+	defer s.forgetAccessPoints()
+	return s.Store.UpdateAccessPoint(ctx, account, name, change)
+}
+
+// DeleteAccessPoint implements store.Store.
+func (s *Store) DeleteAccessPoint(ctx context.Context, account, name string) error {
+	defer s.forgetAccessPoints()
+	return s.Store.DeleteAccessPoint(ctx, account, name)
 }
 
 // UpdateBucket implements store.Store.
